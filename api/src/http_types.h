@@ -1,0 +1,25 @@
+// The request/response types the router works with. The router never sees a
+// socket: it gets a parsed request and answers through a callback, which may
+// run on any thread (commands complete on the engine's writer thread).
+#pragma once
+
+#include <utility>  // before any Asio header: std::exchange in awaitable.hpp (Boost 1.74, GCC 12)
+
+#include <boost/beast/http.hpp>
+#include <functional>
+
+namespace ticketd::api {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+using Responder = std::function<void(Response&&)>;
+
+// Implemented by the Router. Must call `respond` exactly once.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  virtual void Handle(Request&& request, Responder respond) = 0;
+};
+
+}  // namespace ticketd::api

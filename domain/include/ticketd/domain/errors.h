@@ -1,0 +1,43 @@
+// DomainError: why a decider refused a command. The api maps each code to the
+// contract's HTTP status and error code (see api/src/error_mapping.cc).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ticketd/domain/types.h"
+
+namespace ticketd::domain {
+
+enum class ErrorCode {
+  kValidation,            // 400 VALIDATION_ERROR; `field` names the offending field
+  kForbidden,             // 403 FORBIDDEN
+  kCrossTenantReference,  // 403 CROSS_TENANT_REFERENCE; `field` is assignee_id / asset_id
+  kNotFound,              // 404 NOT_FOUND (also: another tenant's entity read by id)
+  kInvalidTransition,     // 409 INVALID_TRANSITION; from/to/allowed filled in
+  kAssetInUse,            // 409 ASSET_IN_USE
+  kEmailTaken,            // 409 EMAIL_TAKEN
+  kTicketClosed,          // 409 TICKET_CLOSED: assignment on a closed/cancelled ticket
+  kVersionConflict,       // 412 VERSION_CONFLICT (If-Match mismatch)
+};
+
+struct DomainError {
+  ErrorCode code;
+  std::string message;  // for a person
+  std::string field;    // kValidation / kCrossTenantReference: which field
+  // kInvalidTransition only:
+  TicketStatus from = TicketStatus::kOpen;
+  TicketStatus to = TicketStatus::kOpen;
+  std::vector<TicketStatus> allowed;
+  // kVersionConflict only:
+  std::int64_t expected_version = 0;
+  std::int64_t actual_version = 0;
+};
+
+inline DomainError MakeError(ErrorCode code, std::string message, std::string field = {}) {
+  DomainError e{code, std::move(message), std::move(field)};
+  return e;
+}
+
+}  // namespace ticketd::domain

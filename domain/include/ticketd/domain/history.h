@@ -1,0 +1,34 @@
+// History: what each event of a ticket changed (old -> new), for the audit
+// trail of the API and of ticket-replay. Pure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ticketd/domain/events.h"
+#include "ticketd/domain/ticket.h"
+
+namespace ticketd::domain {
+
+// null, a string (enums by wire name, ids canonical, times RFC 3339), a
+// bool, or an integer.
+using HistoryValue = std::variant<std::nullptr_t, std::string, bool, std::int64_t>;
+
+struct FieldChange {
+  std::string field;
+  HistoryValue from;
+  HistoryValue to;
+};
+
+// The field changes `event` makes to a ticket in `before` (InitialTicketState()
+// for the creation). CommentAdded lists comment_id and internal (never the
+// body); TicketDeleted lists nothing (the snapshot stays in the log).
+std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent& event);
+
+// True for events a reader without agent rights must not see in a history
+// (internal comments).
+bool IsAgentOnly(const DomainEvent& event);
+
+}  // namespace ticketd::domain

@@ -1,0 +1,133 @@
+// The ticket aggregate as a Decider: DecideTicket(state, command, context)
+// -> events | error, EvolveTicket(state, event) -> state. Pure: no I/O, no
+// clock, no randomness; ids and times arrive in the command, facts about other
+// aggregates (assignee, asset, the tenant's counter) in the TicketContext.
+// Thread-safety: free functions over values; safe from any thread.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ticketd/domain/errors.h"
+#include "ticketd/domain/events.h"
+#include "ticketd/domain/result.h"
+#include "ticketd/domain/ticket_value.h"
+
+namespace ticketd::domain {
+
+struct TicketState {
+  enum class Phase { kNew, kLive, kDeleted };
+  Phase phase = Phase::kNew;
+  Ticket ticket;  // meaningful once phase != kNew
+};
+
+TicketState InitialTicketState();
+
+// What every ticket command carries.
+struct CommandHeader {
+  Actor actor;
+  Timestamp at = 0;
+  Id ticket_id;
+  // If-Match: the ticket version the client last saw; mismatch -> kVersionConflict.
+  std::optional<std::int64_t> expected_version;
+};
+
+struct CreateTicket {
+  CommandHeader header;
+  std::string subject;
+  std::string description;
+  Priority priority = Priority::kMedium;
+  TicketType type = TicketType::kIncident;
+  std::string category;
+  std::optional<Id> assignee_id;
+  std::optional<Id> asset_id;
+  std::optional<Timestamp> due_at;
+};
+// PATCH: only the set fields change; never touches status or assignment.
+struct UpdateTicket {
+  CommandHeader header;
+  std::optional<std::string> subject;
+  std::optional<std::string> description;
+  std::optional<std::string> category;
+  std::optional<Priority> priority;
+  std::optional<Nullable<Timestamp>> due_at;
+  std::optional<Nullable<Id>> asset_id;
+};
+struct ChangeStatus {
+  CommandHeader header;
+  TicketStatus to = TicketStatus::kOpen;
+  std::optional<std::string> comment;  // becomes a public CommentAdded
+  Id comment_id;                       // used when comment is set
+};
+struct AssignTicket {
+  CommandHeader header;
+  Nullable<Id> assignee_id;  // nullopt unassigns
+};
+// assignee = caller, status in_progress.
+struct ClaimTicket {
+  CommandHeader header;
+};
+struct AddComment {
+  CommandHeader header;
+  Id comment_id;
+  std::string body;
+  bool internal = false;
+};
+struct DeleteTicket {
+  CommandHeader header;
+};
+
+using TicketCommand =
+    std::variant<CreateTicket, UpdateTicket, ChangeStatus, AssignTicket, ClaimTicket, AddComment, DeleteTicket>;
+
+const CommandHeader& HeaderOf(const TicketCommand& command);
+
+// Facts about other aggregates, looked up by the shell before deciding.
+struct UserFacts {
+  Id id;
+  Id tenant_id;
+  bool agent_rights = false;  // agent/admin role or IT department
+};
+struct AssetFacts {
+  Id id;
+  Id tenant_id;
+};
+struct TicketContext {
+  std::string ticket_prefix;     // CreateTicket: the tenant's prefix
+  std::int64_t next_number = 1;  // CreateTicket: the number the new ticket gets
+  // For each id the command references (assignee_id, asset_id): the entity
+  // if it exists in any tenant; nullopt if no such id exists at all.
+  std::optional<UserFacts> assignee;
+  std::optional<AssetFacts> asset;
+};
+
+// Events on success (empty when the command changes nothing, e.g. a PATCH
+// with the current values); a DomainError otherwise.
+Result<std::vector<DomainEvent>, DomainError> DecideTicket(const TicketState& state,
+                                                           const TicketCommand& command,
+                                                           const TicketContext& context);
+
+// Applies one event of this ticket's stream. Events of other streams are a
+// programming error (asserted in debug builds, ignored otherwise).
+TicketState EvolveTicket(TicketState state, const DomainEvent& event);
+
+// The state machine of the contract.
+std::span<const TicketStatus> AllowedTransitions(TicketStatus from);
+bool IsTransitionAllowed(TicketStatus from, TicketStatus to);
+
+// Read rules: reporters see their own tickets only; agents, managers, admins
+// every ticket of their tenant; nobody another tenant's.
+bool CanReadTicket(const Actor& actor, const Ticket& ticket);
+// Internal comments never leave the agent side (agents, IT, admins).
+bool CanSeeInternalComments(const Actor& actor);
+
+// Field limits, shared with the api's validation messages.
+inline constexpr std::size_t kMaxSubjectChars = 200;
+inline constexpr std::size_t kMaxDescriptionChars = 20000;
+inline constexpr std::size_t kMaxCategoryChars = 64;
+inline constexpr std::size_t kMaxCommentChars = 20000;
+
+}  // namespace ticketd::domain

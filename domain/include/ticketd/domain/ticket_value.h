@@ -1,0 +1,39 @@
+// Ticket: the full value of one ticket, as folded from its events. It is the
+// write side's state, the snapshot inside TicketDeleted, and (shared as
+// std::shared_ptr<const Ticket>) the read models' view: one immutable object
+// per ticket version, so readers never see a half-applied change.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "ticketd/domain/id.h"
+#include "ticketd/domain/time.h"
+#include "ticketd/domain/types.h"
+
+namespace ticketd::domain {
+
+struct Ticket {
+  Id id;
+  Id tenant_id;
+  std::int64_t number = 0;
+  std::string number_text;  // "TKT-000001"
+  std::string subject;
+  std::string description;
+  Priority priority = Priority::kMedium;
+  TicketStatus status = TicketStatus::kOpen;
+  TicketType type = TicketType::kIncident;
+  std::string category;
+  Id reporter_id;
+  std::optional<Id> assignee_id;
+  std::optional<Id> asset_id;
+  std::optional<Timestamp> due_at;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+  std::int64_t version = 0;  // stream version: number of events applied
+
+  friend bool operator==(const Ticket&, const Ticket&) = default;
+};
+
+}  // namespace ticketd::domain

@@ -1,0 +1,28 @@
+// Encoding between domain events and the protobuf EventEnvelope of schemas/.
+// Thread-safe (pure functions).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ticketd/domain/status.h"
+#include "ticketd/eventstore/event_log.h"
+
+namespace ticketd::eventstore {
+
+inline constexpr std::uint32_t kCurrentSchemaVersion = 1;
+
+// Serializes `event` at `position` into EventEnvelope bytes.
+std::string EncodeEnvelope(const EventToAppend& event, std::uint64_t position);
+
+// Parses EventEnvelope bytes (upcasting older payload versions) into `out`
+// (all fields but hash). Corruption on bytes that are not a valid envelope
+// or name an unknown type; never throws or crashes on any input.
+Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out);
+
+// The envelope as one line of JSON (protobuf's canonical JSON mapping, field
+// names as in the .proto), for `ticket-replay export` and `consume`.
+Status EnvelopeToJson(std::string_view bytes, std::string* json);
+
+}  // namespace ticketd::eventstore

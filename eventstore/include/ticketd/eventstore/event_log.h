@@ -1,0 +1,136 @@
+// EventLog: the append-only, hash-chained event log in RocksDB.
+//
+// Column families (persistent format: never rename or reuse a prefix):
+//   events     key = position (8 bytes big-endian)          -> StoredEvent
+//   streams    key = tenant(16) | stream(16) | version(8 BE) -> position (8 BE)
+//   event_ids  key = event id (16)                            -> position (8 BE)
+//   meta       key = utf-8 name                               -> bytes
+//
+// Threading: exactly one thread may call AppendBatch / PutMeta (the engine's
+// writer); every const method is safe from any thread, concurrently with it.
+// Nothing is acknowledged before AppendBatch returns, and AppendBatch returns
+// only after its WriteBatch is synced (group commit: many commands, one fsync).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ticketd/domain/events.h"
+#include "ticketd/domain/id.h"
+#include "ticketd/domain/status.h"
+
+namespace ticketd::eventstore {
+
+using Hash = std::array<std::uint8_t, 32>;
+
+struct StreamKey {
+  domain::Id tenant_id;
+  domain::Id stream_id;
+  friend bool operator==(const StreamKey&, const StreamKey&) = default;
+};
+
+// An event to append. Its stream is (event.tenant_id, event.stream_id).
+struct EventToAppend {
+  domain::Id event_id;        // unique; a repeated id makes the commit a duplicate
+  domain::Id correlation_id;  // the request that caused it
+  std::int64_t version = 0;   // the stream version this event gets (1-based)
+  domain::DomainEvent event;
+};
+
+// One command's events: all appended, or none. The first event of each
+// stream in the commit must have version == current stream version + 1 and
+// the following ones consecutive; otherwise the commit fails with Conflict.
+struct Commit {
+  std::vector<EventToAppend> events;
+};
+
+struct CommitOutcome {
+  Status status;                    // Ok, Conflict, InvalidArgument, or the batch's IOError
+  bool duplicate = false;           // first event id already in the log: nothing written
+  std::uint64_t first_position = 0; // positions the commit's events have (also for a duplicate)
+  std::uint64_t last_position = 0;
+};
+
+struct RecordedEvent {
+  std::uint64_t position = 0;
+  domain::Id event_id;
+  domain::Id correlation_id;
+  std::int64_t version = 0;
+  std::uint32_t schema_version = 1;
+  Hash hash{};
+  domain::DomainEvent event;
+};
+
+// A stored record as bytes, for verification and export without decoding.
+struct RawRecord {
+  std::uint64_t position = 0;
+  std::string_view envelope;  // serialized EventEnvelope
+  Hash hash{};
+};
+
+struct EventLogOptions {
+  std::string path;
+  bool sync = true;          // fsync each batch; only benchmarks turn this off
+  bool create_if_missing = true;
+};
+
+class EventLog {
+ public:
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+  virtual ~EventLog() = default;
+
+  // Opens (creating if allowed) the log for reading and writing. Fails with
+  // IOError if another process holds it, Corruption if it is not a ticketd
+  // log or fails RocksDB's checks.
+  static Status Open(const EventLogOptions& options, std::unique_ptr<EventLog>* log);
+  // Opens an existing log without ever writing to it, also while ticketd runs
+  // (RocksDB secondary instance under a private temp dir). AppendBatch and
+  // PutMeta return InvalidArgument. NotFound if `path` holds no log.
+  static Status OpenReadOnly(const std::string& path, std::unique_ptr<EventLog>* log);
+
+  // Writes every commit that passes its checks in one synced WriteBatch.
+  // outcomes->at(i) belongs to commits[i]. Returns non-OK only when the batch
+  // itself could not be written; then nothing was written and every
+  // non-duplicate, non-conflicting outcome carries that status.
+  virtual Status AppendBatch(std::span<const Commit> commits, std::vector<CommitOutcome>* outcomes) = 0;
+
+  // Every event of a stream in version order (empty if none).
+  virtual Status ReadStream(const StreamKey& stream, std::vector<RecordedEvent>* events) const = 0;
+  // Visits events with position >= from in position order until `visit`
+  // returns false. Corruption (with the position in the message) on a record
+  // that cannot be decoded.
+  virtual Status ReadAll(std::uint64_t from, const std::function<bool(const RecordedEvent&)>& visit) const = 0;
+  // Like ReadAll, without decoding: for chain verification and export.
+  virtual Status ReadAllRaw(std::uint64_t from, const std::function<bool(const RawRecord&)>& visit) const = 0;
+
+  // Newest committed position (0 for an empty log) and its chain hash.
+  virtual std::uint64_t HeadPosition() const = 0;
+  virtual Hash HeadHash() const = 0;
+  // Current version of a stream (0 if it has no events).
+  virtual std::int64_t StreamVersion(const StreamKey& stream) const = 0;
+  // Position of an event by id; NotFound if absent.
+  virtual Status FindEvent(const domain::Id& event_id, std::uint64_t* position) const = 0;
+
+  // Small synced key/value metadata (admin token hash, relay cursor, ...).
+  virtual Status GetMeta(std::string_view key, std::string* value) const = 0;
+  virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
+
+  // For a secondary (read-only) instance: catch up with the primary.
+  virtual Status Refresh() = 0;
+
+ protected:
+  EventLog() = default;
+};
+
+// SHA-256(previous || envelope): the audit chain step.
+Hash ChainHash(const Hash& previous, std::string_view envelope);
+std::string HashToHex(const Hash& hash);
+
+}  // namespace ticketd::eventstore

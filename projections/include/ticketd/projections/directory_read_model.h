@@ -1,0 +1,56 @@
+// DirectoryReadModel: tenants, users, assets and the token table, for
+// authentication and the directory routes. Fed by the writer thread (Apply)
+// after each synced batch; read from any thread. Token lookups go to one of
+// 16 shards, each behind its own shared_mutex; tenants' users and assets
+// behind a per-tenant shared_mutex. No global lock on the read path.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ticketd/domain/directory.h"
+#include "ticketd/domain/events.h"
+#include "ticketd/domain/types.h"
+
+namespace ticketd::projections {
+
+struct TenantInfo {
+  domain::Id id;
+  std::string name;
+  std::string ticket_prefix;
+};
+
+class DirectoryReadModel {
+ public:
+  DirectoryReadModel();
+  ~DirectoryReadModel();
+  DirectoryReadModel(const DirectoryReadModel&) = delete;
+  DirectoryReadModel& operator=(const DirectoryReadModel&) = delete;
+
+  // Writer thread only: TenantCreated, UserCreated, TokenIssued,
+  // AssetCreated, AssetDeleted; other events are ignored.
+  void Apply(const domain::DomainEvent& event);
+
+  // The user a token hash belongs to, as an Actor (role, IT department).
+  // The stored hash is compared in constant time. nullopt if unknown.
+  std::optional<domain::Actor> Authenticate(const std::array<std::uint8_t, 32>& token_sha256) const;
+
+  std::optional<TenantInfo> GetTenant(const domain::Id& tenant_id) const;
+  std::optional<domain::User> GetUser(const domain::Id& tenant_id, const domain::Id& user_id) const;
+  // Searches every tenant: for telling "other tenant" from "no such id".
+  std::optional<domain::User> FindUserAnyTenant(const domain::Id& user_id) const;
+  std::optional<domain::Asset> FindAssetAnyTenant(const domain::Id& asset_id) const;
+  // Sorted by name, then id.
+  std::vector<domain::User> ListUsers(const domain::Id& tenant_id) const;
+  std::vector<domain::Asset> ListAssets(const domain::Id& tenant_id) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ticketd::projections
