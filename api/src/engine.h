@@ -1,0 +1,79 @@
+// Engine: the application shell around the deciders. One writer thread owns
+// the write-side state (every ticket's and tenant's folded state), takes the
+// commands queued by all connections, decides them in arrival order, appends
+// all their events in ONE synced WriteBatch (group commit), then updates the
+// read models and only then completes the commands. Nothing is acknowledged
+// before its batch is on disk, and a client that got its answer sees its
+// write in the next read.
+//
+// Threading: Submit() and the read-model accessors from any thread;
+// completions run on the writer thread and must be quick (render, post).
+// Because one thread decides, there are no lost updates: If-Match is checked
+// against the state the command is decided on.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ticketd/domain/directory.h"
+#include "ticketd/domain/errors.h"
+#include "ticketd/domain/status.h"
+#include "ticketd/domain/ticket.h"
+#include "ticketd/eventstore/event_log.h"
+#include "ticketd/projections/comment_read_model.h"
+#include "ticketd/projections/directory_read_model.h"
+#include "ticketd/projections/ticket_read_model.h"
+
+namespace ticketd::api {
+
+class Metrics;
+
+using EngineCommand = std::variant<domain::TicketCommand, domain::DirectoryCommand>;
+
+struct CommandOutcome {
+  Status status;                             // not OK: storage failed (503), nothing happened
+  std::optional<domain::DomainError> error;  // the decider refused (4xx)
+  std::vector<domain::DomainEvent> events;   // what was committed (may be empty: no-op)
+  projections::TicketPtr ticket;             // ticket commands: the ticket after the command
+  bool replayed = false;                     // idempotent retry of an already-committed create
+};
+
+using Completion = std::function<void(CommandOutcome&&)>;
+
+struct EngineOptions {
+  std::string data_dir;
+  bool sync = true;
+  std::size_t max_batch_commands = 2048;
+};
+
+class Engine {
+ public:
+  // Opens the log under data_dir and rebuilds state and read models from it.
+  static Status Open(const EngineOptions& options, Metrics* metrics, std::unique_ptr<Engine>* engine);
+  ~Engine();  // Stop()s
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Queues a command; `done` runs exactly once on the writer thread (or
+  // inline with Unavailable after Stop()).
+  void Submit(EngineCommand command, domain::Id correlation_id, Completion done);
+
+  // Finishes every queued command, then stops the writer thread. Idempotent.
+  void Stop();
+
+  const projections::TicketReadModel& tickets() const;
+  const projections::DirectoryReadModel& directory() const;
+  const projections::CommentReadModel& comments() const;
+  eventstore::EventLog& log() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ticketd::api

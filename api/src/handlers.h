@@ -1,0 +1,34 @@
+// The route handlers. Each parses and validates its input, then either reads
+// a read model and replies, or submits a command to the engine and replies
+// from the completion. Grouped by file: handlers_directory.cc (tenants,
+// users, assets), handlers_ticket_commands.cc, handlers_ticket_reads.cc.
+#pragma once
+
+#include "call.h"
+
+namespace ticketd::api {
+
+void HandleHealth(Services& services, const CallPtr& call);
+void HandleMetrics(Services& services, const CallPtr& call);
+
+void HandleCreateTenant(Services& services, const CallPtr& call);
+void HandleCreateUser(Services& services, const CallPtr& call);
+void HandleListUsers(Services& services, const CallPtr& call);
+void HandleCreateAsset(Services& services, const CallPtr& call);
+void HandleListAssets(Services& services, const CallPtr& call);
+void HandleDeleteAsset(Services& services, const CallPtr& call);
+
+void HandleCreateTicket(Services& services, const CallPtr& call);
+void HandlePatchTicket(Services& services, const CallPtr& call);
+void HandleChangeStatus(Services& services, const CallPtr& call);
+void HandleAssign(Services& services, const CallPtr& call);
+void HandleClaim(Services& services, const CallPtr& call);
+void HandleAddComment(Services& services, const CallPtr& call);
+void HandleDeleteTicket(Services& services, const CallPtr& call);
+
+void HandleGetTicket(Services& services, const CallPtr& call);
+void HandleListTickets(Services& services, const CallPtr& call);
+void HandleListComments(Services& services, const CallPtr& call);
+void HandleHistory(Services& services, const CallPtr& call);
+
+}  // namespace ticketd::api

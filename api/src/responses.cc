@@ -1,0 +1,90 @@
+#include "responses.h"
+
+#include "json_writer.h"
+
+namespace ticketd::api {
+
+Response JsonResponse(http::status status, std::string body) {
+  Response response{status, 11};
+  response.set(http::field::content_type, "application/json");
+  response.body() = std::move(body);
+  return response;
+}
+
+Response EmptyResponse(http::status status) {
+  Response response{status, 11};
+  return response;
+}
+
+Response ErrorResponse(http::status status, std::string_view code, std::string_view message,
+                       std::string_view details_json) {
+  JsonWriter json;
+  json.BeginObject().Key("error").BeginObject();
+  json.Key("code").String(code).Key("message").String(message).Key("details").Raw(details_json);
+  json.EndObject().EndObject();
+  return JsonResponse(status, json.Take());
+}
+
+Response ValidationError(std::string_view field, std::string_view message) {
+  JsonWriter details;
+  details.BeginObject();
+  if (!field.empty()) details.Key("field").String(field);
+  details.EndObject();
+  std::string text = field.empty() ? std::string(message) : std::string(field) + ": " + std::string(message);
+  return ErrorResponse(http::status::bad_request, "VALIDATION_ERROR", text, details.str());
+}
+
+Response NotFound(std::string_view what) { return ErrorResponse(http::status::not_found, "NOT_FOUND", what); }
+
+Response Forbidden(std::string_view message) {
+  return ErrorResponse(http::status::forbidden, "FORBIDDEN", message);
+}
+
+Response FromDomainError(const domain::DomainError& error) {
+  using domain::ErrorCode;
+  switch (error.code) {
+    case ErrorCode::kValidation:
+      return ValidationError(error.field, error.message);
+    case ErrorCode::kForbidden:
+      return Forbidden(error.message);
+    case ErrorCode::kCrossTenantReference: {
+      JsonWriter details;
+      details.BeginObject().Key("field").String(error.field).EndObject();
+      return ErrorResponse(http::status::forbidden, "CROSS_TENANT_REFERENCE", error.message, details.str());
+    }
+    case ErrorCode::kNotFound:
+      return NotFound(error.message);
+    case ErrorCode::kInvalidTransition: {
+      JsonWriter details;
+      details.BeginObject().Key("from").String(domain::ToString(error.from));
+      details.Key("to").String(domain::ToString(error.to)).Key("allowed").BeginArray();
+      for (auto status : error.allowed) details.String(domain::ToString(status));
+      details.EndArray().EndObject();
+      return ErrorResponse(http::status::conflict, "INVALID_TRANSITION", error.message, details.str());
+    }
+    case ErrorCode::kAssetInUse:
+      return ErrorResponse(http::status::conflict, "ASSET_IN_USE", error.message);
+    case ErrorCode::kEmailTaken:
+      return ErrorResponse(http::status::conflict, "EMAIL_TAKEN", error.message,
+                           R"({"field":"email"})");
+    case ErrorCode::kTicketClosed:
+      return ErrorResponse(http::status::conflict, "TICKET_CLOSED", error.message);
+    case ErrorCode::kVersionConflict: {
+      JsonWriter details;
+      details.BeginObject().Key("expected_version").Int(error.expected_version);
+      details.Key("current_version").Int(error.actual_version).EndObject();
+      return ErrorResponse(http::status::precondition_failed, "VERSION_CONFLICT", error.message, details.str());
+    }
+  }
+  return ErrorResponse(http::status::bad_request, "VALIDATION_ERROR", error.message);
+}
+
+Response FromStatus(const Status& status) {
+  Response response = ErrorResponse(http::status::service_unavailable, "STORAGE_UNAVAILABLE",
+                                    "the event log could not be written; nothing was changed: " +
+                                        status.ToString());
+  response.set(http::field::retry_after, "1");
+  return response;
+}
+
+}  // namespace ticketd::api

@@ -1,0 +1,177 @@
+#include "router.h"
+
+#include <openssl/crypto.h>
+
+#include <array>
+#include <string_view>
+
+#include "engine.h"
+#include "handlers.h"
+#include "ids.h"
+#include "metrics.h"
+#include "responses.h"
+
+namespace ticketd::api {
+namespace {
+
+enum class Access { kPublic, kAuthenticated };
+
+struct Route {
+  http::verb method;
+  std::string_view pattern;  // "{}" matches one segment
+  const char* name;
+  HandlerFn handler;
+  Access access;
+};
+
+constexpr Route kRoutes[] = {
+    {http::verb::get, "/healthz", "/healthz", HandleHealth, Access::kPublic},
+    {http::verb::get, "/metrics", "/metrics", HandleMetrics, Access::kPublic},
+    {http::verb::post, "/api/v1/tenants", "/api/v1/tenants", HandleCreateTenant, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/tenants/{}/users", "/api/v1/tenants/{id}/users", HandleCreateUser,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/users", "/api/v1/users", HandleListUsers, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/assets", "/api/v1/assets", HandleCreateAsset, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/assets", "/api/v1/assets", HandleListAssets, Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/assets/{}", "/api/v1/assets/{id}", HandleDeleteAsset, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/tickets", "/api/v1/tickets", HandleCreateTicket, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/tickets", "/api/v1/tickets", HandleListTickets, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandleGetTicket, Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandlePatchTicket, Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandleDeleteTicket,
+     Access::kAuthenticated},
+    {http::verb::post, "/api/v1/tickets/{}/status", "/api/v1/tickets/{id}/status", HandleChangeStatus,
+     Access::kAuthenticated},
+    {http::verb::post, "/api/v1/tickets/{}/assignment", "/api/v1/tickets/{id}/assignment", HandleAssign,
+     Access::kAuthenticated},
+    {http::verb::post, "/api/v1/tickets/{}/claim", "/api/v1/tickets/{id}/claim", HandleClaim,
+     Access::kAuthenticated},
+    {http::verb::post, "/api/v1/tickets/{}/comments", "/api/v1/tickets/{id}/comments", HandleAddComment,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/tickets/{}/comments", "/api/v1/tickets/{id}/comments", HandleListComments,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/tickets/{}/history", "/api/v1/tickets/{id}/history", HandleHistory,
+     Access::kAuthenticated},
+};
+
+// Matches `segments` against a pattern; fills the {} values.
+bool Matches(std::string_view pattern, const std::vector<std::string_view>& segments,
+             std::vector<std::string>* params) {
+  std::vector<std::string_view> parts = PathSegments(pattern);
+  if (parts.size() != segments.size()) return false;
+  params->clear();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i] == "{}") {
+      params->emplace_back(segments[i]);
+    } else if (parts[i] != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+domain::Timestamp NowMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<std::string_view> BearerToken(const Request& request) {
+  auto it = request.find(http::field::authorization);
+  if (it == request.end()) return std::nullopt;
+  std::string_view value(it->value().data(), it->value().size());
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    char c = value[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kScheme[i]) return std::nullopt;
+  }
+  std::string_view token = value.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
+}  // namespace
+
+void Call::Reply(Response&& response) {
+  response.version(request.version());
+  response.keep_alive(request.keep_alive());
+  response.set(http::field::server, "ticketd");
+  response.set("X-Request-Id", correlation_id.ToString());
+  response.prepare_payload();
+  if (metrics) {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    auto method = request.method_string();
+    metrics->ObserveRequest(std::string_view(method.data(), method.size()), route, response.result_int(), seconds);
+  }
+  respond(std::move(response));
+}
+
+Router::Router(Engine& engine, Metrics& metrics, const RouterOptions& options)
+    : services_{engine, metrics}, options_(options) {}
+
+bool Router::Authenticate(Call& call) const {
+  std::optional<std::string_view> token = BearerToken(call.request);
+  if (!token) return false;
+  std::array<std::uint8_t, 32> hash = Sha256(*token);
+  if (CRYPTO_memcmp(hash.data(), options_.admin_token_sha256.data(), hash.size()) == 0) {
+    call.actor = domain::Actor{.kind = domain::Actor::Kind::kPlatformAdmin};
+    return true;
+  }
+  std::optional<domain::Actor> actor = services_.engine.directory().Authenticate(hash);
+  if (!actor) return false;
+  call.actor = *actor;
+  return true;
+}
+
+void Router::Handle(Request&& request, Responder respond) {
+  auto call = std::make_shared<Call>();
+  call->started = std::chrono::steady_clock::now();
+  call->now = NowMicros();
+  call->request = std::move(request);
+  call->respond = std::move(respond);
+  call->metrics = &services_.metrics;
+  std::optional<domain::Id> request_id;
+  if (auto it = call->request.find("X-Request-Id"); it != call->request.end())
+    request_id = domain::Id::Parse(std::string_view(it->value().data(), it->value().size()));
+  call->correlation_id = request_id ? *request_id : RandomId();
+
+  std::string_view raw_target(call->request.target().data(), call->request.target().size());
+  std::optional<Target> target = ParseTarget(raw_target);
+  if (!target) return call->Reply(ValidationError("", "the request target is not a valid URL path"));
+  call->target = std::move(*target);
+
+  std::vector<std::string_view> segments = PathSegments(call->target.path);
+  const Route* matched = nullptr;
+  std::string allowed;
+  std::vector<std::string> params;
+  for (const Route& route : kRoutes) {
+    if (!Matches(route.pattern, segments, &params)) continue;
+    if (route.method == call->request.method()) {
+      matched = &route;
+      call->path_params = params;
+      break;
+    }
+    if (!allowed.empty()) allowed += ", ";
+    allowed += std::string(http::to_string(route.method));
+  }
+  if (!matched) {
+    if (allowed.empty()) return call->Reply(NotFound("no route for " + call->target.path));
+    Response response = ErrorResponse(http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
+                                      "this path does not accept " + std::string(call->request.method_string().data(), call->request.method_string().size()));
+    response.set(http::field::allow, allowed);
+    return call->Reply(std::move(response));
+  }
+  call->route = matched->name;
+  if (matched->access == Access::kAuthenticated && !Authenticate(*call)) {
+    Response response =
+        ErrorResponse(http::status::unauthorized, "UNAUTHENTICATED", "a valid bearer token is required");
+    response.set(http::field::www_authenticate, "Bearer");
+    return call->Reply(std::move(response));
+  }
+  matched->handler(services_, call);
+}
+
+}  // namespace ticketd::api

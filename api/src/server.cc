@@ -1,0 +1,119 @@
+#include "ticketd/api/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "engine.h"
+#include "http_server.h"
+#include "ids.h"
+#include "metrics.h"
+#include "router.h"
+#include "server_options.h"
+
+namespace ticketd::api {
+namespace {
+
+constexpr std::string_view kAdminTokenMetaKey = "admin_token_sha256";
+
+// The platform admin token's hash: from the flag/env, else the one stored in
+// the data dir, else a new token printed once to stderr and stored hashed.
+Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log,
+                         std::array<std::uint8_t, 32>* hash) {
+  if (options.admin_token) {
+    *hash = Sha256(*options.admin_token);
+    return Status::Ok();
+  }
+  std::string stored;
+  Status s = log.GetMeta(kAdminTokenMetaKey, &stored);
+  if (s.ok() && stored.size() == hash->size()) {
+    std::copy(stored.begin(), stored.end(), hash->begin());
+    return Status::Ok();
+  }
+  if (!s.ok() && !s.IsNotFound()) return s;
+  std::string token = NewBearerToken();
+  *hash = Sha256(token);
+  s = log.PutMeta(kAdminTokenMetaKey,
+                  std::string_view(reinterpret_cast<const char*>(hash->data()), hash->size()));
+  if (!s.ok()) return s;
+  std::fprintf(stderr,
+               "ticketd: generated the platform admin token (shown once, stored hashed):\n"
+               "ticketd: admin token: %s\n",
+               token.c_str());
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunServer(int argc, char** argv) {
+  std::string error;
+  bool help = false;
+  std::optional<ServerOptions> options = ParseServerOptions(argc, argv, &error, &help);
+  if (help) {
+    std::fputs(kServerUsage, stdout);
+    return 0;
+  }
+  if (!options) {
+    std::fprintf(stderr, "ticketd: %s\n%s", error.c_str(), kServerUsage);
+    return 2;
+  }
+
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Metrics metrics;
+  std::unique_ptr<Engine> engine;
+  EngineOptions engine_options;
+  engine_options.data_dir = options->data_dir;
+  engine_options.sync = options->sync;
+  Status s = Engine::Open(engine_options, &metrics, &engine);
+  if (!s.ok()) {
+    std::fprintf(stderr, "ticketd: cannot open data dir %s: %s\n", options->data_dir.c_str(), s.ToString().c_str());
+    return 1;
+  }
+  RouterOptions router_options;
+  s = ResolveAdminToken(*options, engine->log(), &router_options.admin_token_sha256);
+  if (!s.ok()) {
+    std::fprintf(stderr, "ticketd: cannot store the admin token: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  if (options->kafka != "off") {
+    std::fprintf(stderr, "ticketd: kafka: mode '%s' is not available in this build yet; publishing is off\n",
+                 options->kafka.c_str());
+  }
+
+  Router router(*engine, metrics, router_options);
+  HttpServerOptions http_options;
+  http_options.address = options->listen_host;
+  http_options.port = options->listen_port;
+  http_options.threads =
+      options->threads > 0 ? options->threads : std::max(1u, std::thread::hardware_concurrency());
+  std::unique_ptr<HttpServer> server;
+  s = HttpServer::Start(http_options, router, &server);
+  if (!s.ok()) {
+    std::fprintf(stderr, "ticketd: cannot listen on %s:%u: %s\n", options->listen_host.c_str(),
+                 options->listen_port, s.ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "ticketd: data dir %s, log head position %llu\n", options->data_dir.c_str(),
+               static_cast<unsigned long long>(engine->log().HeadPosition()));
+  std::fprintf(stderr, "ticketd: listening on http://%s:%u\n", options->listen_host.c_str(), server->port());
+  std::fflush(stderr);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "ticketd: signal %d: draining\n", signal_number);
+  server->Stop(std::chrono::milliseconds(5000));
+  engine->Stop();
+  std::fprintf(stderr, "ticketd: stopped cleanly\n");
+  return 0;
+}
+
+}  // namespace ticketd::api

@@ -1,0 +1,91 @@
+#include "server_options.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace ticketd::api {
+namespace {
+
+bool ParsePort(std::string_view text, std::uint16_t* port) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value > 65535) return false;
+  *port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+}  // namespace
+
+std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::string* error, bool* help) {
+  ServerOptions options;
+  *help = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view value;
+    bool has_inline = false;
+    if (auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_inline = true;
+    }
+    auto next = [&](std::string_view* out) {
+      if (has_inline) {
+        *out = value;
+        return true;
+      }
+      if (i + 1 >= argc) {
+        *error = std::string(arg) + " needs a value";
+        return false;
+      }
+      *out = argv[++i];
+      return true;
+    };
+    std::string_view v;
+    if (arg == "--help" || arg == "-h") {
+      *help = true;
+      return std::nullopt;
+    } else if (arg == "--data-dir") {
+      if (!next(&v)) return std::nullopt;
+      options.data_dir = v;
+    } else if (arg == "--listen") {
+      if (!next(&v)) return std::nullopt;
+      auto colon = v.rfind(':');
+      if (colon == std::string_view::npos || colon == 0 || !ParsePort(v.substr(colon + 1), &options.listen_port)) {
+        *error = "--listen must be HOST:PORT, e.g. 127.0.0.1:8080";
+        return std::nullopt;
+      }
+      options.listen_host = v.substr(0, colon);
+      if (options.listen_host.size() > 2 && options.listen_host.front() == '[')
+        options.listen_host = options.listen_host.substr(1, options.listen_host.size() - 2);
+    } else if (arg == "--admin-token") {
+      if (!next(&v)) return std::nullopt;
+      if (v.empty()) {
+        *error = "--admin-token must not be empty";
+        return std::nullopt;
+      }
+      options.admin_token = std::string(v);
+    } else if (arg == "--kafka") {
+      if (!next(&v)) return std::nullopt;
+      options.kafka = v;
+    } else if (arg == "--threads") {
+      if (!next(&v)) return std::nullopt;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), options.threads);
+      if (ec != std::errc() || end != v.data() + v.size() || options.threads < 1 || options.threads > 256) {
+        *error = "--threads must be 1..256";
+        return std::nullopt;
+      }
+    } else if (arg == "--unsafe-no-fsync") {
+      options.sync = false;
+    } else {
+      *error = "unknown option " + std::string(arg);
+      return std::nullopt;
+    }
+  }
+  if (!options.admin_token) {
+    if (const char* env = std::getenv("TICKETD_ADMIN_TOKEN"); env && *env) options.admin_token = env;
+  }
+  return options;
+}
+
+}  // namespace ticketd::api

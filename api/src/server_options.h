@@ -1,0 +1,33 @@
+// Command-line options of ticketd (see the contract's "Server start").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ticketd::api {
+
+struct ServerOptions {
+  std::string data_dir = "./data";
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::optional<std::string> admin_token;  // --admin-token, else TICKETD_ADMIN_TOKEN
+  std::string kafka = "off";               // embedded | off | HOST:PORT,...
+  int threads = 0;                         // 0: one per core
+  bool sync = true;                        // --unsafe-no-fsync for experiments only
+};
+
+// Parses argv; on error returns nullopt and sets *error for a person. `help`
+// is set when --help was asked for.
+std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::string* error, bool* help);
+
+inline constexpr const char* kServerUsage =
+    "usage: ticketd [--data-dir DIR] [--listen HOST:PORT] [--admin-token TOKEN]\n"
+    "               [--kafka embedded|off|HOST:PORT,...] [--threads N]\n"
+    "  --data-dir DIR     event log and state (default ./data; created if empty, recovered if not)\n"
+    "  --listen HOST:PORT address to serve HTTP on (default 127.0.0.1:8080; port 0 picks a free one)\n"
+    "  --admin-token T    platform admin token (else env TICKETD_ADMIN_TOKEN, else generated once)\n"
+    "  --kafka MODE       event stream publishing (default off in this build)\n"
+    "  --threads N        HTTP worker threads (default: one per core)\n";
+
+}  // namespace ticketd::api

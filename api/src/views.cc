@@ -1,0 +1,113 @@
+#include "views.h"
+
+#include "ticketd/domain/overloaded.h"
+#include "ticketd/domain/time.h"
+
+namespace ticketd::api {
+namespace {
+
+void WriteOptionalId(JsonWriter& json, const std::optional<domain::Id>& id) {
+  if (id) {
+    json.String(id->ToString());
+  } else {
+    json.Null();
+  }
+}
+
+}  // namespace
+
+void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
+  json.BeginObject();
+  json.Key("id").String(t.id.ToString());
+  json.Key("number").String(t.number_text);
+  json.Key("subject").String(t.subject);
+  json.Key("description").String(t.description);
+  json.Key("priority").String(domain::ToString(t.priority));
+  json.Key("status").String(domain::ToString(t.status));
+  json.Key("type").String(domain::ToString(t.type));
+  json.Key("category");
+  if (t.category.empty()) {
+    json.Null();
+  } else {
+    json.String(t.category);
+  }
+  json.Key("reporter_id").String(t.reporter_id.ToString());
+  json.Key("assignee_id");
+  WriteOptionalId(json, t.assignee_id);
+  json.Key("asset_id");
+  WriteOptionalId(json, t.asset_id);
+  json.Key("due_at");
+  if (t.due_at) {
+    json.String(domain::FormatRfc3339(*t.due_at));
+  } else {
+    json.Null();
+  }
+  json.Key("created_at").String(domain::FormatRfc3339(t.created_at));
+  json.Key("updated_at").String(domain::FormatRfc3339(t.updated_at));
+  json.Key("version").Int(t.version);
+  json.EndObject();
+}
+
+std::string TicketJson(const domain::Ticket& ticket) {
+  JsonWriter json;
+  WriteTicket(json, ticket);
+  return json.Take();
+}
+
+void WriteComment(JsonWriter& json, const projections::Comment& c) {
+  json.BeginObject();
+  json.Key("id").String(c.id.ToString());
+  json.Key("author_id").String(c.author_id.ToString());
+  json.Key("body").String(c.body);
+  json.Key("internal").Bool(c.internal);
+  json.Key("created_at").String(domain::FormatRfc3339(c.created_at));
+  json.EndObject();
+}
+
+void WriteUser(JsonWriter& json, const domain::User& u) {
+  json.BeginObject();
+  json.Key("id").String(u.id.ToString());
+  json.Key("name").String(u.name);
+  json.Key("email").String(u.email);
+  json.Key("role").String(domain::ToString(u.role));
+  json.Key("department");
+  if (u.department.empty()) {
+    json.Null();
+  } else {
+    json.String(u.department);
+  }
+  json.EndObject();
+}
+
+void WriteAsset(JsonWriter& json, const domain::Asset& a) {
+  json.BeginObject();
+  json.Key("id").String(a.id.ToString());
+  json.Key("name").String(a.name);
+  json.Key("kind");
+  if (a.kind.empty()) {
+    json.Null();
+  } else {
+    json.String(a.kind);
+  }
+  json.EndObject();
+}
+
+void WriteTenant(JsonWriter& json, const projections::TenantInfo& t) {
+  json.BeginObject();
+  json.Key("id").String(t.id.ToString());
+  json.Key("name").String(t.name);
+  json.Key("ticket_prefix").String(t.ticket_prefix);
+  json.EndObject();
+}
+
+void WriteHistoryValue(JsonWriter& json, const domain::HistoryValue& value) {
+  std::visit(Overloaded{
+                 [&](std::nullptr_t) { json.Null(); },
+                 [&](const std::string& s) { json.String(s); },
+                 [&](bool b) { json.Bool(b); },
+                 [&](std::int64_t i) { json.Int(i); },
+             },
+             value);
+}
+
+}  // namespace ticketd::api

@@ -1,0 +1,55 @@
+// WriteModel: the engine's folded state of every ticket and tenant, plus the
+// lookups the deciders' contexts need (who is a user of which tenant, which
+// asset belongs where, which tickets reference an asset). Owned and used by
+// the engine's writer thread only; not thread-safe.
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ticketd/domain/directory.h"
+#include "ticketd/domain/ticket.h"
+#include "ticketd/projections/ticket_read_model.h"
+
+namespace ticketd::api {
+
+class WriteModel {
+ public:
+  // Folds one event into the state. For ticket events returns the ticket
+  // after the event (nullptr after TicketDeleted); nullptr otherwise.
+  projections::TicketPtr Apply(const domain::DomainEvent& event);
+
+  domain::TicketState TicketState(const domain::Id& ticket_id) const;
+  projections::TicketPtr Ticket(const domain::Id& ticket_id) const;  // live tickets only
+  const domain::TenantState* Tenant(const domain::Id& tenant_id) const;
+
+  // The stream version an event of (tenant, stream) gets next.
+  std::int64_t NextVersion(const domain::DomainEvent& event) const;
+
+  domain::TicketContext ContextFor(const domain::TicketCommand& command) const;
+  domain::DirectoryContext ContextFor(const domain::DirectoryCommand& command) const;
+
+  void Clear();
+
+ private:
+  struct TicketEntry {
+    domain::TicketState::Phase phase = domain::TicketState::Phase::kNew;
+    projections::TicketPtr ticket;
+  };
+  struct UserEntry {
+    domain::Id tenant_id;
+    bool agent_rights = false;
+  };
+  projections::TicketPtr ApplyToTicket(const domain::DomainEvent& event);
+  void IndexAssetReference(const projections::TicketPtr& before, const projections::TicketPtr& after);
+
+  std::unordered_map<domain::Id, TicketEntry, domain::IdHash> tickets_;
+  std::unordered_map<domain::Id, domain::TenantState, domain::IdHash> tenants_;
+  std::unordered_map<domain::Id, UserEntry, domain::IdHash> users_;
+  std::unordered_map<domain::Id, domain::Id, domain::IdHash> asset_tenant_;  // live assets
+  std::unordered_map<domain::Id, std::unordered_set<domain::Id, domain::IdHash>, domain::IdHash>
+      tickets_by_asset_;
+};
+
+}  // namespace ticketd::api
