@@ -1,0 +1,159 @@
+// The tenant directory aggregate: tenants, users and their tokens, assets.
+#include "ticketd/domain/directory.h"
+
+#include <cstdio>
+
+#include "text_rules.h"
+#include "ticketd/domain/overloaded.h"
+
+namespace ticketd::domain {
+namespace {
+
+using Events = std::vector<DomainEvent>;
+using Decision = Result<Events, DomainError>;
+
+Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {}) {
+  return Err{MakeError(code, std::move(message), std::move(field))};
+}
+
+std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::optional<DomainError> CheckPrefix(std::string_view prefix) {
+  bool ok = !prefix.empty() && prefix.size() <= kMaxPrefixChars && prefix[0] >= 'A' && prefix[0] <= 'Z';
+  for (char c : prefix) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+  if (ok) return std::nullopt;
+  return MakeError(ErrorCode::kValidation, "must be 1-10 of A-Z and 0-9, starting with a letter", "ticket_prefix");
+}
+
+std::optional<DomainError> CheckEmail(std::string_view email) {
+  if (auto e = CheckText("email", email, 3, kMaxEmailChars, LineRule::kSingleLine)) return e;
+  auto at = email.find('@');
+  bool ok = at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
+            email.find('@', at + 1) == std::string_view::npos && email.find(' ') == std::string_view::npos;
+  if (ok) return std::nullopt;
+  return MakeError(ErrorCode::kValidation, "must be an email address like name@example.com", "email");
+}
+
+// The tenant admin of this tenant, or the platform admin.
+std::optional<DomainError> CheckTenantAdmin(const Actor& actor, const Id& tenant_id, bool platform_allowed) {
+  if (actor.IsPlatformAdmin()) {
+    if (platform_allowed) return std::nullopt;
+    return MakeError(ErrorCode::kForbidden, "the platform admin token cannot do this; use a tenant admin");
+  }
+  if (actor.tenant_id != tenant_id) return MakeError(ErrorCode::kNotFound, "no such tenant");
+  if (!actor.IsTenantAdmin()) return MakeError(ErrorCode::kForbidden, "only admins may do this");
+  return std::nullopt;
+}
+
+DomainEvent DirectoryEvent(const Actor& actor, Timestamp at, const Id& tenant_id, EventPayload payload) {
+  return DomainEvent{tenant_id, tenant_id, at, actor.user_id, std::move(payload)};
+}
+
+Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c) {
+  if (!c.actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "only the platform admin creates tenants");
+  if (state.exists) return Fail(ErrorCode::kValidation, "tenant id already used", "id");
+  if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
+  std::string prefix = c.ticket_prefix.empty() ? "TKT" : c.ticket_prefix;
+  if (auto e = CheckPrefix(prefix)) return Err{*e};
+  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix})};
+}
+
+Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
+  if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/true)) return Err{*e};
+  if (!state.exists) return Fail(ErrorCode::kNotFound, "no such tenant");
+  if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
+  if (auto e = CheckEmail(c.email)) return Err{*e};
+  if (auto e = CheckText("department", c.department, 0, 64, LineRule::kSingleLine)) return Err{*e};
+  if (state.user_by_email.contains(Lowercase(c.email)))
+    return Fail(ErrorCode::kEmailTaken, "a user with this email already exists in the tenant", "email");
+  return Events{
+      DirectoryEvent(c.actor, c.at, c.tenant_id, UserCreated{c.user_id, c.name, c.email, c.role, c.department}),
+      DirectoryEvent(c.actor, c.at, c.tenant_id, TokenIssued{c.user_id, c.token_sha256}),
+  };
+}
+
+Decision CreateAssetDecision(const TenantState& state, const CreateAsset& c) {
+  if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/false)) return Err{*e};
+  if (!state.exists) return Fail(ErrorCode::kNotFound, "no such tenant");
+  if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
+  if (auto e = CheckText("kind", c.kind, 0, 64, LineRule::kSingleLine)) return Err{*e};
+  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, AssetCreated{c.asset_id, c.name, c.kind})};
+}
+
+Decision DeleteAssetDecision(const TenantState& state, const DeleteAsset& c, const DirectoryContext& ctx) {
+  if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/false)) return Err{*e};
+  if (!state.assets.contains(c.asset_id)) return Fail(ErrorCode::kNotFound, "no such asset");
+  for (const auto& [ticket_id, status] : ctx.tickets_referencing_asset) {
+    if (status != TicketStatus::kClosed && status != TicketStatus::kCancelled)
+      return Fail(ErrorCode::kAssetInUse, "a ticket that is not closed or cancelled references this asset");
+  }
+  Events events{DirectoryEvent(c.actor, c.at, c.tenant_id, AssetDeleted{c.asset_id})};
+  for (const auto& [ticket_id, status] : ctx.tickets_referencing_asset) {
+    TicketUpdated cleared;
+    cleared.asset_id = Nullable<Id>{};
+    events.push_back(DomainEvent{c.tenant_id, ticket_id, c.at, c.actor.user_id, std::move(cleared)});
+  }
+  return events;
+}
+
+}  // namespace
+
+TenantState InitialTenantState() { return TenantState{}; }
+
+Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState& state,
+                                                              const DirectoryCommand& command,
+                                                              const DirectoryContext& context) {
+  return std::visit(Overloaded{
+                        [&](const CreateTenant& c) { return CreateTenantDecision(state, c); },
+                        [&](const CreateUser& c) { return CreateUserDecision(state, c); },
+                        [&](const CreateAsset& c) { return CreateAssetDecision(state, c); },
+                        [&](const DeleteAsset& c) { return DeleteAssetDecision(state, c, context); },
+                    },
+                    command);
+}
+
+TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
+  bool directory_event = true;
+  std::visit(Overloaded{
+                 [&](const TenantCreated& e) {
+                   state.exists = true;
+                   state.tenant_id = e.tenant_id;
+                   state.name = e.name;
+                   state.ticket_prefix = e.ticket_prefix;
+                 },
+                 [&](const UserCreated& e) {
+                   state.users[e.user_id] = User{e.user_id, event.tenant_id, e.name, e.email, e.role, e.department};
+                   state.user_by_email[Lowercase(e.email)] = e.user_id;
+                 },
+                 [&](const TokenIssued&) {},
+                 [&](const AssetCreated& e) {
+                   state.assets[e.asset_id] = Asset{e.asset_id, event.tenant_id, e.name, e.kind};
+                 },
+                 [&](const AssetDeleted& e) { state.assets.erase(e.asset_id); },
+                 [&](const TicketCreated&) {
+                   ++state.tickets_created;
+                   directory_event = false;
+                 },
+                 [&](const TicketUpdated&) { directory_event = false; },
+                 [&](const TicketAssigned&) { directory_event = false; },
+                 [&](const TicketStatusChanged&) { directory_event = false; },
+                 [&](const CommentAdded&) { directory_event = false; },
+                 [&](const TicketDeleted&) { directory_event = false; },
+             },
+             event.payload);
+  if (directory_event) ++state.version;
+  return state;
+}
+
+std::string FormatTicketNumber(std::string_view prefix, std::int64_t number) {
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%06lld", static_cast<long long>(number));
+  return std::string(prefix) + "-" + digits;
+}
+
+}  // namespace ticketd::domain

@@ -1,0 +1,212 @@
+// DecideTicket: the ticket aggregate's rules (contract: State machine, Roles;
+// docs/api-decisions.md for what the contract leaves open).
+#include "text_rules.h"
+#include "ticketd/domain/directory.h"
+#include "ticketd/domain/overloaded.h"
+#include "ticketd/domain/ticket.h"
+
+namespace ticketd::domain {
+namespace {
+
+using Events = std::vector<DomainEvent>;
+using Decision = Result<Events, DomainError>;
+
+Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {}) {
+  return Err{MakeError(code, std::move(message), std::move(field))};
+}
+
+DomainError InvalidTransition(TicketStatus from, TicketStatus to) {
+  DomainError e = MakeError(ErrorCode::kInvalidTransition, "cannot move a ticket from " + std::string(ToString(from)) +
+                                                               " to " + std::string(ToString(to)));
+  e.from = from;
+  e.to = to;
+  auto allowed = AllowedTransitions(from);
+  e.allowed.assign(allowed.begin(), allowed.end());
+  return e;
+}
+
+DomainEvent MakeEvent(const CommandHeader& h, const Id& tenant_id, EventPayload payload) {
+  return DomainEvent{tenant_id, h.ticket_id, h.at, h.actor.user_id, std::move(payload)};
+}
+
+std::optional<DomainError> CheckSubject(const std::string& s) {
+  return CheckText("subject", s, 1, kMaxSubjectChars, LineRule::kSingleLine);
+}
+std::optional<DomainError> CheckDescription(const std::string& s) {
+  return CheckText("description", s, 0, kMaxDescriptionChars, LineRule::kMultiLine);
+}
+std::optional<DomainError> CheckCategory(const std::string& s) {
+  return CheckText("category", s, 0, kMaxCategoryChars, LineRule::kSingleLine);
+}
+std::optional<DomainError> CheckComment(const std::string& s) {
+  return CheckText("body", s, 1, kMaxCommentChars, LineRule::kMultiLine);
+}
+
+// assignee_id: must exist, be in the actor's tenant, and have agent rights.
+std::optional<DomainError> CheckAssignee(const Actor& actor, const std::optional<UserFacts>& facts) {
+  if (!facts) return MakeError(ErrorCode::kValidation, "no such user", "assignee_id");
+  if (facts->tenant_id != actor.tenant_id)
+    return MakeError(ErrorCode::kCrossTenantReference, "the assignee belongs to another tenant", "assignee_id");
+  if (!facts->agent_rights)
+    return MakeError(ErrorCode::kValidation, "the assignee must be an agent, an admin or in the IT department",
+                     "assignee_id");
+  return std::nullopt;
+}
+
+std::optional<DomainError> CheckAsset(const Actor& actor, const std::optional<AssetFacts>& facts) {
+  if (!facts) return MakeError(ErrorCode::kValidation, "no such asset", "asset_id");
+  if (facts->tenant_id != actor.tenant_id)
+    return MakeError(ErrorCode::kCrossTenantReference, "the asset belongs to another tenant", "asset_id");
+  return std::nullopt;
+}
+
+Decision Create(const TicketState& state, const CreateTicket& c, const TicketContext& ctx) {
+  const Actor& actor = c.header.actor;
+  if (actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "the platform admin does not file tickets");
+  if (state.phase != TicketState::Phase::kNew) return Fail(ErrorCode::kValidation, "ticket id already used", "id");
+  if (auto e = CheckSubject(c.subject)) return Err{*e};
+  if (auto e = CheckDescription(c.description)) return Err{*e};
+  if (auto e = CheckCategory(c.category)) return Err{*e};
+  if (c.assignee_id) {
+    if (!actor.HasAgentRights()) return Fail(ErrorCode::kForbidden, "only agents may assign tickets");
+    if (auto e = CheckAssignee(actor, ctx.assignee)) return Err{*e};
+  }
+  if (c.asset_id) {
+    if (auto e = CheckAsset(actor, ctx.asset)) return Err{*e};
+  }
+  TicketCreated created;
+  created.ticket_id = c.header.ticket_id;
+  created.number = ctx.next_number;
+  created.number_text = FormatTicketNumber(ctx.ticket_prefix, ctx.next_number);
+  created.subject = c.subject;
+  created.description = c.description;
+  created.priority = c.priority;
+  created.type = c.type;
+  created.category = c.category;
+  created.reporter_id = actor.user_id;
+  created.assignee_id = c.assignee_id;
+  created.asset_id = c.asset_id;
+  created.due_at = c.due_at;
+  return Events{MakeEvent(c.header, actor.tenant_id, std::move(created))};
+}
+
+Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx) {
+  const Actor& actor = c.header.actor;
+  if (!c.subject && !c.description && !c.category && !c.priority && !c.due_at && !c.asset_id)
+    return Fail(ErrorCode::kValidation, "no field to change");
+  const bool agent = actor.HasAgentRights();
+  const bool reporter = t.reporter_id == actor.user_id;
+  if ((c.subject || c.description) && !agent && !reporter)
+    return Fail(ErrorCode::kForbidden, "only agents and the reporter may edit subject and description");
+  if ((c.category || c.asset_id) && !agent) return Fail(ErrorCode::kForbidden, "only agents may change category and asset");
+  if ((c.priority || c.due_at) && !agent && !actor.IsManager())
+    return Fail(ErrorCode::kForbidden, "only agents and managers may change priority and due date");
+  if (c.subject)
+    if (auto e = CheckSubject(*c.subject)) return Err{*e};
+  if (c.description)
+    if (auto e = CheckDescription(*c.description)) return Err{*e};
+  if (c.category)
+    if (auto e = CheckCategory(*c.category)) return Err{*e};
+  if (c.asset_id && *c.asset_id && **c.asset_id != t.asset_id)
+    if (auto e = CheckAsset(actor, ctx.asset)) return Err{*e};
+
+  TicketUpdated u;
+  bool any = false;
+  auto take = [&any](auto& slot, const auto& requested, const auto& current) {
+    if (requested && *requested != current) {
+      slot = *requested;
+      any = true;
+    }
+  };
+  take(u.subject, c.subject, t.subject);
+  take(u.description, c.description, t.description);
+  take(u.category, c.category, t.category);
+  take(u.priority, c.priority, t.priority);
+  take(u.due_at, c.due_at, t.due_at);
+  take(u.asset_id, c.asset_id, t.asset_id);
+  if (!any) return Events{};
+  return Events{MakeEvent(c.header, t.tenant_id, std::move(u))};
+}
+
+Decision Status(const Ticket& t, const ChangeStatus& c) {
+  const Actor& actor = c.header.actor;
+  if (!IsTransitionAllowed(t.status, c.to)) return Err{InvalidTransition(t.status, c.to)};
+  if (!actor.HasAgentRights()) {
+    const bool own = t.reporter_id == actor.user_id && !actor.IsManager();
+    const bool close_resolved = t.status == TicketStatus::kResolved && c.to == TicketStatus::kClosed;
+    const bool reopen = (t.status == TicketStatus::kResolved || t.status == TicketStatus::kClosed) &&
+                        c.to == TicketStatus::kOpen;
+    if (!own || !(close_resolved || reopen))
+      return Fail(ErrorCode::kForbidden, "only agents may change this ticket's status");
+  }
+  if (c.comment)
+    if (auto e = CheckComment(*c.comment)) return Err{DomainError{e->code, e->message, "comment"}};
+  Events events{MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, c.to})};
+  if (c.comment) events.push_back(MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, *c.comment, false}));
+  return events;
+}
+
+Decision Assign(const Ticket& t, const AssignTicket& c, const TicketContext& ctx) {
+  const Actor& actor = c.header.actor;
+  if (!actor.HasAgentRights()) return Fail(ErrorCode::kForbidden, "only agents may assign tickets");
+  if (t.status == TicketStatus::kClosed || t.status == TicketStatus::kCancelled)
+    return Fail(ErrorCode::kTicketClosed, "a closed or cancelled ticket cannot be assigned; reopen it first");
+  if (c.assignee_id)
+    if (auto e = CheckAssignee(actor, ctx.assignee)) return Err{*e};
+  if (c.assignee_id == t.assignee_id) return Events{};
+  return Events{MakeEvent(c.header, t.tenant_id, TicketAssigned{c.assignee_id})};
+}
+
+Decision Claim(const Ticket& t, const ClaimTicket& c) {
+  const Actor& actor = c.header.actor;
+  if (!actor.HasAgentRights()) return Fail(ErrorCode::kForbidden, "only agents may claim tickets");
+  if (t.status != TicketStatus::kInProgress && !IsTransitionAllowed(t.status, TicketStatus::kInProgress))
+    return Err{InvalidTransition(t.status, TicketStatus::kInProgress)};
+  Events events;
+  if (t.assignee_id != actor.user_id) events.push_back(MakeEvent(c.header, t.tenant_id, TicketAssigned{actor.user_id}));
+  if (t.status != TicketStatus::kInProgress)
+    events.push_back(MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, TicketStatus::kInProgress}));
+  return events;
+}
+
+Decision Comment(const Ticket& t, const AddComment& c) {
+  if (c.internal && !CanSeeInternalComments(c.header.actor))
+    return Fail(ErrorCode::kForbidden, "only agents may write internal comments");
+  if (auto e = CheckComment(c.body)) return Err{*e};
+  return Events{MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, c.body, c.internal})};
+}
+
+Decision Delete(const Ticket& t, const DeleteTicket& c) {
+  if (!c.header.actor.IsTenantAdmin()) return Fail(ErrorCode::kForbidden, "only admins may delete tickets");
+  return Events{MakeEvent(c.header, t.tenant_id, TicketDeleted{t})};
+}
+
+}  // namespace
+
+Decision DecideTicket(const TicketState& state, const TicketCommand& command, const TicketContext& context) {
+  if (const auto* create = std::get_if<CreateTicket>(&command)) return Create(state, *create, context);
+  const CommandHeader& header = HeaderOf(command);
+  const Actor& actor = header.actor;
+  if (actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "the platform admin does not work tickets");
+  if (state.phase != TicketState::Phase::kLive || !CanReadTicket(actor, state.ticket))
+    return Fail(ErrorCode::kNotFound, "no such ticket");
+  const Ticket& t = state.ticket;
+  if (header.expected_version && *header.expected_version != t.version) {
+    DomainError e = MakeError(ErrorCode::kVersionConflict, "the ticket changed since you read it (If-Match)");
+    e.expected_version = *header.expected_version;
+    e.actual_version = t.version;
+    return Err{e};
+  }
+  return std::visit(Overloaded{
+                        [&](const CreateTicket&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
+                        [&](const UpdateTicket& c) { return Update(t, c, context); },
+                        [&](const ChangeStatus& c) { return Status(t, c); },
+                        [&](const AssignTicket& c) { return Assign(t, c, context); },
+                        [&](const ClaimTicket& c) { return Claim(t, c); },
+                        [&](const AddComment& c) { return Comment(t, c); },
+                        [&](const DeleteTicket& c) { return Delete(t, c); },
+                    },
+                    command);
+}
+
+}  // namespace ticketd::domain

@@ -1,0 +1,59 @@
+// EvolveTicket: folds one event of a ticket's stream into its state.
+#include <cassert>
+
+#include "ticketd/domain/overloaded.h"
+#include "ticketd/domain/ticket.h"
+
+namespace ticketd::domain {
+
+TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
+  Ticket& t = state.ticket;
+  bool applied = true;
+  std::visit(Overloaded{
+                 [&](const TicketCreated& e) {
+                   state.phase = TicketState::Phase::kLive;
+                   t = Ticket{};
+                   t.id = e.ticket_id;
+                   t.tenant_id = event.tenant_id;
+                   t.number = e.number;
+                   t.number_text = e.number_text;
+                   t.subject = e.subject;
+                   t.description = e.description;
+                   t.priority = e.priority;
+                   t.type = e.type;
+                   t.category = e.category;
+                   t.reporter_id = e.reporter_id;
+                   t.assignee_id = e.assignee_id;
+                   t.asset_id = e.asset_id;
+                   t.due_at = e.due_at;
+                   t.status = TicketStatus::kOpen;
+                   t.created_at = event.at;
+                 },
+                 [&](const TicketUpdated& e) {
+                   if (e.subject) t.subject = *e.subject;
+                   if (e.description) t.description = *e.description;
+                   if (e.category) t.category = *e.category;
+                   if (e.priority) t.priority = *e.priority;
+                   if (e.due_at) t.due_at = *e.due_at;
+                   if (e.asset_id) t.asset_id = *e.asset_id;
+                 },
+                 [&](const TicketAssigned& e) { t.assignee_id = e.assignee_id; },
+                 [&](const TicketStatusChanged& e) { t.status = e.to; },
+                 [&](const CommentAdded&) {},
+                 [&](const TicketDeleted&) { state.phase = TicketState::Phase::kDeleted; },
+                 [&](const TenantCreated&) { applied = false; },
+                 [&](const UserCreated&) { applied = false; },
+                 [&](const TokenIssued&) { applied = false; },
+                 [&](const AssetCreated&) { applied = false; },
+                 [&](const AssetDeleted&) { applied = false; },
+             },
+             event.payload);
+  assert(applied && "a directory event was folded into a ticket");
+  if (applied) {
+    t.version += 1;
+    t.updated_at = event.at;
+  }
+  return state;
+}
+
+}  // namespace ticketd::domain
