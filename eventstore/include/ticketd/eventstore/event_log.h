@@ -113,6 +113,8 @@ class EventLog {
   // Newest committed position (0 for an empty log) and its chain hash.
   virtual std::uint64_t HeadPosition() const = 0;
   virtual Hash HeadHash() const = 0;
+  // Both at once, consistent with each other (the hash of that position).
+  virtual void Head(std::uint64_t* position, Hash* hash) const = 0;
   // Current version of a stream (0 if it has no events).
   virtual std::int64_t StreamVersion(const StreamKey& stream) const = 0;
   // Position of an event by id; NotFound if absent.

@@ -1,0 +1,67 @@
+// DomainEvent <-> protobuf EventEnvelope. Encoding writes schema_version 1;
+// decoding dispatches to the upcasters in payload_codec.cc.
+#include "ticketd/eventstore/event_codec.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include "payload_codec.h"
+#include "ticketd/v1/events.pb.h"
+
+namespace ticketd::eventstore {
+
+std::string EncodeEnvelope(const EventToAppend& e, std::uint64_t position) {
+  v1::EventEnvelope envelope;
+  envelope.set_event_id(e.event_id.ToString());
+  envelope.set_tenant_id(e.event.tenant_id.ToString());
+  envelope.set_stream_id(e.event.stream_id.ToString());
+  envelope.set_stream_version(e.version);
+  envelope.set_position(position);
+  envelope.set_type(std::string(domain::EventTypeName(e.event.payload)));
+  envelope.set_occurred_at_us(e.event.at);
+  if (!e.event.actor_id.IsNil()) envelope.set_actor_id(e.event.actor_id.ToString());
+  envelope.set_correlation_id(e.correlation_id.ToString());
+  envelope.set_schema_version(kCurrentSchemaVersion);
+  EncodePayload(e.event.payload, &envelope);
+  return envelope.SerializeAsString();
+}
+
+Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out) {
+  v1::EventEnvelope envelope;
+  if (bytes.size() > (64u << 20) || !envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return Status::Corruption("event envelope does not parse");
+  auto id = [](const std::string& text, domain::Id* target) {
+    auto parsed = domain::Id::Parse(text);
+    if (!parsed) return false;
+    *target = *parsed;
+    return true;
+  };
+  if (!id(envelope.event_id(), &out->event_id) || !id(envelope.tenant_id(), &out->event.tenant_id) ||
+      !id(envelope.stream_id(), &out->event.stream_id))
+    return Status::Corruption("event envelope has a malformed id");
+  out->correlation_id = domain::Id{};
+  if (!envelope.correlation_id().empty() && !id(envelope.correlation_id(), &out->correlation_id))
+    return Status::Corruption("event envelope has a malformed correlation id");
+  out->event.actor_id = domain::Id{};
+  if (!envelope.actor_id().empty() && !id(envelope.actor_id(), &out->event.actor_id))
+    return Status::Corruption("event envelope has a malformed actor id");
+  out->position = envelope.position();
+  out->version = envelope.stream_version();
+  out->schema_version = envelope.schema_version();
+  out->event.at = envelope.occurred_at_us();
+  return DecodePayload(envelope, &out->event.payload);
+}
+
+Status EnvelopeToJson(std::string_view bytes, std::string* json) {
+  v1::EventEnvelope envelope;
+  if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return Status::Corruption("event envelope does not parse");
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  json->clear();
+  auto status = google::protobuf::util::MessageToJsonString(envelope, json, options);
+  if (!status.ok()) return Status::Corruption("event envelope cannot be printed as JSON");
+  return Status::Ok();
+}
+
+}  // namespace ticketd::eventstore

@@ -1,0 +1,256 @@
+#include "payload_codec.h"
+
+#include "ticketd/domain/overloaded.h"
+
+namespace ticketd::eventstore {
+namespace {
+
+using namespace ticketd::domain;
+
+void SetText(v1::PersonalText* out, const std::string& text) { out->set_plain(text); }
+
+// Sealed text is unreadable without its key (crypto-shredding); until keys
+// exist every reader sees the marker.
+std::string GetText(const v1::PersonalText& in) { return in.has_sealed() ? "[erased]" : in.plain(); }
+
+bool ParseId(const std::string& text, Id* out) {
+  auto id = Id::Parse(text);
+  if (id) *out = *id;
+  return id.has_value();
+}
+
+template <class Enum>
+bool InRange(int value, std::size_t count, Enum* out) {
+  if (value < 0 || static_cast<std::size_t>(value) >= count) return false;
+  *out = static_cast<Enum>(value);
+  return true;
+}
+
+void EncodeSnapshot(const Ticket& t, v1::TicketSnapshot* s) {
+  s->set_ticket_id(t.id.ToString());
+  s->set_number(t.number);
+  s->set_number_text(t.number_text);
+  SetText(s->mutable_subject(), t.subject);
+  SetText(s->mutable_description(), t.description);
+  s->set_priority(static_cast<v1::Priority>(t.priority));
+  s->set_status(static_cast<v1::TicketStatus>(t.status));
+  s->set_type(static_cast<v1::TicketType>(t.type));
+  s->set_category(t.category);
+  s->set_reporter_id(t.reporter_id.ToString());
+  if (t.assignee_id) s->set_assignee_id(t.assignee_id->ToString());
+  if (t.asset_id) s->set_asset_id(t.asset_id->ToString());
+  if (t.due_at) s->set_due_at_us(*t.due_at);
+  s->set_created_at_us(t.created_at);
+  s->set_updated_at_us(t.updated_at);
+  s->set_version(t.version);
+}
+
+bool DecodeSnapshot(const v1::TicketSnapshot& s, const Id& tenant_id, Ticket* t) {
+  t->tenant_id = tenant_id;
+  t->number = s.number();
+  t->number_text = s.number_text();
+  t->subject = GetText(s.subject());
+  t->description = GetText(s.description());
+  t->category = s.category();
+  t->created_at = s.created_at_us();
+  t->updated_at = s.updated_at_us();
+  t->version = s.version();
+  if (s.has_due_at_us()) t->due_at = s.due_at_us();
+  bool ok = ParseId(s.ticket_id(), &t->id) && ParseId(s.reporter_id(), &t->reporter_id) &&
+            InRange(s.priority(), kAllPriorities.size(), &t->priority) &&
+            InRange(s.status(), kAllStatuses.size(), &t->status) && InRange(s.type(), kAllTypes.size(), &t->type);
+  if (ok && s.has_assignee_id()) ok = ParseId(s.assignee_id(), &t->assignee_id.emplace());
+  if (ok && s.has_asset_id()) ok = ParseId(s.asset_id(), &t->asset_id.emplace());
+  return ok;
+}
+
+}  // namespace
+
+void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
+  std::visit(
+      Overloaded{
+          [&](const TenantCreated& e) {
+            auto* p = env->mutable_tenant_created();
+            p->set_tenant_id(e.tenant_id.ToString());
+            p->set_name(e.name);
+            p->set_ticket_prefix(e.ticket_prefix);
+          },
+          [&](const UserCreated& e) {
+            auto* p = env->mutable_user_created();
+            p->set_user_id(e.user_id.ToString());
+            SetText(p->mutable_name(), e.name);
+            SetText(p->mutable_email(), e.email);
+            p->set_role(static_cast<v1::Role>(e.role));
+            p->set_department(e.department);
+          },
+          [&](const TokenIssued& e) {
+            auto* p = env->mutable_token_issued();
+            p->set_user_id(e.user_id.ToString());
+            p->set_token_sha256(std::string(reinterpret_cast<const char*>(e.token_sha256.data()), 32));
+          },
+          [&](const AssetCreated& e) {
+            auto* p = env->mutable_asset_created();
+            p->set_asset_id(e.asset_id.ToString());
+            p->set_name(e.name);
+            p->set_kind(e.kind);
+          },
+          [&](const AssetDeleted& e) { env->mutable_asset_deleted()->set_asset_id(e.asset_id.ToString()); },
+          [&](const TicketCreated& e) {
+            auto* p = env->mutable_ticket_created();
+            p->set_ticket_id(e.ticket_id.ToString());
+            p->set_number(e.number);
+            p->set_number_text(e.number_text);
+            SetText(p->mutable_subject(), e.subject);
+            SetText(p->mutable_description(), e.description);
+            p->set_priority(static_cast<v1::Priority>(e.priority));
+            p->set_type(static_cast<v1::TicketType>(e.type));
+            p->set_category(e.category);
+            p->set_reporter_id(e.reporter_id.ToString());
+            if (e.assignee_id) p->set_assignee_id(e.assignee_id->ToString());
+            if (e.asset_id) p->set_asset_id(e.asset_id->ToString());
+            if (e.due_at) p->set_due_at_us(*e.due_at);
+          },
+          [&](const TicketUpdated& e) {
+            auto* p = env->mutable_ticket_updated();
+            if (e.subject) SetText(p->mutable_subject(), *e.subject);
+            if (e.description) SetText(p->mutable_description(), *e.description);
+            if (e.category) p->set_category(*e.category);
+            if (e.priority) p->set_priority(static_cast<v1::Priority>(*e.priority));
+            if (e.due_at) {
+              if (*e.due_at) {
+                p->set_due_at_us(**e.due_at);
+              } else {
+                p->set_due_at_cleared(true);
+              }
+            }
+            if (e.asset_id) {
+              if (*e.asset_id) {
+                p->set_asset_id((*e.asset_id)->ToString());
+              } else {
+                p->set_asset_id_cleared(true);
+              }
+            }
+          },
+          [&](const TicketAssigned& e) {
+            auto* p = env->mutable_ticket_assigned();
+            if (e.assignee_id) p->set_assignee_id(e.assignee_id->ToString());
+          },
+          [&](const TicketStatusChanged& e) {
+            auto* p = env->mutable_ticket_status_changed();
+            p->set_from(static_cast<v1::TicketStatus>(e.from));
+            p->set_to(static_cast<v1::TicketStatus>(e.to));
+          },
+          [&](const CommentAdded& e) {
+            auto* p = env->mutable_comment_added();
+            p->set_comment_id(e.comment_id.ToString());
+            SetText(p->mutable_body(), e.body);
+            p->set_internal(e.internal);
+          },
+          [&](const TicketDeleted& e) { EncodeSnapshot(e.snapshot, env->mutable_ticket_deleted()->mutable_snapshot()); },
+      },
+      payload);
+}
+
+Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
+  bool ok = true;
+  switch (env.payload_case()) {
+    case v1::EventEnvelope::kTenantCreated: {
+      const auto& p = env.tenant_created();
+      TenantCreated e{.name = p.name(), .ticket_prefix = p.ticket_prefix()};
+      ok = ParseId(p.tenant_id(), &e.tenant_id);
+      *payload = std::move(e);
+      break;
+    }
+    case v1::EventEnvelope::kUserCreated: {
+      const auto& p = env.user_created();
+      UserCreated e{.name = GetText(p.name()), .email = GetText(p.email()), .department = p.department()};
+      ok = ParseId(p.user_id(), &e.user_id) && InRange(p.role(), kAllRoles.size(), &e.role);
+      *payload = std::move(e);
+      break;
+    }
+    case v1::EventEnvelope::kTokenIssued: {
+      const auto& p = env.token_issued();
+      TokenIssued e;
+      ok = ParseId(p.user_id(), &e.user_id) && p.token_sha256().size() == 32;
+      if (ok) std::copy(p.token_sha256().begin(), p.token_sha256().end(), e.token_sha256.begin());
+      *payload = e;
+      break;
+    }
+    case v1::EventEnvelope::kAssetCreated: {
+      const auto& p = env.asset_created();
+      AssetCreated e{.name = p.name(), .kind = p.kind()};
+      ok = ParseId(p.asset_id(), &e.asset_id);
+      *payload = std::move(e);
+      break;
+    }
+    case v1::EventEnvelope::kAssetDeleted: {
+      AssetDeleted e;
+      ok = ParseId(env.asset_deleted().asset_id(), &e.asset_id);
+      *payload = e;
+      break;
+    }
+    case v1::EventEnvelope::kTicketCreated: {
+      const auto& p = env.ticket_created();
+      TicketCreated e;
+      e.number = p.number();
+      e.number_text = p.number_text();
+      e.subject = GetText(p.subject());
+      e.description = GetText(p.description());
+      e.category = p.category();
+      if (p.has_due_at_us()) e.due_at = p.due_at_us();
+      ok = ParseId(p.ticket_id(), &e.ticket_id) && ParseId(p.reporter_id(), &e.reporter_id) &&
+           InRange(p.priority(), kAllPriorities.size(), &e.priority) && InRange(p.type(), kAllTypes.size(), &e.type);
+      if (ok && p.has_assignee_id()) ok = ParseId(p.assignee_id(), &e.assignee_id.emplace());
+      if (ok && p.has_asset_id()) ok = ParseId(p.asset_id(), &e.asset_id.emplace());
+      *payload = std::move(e);
+      break;
+    }
+    case v1::EventEnvelope::kTicketUpdated: {
+      const auto& p = env.ticket_updated();
+      TicketUpdated e;
+      if (p.has_subject()) e.subject = GetText(p.subject());
+      if (p.has_description()) e.description = GetText(p.description());
+      if (p.has_category()) e.category = p.category();
+      if (p.has_priority()) ok = InRange(p.priority(), kAllPriorities.size(), &e.priority.emplace());
+      if (p.has_due_at_us()) e.due_at = Nullable<Timestamp>{p.due_at_us()};
+      if (p.due_at_cleared()) e.due_at = Nullable<Timestamp>{};
+      if (ok && p.has_asset_id()) ok = ParseId(p.asset_id(), &e.asset_id.emplace().emplace());
+      if (p.asset_id_cleared()) e.asset_id = Nullable<Id>{};
+      *payload = std::move(e);
+      break;
+    }
+    case v1::EventEnvelope::kTicketAssigned: {
+      TicketAssigned e;
+      if (env.ticket_assigned().has_assignee_id()) ok = ParseId(env.ticket_assigned().assignee_id(), &e.assignee_id.emplace());
+      *payload = e;
+      break;
+    }
+    case v1::EventEnvelope::kTicketStatusChanged: {
+      TicketStatusChanged e;
+      ok = InRange(env.ticket_status_changed().from(), kAllStatuses.size(), &e.from) &&
+           InRange(env.ticket_status_changed().to(), kAllStatuses.size(), &e.to);
+      *payload = e;
+      break;
+    }
+    case v1::EventEnvelope::kCommentAdded: {
+      const auto& p = env.comment_added();
+      CommentAdded e{.body = GetText(p.body()), .internal = p.internal()};
+      ok = ParseId(p.comment_id(), &e.comment_id);
+      *payload = std::move(e);
+      break;
+    }
+    case v1::EventEnvelope::kTicketDeleted: {
+      TicketDeleted e;
+      Id tenant_id;
+      ok = ParseId(env.tenant_id(), &tenant_id) && DecodeSnapshot(env.ticket_deleted().snapshot(), tenant_id, &e.snapshot);
+      *payload = std::move(e);
+      break;
+    }
+    case v1::EventEnvelope::PAYLOAD_NOT_SET:
+      return Status::Corruption("event envelope has no payload (written by a newer ticketd?)");
+  }
+  if (!ok) return Status::Corruption("event payload has a malformed id or enum value");
+  return Status::Ok();
+}
+
+}  // namespace ticketd::eventstore

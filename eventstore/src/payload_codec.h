@@ -1,0 +1,15 @@
+// Payload mapping between domain::EventPayload and the EventEnvelope oneof,
+// including the upcasters from older payload versions (today: only v1).
+#pragma once
+
+#include "ticketd/domain/events.h"
+#include "ticketd/domain/status.h"
+#include "ticketd/v1/events.pb.h"
+
+namespace ticketd::eventstore {
+
+void EncodePayload(const domain::EventPayload& payload, v1::EventEnvelope* envelope);
+// Corruption on a missing payload, a malformed id or an unknown enum value.
+Status DecodePayload(const v1::EventEnvelope& envelope, domain::EventPayload* payload);
+
+}  // namespace ticketd::eventstore
