@@ -27,7 +27,8 @@ struct Pending {
 // The result of deciding one command against the write model.
 struct Decision {
   CommandOutcome outcome;
-  std::vector<projections::TicketPtr> ticket_after;  // per event: the ticket after it
+  // Per event: the ticket before and after it (both null for directory events).
+  std::vector<projections::TicketPtr> ticket_before, ticket_after;
   eventstore::Commit commit;
 };
 
@@ -44,6 +45,9 @@ struct Engine::Impl {
   projections::TicketReadModel tickets;
   projections::DirectoryReadModel directory;
   projections::CommentReadModel comments;
+  projections::DigestReadModel digest;
+  projections::AnalyticsReadModel analytics;
+  std::vector<projections::TicketProjector*> projectors{&digest, &analytics};
   WriteModel write_model;  // writer thread only
 
   std::mutex mu;
@@ -53,7 +57,7 @@ struct Engine::Impl {
   std::thread writer;
 
   Status Recover();
-  void Project(const DomainEvent& event, const projections::TicketPtr& ticket_after);
+  void Project(const DomainEvent& event, const projections::TicketPtr& before, const projections::TicketPtr& after);
   void WriterLoop();
   void ProcessBatch(std::vector<Pending>& batch);
   Decision Decide(const Pending& pending);
@@ -62,8 +66,9 @@ struct Engine::Impl {
 
 Status Engine::Impl::Recover() {
   return log->ReadAll(1, [this](const eventstore::RecordedEvent& recorded) {
+    projections::TicketPtr before = write_model.Ticket(recorded.event.stream_id);
     projections::TicketPtr after = write_model.Apply(recorded.event);
-    Project(recorded.event, after);
+    Project(recorded.event, before, after);
     return true;
   });
 }
@@ -76,14 +81,17 @@ Status Engine::Impl::RebuildWriteModel() {
   });
 }
 
-void Engine::Impl::Project(const DomainEvent& event, const projections::TicketPtr& ticket_after) {
+void Engine::Impl::Project(const DomainEvent& event, const projections::TicketPtr& before,
+                           const projections::TicketPtr& after) {
   directory.Apply(event);
   comments.Apply(event);
+  if (!before && !after) return;  // not a ticket event
   if (IsTicketDeleted(event)) {
     tickets.Remove(event.tenant_id, event.stream_id);
-  } else if (ticket_after) {
-    tickets.Upsert(ticket_after);
+  } else if (after) {
+    tickets.Upsert(after);
   }
+  for (projections::TicketProjector* projector : projectors) projector->OnTicketEvent(event, before, after);
 }
 
 Decision Engine::Impl::Decide(const Pending& pending) {
@@ -123,6 +131,7 @@ Decision Engine::Impl::Decide(const Pending& pending) {
     append.version = write_model.NextVersion(event);
     append.event = event;
     decision.commit.events.push_back(std::move(append));
+    decision.ticket_before.push_back(write_model.Ticket(event.stream_id));
     decision.ticket_after.push_back(write_model.Apply(event));
   }
   if (const auto* command = std::get_if<domain::TicketCommand>(&pending.command)) {
@@ -175,7 +184,7 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
         if (commit_of[i] == std::string::npos) continue;
         const Decision& decision = decisions[i];
         for (std::size_t e = 0; e < decision.outcome.events.size(); ++e)
-          Project(decision.outcome.events[e], decision.ticket_after[e]);
+          Project(decision.outcome.events[e], decision.ticket_before[e], decision.ticket_after[e]);
       }
     }
   }
@@ -259,5 +268,8 @@ const projections::TicketReadModel& Engine::tickets() const { return impl_->tick
 const projections::DirectoryReadModel& Engine::directory() const { return impl_->directory; }
 const projections::CommentReadModel& Engine::comments() const { return impl_->comments; }
 eventstore::EventLog& Engine::log() const { return *impl_->log; }
+const projections::DigestReadModel& Engine::digest() const { return impl_->digest; }
+const projections::AnalyticsReadModel& Engine::analytics() const { return impl_->analytics; }
+domain::Timestamp Engine::stale_after() const { return impl_->options.stale_after; }
 
 }  // namespace ticketd::api

@@ -24,7 +24,9 @@
 #include "ticketd/domain/status.h"
 #include "ticketd/domain/ticket.h"
 #include "ticketd/eventstore/event_log.h"
+#include "ticketd/projections/analytics_read_model.h"
 #include "ticketd/projections/comment_read_model.h"
+#include "ticketd/projections/digest_read_model.h"
 #include "ticketd/projections/directory_read_model.h"
 #include "ticketd/projections/ticket_read_model.h"
 
@@ -48,6 +50,7 @@ struct EngineOptions {
   std::string data_dir;
   bool sync = true;
   std::size_t max_batch_commands = 2048;
+  domain::Timestamp stale_after = projections::kDefaultStaleAfter;  // analytics: stale in_progress
 };
 
 class Engine {
@@ -68,6 +71,9 @@ class Engine {
   const projections::TicketReadModel& tickets() const;
   const projections::DirectoryReadModel& directory() const;
   const projections::CommentReadModel& comments() const;
+  const projections::DigestReadModel& digest() const;
+  const projections::AnalyticsReadModel& analytics() const;
+  domain::Timestamp stale_after() const;
   eventstore::EventLog& log() const;
 
  private:

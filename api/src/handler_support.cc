@@ -1,7 +1,7 @@
 #include "handler_support.h"
 
 #include "ticketd/domain/time.h"
-#include "views.h"
+#include "ticketd/projections/views.h"
 
 namespace ticketd::api {
 

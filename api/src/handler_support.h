@@ -13,8 +13,19 @@
 #include "json_body.h"
 #include "responses.h"
 #include "ticketd/domain/ticket.h"
+#include "ticketd/projections/json_writer.h"
+#include "ticketd/projections/views.h"
 
 namespace ticketd::api {
+
+using projections::JsonWriter;
+using projections::TicketJson;
+using projections::WriteAsset;
+using projections::WriteComment;
+using projections::WriteHistoryEntry;
+using projections::WriteTenant;
+using projections::WriteTicket;
+using projections::WriteUser;
 
 // Reads typed fields; after the reads, `error` holds the first failure.
 class FieldReader {

@@ -31,4 +31,8 @@ void HandleListTickets(Services& services, const CallPtr& call);
 void HandleListComments(Services& services, const CallPtr& call);
 void HandleHistory(Services& services, const CallPtr& call);
 
+void HandleDigest(Services& services, const CallPtr& call);
+void HandleAnalytics(Services& services, const CallPtr& call);
+void HandleAuditHead(Services& services, const CallPtr& call);
+
 }  // namespace ticketd::api

@@ -3,7 +3,7 @@
 #include "handlers.h"
 #include "ids.h"
 #include "metrics.h"
-#include "views.h"
+#include "ticketd/projections/views.h"
 
 namespace ticketd::api {
 namespace {

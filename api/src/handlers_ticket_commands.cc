@@ -2,7 +2,7 @@
 #include "handler_support.h"
 #include "handlers.h"
 #include "ids.h"
-#include "views.h"
+#include "ticketd/projections/views.h"
 
 namespace ticketd::api {
 namespace {

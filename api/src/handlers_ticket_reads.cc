@@ -7,7 +7,7 @@
 #include "list_query.h"
 #include "ticketd/domain/history.h"
 #include "ticketd/domain/time.h"
-#include "views.h"
+#include "ticketd/projections/views.h"
 
 namespace ticketd::api {
 namespace {
@@ -96,27 +96,7 @@ void HandleHistory(Services& services, const CallPtr& call) {
     std::vector<domain::FieldChange> changes = domain::ChangesOf(state, recorded.event);
     state = domain::EvolveTicket(std::move(state), recorded.event);
     if (!agent_side && domain::IsAgentOnly(recorded.event)) continue;
-    json.BeginObject();
-    json.Key("position").Int(static_cast<std::int64_t>(recorded.position));
-    json.Key("version").Int(recorded.version);
-    json.Key("type").String(domain::EventTypeName(recorded.event.payload));
-    json.Key("actor_id");
-    if (recorded.event.actor_id.IsNil()) {
-      json.Null();
-    } else {
-      json.String(recorded.event.actor_id.ToString());
-    }
-    json.Key("at").String(domain::FormatRfc3339(recorded.event.at));
-    json.Key("event_id").String(recorded.event_id.ToString());
-    json.Key("changes").BeginObject();
-    for (const auto& change : changes) {
-      json.Key(change.field).BeginObject().Key("from");
-      WriteHistoryValue(json, change.from);
-      json.Key("to");
-      WriteHistoryValue(json, change.to);
-      json.EndObject();
-    }
-    json.EndObject().EndObject();
+    WriteHistoryEntry(json, recorded, changes);
   }
   json.EndArray().EndObject();
   call->Reply(JsonResponse(http::status::ok, json.Take()));

@@ -1,8 +1,10 @@
 #include "responses.h"
 
-#include "json_writer.h"
+#include "ticketd/projections/json_writer.h"
 
 namespace ticketd::api {
+
+using projections::JsonWriter;
 
 Response JsonResponse(http::status status, std::string body) {
   Response response{status, 11};

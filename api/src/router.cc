@@ -52,6 +52,9 @@ constexpr Route kRoutes[] = {
      Access::kAuthenticated},
     {http::verb::get, "/api/v1/tickets/{}/history", "/api/v1/tickets/{id}/history", HandleHistory,
      Access::kAuthenticated},
+    {http::verb::get, "/api/v1/digest", "/api/v1/digest", HandleDigest, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/analytics", "/api/v1/analytics", HandleAnalytics, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/audit/head", "/api/v1/audit/head", HandleAuditHead, Access::kAuthenticated},
 };
 
 // Matches `segments` against a pattern; fills the {} values.

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace ticketd::api {
+namespace ticketd::projections {
 
 class JsonWriter {
  public:
@@ -37,4 +37,4 @@ class JsonWriter {
 
 void AppendJsonEscaped(std::string& out, std::string_view text);
 
-}  // namespace ticketd::api
+}  // namespace ticketd::projections

@@ -4,21 +4,26 @@
 
 #include <string>
 
-#include "json_writer.h"
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/history.h"
 #include "ticketd/domain/ticket_value.h"
+#include "ticketd/eventstore/event_log.h"
 #include "ticketd/projections/comment_read_model.h"
 #include "ticketd/projections/directory_read_model.h"
+#include "ticketd/projections/json_writer.h"
 
-namespace ticketd::api {
+namespace ticketd::projections {
 
 void WriteTicket(JsonWriter& json, const domain::Ticket& ticket);
 std::string TicketJson(const domain::Ticket& ticket);
-void WriteComment(JsonWriter& json, const projections::Comment& comment);
+void WriteComment(JsonWriter& json, const Comment& comment);
 void WriteUser(JsonWriter& json, const domain::User& user);
 void WriteAsset(JsonWriter& json, const domain::Asset& asset);
-void WriteTenant(JsonWriter& json, const projections::TenantInfo& tenant);
+void WriteTenant(JsonWriter& json, const TenantInfo& tenant);
 void WriteHistoryValue(JsonWriter& json, const domain::HistoryValue& value);
+// One audit-trail entry: {position, version, type, event_id, actor_id, at,
+// changes: {field: {from, to}}} (the API's history and ticket-replay's).
+void WriteHistoryEntry(JsonWriter& json, const eventstore::RecordedEvent& recorded,
+                       const std::vector<domain::FieldChange>& changes);
 
-}  // namespace ticketd::api
+}  // namespace ticketd::projections

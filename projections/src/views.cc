@@ -1,9 +1,9 @@
-#include "views.h"
+#include "ticketd/projections/views.h"
 
 #include "ticketd/domain/overloaded.h"
 #include "ticketd/domain/time.h"
 
-namespace ticketd::api {
+namespace ticketd::projections {
 namespace {
 
 void WriteOptionalId(JsonWriter& json, const std::optional<domain::Id>& id) {
@@ -54,7 +54,7 @@ std::string TicketJson(const domain::Ticket& ticket) {
   return json.Take();
 }
 
-void WriteComment(JsonWriter& json, const projections::Comment& c) {
+void WriteComment(JsonWriter& json, const Comment& c) {
   json.BeginObject();
   json.Key("id").String(c.id.ToString());
   json.Key("author_id").String(c.author_id.ToString());
@@ -92,7 +92,7 @@ void WriteAsset(JsonWriter& json, const domain::Asset& a) {
   json.EndObject();
 }
 
-void WriteTenant(JsonWriter& json, const projections::TenantInfo& t) {
+void WriteTenant(JsonWriter& json, const TenantInfo& t) {
   json.BeginObject();
   json.Key("id").String(t.id.ToString());
   json.Key("name").String(t.name);
@@ -110,4 +110,25 @@ void WriteHistoryValue(JsonWriter& json, const domain::HistoryValue& value) {
              value);
 }
 
-}  // namespace ticketd::api
+void WriteHistoryEntry(JsonWriter& json, const eventstore::RecordedEvent& recorded,
+                       const std::vector<domain::FieldChange>& changes) {
+  json.BeginObject();
+  json.Key("position").Int(static_cast<std::int64_t>(recorded.position));
+  json.Key("version").Int(recorded.version);
+  json.Key("type").String(domain::EventTypeName(recorded.event.payload));
+  json.Key("event_id").String(recorded.event_id.ToString());
+  json.Key("actor_id");
+  WriteOptionalId(json, recorded.event.actor_id.IsNil() ? std::nullopt : std::optional(recorded.event.actor_id));
+  json.Key("at").String(domain::FormatRfc3339(recorded.event.at));
+  json.Key("changes").BeginObject();
+  for (const auto& change : changes) {
+    json.Key(change.field).BeginObject().Key("from");
+    WriteHistoryValue(json, change.from);
+    json.Key("to");
+    WriteHistoryValue(json, change.to);
+    json.EndObject();
+  }
+  json.EndObject().EndObject();
+}
+
+}  // namespace ticketd::projections

@@ -1,0 +1,103 @@
+#include "json_body.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace ticketd::api {
+namespace {
+
+constexpr std::size_t kMaxDepth = 64;
+
+bool IsBlank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
+}
+
+}  // namespace
+
+std::size_t CountCodePoints(std::string_view utf8) {
+  std::size_t count = 0;
+  for (unsigned char c : utf8) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
+std::variant<JsonBody, FieldError> JsonBody::Parse(std::string_view text, bool allow_empty) {
+  if (IsBlank(text)) {
+    if (allow_empty) return JsonBody{};
+    return FieldError{"", "the body must be a JSON object"};
+  }
+  // The DOM parser validates the whole document (UTF-8 included), nested
+  // values too, and reports excessive depth as an error instead of recursing.
+  thread_local simdjson::dom::parser parser(1 << 20);
+  thread_local bool configured = [] { return parser.allocate(1 << 20, kMaxDepth) == simdjson::SUCCESS; }();
+  (void)configured;
+  simdjson::dom::element root;
+  auto error = parser.parse(text.data(), text.size()).get(root);
+  if (error == simdjson::UTF8_ERROR) return FieldError{"", "the body is not valid UTF-8"};
+  if (error == simdjson::DEPTH_ERROR) return FieldError{"", "the body nests too deeply"};
+  if (error) return FieldError{"", std::string("the body is not valid JSON: ") + simdjson::error_message(error)};
+  simdjson::dom::object object;
+  if (root.get_object().get(object)) return FieldError{"", "the body must be a JSON object"};
+  JsonBody body;
+  std::unordered_set<std::string_view> seen;
+  for (auto [key, value] : object) {
+    if (!seen.insert(key).second) return FieldError{std::string(key), "appears twice"};
+    JsonValue parsed;
+    switch (value.type()) {
+      case simdjson::dom::element_type::NULL_VALUE: parsed = nullptr; break;
+      case simdjson::dom::element_type::BOOL: parsed = bool(value); break;
+      case simdjson::dom::element_type::INT64: parsed = std::int64_t(value); break;
+      case simdjson::dom::element_type::UINT64: parsed = static_cast<double>(std::uint64_t(value)); break;
+      case simdjson::dom::element_type::DOUBLE: parsed = double(value); break;
+      case simdjson::dom::element_type::STRING: parsed = std::string(std::string_view(value)); break;
+      case simdjson::dom::element_type::ARRAY:
+      case simdjson::dom::element_type::OBJECT: parsed = JsonOther{}; break;
+    }
+    body.fields_.emplace_back(std::string(key), std::move(parsed));
+  }
+  return body;
+}
+
+const JsonValue* JsonBody::Find(std::string_view field) const {
+  for (const auto& [key, value] : fields_)
+    if (key == field) return &value;
+  return nullptr;
+}
+
+bool JsonBody::Has(std::string_view field) const { return Find(field) != nullptr; }
+
+bool JsonBody::IsNull(std::string_view field) const {
+  const JsonValue* value = Find(field);
+  return value && std::holds_alternative<std::nullptr_t>(*value);
+}
+
+std::optional<std::string> JsonBody::FirstUnknownKey(std::initializer_list<std::string_view> allowed) const {
+  for (const auto& [key, value] : fields_)
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) return key;
+  return std::nullopt;
+}
+
+std::variant<std::optional<std::string>, FieldError> JsonBody::GetString(std::string_view field, bool required,
+                                                                         std::size_t max_chars) const {
+  const JsonValue* value = Find(field);
+  if (!value) {
+    if (required) return FieldError{std::string(field), "is required"};
+    return std::optional<std::string>{};
+  }
+  const auto* text = std::get_if<std::string>(value);
+  if (!text) return FieldError{std::string(field), "must be a string"};
+  if (CountCodePoints(*text) > max_chars)
+    return FieldError{std::string(field), "must be at most " + std::to_string(max_chars) + " characters"};
+  return std::optional<std::string>{*text};
+}
+
+std::variant<std::optional<bool>, FieldError> JsonBody::GetBool(std::string_view field) const {
+  const JsonValue* value = Find(field);
+  if (!value) return std::optional<bool>{};
+  const auto* flag = std::get_if<bool>(value);
+  if (!flag) return FieldError{std::string(field), "must be true or false"};
+  return std::optional<bool>{*flag};
+}
+
+}  // namespace ticketd::api

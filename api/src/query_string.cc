@@ -1,0 +1,100 @@
+#include "query_string.h"
+
+namespace ticketd::api {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return std::nullopt;
+      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi << 4 | lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Target> ParseTarget(std::string_view target) {
+  if (target.empty() || target.front() != '/') return std::nullopt;
+  Target out;
+  std::size_t question = target.find('?');
+  std::optional<std::string> path = PercentDecode(target.substr(0, question), false);
+  if (!path) return std::nullopt;
+  out.path = std::move(*path);
+  if (question == std::string_view::npos) return out;
+  std::string_view query = target.substr(question + 1);
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    std::size_t amp = query.find('&', start);
+    std::string_view pair = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (!pair.empty()) {
+      std::size_t eq = pair.find('=');
+      auto key = PercentDecode(pair.substr(0, eq), true);
+      auto value = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+      if (!key || !value) return std::nullopt;
+      out.params.emplace_back(std::move(*key), std::move(*value));
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> ValuesOf(const Target& target, std::string_view key) {
+  std::vector<std::string> values;
+  for (const auto& [k, v] : target.params) {
+    if (k != key) continue;
+    std::size_t start = 0;
+    while (start <= v.size()) {
+      std::size_t comma = v.find(',', start);
+      std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!item.empty()) values.push_back(std::move(item));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return values;
+}
+
+std::optional<std::string> ValueOf(const Target& target, std::string_view key) {
+  std::optional<std::string> value;
+  for (const auto& [k, v] : target.params)
+    if (k == key) value = v;
+  return value;
+}
+
+std::vector<std::string_view> PathSegments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t start = 0;
+  while (start < path.size()) {
+    if (path[start] == '/') {
+      ++start;
+      continue;
+    }
+    std::size_t slash = path.find('/', start);
+    segments.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return segments;
+}
+
+}  // namespace ticketd::api

@@ -1,0 +1,51 @@
+// DigestReadModel: the morning digest of each tenant, kept current by ticket
+// events (no scan of all tickets per request): the open and in_progress
+// tickets grouped by priority, each group ordered by due date (none last).
+// Build() is what GET /api/v1/digest and a future 07:00 UTC mailer call.
+// Threading: OnTicketEvent on the writer thread; Build from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ticketd/domain/id.h"
+#include "ticketd/domain/time.h"
+#include "ticketd/projections/projector.h"
+
+namespace ticketd::projections {
+
+struct DigestEntry {
+  TicketPtr ticket;
+  bool overdue = false;  // due_at before the digest day's 07:00 UTC
+};
+
+struct DigestGroup {
+  domain::Priority priority = domain::Priority::kMedium;
+  std::vector<DigestEntry> tickets;
+};
+
+struct Digest {
+  domain::Timestamp day = 0;  // midnight UTC of the digest's date
+  bool skipped = false;       // nothing open: a mailer sends nothing
+  std::vector<DigestGroup> groups;  // urgent -> low, only non-empty groups
+};
+
+inline constexpr domain::Timestamp kDigestHourUtc = 7;
+
+class DigestReadModel final : public TicketProjector {
+ public:
+  DigestReadModel();
+  ~DigestReadModel() override;
+
+  void OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before, const TicketPtr& after) override;
+
+  // `day` is midnight UTC of the digest's date (domain::ParseDate).
+  Digest Build(const domain::Id& tenant_id, domain::Timestamp day) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ticketd::projections

@@ -1,0 +1,197 @@
+#include "ticketd/projections/analytics_read_model.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "tenant_partitions.h"
+
+namespace ticketd::projections {
+namespace {
+
+using domain::TicketStatus;
+
+constexpr double kMicrosPerHour = 3600.0 * domain::kMicrosPerSecond;
+
+domain::Timestamp DayOf(domain::Timestamp t) {
+  domain::Timestamp day = t / domain::kMicrosPerDay * domain::kMicrosPerDay;
+  return day > t ? day - domain::kMicrosPerDay : day;
+}
+
+// A multiset of durations with an exact running sum.
+struct Durations {
+  std::multiset<double> hours;
+  double sum = 0;
+  void Add(double h) {
+    hours.insert(h);
+    sum += h;
+  }
+  void Remove(double h) {
+    if (auto it = hours.find(h); it != hours.end()) {
+      hours.erase(it);
+      sum -= h;
+    }
+  }
+  DurationSummary Summary() const {
+    DurationSummary s;
+    s.count = static_cast<std::int64_t>(hours.size());
+    if (hours.empty()) return s;
+    s.mean = sum / static_cast<double>(hours.size());
+    auto at = [&](double q) {  // nearest-rank percentile
+      std::size_t rank = static_cast<std::size_t>(q * static_cast<double>(hours.size()) + 0.999999);
+      rank = std::clamp<std::size_t>(rank, 1, hours.size());
+      return *std::next(hours.begin(), static_cast<std::ptrdiff_t>(rank - 1));
+    };
+    s.p50 = at(0.5);
+    s.p90 = at(0.9);
+    return s;
+  }
+};
+
+// What one ticket added to the event-based aggregates, to take it back on delete.
+struct TicketFacts {
+  domain::Timestamp created_day = 0;
+  std::vector<double> resolve_hours;
+  std::vector<double> close_hours;
+  std::vector<domain::Timestamp> closed_days;
+};
+
+struct TenantAnalytics {
+  std::int64_t by_status[6] = {};
+  std::int64_t open_by_priority[4] = {};
+  std::map<domain::Id, AssigneeLoad> per_assignee;
+  std::unordered_map<std::string, std::int64_t> categories;
+  std::set<std::pair<domain::Timestamp, domain::Id>> in_progress;  // (since, id)
+  // id -> (since, number) of the tickets in progress
+  std::unordered_map<domain::Id, std::pair<domain::Timestamp, std::string>, domain::IdHash> in_progress_since;
+  Durations resolve, close;
+  std::map<domain::Timestamp, std::int64_t> created_per_day, closed_per_day;
+  std::unordered_map<domain::Id, TicketFacts, domain::IdHash> facts;
+
+  // Adds (sign +1) or removes (-1) the state-based contribution of a ticket.
+  void Count(const domain::Ticket& t, int sign) {
+    by_status[static_cast<int>(t.status)] += sign;
+    if (t.status == TicketStatus::kOpen) open_by_priority[static_cast<int>(t.priority)] += sign;
+    if (t.assignee_id) {
+      AssigneeLoad& load = per_assignee[*t.assignee_id];
+      load.assignee_id = *t.assignee_id;
+      switch (t.status) {
+        case TicketStatus::kOpen: load.open += sign; break;
+        case TicketStatus::kInProgress: load.in_progress += sign; break;
+        case TicketStatus::kResolved: load.resolved += sign; break;
+        case TicketStatus::kClosed: load.closed += sign; break;
+        case TicketStatus::kOnHold:
+        case TicketStatus::kCancelled: break;
+      }
+      if (load.open == 0 && load.in_progress == 0 && load.resolved == 0 && load.closed == 0)
+        per_assignee.erase(*t.assignee_id);
+    }
+    if (!t.category.empty()) {
+      auto& count = categories[t.category];
+      count += sign;
+      if (count == 0) categories.erase(t.category);
+    }
+  }
+
+  void LeaveInProgress(const domain::Id& id) {
+    if (auto it = in_progress_since.find(id); it != in_progress_since.end()) {
+      in_progress.erase({it->second.first, id});
+      in_progress_since.erase(it);
+    }
+  }
+
+  static void Decrement(std::map<domain::Timestamp, std::int64_t>& per_day, domain::Timestamp day) {
+    if (auto it = per_day.find(day); it != per_day.end() && --it->second == 0) per_day.erase(it);
+  }
+
+  void Forget(const domain::Id& id) {
+    auto it = facts.find(id);
+    if (it == facts.end()) return;
+    Decrement(created_per_day, it->second.created_day);
+    for (double h : it->second.resolve_hours) resolve.Remove(h);
+    for (double h : it->second.close_hours) close.Remove(h);
+    for (auto day : it->second.closed_days) Decrement(closed_per_day, day);
+    facts.erase(it);
+  }
+
+  void Apply(const domain::DomainEvent& event, const TicketPtr& before, const TicketPtr& after) {
+    const domain::Id& id = event.stream_id;
+    if (before) Count(*before, -1);
+    if (after) Count(*after, +1);
+    if (!after) {
+      LeaveInProgress(id);
+      Forget(id);
+      return;
+    }
+    if (std::holds_alternative<domain::TicketCreated>(event.payload)) {
+      facts[id].created_day = DayOf(event.at);
+      ++created_per_day[DayOf(event.at)];
+    }
+    const auto* changed = std::get_if<domain::TicketStatusChanged>(&event.payload);
+    if (!changed) return;
+    TicketFacts& f = facts[id];
+    double hours = static_cast<double>(event.at - after->created_at) / kMicrosPerHour;
+    if (changed->to == TicketStatus::kResolved) {
+      resolve.Add(hours);
+      f.resolve_hours.push_back(hours);
+    } else if (changed->to == TicketStatus::kClosed) {
+      close.Add(hours);
+      f.close_hours.push_back(hours);
+      f.closed_days.push_back(DayOf(event.at));
+      ++closed_per_day[DayOf(event.at)];
+    }
+    LeaveInProgress(id);
+    if (changed->to == TicketStatus::kInProgress) {
+      in_progress.insert({event.at, id});
+      in_progress_since[id] = {event.at, after->number_text};
+    }
+  }
+};
+
+std::vector<DayCount> ToDays(const std::map<domain::Timestamp, std::int64_t>& per_day) {
+  std::vector<DayCount> out;
+  out.reserve(per_day.size());
+  for (const auto& [day, count] : per_day) out.push_back({day, count});
+  return out;
+}
+
+}  // namespace
+
+struct AnalyticsReadModel::Impl {
+  TenantPartitions<TenantAnalytics> tenants;
+};
+
+AnalyticsReadModel::AnalyticsReadModel() : impl_(std::make_unique<Impl>()) {}
+AnalyticsReadModel::~AnalyticsReadModel() = default;
+
+void AnalyticsReadModel::OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before,
+                                       const TicketPtr& after) {
+  impl_->tenants.Write(event.tenant_id, [&](TenantAnalytics& tenant) { tenant.Apply(event, before, after); });
+}
+
+Analytics AnalyticsReadModel::Snapshot(const domain::Id& tenant_id, domain::Timestamp now,
+                                       domain::Timestamp stale_after) const {
+  Analytics out;
+  impl_->tenants.Read(tenant_id, [&](const TenantAnalytics& t) {
+    std::copy(std::begin(t.by_status), std::end(t.by_status), out.by_status);
+    std::copy(std::begin(t.open_by_priority), std::end(t.open_by_priority), out.open_by_priority);
+    for (const auto& [id, load] : t.per_assignee) out.per_assignee.push_back(load);
+    out.time_to_resolve = t.resolve.Summary();
+    out.time_to_close = t.close.Summary();
+    out.created_per_day = ToDays(t.created_per_day);
+    out.closed_per_day = ToDays(t.closed_per_day);
+    for (const auto& [category, count] : t.categories) out.top_categories.push_back({category, count});
+    std::sort(out.top_categories.begin(), out.top_categories.end(), [](const auto& a, const auto& b) {
+      return a.count != b.count ? a.count > b.count : a.category < b.category;
+    });
+    if (out.top_categories.size() > 10) out.top_categories.resize(10);
+    for (const auto& [since, id] : t.in_progress) {
+      if (since > now - stale_after) break;
+      out.stale_in_progress.push_back({id, t.in_progress_since.at(id).second, since});
+    }
+  });
+  return out;
+}
+
+}  // namespace ticketd::projections

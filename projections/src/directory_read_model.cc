@@ -1,0 +1,194 @@
+// DirectoryReadModel: tenants, users, assets per tenant, and the token table.
+#include "ticketd/projections/directory_read_model.h"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "tenant_partitions.h"
+#include "ticketd/domain/overloaded.h"
+
+namespace ticketd::projections {
+namespace {
+
+using domain::Id;
+using TokenHash = std::array<std::uint8_t, 32>;
+
+struct TokenHashHasher {
+  std::size_t operator()(const TokenHash& h) const noexcept {
+    std::size_t v;
+    std::memcpy(&v, h.data(), sizeof v);
+    return v;
+  }
+};
+
+struct TenantDirectory {
+  std::optional<TenantInfo> info;
+  std::unordered_map<Id, domain::User, domain::IdHash> users;
+  std::unordered_map<Id, domain::Asset, domain::IdHash> assets;
+};
+
+// Token hash -> user, sharded by the hash's first byte.
+class TokenTable {
+ public:
+  void Put(const TokenHash& hash, const Id& tenant_id, const Id& user_id) {
+    Shard& shard = shards_[hash[0] % kShards];
+    std::unique_lock lock(shard.mu);
+    shard.tokens[hash] = {tenant_id, user_id};
+  }
+  std::optional<std::pair<Id, Id>> Find(const TokenHash& hash) const {
+    const Shard& shard = shards_[hash[0] % kShards];
+    std::shared_lock lock(shard.mu);
+    auto it = shard.tokens.find(hash);
+    if (it == shard.tokens.end()) return std::nullopt;
+    // The map compared the hash already; compare again in constant time so no
+    // early-exit comparison of secret-derived bytes decides the answer.
+    if (CRYPTO_memcmp(it->first.data(), hash.data(), hash.size()) != 0) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  struct Shard {
+    mutable std::shared_mutex mu;
+    std::unordered_map<TokenHash, std::pair<Id, Id>, TokenHashHasher> tokens;
+  };
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace
+
+struct DirectoryReadModel::Impl {
+  TenantPartitions<TenantDirectory> tenants;
+  TokenTable tokens;
+  mutable std::shared_mutex global_mu;  // user/asset id -> tenant, for FindXAnyTenant
+  std::unordered_map<Id, Id, domain::IdHash> user_tenant, asset_tenant;
+};
+
+DirectoryReadModel::DirectoryReadModel() : impl_(std::make_unique<Impl>()) {}
+DirectoryReadModel::~DirectoryReadModel() = default;
+
+void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
+  const Id& tenant_id = event.tenant_id;
+  auto remember = [&](std::unordered_map<Id, Id, domain::IdHash>& map, const Id& id, bool add) {
+    std::unique_lock lock(impl_->global_mu);
+    if (add) {
+      map[id] = tenant_id;
+    } else {
+      map.erase(id);
+    }
+  };
+  std::visit(Overloaded{
+                 [&](const domain::TenantCreated& e) {
+                   impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
+                     d.info = TenantInfo{e.tenant_id, e.name, e.ticket_prefix};
+                   });
+                 },
+                 [&](const domain::UserCreated& e) {
+                   impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
+                     d.users[e.user_id] = domain::User{e.user_id, tenant_id, e.name, e.email, e.role, e.department};
+                   });
+                   remember(impl_->user_tenant, e.user_id, true);
+                 },
+                 [&](const domain::TokenIssued& e) { impl_->tokens.Put(e.token_sha256, tenant_id, e.user_id); },
+                 [&](const domain::AssetCreated& e) {
+                   impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
+                     d.assets[e.asset_id] = domain::Asset{e.asset_id, tenant_id, e.name, e.kind};
+                   });
+                   remember(impl_->asset_tenant, e.asset_id, true);
+                 },
+                 [&](const domain::AssetDeleted& e) {
+                   impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { d.assets.erase(e.asset_id); });
+                   remember(impl_->asset_tenant, e.asset_id, false);
+                 },
+                 [](const domain::TicketCreated&) {},
+                 [](const domain::TicketUpdated&) {},
+                 [](const domain::TicketAssigned&) {},
+                 [](const domain::TicketStatusChanged&) {},
+                 [](const domain::CommentAdded&) {},
+                 [](const domain::TicketDeleted&) {},
+             },
+             event.payload);
+}
+
+std::optional<domain::Actor> DirectoryReadModel::Authenticate(const TokenHash& token_sha256) const {
+  auto owner = impl_->tokens.Find(token_sha256);
+  if (!owner) return std::nullopt;
+  std::optional<domain::User> user = GetUser(owner->first, owner->second);
+  if (!user) return std::nullopt;
+  domain::Actor actor;
+  actor.kind = domain::Actor::Kind::kUser;
+  actor.user_id = user->id;
+  actor.tenant_id = user->tenant_id;
+  actor.role = user->role;
+  actor.it_department = user->department == "IT";
+  return actor;
+}
+
+std::optional<TenantInfo> DirectoryReadModel::GetTenant(const Id& tenant_id) const {
+  std::optional<TenantInfo> info;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) { info = d.info; });
+  return info;
+}
+
+std::optional<domain::User> DirectoryReadModel::GetUser(const Id& tenant_id, const Id& user_id) const {
+  std::optional<domain::User> user;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    if (auto it = d.users.find(user_id); it != d.users.end()) user = it->second;
+  });
+  return user;
+}
+
+std::optional<domain::User> DirectoryReadModel::FindUserAnyTenant(const Id& user_id) const {
+  Id tenant_id;
+  {
+    std::shared_lock lock(impl_->global_mu);
+    auto it = impl_->user_tenant.find(user_id);
+    if (it == impl_->user_tenant.end()) return std::nullopt;
+    tenant_id = it->second;
+  }
+  return GetUser(tenant_id, user_id);
+}
+
+std::optional<domain::Asset> DirectoryReadModel::FindAssetAnyTenant(const Id& asset_id) const {
+  Id tenant_id;
+  {
+    std::shared_lock lock(impl_->global_mu);
+    auto it = impl_->asset_tenant.find(asset_id);
+    if (it == impl_->asset_tenant.end()) return std::nullopt;
+    tenant_id = it->second;
+  }
+  std::optional<domain::Asset> asset;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    if (auto it = d.assets.find(asset_id); it != d.assets.end()) asset = it->second;
+  });
+  return asset;
+}
+
+std::vector<domain::User> DirectoryReadModel::ListUsers(const Id& tenant_id) const {
+  std::vector<domain::User> users;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    for (const auto& [id, user] : d.users) users.push_back(user);
+  });
+  std::sort(users.begin(), users.end(), [](const auto& a, const auto& b) {
+    return a.name != b.name ? a.name < b.name : a.id < b.id;
+  });
+  return users;
+}
+
+std::vector<domain::Asset> DirectoryReadModel::ListAssets(const Id& tenant_id) const {
+  std::vector<domain::Asset> assets;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    for (const auto& [id, asset] : d.assets) assets.push_back(asset);
+  });
+  std::sort(assets.begin(), assets.end(), [](const auto& a, const auto& b) {
+    return a.name != b.name ? a.name < b.name : a.id < b.id;
+  });
+  return assets;
+}
+
+}  // namespace ticketd::projections
