@@ -45,16 +45,12 @@ void HttpSession::OnHeader(beast::error_code ec) {
     if (slots_.empty()) Close();
     return;
   }
+  // Beast reports an announced Content-Length over the limit already here.
+  auto length = parser_->content_length();
+  if (ec == http::error::body_limit || (!ec && length && *length > options_.body_limit)) return RefuseTooLarge();
   if (ec) {
     Fail(ec, "read header");
     return Refuse(ValidationError("", "the request is not valid HTTP/1.1: " + ec.message()));
-  }
-  auto length = parser_->content_length();
-  if (length && *length > options_.body_limit) {
-    Response response = ErrorResponse(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
-                                      "the request body is larger than the limit",
-                                      "{\"limit_bytes\":" + std::to_string(options_.body_limit) + "}");
-    return Refuse(std::move(response));
   }
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
@@ -62,11 +58,7 @@ void HttpSession::OnHeader(beast::error_code ec) {
 
 void HttpSession::OnBody(beast::error_code ec) {
   reading_ = false;
-  if (ec == http::error::body_limit) {
-    return Refuse(ErrorResponse(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
-                                "the request body is larger than the limit",
-                                "{\"limit_bytes\":" + std::to_string(options_.body_limit) + "}"));
-  }
+  if (ec == http::error::body_limit) return RefuseTooLarge();
   if (ec) {
     Fail(ec, "read body");
     close_after_writes_ = true;
@@ -103,6 +95,11 @@ void HttpSession::Refuse(Response&& response) {
   in_flight_.fetch_add(1);
   close_after_writes_ = true;
   WriteNext();
+}
+
+void HttpSession::RefuseTooLarge() {
+  Refuse(ErrorResponse(http::status::payload_too_large, "PAYLOAD_TOO_LARGE", "the request body is larger than the limit",
+                       "{\"limit_bytes\":" + std::to_string(options_.body_limit) + "}"));
 }
 
 void HttpSession::WriteNext() {

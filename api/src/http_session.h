@@ -39,6 +39,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Dispatch(Request&& request);
   // Queues a last answer (413/400) and stops reading; closes once written.
   void Refuse(Response&& response);
+  void RefuseTooLarge();
   void WriteNext();
   void OnWrite(beast::error_code ec, bool close);
   void Close();
