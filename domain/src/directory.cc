@@ -27,7 +27,8 @@ std::optional<DomainError> CheckPrefix(std::string_view prefix) {
   bool ok = !prefix.empty() && prefix.size() <= kMaxPrefixChars && prefix[0] >= 'A' && prefix[0] <= 'Z';
   for (char c : prefix) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
   if (ok) return std::nullopt;
-  return MakeError(ErrorCode::kValidation, "must be 1-10 of A-Z and 0-9, starting with a letter", "ticket_prefix");
+  return MakeError(ErrorCode::kValidation, "must be 1-10 of A-Z and 0-9, starting with a letter",
+                   "ticket_prefix");
 }
 
 std::optional<DomainError> CheckEmail(std::string_view email) {
@@ -55,7 +56,8 @@ DomainEvent DirectoryEvent(const Actor& actor, Timestamp at, const Id& tenant_id
 }
 
 Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c) {
-  if (!c.actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "only the platform admin creates tenants");
+  if (!c.actor.IsPlatformAdmin())
+    return Fail(ErrorCode::kForbidden, "only the platform admin creates tenants");
   if (state.exists) return Fail(ErrorCode::kValidation, "tenant id already used", "id");
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
   std::string prefix = c.ticket_prefix.empty() ? "TKT" : c.ticket_prefix;
@@ -72,7 +74,8 @@ Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
   if (state.user_by_email.contains(Lowercase(c.email)))
     return Fail(ErrorCode::kEmailTaken, "a user with this email already exists in the tenant", "email");
   return Events{
-      DirectoryEvent(c.actor, c.at, c.tenant_id, UserCreated{c.user_id, c.name, c.email, c.role, c.department}),
+      DirectoryEvent(c.actor, c.at, c.tenant_id,
+                     UserCreated{c.user_id, c.name, c.email, c.role, c.department}),
       DirectoryEvent(c.actor, c.at, c.tenant_id, TokenIssued{c.user_id, c.token_sha256}),
   };
 }
@@ -127,7 +130,8 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    state.ticket_prefix = e.ticket_prefix;
                  },
                  [&](const UserCreated& e) {
-                   state.users[e.user_id] = User{e.user_id, event.tenant_id, e.name, e.email, e.role, e.department};
+                   state.users[e.user_id] =
+                       User{e.user_id, event.tenant_id, e.name, e.email, e.role, e.department};
                    state.user_by_email[Lowercase(e.email)] = e.user_id;
                  },
                  [&](const TokenIssued&) {},

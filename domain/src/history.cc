@@ -26,42 +26,43 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
   auto add = [&](std::string field, HistoryValue from, HistoryValue to) {
     changes.push_back(FieldChange{std::move(field), std::move(from), std::move(to)});
   };
-  std::visit(Overloaded{
-                 [&](const TicketCreated& e) {
-                   add("number", nullptr, Value(e.number_text));
-                   add("subject", nullptr, Value(e.subject));
-                   add("description", nullptr, Value(e.description));
-                   add("status", nullptr, Value(TicketStatus::kOpen));
-                   add("priority", nullptr, Value(e.priority));
-                   add("type", nullptr, Value(e.type));
-                   if (!e.category.empty()) add("category", nullptr, Value(e.category));
-                   add("reporter_id", nullptr, Value(e.reporter_id));
-                   if (e.assignee_id) add("assignee_id", nullptr, Value(e.assignee_id));
-                   if (e.asset_id) add("asset_id", nullptr, Value(e.asset_id));
-                   if (e.due_at) add("due_at", nullptr, Value(e.due_at));
-                 },
-                 [&](const TicketUpdated& e) {
-                   if (e.subject) add("subject", Value(t.subject), Value(*e.subject));
-                   if (e.description) add("description", Value(t.description), Value(*e.description));
-                   if (e.category) add("category", OptionalText(t.category), OptionalText(*e.category));
-                   if (e.priority) add("priority", Value(t.priority), Value(*e.priority));
-                   if (e.due_at) add("due_at", Value(t.due_at), Value(*e.due_at));
-                   if (e.asset_id) add("asset_id", Value(t.asset_id), Value(*e.asset_id));
-                 },
-                 [&](const TicketAssigned& e) { add("assignee_id", Value(t.assignee_id), Value(e.assignee_id)); },
-                 [&](const TicketStatusChanged& e) { add("status", Value(e.from), Value(e.to)); },
-                 [&](const CommentAdded& e) {
-                   add("comment_id", nullptr, Value(e.comment_id));
-                   add("internal", nullptr, e.internal);
-                 },
-                 [&](const TicketDeleted&) {},
-                 [&](const TenantCreated&) {},
-                 [&](const UserCreated&) {},
-                 [&](const TokenIssued&) {},
-                 [&](const AssetCreated&) {},
-                 [&](const AssetDeleted&) {},
-             },
-             event.payload);
+  std::visit(
+      Overloaded{
+          [&](const TicketCreated& e) {
+            add("number", nullptr, Value(e.number_text));
+            add("subject", nullptr, Value(e.subject));
+            add("description", nullptr, Value(e.description));
+            add("status", nullptr, Value(TicketStatus::kOpen));
+            add("priority", nullptr, Value(e.priority));
+            add("type", nullptr, Value(e.type));
+            if (!e.category.empty()) add("category", nullptr, Value(e.category));
+            add("reporter_id", nullptr, Value(e.reporter_id));
+            if (e.assignee_id) add("assignee_id", nullptr, Value(e.assignee_id));
+            if (e.asset_id) add("asset_id", nullptr, Value(e.asset_id));
+            if (e.due_at) add("due_at", nullptr, Value(e.due_at));
+          },
+          [&](const TicketUpdated& e) {
+            if (e.subject) add("subject", Value(t.subject), Value(*e.subject));
+            if (e.description) add("description", Value(t.description), Value(*e.description));
+            if (e.category) add("category", OptionalText(t.category), OptionalText(*e.category));
+            if (e.priority) add("priority", Value(t.priority), Value(*e.priority));
+            if (e.due_at) add("due_at", Value(t.due_at), Value(*e.due_at));
+            if (e.asset_id) add("asset_id", Value(t.asset_id), Value(*e.asset_id));
+          },
+          [&](const TicketAssigned& e) { add("assignee_id", Value(t.assignee_id), Value(e.assignee_id)); },
+          [&](const TicketStatusChanged& e) { add("status", Value(e.from), Value(e.to)); },
+          [&](const CommentAdded& e) {
+            add("comment_id", nullptr, Value(e.comment_id));
+            add("internal", nullptr, e.internal);
+          },
+          [&](const TicketDeleted&) {},
+          [&](const TenantCreated&) {},
+          [&](const UserCreated&) {},
+          [&](const TokenIssued&) {},
+          [&](const AssetCreated&) {},
+          [&](const AssetDeleted&) {},
+      },
+      event.payload);
   return changes;
 }
 

@@ -46,7 +46,8 @@ std::optional<DomainError> CheckText(std::string_view field, std::string_view te
   std::size_t count = 0;
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp;
-    if (!NextCodePoint(text, &i, &cp)) return MakeError(ErrorCode::kValidation, "is not valid UTF-8", std::string(field));
+    if (!NextCodePoint(text, &i, &cp))
+      return MakeError(ErrorCode::kValidation, "is not valid UTF-8", std::string(field));
     bool control = cp < 0x20 || cp == 0x7F;
     bool allowed_whitespace = rule == LineRule::kMultiLine && (cp == '\n' || cp == '\r' || cp == '\t');
     if (control && !allowed_whitespace)
@@ -57,7 +58,8 @@ std::optional<DomainError> CheckText(std::string_view field, std::string_view te
   }
   if (count < min_chars) {
     return MakeError(ErrorCode::kValidation,
-                     min_chars == 1 ? "must not be empty" : "must be at least " + std::to_string(min_chars) + " characters",
+                     min_chars == 1 ? "must not be empty"
+                                    : "must be at least " + std::to_string(min_chars) + " characters",
                      std::string(field));
   }
   return std::nullopt;

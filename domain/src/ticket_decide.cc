@@ -16,8 +16,9 @@ Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {
 }
 
 DomainError InvalidTransition(TicketStatus from, TicketStatus to) {
-  DomainError e = MakeError(ErrorCode::kInvalidTransition, "cannot move a ticket from " + std::string(ToString(from)) +
-                                                               " to " + std::string(ToString(to)));
+  DomainError e =
+      MakeError(ErrorCode::kInvalidTransition, "cannot move a ticket from " + std::string(ToString(from)) +
+                                                   " to " + std::string(ToString(to)));
   e.from = from;
   e.to = to;
   auto allowed = AllowedTransitions(from);
@@ -46,10 +47,11 @@ std::optional<DomainError> CheckComment(const std::string& s) {
 std::optional<DomainError> CheckAssignee(const Actor& actor, const std::optional<UserFacts>& facts) {
   if (!facts) return MakeError(ErrorCode::kValidation, "no such user", "assignee_id");
   if (facts->tenant_id != actor.tenant_id)
-    return MakeError(ErrorCode::kCrossTenantReference, "the assignee belongs to another tenant", "assignee_id");
-  if (!facts->agent_rights)
-    return MakeError(ErrorCode::kValidation, "the assignee must be an agent, an admin or in the IT department",
+    return MakeError(ErrorCode::kCrossTenantReference, "the assignee belongs to another tenant",
                      "assignee_id");
+  if (!facts->agent_rights)
+    return MakeError(ErrorCode::kValidation,
+                     "the assignee must be an agent, an admin or in the IT department", "assignee_id");
   return std::nullopt;
 }
 
@@ -63,7 +65,8 @@ std::optional<DomainError> CheckAsset(const Actor& actor, const std::optional<As
 Decision Create(const TicketState& state, const CreateTicket& c, const TicketContext& ctx) {
   const Actor& actor = c.header.actor;
   if (actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "the platform admin does not file tickets");
-  if (state.phase != TicketState::Phase::kNew) return Fail(ErrorCode::kValidation, "ticket id already used", "id");
+  if (state.phase != TicketState::Phase::kNew)
+    return Fail(ErrorCode::kValidation, "ticket id already used", "id");
   if (auto e = CheckSubject(c.subject)) return Err{*e};
   if (auto e = CheckDescription(c.description)) return Err{*e};
   if (auto e = CheckCategory(c.category)) return Err{*e};
@@ -98,7 +101,8 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
   const bool reporter = t.reporter_id == actor.user_id;
   if ((c.subject || c.description) && !agent && !reporter)
     return Fail(ErrorCode::kForbidden, "only agents and the reporter may edit subject and description");
-  if ((c.category || c.asset_id) && !agent) return Fail(ErrorCode::kForbidden, "only agents may change category and asset");
+  if ((c.category || c.asset_id) && !agent)
+    return Fail(ErrorCode::kForbidden, "only agents may change category and asset");
   if ((c.priority || c.due_at) && !agent && !actor.IsManager())
     return Fail(ErrorCode::kForbidden, "only agents and managers may change priority and due date");
   if (c.subject)
@@ -142,7 +146,8 @@ Decision Status(const Ticket& t, const ChangeStatus& c) {
   if (c.comment)
     if (auto e = CheckComment(*c.comment)) return Err{DomainError{e->code, e->message, "comment"}};
   Events events{MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, c.to})};
-  if (c.comment) events.push_back(MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, *c.comment, false}));
+  if (c.comment)
+    events.push_back(MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, *c.comment, false}));
   return events;
 }
 
@@ -163,9 +168,11 @@ Decision Claim(const Ticket& t, const ClaimTicket& c) {
   if (t.status != TicketStatus::kInProgress && !IsTransitionAllowed(t.status, TicketStatus::kInProgress))
     return Err{InvalidTransition(t.status, TicketStatus::kInProgress)};
   Events events;
-  if (t.assignee_id != actor.user_id) events.push_back(MakeEvent(c.header, t.tenant_id, TicketAssigned{actor.user_id}));
+  if (t.assignee_id != actor.user_id)
+    events.push_back(MakeEvent(c.header, t.tenant_id, TicketAssigned{actor.user_id}));
   if (t.status != TicketStatus::kInProgress)
-    events.push_back(MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, TicketStatus::kInProgress}));
+    events.push_back(
+        MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, TicketStatus::kInProgress}));
   return events;
 }
 
@@ -197,16 +204,17 @@ Decision DecideTicket(const TicketState& state, const TicketCommand& command, co
     e.actual_version = t.version;
     return Err{e};
   }
-  return std::visit(Overloaded{
-                        [&](const CreateTicket&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
-                        [&](const UpdateTicket& c) { return Update(t, c, context); },
-                        [&](const ChangeStatus& c) { return Status(t, c); },
-                        [&](const AssignTicket& c) { return Assign(t, c, context); },
-                        [&](const ClaimTicket& c) { return Claim(t, c); },
-                        [&](const AddComment& c) { return Comment(t, c); },
-                        [&](const DeleteTicket& c) { return Delete(t, c); },
-                    },
-                    command);
+  return std::visit(
+      Overloaded{
+          [&](const CreateTicket&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
+          [&](const UpdateTicket& c) { return Update(t, c, context); },
+          [&](const ChangeStatus& c) { return Status(t, c); },
+          [&](const AssignTicket& c) { return Assign(t, c, context); },
+          [&](const ClaimTicket& c) { return Claim(t, c); },
+          [&](const AddComment& c) { return Comment(t, c); },
+          [&](const DeleteTicket& c) { return Delete(t, c); },
+      },
+      command);
 }
 
 }  // namespace ticketd::domain

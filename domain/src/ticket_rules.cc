@@ -18,12 +18,18 @@ constexpr std::array<S, 1> kFromClosed = {S::kOpen};
 
 std::span<const TicketStatus> AllowedTransitions(TicketStatus from) {
   switch (from) {
-    case S::kOpen: return kFromOpen;
-    case S::kInProgress: return kFromInProgress;
-    case S::kOnHold: return kFromOnHold;
-    case S::kResolved: return kFromResolved;
-    case S::kClosed: return kFromClosed;
-    case S::kCancelled: return {};
+    case S::kOpen:
+      return kFromOpen;
+    case S::kInProgress:
+      return kFromInProgress;
+    case S::kOnHold:
+      return kFromOnHold;
+    case S::kResolved:
+      return kFromResolved;
+    case S::kClosed:
+      return kFromClosed;
+    case S::kCancelled:
+      return {};
   }
   return {};
 }
@@ -36,7 +42,8 @@ bool IsTransitionAllowed(TicketStatus from, TicketStatus to) {
 
 bool CanReadTicket(const Actor& actor, const Ticket& ticket) {
   if (actor.IsPlatformAdmin() || actor.tenant_id != ticket.tenant_id) return false;
-  return actor.HasAgentRights() || actor.IsManager() || actor.IsTenantAdmin() || ticket.reporter_id == actor.user_id;
+  return actor.HasAgentRights() || actor.IsManager() || actor.IsTenantAdmin() ||
+         ticket.reporter_id == actor.user_id;
 }
 
 bool CanSeeInternalComments(const Actor& actor) { return actor.HasAgentRights(); }

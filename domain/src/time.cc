@@ -60,7 +60,8 @@ bool ParseCivilDate(std::string_view text, std::size_t* pos, std::int64_t* days)
   if (!Digits(text, pos, 4, &year) || !Expect(text, pos, '-') || !Digits(text, pos, 2, &month) ||
       !Expect(text, pos, '-') || !Digits(text, pos, 2, &day))
     return false;
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || static_cast<unsigned>(day) > DaysInMonth(year, month))
+  if (year < 1970 || month < 1 || month > 12 || day < 1 ||
+      static_cast<unsigned>(day) > DaysInMonth(year, month))
     return false;
   *days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return true;
@@ -81,9 +82,9 @@ std::string FormatRfc3339(Timestamp t) {
   const std::int64_t seconds = rem / kMicrosPerSecond;
   const int millis = static_cast<int>(rem % kMicrosPerSecond / 1000);
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m, d,
-                static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60),
-                millis);
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m,
+                d, static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
+                static_cast<int>(seconds % 60), millis);
   return buffer;
 }
 
@@ -120,7 +121,8 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text) {
     int sign = text[pos] == '-' ? -1 : 1;
     ++pos;
     int oh, om;
-    if (!Digits(text, &pos, 2, &oh) || !Expect(text, &pos, ':') || !Digits(text, &pos, 2, &om)) return std::nullopt;
+    if (!Digits(text, &pos, 2, &oh) || !Expect(text, &pos, ':') || !Digits(text, &pos, 2, &om))
+      return std::nullopt;
     if (oh > 23 || om > 59) return std::nullopt;
     offset_seconds = sign * (oh * 3600 + om * 60);
   } else {

@@ -19,40 +19,56 @@ std::optional<Enum> ParseByName(std::string_view text, const std::array<Enum, N>
 
 std::string_view ToString(TicketStatus s) {
   switch (s) {
-    case TicketStatus::kOpen: return "open";
-    case TicketStatus::kInProgress: return "in_progress";
-    case TicketStatus::kOnHold: return "on_hold";
-    case TicketStatus::kResolved: return "resolved";
-    case TicketStatus::kClosed: return "closed";
-    case TicketStatus::kCancelled: return "cancelled";
+    case TicketStatus::kOpen:
+      return "open";
+    case TicketStatus::kInProgress:
+      return "in_progress";
+    case TicketStatus::kOnHold:
+      return "on_hold";
+    case TicketStatus::kResolved:
+      return "resolved";
+    case TicketStatus::kClosed:
+      return "closed";
+    case TicketStatus::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
 
 std::string_view ToString(Priority p) {
   switch (p) {
-    case Priority::kLow: return "low";
-    case Priority::kMedium: return "medium";
-    case Priority::kHigh: return "high";
-    case Priority::kUrgent: return "urgent";
+    case Priority::kLow:
+      return "low";
+    case Priority::kMedium:
+      return "medium";
+    case Priority::kHigh:
+      return "high";
+    case Priority::kUrgent:
+      return "urgent";
   }
   return "unknown";
 }
 
 std::string_view ToString(TicketType t) {
   switch (t) {
-    case TicketType::kIncident: return "incident";
-    case TicketType::kServiceRequest: return "service_request";
+    case TicketType::kIncident:
+      return "incident";
+    case TicketType::kServiceRequest:
+      return "service_request";
   }
   return "unknown";
 }
 
 std::string_view ToString(Role r) {
   switch (r) {
-    case Role::kReporter: return "reporter";
-    case Role::kAgent: return "agent";
-    case Role::kManager: return "manager";
-    case Role::kAdmin: return "admin";
+    case Role::kReporter:
+      return "reporter";
+    case Role::kAgent:
+      return "agent";
+    case Role::kManager:
+      return "manager";
+    case Role::kAdmin:
+      return "admin";
   }
   return "unknown";
 }

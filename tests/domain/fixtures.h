@@ -1,0 +1,37 @@
+// Shared builders for the domain tests: actors of one tenant and tickets
+// folded from their events (given events / when command / then events).
+#pragma once
+
+#include <vector>
+
+#include "ticketd/domain/directory.h"
+#include "ticketd/domain/ticket.h"
+
+namespace ticketd::domain::testing {
+
+Id MakeId(std::uint8_t tag, std::uint8_t tenant = 1);
+
+extern const Id kTenant;
+extern const Id kOtherTenant;
+
+struct Actors {
+  Actor reporter;        // reported the fixture ticket
+  Actor other_reporter;  // same tenant, not the reporter
+  Actor agent;
+  Actor it_reporter;  // reporter role, department IT
+  Actor manager;
+  Actor admin;
+  Actor foreign_admin;  // admin of another tenant
+  Actor platform;
+};
+const Actors& TheActors();
+
+// A live ticket reported by TheActors().reporter, then moved to `status`.
+TicketState TicketIn(TicketStatus status, std::optional<Id> assignee = std::nullopt);
+// Folds events into a state.
+TicketState Fold(TicketState state, const std::vector<DomainEvent>& events);
+
+CommandHeader Header(const Actor& actor, std::optional<std::int64_t> expected = std::nullopt);
+TicketContext ContextWithAgent();  // assignee facts for TheActors().agent
+
+}  // namespace ticketd::domain::testing
