@@ -58,7 +58,8 @@ bool DecodeSnapshot(const v1::TicketSnapshot& s, const Id& tenant_id, Ticket* t)
   if (s.has_due_at_us()) t->due_at = s.due_at_us();
   bool ok = ParseId(s.ticket_id(), &t->id) && ParseId(s.reporter_id(), &t->reporter_id) &&
             InRange(s.priority(), kAllPriorities.size(), &t->priority) &&
-            InRange(s.status(), kAllStatuses.size(), &t->status) && InRange(s.type(), kAllTypes.size(), &t->type);
+            InRange(s.status(), kAllStatuses.size(), &t->status) &&
+            InRange(s.type(), kAllTypes.size(), &t->type);
   if (ok && s.has_assignee_id()) ok = ParseId(s.assignee_id(), &t->assignee_id.emplace());
   if (ok && s.has_asset_id()) ok = ParseId(s.asset_id(), &t->asset_id.emplace());
   return ok;
@@ -146,7 +147,9 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
             SetText(p->mutable_body(), e.body);
             p->set_internal(e.internal);
           },
-          [&](const TicketDeleted& e) { EncodeSnapshot(e.snapshot, env->mutable_ticket_deleted()->mutable_snapshot()); },
+          [&](const TicketDeleted& e) {
+            EncodeSnapshot(e.snapshot, env->mutable_ticket_deleted()->mutable_snapshot());
+          },
       },
       payload);
 }
@@ -199,7 +202,8 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
       e.category = p.category();
       if (p.has_due_at_us()) e.due_at = p.due_at_us();
       ok = ParseId(p.ticket_id(), &e.ticket_id) && ParseId(p.reporter_id(), &e.reporter_id) &&
-           InRange(p.priority(), kAllPriorities.size(), &e.priority) && InRange(p.type(), kAllTypes.size(), &e.type);
+           InRange(p.priority(), kAllPriorities.size(), &e.priority) &&
+           InRange(p.type(), kAllTypes.size(), &e.type);
       if (ok && p.has_assignee_id()) ok = ParseId(p.assignee_id(), &e.assignee_id.emplace());
       if (ok && p.has_asset_id()) ok = ParseId(p.asset_id(), &e.asset_id.emplace());
       *payload = std::move(e);
@@ -221,7 +225,8 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
     }
     case v1::EventEnvelope::kTicketAssigned: {
       TicketAssigned e;
-      if (env.ticket_assigned().has_assignee_id()) ok = ParseId(env.ticket_assigned().assignee_id(), &e.assignee_id.emplace());
+      if (env.ticket_assigned().has_assignee_id())
+        ok = ParseId(env.ticket_assigned().assignee_id(), &e.assignee_id.emplace());
       *payload = e;
       break;
     }
@@ -242,7 +247,8 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
     case v1::EventEnvelope::kTicketDeleted: {
       TicketDeleted e;
       Id tenant_id;
-      ok = ParseId(env.tenant_id(), &tenant_id) && DecodeSnapshot(env.ticket_deleted().snapshot(), tenant_id, &e.snapshot);
+      ok = ParseId(env.tenant_id(), &tenant_id) &&
+           DecodeSnapshot(env.ticket_deleted().snapshot(), tenant_id, &e.snapshot);
       *payload = std::move(e);
       break;
     }

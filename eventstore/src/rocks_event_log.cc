@@ -14,7 +14,8 @@ namespace {
 
 Status ParseStored(const rocksdb::Slice& key, const rocksdb::Slice& value, v1::StoredEvent* stored,
                    std::uint64_t* position) {
-  if (!DecodeBigEndian64(key.ToStringView(), position)) return Status::Corruption("log key is not a position");
+  if (!DecodeBigEndian64(key.ToStringView(), position))
+    return Status::Corruption("log key is not a position");
   if (!stored->ParseFromArray(value.data(), static_cast<int>(value.size())) || stored->hash().size() != 32)
     return Status::Corruption("log record at position " + std::to_string(*position) + " does not parse");
   return Status::Ok();
@@ -119,7 +120,8 @@ Status RocksEventLog::AppendBatch(std::span<const Commit> commits, std::vector<C
       stored.SerializeToString(&value);
       std::string key = BigEndian64(position);
       batch.Put(cf(kEvents), key, value);
-      batch.Put(cf(kStreams), StreamVersionKey(StreamPrefix({e.event.tenant_id, e.event.stream_id}), e.version), key);
+      batch.Put(cf(kStreams),
+                StreamVersionKey(StreamPrefix({e.event.tenant_id, e.event.stream_id}), e.version), key);
       batch.Put(cf(kEventIds), e.event_id.AsBytes(), key);
       batch_ids[e.event_id] = position;
     }
@@ -173,7 +175,8 @@ Status RocksEventLog::ReadStream(const StreamKey& stream, std::vector<RecordedEv
   return Status::Ok();
 }
 
-Status RocksEventLog::ReadAllRaw(std::uint64_t from, const std::function<bool(const RawRecord&)>& visit) const {
+Status RocksEventLog::ReadAllRaw(std::uint64_t from,
+                                 const std::function<bool(const RawRecord&)>& visit) const {
   rocksdb::ReadOptions read;
   read.verify_checksums = true;
   read.fill_cache = false;
@@ -191,13 +194,15 @@ Status RocksEventLog::ReadAllRaw(std::uint64_t from, const std::function<bool(co
   return Status::Ok();
 }
 
-Status RocksEventLog::ReadAll(std::uint64_t from, const std::function<bool(const RecordedEvent&)>& visit) const {
+Status RocksEventLog::ReadAll(std::uint64_t from,
+                              const std::function<bool(const RecordedEvent&)>& visit) const {
   Status problem;
   Status s = ReadAllRaw(from, [&](const RawRecord& raw) {
     RecordedEvent recorded;
     problem = DecodeEnvelope(raw.envelope, &recorded);
     if (problem.ok() && recorded.position != raw.position)
-      problem = Status::Corruption("record at position " + std::to_string(raw.position) + " names another position");
+      problem = Status::Corruption("record at position " + std::to_string(raw.position) +
+                                   " names another position");
     if (!problem.ok()) {
       problem = Status::Corruption("position " + std::to_string(raw.position) + ": " + problem.message());
       return false;
@@ -244,7 +249,8 @@ Status RocksEventLog::FindEvent(const domain::Id& event_id, std::uint64_t* posit
 }
 
 Status RocksEventLog::GetMeta(std::string_view key, std::string* value) const {
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kMeta), rocksdb::Slice(key.data(), key.size()), value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kMeta), rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return Status::NotFound(std::string(key));
   return FromRocks(s, "reading log metadata");
 }

@@ -54,7 +54,8 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
     char pattern[] = "/tmp/ticket-replay-XXXXXX";
     if (!mkdtemp(pattern)) return Status::IOError("cannot create a temp dir for the secondary instance");
     log->secondary_dir_ = pattern;
-    s = rocksdb::DB::OpenAsSecondary(db_options, path, log->secondary_dir_, families, &log->handles_, &log->db_);
+    s = rocksdb::DB::OpenAsSecondary(db_options, path, log->secondary_dir_, families, &log->handles_,
+                                     &log->db_);
   } else {
     s = rocksdb::DB::Open(db_options, path, families, &log->handles_, &log->db_);
   }
@@ -109,8 +110,9 @@ Status RocksEventLog::CheckFormat(bool may_initialise) {
   std::string marker;
   Status s = GetMeta(kFormatMetaKey, &marker);
   if (s.ok()) {
-    return marker == kFormatMarker ? Status::Ok()
-                                   : Status::Corruption("unknown log format '" + marker + "' (not a ticketd data dir?)");
+    return marker == kFormatMarker
+               ? Status::Ok()
+               : Status::Corruption("unknown log format '" + marker + "' (not a ticketd data dir?)");
   }
   if (!s.IsNotFound()) return s;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kEvents)));
@@ -129,7 +131,8 @@ Status RocksEventLog::LoadHead() {
   if (it->Valid()) {
     v1::StoredEvent stored;
     if (!DecodeBigEndian64(it->key().ToStringView(), &position) ||
-        !stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) || stored.hash().size() != 32)
+        !stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        stored.hash().size() != 32)
       return Status::Corruption("the newest log record is unreadable");
     std::copy(stored.hash().begin(), stored.hash().end(), hash.begin());
   }

@@ -1,0 +1,43 @@
+// Helpers for the event log tests: a fresh temp dir and event builders.
+#pragma once
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+
+#include "ticketd/eventstore/event_log.h"
+
+namespace ticketd::eventstore::testing {
+
+inline std::string TempDir() {
+  char pattern[] = "/tmp/ticketd-log-test-XXXXXX";
+  return mkdtemp(pattern);
+}
+
+inline domain::Id TestId(std::uint8_t a, std::uint8_t b = 0) {
+  domain::Id id;
+  id.bytes[0] = a;
+  id.bytes[1] = b;
+  id.bytes[15] = 1;
+  return id;
+}
+
+inline EventToAppend CommentEvent(const domain::Id& event_id, const domain::Id& stream, std::int64_t version,
+                                  const domain::Id& tenant = TestId(200)) {
+  EventToAppend e;
+  e.event_id = event_id;
+  e.correlation_id = TestId(250);
+  e.version = version;
+  e.event = domain::DomainEvent{
+      tenant, stream, 1'000 * version, TestId(90),
+      domain::CommentAdded{TestId(91, static_cast<std::uint8_t>(version)), "hello", false}};
+  return e;
+}
+
+struct ScopedDir {
+  std::string path = TempDir();
+  ~ScopedDir() { std::filesystem::remove_all(path); }
+};
+
+}  // namespace ticketd::eventstore::testing
