@@ -57,7 +57,8 @@ struct Engine::Impl {
   std::thread writer;
 
   Status Recover();
-  void Project(const DomainEvent& event, const projections::TicketPtr& before, const projections::TicketPtr& after);
+  void Project(const DomainEvent& event, const projections::TicketPtr& before,
+               const projections::TicketPtr& after);
   void WriterLoop();
   void ProcessBatch(std::vector<Pending>& batch);
   Decision Decide(const Pending& pending);
@@ -110,12 +111,14 @@ Decision Engine::Impl::Decide(const Pending& pending) {
             }
             return domain::DecideTicket(state, command, write_model.ContextFor(command));
           },
-          [&](const domain::DirectoryCommand& command) -> Result<std::vector<DomainEvent>, domain::DomainError> {
+          [&](const domain::DirectoryCommand& command)
+              -> Result<std::vector<DomainEvent>, domain::DomainError> {
             const domain::Id& tenant_id =
                 std::visit([](const auto& c) -> const domain::Id& { return c.tenant_id; }, command);
             const domain::TenantState* tenant = write_model.Tenant(tenant_id);
             static const domain::TenantState kNoTenant = domain::InitialTenantState();
-            return domain::DecideDirectory(tenant ? *tenant : kNoTenant, command, write_model.ContextFor(command));
+            return domain::DecideDirectory(tenant ? *tenant : kNoTenant, command,
+                                           write_model.ContextFor(command));
           },
       },
       pending.command);
@@ -173,7 +176,8 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
       // The write model ran ahead of the disk: refold it from what is stored.
       if (batch_status.ok()) batch_status = Status::Unavailable("the log rejected a commit; retry");
       Status rebuilt = RebuildWriteModel();
-      if (!rebuilt.ok()) std::fprintf(stderr, "ticketd: rebuilding state failed: %s\n", rebuilt.ToString().c_str());
+      if (!rebuilt.ok())
+        std::fprintf(stderr, "ticketd: rebuilding state failed: %s\n", rebuilt.ToString().c_str());
     } else {
       if (metrics) {
         metrics->ObserveBatch(commits.size(), event_count, seconds);

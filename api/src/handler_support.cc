@@ -87,7 +87,8 @@ bool ReadIfMatch(const CallPtr& call, std::optional<std::int64_t>* version) {
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   if (value == "*") return true;
   if (value.starts_with("W/")) value.remove_prefix(2);
-  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+    value = value.substr(1, value.size() - 2);
   std::int64_t parsed = 0;
   bool ok = !value.empty() && value.size() <= 18;
   for (char c : value) {

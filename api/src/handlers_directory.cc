@@ -19,7 +19,9 @@ const Payload* FirstEvent(const CommandOutcome& outcome) {
 
 }  // namespace
 
-void HandleHealth(Services&, const CallPtr& call) { call->Reply(JsonResponse(http::status::ok, R"({"status":"ok"})")); }
+void HandleHealth(Services&, const CallPtr& call) {
+  call->Reply(JsonResponse(http::status::ok, R"({"status":"ok"})"));
+}
 
 void HandleMetrics(Services& services, const CallPtr& call) {
   Response response{http::status::ok, 11};
@@ -36,17 +38,16 @@ void HandleCreateTenant(Services& services, const CallPtr& call) {
   command.name = fields.String("name", true, domain::kMaxNameChars).value_or("");
   command.ticket_prefix = fields.String("ticket_prefix", false, domain::kMaxPrefixChars).value_or("");
   if (fields.error) return call->Reply(std::move(*fields.error));
-  services.engine.Submit(domain::DirectoryCommand{std::move(command)}, call->correlation_id,
-                         [call](CommandOutcome&& outcome) {
-                           if (ReplyIfFailed(call, outcome)) return;
-                           const auto* created = FirstEvent<domain::TenantCreated>(outcome);
-                           JsonWriter json;
-                           WriteTenant(json, projections::TenantInfo{created->tenant_id, created->name,
-                                                                     created->ticket_prefix});
-                           Response response = JsonResponse(http::status::created, json.Take());
-                           response.set(http::field::location, "/api/v1/tenants/" + created->tenant_id.ToString());
-                           call->Reply(std::move(response));
-                         });
+  services.engine.Submit(
+      domain::DirectoryCommand{std::move(command)}, call->correlation_id, [call](CommandOutcome&& outcome) {
+        if (ReplyIfFailed(call, outcome)) return;
+        const auto* created = FirstEvent<domain::TenantCreated>(outcome);
+        JsonWriter json;
+        WriteTenant(json, projections::TenantInfo{created->tenant_id, created->name, created->ticket_prefix});
+        Response response = JsonResponse(http::status::created, json.Take());
+        response.set(http::field::location, "/api/v1/tenants/" + created->tenant_id.ToString());
+        call->Reply(std::move(response));
+      });
 }
 
 void HandleCreateUser(Services& services, const CallPtr& call) {
@@ -55,10 +56,12 @@ void HandleCreateUser(Services& services, const CallPtr& call) {
   auto body = ReadBody(call, {"name", "email", "role", "department"});
   if (!body) return;
   FieldReader fields(*body);
-  domain::CreateUser command{.actor = call->actor, .at = call->now, .tenant_id = *tenant_id, .user_id = RandomId()};
+  domain::CreateUser command{
+      .actor = call->actor, .at = call->now, .tenant_id = *tenant_id, .user_id = RandomId()};
   command.name = fields.String("name", true, domain::kMaxNameChars).value_or("");
   command.email = fields.String("email", true, domain::kMaxEmailChars).value_or("");
-  command.role = fields.EnumValue<domain::Role>("role", true, domain::ParseRole).value_or(domain::Role::kReporter);
+  command.role =
+      fields.EnumValue<domain::Role>("role", true, domain::ParseRole).value_or(domain::Role::kReporter);
   command.department = fields.String("department", false, 64).value_or("");
   if (fields.error) return call->Reply(std::move(*fields.error));
   std::string token = NewBearerToken();
@@ -87,10 +90,12 @@ void HandleCreateUser(Services& services, const CallPtr& call) {
 
 void HandleListUsers(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!CanReadDirectory(call->actor)) return call->Reply(Forbidden("listing users needs agent, manager or admin"));
+  if (!CanReadDirectory(call->actor))
+    return call->Reply(Forbidden("listing users needs agent, manager or admin"));
   JsonWriter json;
   json.BeginObject().Key("items").BeginArray();
-  for (const domain::User& user : services.engine.directory().ListUsers(call->actor.tenant_id)) WriteUser(json, user);
+  for (const domain::User& user : services.engine.directory().ListUsers(call->actor.tenant_id))
+    WriteUser(json, user);
   json.EndArray().EndObject();
   call->Reply(JsonResponse(http::status::ok, json.Take()));
 }
@@ -100,26 +105,27 @@ void HandleCreateAsset(Services& services, const CallPtr& call) {
   auto body = ReadBody(call, {"name", "kind"});
   if (!body) return;
   FieldReader fields(*body);
-  domain::CreateAsset command{.actor = call->actor, .at = call->now, .tenant_id = call->actor.tenant_id,
-                              .asset_id = RandomId()};
+  domain::CreateAsset command{
+      .actor = call->actor, .at = call->now, .tenant_id = call->actor.tenant_id, .asset_id = RandomId()};
   command.name = fields.String("name", true, domain::kMaxNameChars).value_or("");
   command.kind = fields.String("kind", false, 64).value_or("");
   if (fields.error) return call->Reply(std::move(*fields.error));
-  services.engine.Submit(domain::DirectoryCommand{std::move(command)}, call->correlation_id,
-                         [call](CommandOutcome&& outcome) {
-                           if (ReplyIfFailed(call, outcome)) return;
-                           const auto* created = FirstEvent<domain::AssetCreated>(outcome);
-                           JsonWriter json;
-                           WriteAsset(json, domain::Asset{created->asset_id, {}, created->name, created->kind});
-                           Response response = JsonResponse(http::status::created, json.Take());
-                           response.set(http::field::location, "/api/v1/assets/" + created->asset_id.ToString());
-                           call->Reply(std::move(response));
-                         });
+  services.engine.Submit(
+      domain::DirectoryCommand{std::move(command)}, call->correlation_id, [call](CommandOutcome&& outcome) {
+        if (ReplyIfFailed(call, outcome)) return;
+        const auto* created = FirstEvent<domain::AssetCreated>(outcome);
+        JsonWriter json;
+        WriteAsset(json, domain::Asset{created->asset_id, {}, created->name, created->kind});
+        Response response = JsonResponse(http::status::created, json.Take());
+        response.set(http::field::location, "/api/v1/assets/" + created->asset_id.ToString());
+        call->Reply(std::move(response));
+      });
 }
 
 void HandleListAssets(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!CanReadDirectory(call->actor)) return call->Reply(Forbidden("listing assets needs agent, manager or admin"));
+  if (!CanReadDirectory(call->actor))
+    return call->Reply(Forbidden("listing assets needs agent, manager or admin"));
   JsonWriter json;
   json.BeginObject().Key("items").BeginArray();
   for (const domain::Asset& asset : services.engine.directory().ListAssets(call->actor.tenant_id))
@@ -132,8 +138,8 @@ void HandleDeleteAsset(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
   std::optional<domain::Id> asset_id = PathId(call);
   if (!asset_id) return;
-  domain::DeleteAsset command{.actor = call->actor, .at = call->now, .tenant_id = call->actor.tenant_id,
-                              .asset_id = *asset_id};
+  domain::DeleteAsset command{
+      .actor = call->actor, .at = call->now, .tenant_id = call->actor.tenant_id, .asset_id = *asset_id};
   services.engine.Submit(domain::DirectoryCommand{std::move(command)}, call->correlation_id,
                          [call](CommandOutcome&& outcome) {
                            if (ReplyIfFailed(call, outcome)) return;

@@ -2,8 +2,8 @@
 #include "engine.h"
 #include "handler_support.h"
 #include "handlers.h"
-#include "ticketd/projections/json_writer.h"
 #include "ticketd/domain/time.h"
+#include "ticketd/projections/json_writer.h"
 
 namespace ticketd::api {
 namespace {
@@ -38,7 +38,12 @@ void WriteDurations(JsonWriter& json, const projections::DurationSummary& d) {
 void WriteDays(JsonWriter& json, const std::vector<projections::DayCount>& days) {
   json.BeginArray();
   for (const auto& day : days)
-    json.BeginObject().Key("date").String(domain::FormatDate(day.day)).Key("count").Int(day.count).EndObject();
+    json.BeginObject()
+        .Key("date")
+        .String(domain::FormatDate(day.day))
+        .Key("count")
+        .Int(day.count)
+        .EndObject();
   json.EndArray();
 }
 
@@ -46,7 +51,8 @@ void WriteDays(JsonWriter& json, const std::vector<projections::DayCount>& days)
 
 void HandleDigest(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!CanReadReports(call->actor)) return call->Reply(Forbidden("the digest is for agents, managers and admins"));
+  if (!CanReadReports(call->actor))
+    return call->Reply(Forbidden("the digest is for agents, managers and admins"));
   domain::Timestamp day = call->now / domain::kMicrosPerDay * domain::kMicrosPerDay;
   if (std::optional<std::string> date = ValueOf(call->target, "date")) {
     std::optional<domain::Timestamp> parsed = domain::ParseDate(*date);
@@ -82,7 +88,8 @@ void HandleDigest(Services& services, const CallPtr& call) {
 
 void HandleAnalytics(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!CanReadReports(call->actor)) return call->Reply(Forbidden("analytics are for agents, managers and admins"));
+  if (!CanReadReports(call->actor))
+    return call->Reply(Forbidden("analytics are for agents, managers and admins"));
   projections::Analytics a =
       services.engine.analytics().Snapshot(call->actor.tenant_id, call->now, services.engine.stale_after());
   JsonWriter json;

@@ -12,7 +12,8 @@ namespace {
 domain::Id NewTicketId(const CallPtr& call) {
   auto it = call->request.find("Idempotency-Key");
   if (it == call->request.end() || it->value().empty()) return RandomId();
-  std::string name = "ticket|" + call->actor.tenant_id.ToString() + "|" + call->actor.user_id.ToString() + "|";
+  std::string name =
+      "ticket|" + call->actor.tenant_id.ToString() + "|" + call->actor.user_id.ToString() + "|";
   name.append(it->value().data(), it->value().size());
   return DerivedId(name);
 }
@@ -21,8 +22,8 @@ domain::Id NewTicketId(const CallPtr& call) {
 
 void HandleCreateTicket(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  auto body = ReadBody(call, {"subject", "description", "priority", "type", "category", "assignee_id", "asset_id",
-                              "due_at"});
+  auto body = ReadBody(
+      call, {"subject", "description", "priority", "type", "category", "assignee_id", "asset_id", "due_at"});
   if (!body) return;
   FieldReader fields(*body);
   domain::CreateTicket command;
@@ -31,10 +32,10 @@ void HandleCreateTicket(Services& services, const CallPtr& call) {
   // guards against absurd sizes before copying.
   command.subject = fields.String("subject", true, 1 << 20).value_or("");
   command.description = fields.String("description", true, 1 << 20).value_or("");
-  command.priority =
-      fields.EnumValue<domain::Priority>("priority", false, domain::ParsePriority).value_or(domain::Priority::kMedium);
-  command.type =
-      fields.EnumValue<domain::TicketType>("type", false, domain::ParseTicketType).value_or(domain::TicketType::kIncident);
+  command.priority = fields.EnumValue<domain::Priority>("priority", false, domain::ParsePriority)
+                         .value_or(domain::Priority::kMedium);
+  command.type = fields.EnumValue<domain::TicketType>("type", false, domain::ParseTicketType)
+                     .value_or(domain::TicketType::kIncident);
   if (!body->IsNull("category")) command.category = fields.String("category", false, 1 << 20).value_or("");
   command.assignee_id = fields.NullableId("assignee_id", false).value_or(std::nullopt);
   command.asset_id = fields.NullableId("asset_id", false).value_or(std::nullopt);
@@ -130,7 +131,8 @@ void HandleAddComment(Services& services, const CallPtr& call) {
       const auto* added = std::get_if<domain::CommentAdded>(&event.payload);
       if (!added) continue;
       JsonWriter json;
-      WriteComment(json, projections::Comment{added->comment_id, event.actor_id, added->body, added->internal, event.at});
+      WriteComment(json, projections::Comment{added->comment_id, event.actor_id, added->body, added->internal,
+                                              event.at});
       Response response = JsonResponse(http::status::created, json.Take());
       response.set(http::field::location, "/api/v1/tickets/" + event.stream_id.ToString() + "/comments");
       return call->Reply(std::move(response));

@@ -42,7 +42,8 @@ void HandleGetTicket(Services& services, const CallPtr& call) {
     if (recorded.event.at > *as_of) break;
     state = domain::EvolveTicket(std::move(state), recorded.event);
   }
-  if (state.phase != domain::TicketState::Phase::kLive) return call->Reply(NotFound("the ticket did not exist then"));
+  if (state.phase != domain::TicketState::Phase::kLive)
+    return call->Reply(NotFound("the ticket did not exist then"));
   call->Reply(TicketResponse(http::status::ok, state.ticket));
 }
 

@@ -16,7 +16,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, net::ip::tcp::acceptor&& acceptor, RequestHandler& handler,
            const HttpServerOptions& options, std::atomic<int>& in_flight)
-      : ioc_(ioc), acceptor_(std::move(acceptor)), handler_(handler), options_(options), in_flight_(in_flight) {}
+      : ioc_(ioc),
+        acceptor_(std::move(acceptor)),
+        handler_(handler),
+        options_(options),
+        in_flight_(in_flight) {}
 
   void Accept() {
     acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec,
@@ -27,7 +31,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
       } else {
         beast::error_code ignored;
         socket.set_option(net::ip::tcp::no_delay(true), ignored);
-        std::make_shared<HttpSession>(std::move(socket), self->handler_, self->options_, self->in_flight_)->Run();
+        std::make_shared<HttpSession>(std::move(socket), self->handler_, self->options_, self->in_flight_)
+            ->Run();
       }
       self->Accept();
     });
@@ -96,7 +101,8 @@ class BeastHttpServer final : public HttpServer {
 
 }  // namespace
 
-Status HttpServer::Start(const HttpServerOptions& options, RequestHandler& handler, std::unique_ptr<HttpServer>* server) {
+Status HttpServer::Start(const HttpServerOptions& options, RequestHandler& handler,
+                         std::unique_ptr<HttpServer>* server) {
   auto beast_server = std::make_unique<BeastHttpServer>(options);
   Status s = beast_server->Listen(handler);
   if (!s.ok()) return s;

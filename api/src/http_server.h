@@ -7,12 +7,11 @@
 // lets in-flight requests finish (bounded by a deadline), and joins.
 #pragma once
 
-#include <utility>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "http_types.h"
 #include "ticketd/domain/status.h"

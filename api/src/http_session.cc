@@ -10,16 +10,17 @@ namespace ticketd::api {
 namespace {
 
 void Fail(beast::error_code ec, const char* what) {
-  if (ec == net::error::operation_aborted || ec == beast::error::timeout || ec == net::error::connection_reset ||
-      ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::broken_pipe)
+  if (ec == net::error::operation_aborted || ec == beast::error::timeout ||
+      ec == net::error::connection_reset || ec == http::error::end_of_stream || ec == net::error::eof ||
+      ec == net::error::broken_pipe)
     return;
   std::fprintf(stderr, "ticketd: http %s: %s\n", what, ec.message().c_str());
 }
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler, const HttpServerOptions& options,
-                         std::atomic<int>& in_flight)
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler,
+                         const HttpServerOptions& options, std::atomic<int>& in_flight)
     : stream_(std::move(socket)), handler_(handler), options_(options), in_flight_(in_flight) {}
 
 void HttpSession::Run() {
@@ -33,13 +34,14 @@ void HttpSession::ReadHeader() {
   parser_->body_limit(options_.body_limit);
   parser_->header_limit(64 * 1024);
   stream_.expires_after(options_.read_timeout);
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
 }
 
 void HttpSession::OnHeader(beast::error_code ec) {
-  if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
-      ec == net::error::connection_reset || ec == net::error::eof) {
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+      ec == net::error::operation_aborted || ec == net::error::connection_reset || ec == net::error::eof) {
     reading_ = false;
     close_after_writes_ = true;
     if (slots_.empty()) Close();
@@ -47,7 +49,8 @@ void HttpSession::OnHeader(beast::error_code ec) {
   }
   // Beast reports an announced Content-Length over the limit already here.
   auto length = parser_->content_length();
-  if (ec == http::error::body_limit || (!ec && length && *length > options_.body_limit)) return RefuseTooLarge();
+  if (ec == http::error::body_limit || (!ec && length && *length > options_.body_limit))
+    return RefuseTooLarge();
   if (ec) {
     Fail(ec, "read header");
     return Refuse(ValidationError("", "the request is not valid HTTP/1.1: " + ec.message()));
@@ -98,7 +101,8 @@ void HttpSession::Refuse(Response&& response) {
 }
 
 void HttpSession::RefuseTooLarge() {
-  Refuse(ErrorResponse(http::status::payload_too_large, "PAYLOAD_TOO_LARGE", "the request body is larger than the limit",
+  Refuse(ErrorResponse(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
+                       "the request body is larger than the limit",
                        "{\"limit_bytes\":" + std::to_string(options_.body_limit) + "}"));
 }
 
@@ -108,9 +112,10 @@ void HttpSession::WriteNext() {
   auto response = std::make_shared<Response>(std::move(*slots_.front()->response));
   if (close_after_writes_ && slots_.size() == 1) response->keep_alive(false);
   const bool close = response->need_eof();
-  http::async_write(stream_, *response, [self = shared_from_this(), response, close](beast::error_code ec, std::size_t) {
-    self->OnWrite(ec, close);
-  });
+  http::async_write(stream_, *response,
+                    [self = shared_from_this(), response, close](beast::error_code ec, std::size_t) {
+                      self->OnWrite(ec, close);
+                    });
 }
 
 void HttpSession::OnWrite(beast::error_code ec, bool close) {

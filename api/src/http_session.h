@@ -6,14 +6,13 @@
 // malformed request gets 400; both close the connection.
 #pragma once
 
-#include <utility>
-
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "http_server.h"
 

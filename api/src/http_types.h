@@ -3,10 +3,9 @@
 // run on any thread (commands complete on the engine's writer thread).
 #pragma once
 
-#include <utility>  // before any Asio header: std::exchange in awaitable.hpp (Boost 1.74, GCC 12)
-
 #include <boost/beast/http.hpp>
 #include <functional>
+#include <utility>  // before any Asio header: std::exchange in awaitable.hpp (Boost 1.74, GCC 12)
 
 namespace ticketd::api {
 

@@ -11,7 +11,8 @@ namespace {
 constexpr std::size_t kMaxDepth = 64;
 
 bool IsBlank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
 }
 
 }  // namespace
@@ -36,7 +37,8 @@ std::variant<JsonBody, FieldError> JsonBody::Parse(std::string_view text, bool a
   auto error = parser.parse(text.data(), text.size()).get(root);
   if (error == simdjson::UTF8_ERROR) return FieldError{"", "the body is not valid UTF-8"};
   if (error == simdjson::DEPTH_ERROR) return FieldError{"", "the body nests too deeply"};
-  if (error) return FieldError{"", std::string("the body is not valid JSON: ") + simdjson::error_message(error)};
+  if (error)
+    return FieldError{"", std::string("the body is not valid JSON: ") + simdjson::error_message(error)};
   simdjson::dom::object object;
   if (root.get_object().get(object)) return FieldError{"", "the body must be a JSON object"};
   JsonBody body;
@@ -45,14 +47,28 @@ std::variant<JsonBody, FieldError> JsonBody::Parse(std::string_view text, bool a
     if (!seen.insert(key).second) return FieldError{std::string(key), "appears twice"};
     JsonValue parsed;
     switch (value.type()) {
-      case simdjson::dom::element_type::NULL_VALUE: parsed = nullptr; break;
-      case simdjson::dom::element_type::BOOL: parsed = bool(value); break;
-      case simdjson::dom::element_type::INT64: parsed = std::int64_t(value); break;
-      case simdjson::dom::element_type::UINT64: parsed = static_cast<double>(std::uint64_t(value)); break;
-      case simdjson::dom::element_type::DOUBLE: parsed = double(value); break;
-      case simdjson::dom::element_type::STRING: parsed = std::string(std::string_view(value)); break;
+      case simdjson::dom::element_type::NULL_VALUE:
+        parsed = nullptr;
+        break;
+      case simdjson::dom::element_type::BOOL:
+        parsed = bool(value);
+        break;
+      case simdjson::dom::element_type::INT64:
+        parsed = std::int64_t(value);
+        break;
+      case simdjson::dom::element_type::UINT64:
+        parsed = static_cast<double>(std::uint64_t(value));
+        break;
+      case simdjson::dom::element_type::DOUBLE:
+        parsed = double(value);
+        break;
+      case simdjson::dom::element_type::STRING:
+        parsed = std::string(std::string_view(value));
+        break;
       case simdjson::dom::element_type::ARRAY:
-      case simdjson::dom::element_type::OBJECT: parsed = JsonOther{}; break;
+      case simdjson::dom::element_type::OBJECT:
+        parsed = JsonOther{};
+        break;
     }
     body.fields_.emplace_back(std::string(key), std::move(parsed));
   }
@@ -78,7 +94,8 @@ std::optional<std::string> JsonBody::FirstUnknownKey(std::initializer_list<std::
   return std::nullopt;
 }
 
-std::variant<std::optional<std::string>, FieldError> JsonBody::GetString(std::string_view field, bool required,
+std::variant<std::optional<std::string>, FieldError> JsonBody::GetString(std::string_view field,
+                                                                         bool required,
                                                                          std::size_t max_chars) const {
   const JsonValue* value = Find(field);
   if (!value) {

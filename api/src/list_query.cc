@@ -8,8 +8,9 @@
 namespace ticketd::api {
 namespace {
 
-constexpr std::string_view kKnownParams[] = {"status",   "priority", "assignee_id", "category", "asset_id", "type",
-                                             "reporter_id", "q",     "sort",        "page_size", "cursor"};
+constexpr std::string_view kKnownParams[] = {"status",   "priority",  "assignee_id", "category",
+                                             "asset_id", "type",      "reporter_id", "q",
+                                             "sort",     "page_size", "cursor"};
 
 template <class Enum>
 std::optional<Response> ParseEnums(const Target& target, std::string_view key,
@@ -59,7 +60,8 @@ std::optional<Response> ParseListQuery(const Target& target, projections::Ticket
   }
   if (auto sort = ValueOf(target, "sort")) {
     std::optional<projections::SortSpec> spec = projections::ParseSort(*sort);
-    if (!spec) return ValidationError("sort", "must be queue or a sortable field, optionally with a leading -");
+    if (!spec)
+      return ValidationError("sort", "must be queue or a sortable field, optionally with a leading -");
     query->sort = *spec;
   }
   if (auto size = ValueOf(target, "page_size")) {

@@ -40,14 +40,14 @@ struct Histogram {
     std::string sep = labels.empty() ? "" : ",";
     for (std::size_t i = 0; i < N; ++i) {
       cumulative += counts[i].load(std::memory_order_relaxed);
-      std::snprintf(line, sizeof line, "%s_bucket{%s%sle=\"%g\"} %llu\n", name.c_str(), labels.c_str(), sep.c_str(),
-                    (*bounds)[i], static_cast<unsigned long long>(cumulative));
+      std::snprintf(line, sizeof line, "%s_bucket{%s%sle=\"%g\"} %llu\n", name.c_str(), labels.c_str(),
+                    sep.c_str(), (*bounds)[i], static_cast<unsigned long long>(cumulative));
       out += line;
     }
     cumulative += counts[N].load(std::memory_order_relaxed);
     std::snprintf(line, sizeof line, "%s_bucket{%s%sle=\"+Inf\"} %llu\n%s_sum{%s} %.9g\n%s_count{%s} %llu\n",
-                  name.c_str(), labels.c_str(), sep.c_str(), static_cast<unsigned long long>(cumulative), name.c_str(),
-                  labels.c_str(), sum.load(), name.c_str(), labels.c_str(),
+                  name.c_str(), labels.c_str(), sep.c_str(), static_cast<unsigned long long>(cumulative),
+                  name.c_str(), labels.c_str(), sum.load(), name.c_str(), labels.c_str(),
                   static_cast<unsigned long long>(total.load()));
     out += line;
   }
@@ -97,14 +97,17 @@ Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
 Metrics::~Metrics() = default;
 
 void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status, double seconds) {
-  std::string labels = "method=\"" + EscapeLabel(method) + "\",route=\"" + EscapeLabel(route) + "\",status=\"" +
-                       std::to_string(status) + "\"";
-  impl_->FindOrCreate(impl_->request_counts, labels, [] { return std::make_unique<std::atomic<std::uint64_t>>(0); })
+  std::string labels = "method=\"" + EscapeLabel(method) + "\",route=\"" + EscapeLabel(route) +
+                       "\",status=\"" + std::to_string(status) + "\"";
+  impl_
+      ->FindOrCreate(impl_->request_counts, labels,
+                     [] { return std::make_unique<std::atomic<std::uint64_t>>(0); })
       ->fetch_add(1, std::memory_order_relaxed);
   std::string route_label = "route=\"" + EscapeLabel(route) + "\"";
-  impl_->FindOrCreate(impl_->request_seconds, route_label, [] {
-        return std::make_unique<Histogram<kSecondsBuckets.size()>>(&kSecondsBuckets);
-      })->Observe(seconds);
+  impl_
+      ->FindOrCreate(impl_->request_seconds, route_label,
+                     [] { return std::make_unique<Histogram<kSecondsBuckets.size()>>(&kSecondsBuckets); })
+      ->Observe(seconds);
 }
 
 void Metrics::ObserveBatch(std::size_t commands, std::size_t events, double fsync_seconds) {
@@ -140,7 +143,8 @@ std::string Metrics::Render() const {
                 static_cast<unsigned long long>(impl_->events_appended.load()),
                 static_cast<unsigned long long>(impl_->commands_committed.load()));
   out += line;
-  out += "# HELP ticketd_batch_commands Commands per group commit.\n# TYPE ticketd_batch_commands histogram\n";
+  out +=
+      "# HELP ticketd_batch_commands Commands per group commit.\n# TYPE ticketd_batch_commands histogram\n";
   impl_->batch_commands.Render(out, "ticketd_batch_commands", "");
   out += "# HELP ticketd_batch_events Events per group commit.\n# TYPE ticketd_batch_events histogram\n";
   impl_->batch_events.Render(out, "ticketd_batch_events", "");

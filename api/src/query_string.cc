@@ -44,11 +44,13 @@ std::optional<Target> ParseTarget(std::string_view target) {
   std::size_t start = 0;
   while (start <= query.size()) {
     std::size_t amp = query.find('&', start);
-    std::string_view pair = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    std::string_view pair =
+        query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
     if (!pair.empty()) {
       std::size_t eq = pair.find('=');
       auto key = PercentDecode(pair.substr(0, eq), true);
-      auto value = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+      auto value =
+          PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
       if (!key || !value) return std::nullopt;
       out.params.emplace_back(std::move(*key), std::move(*value));
     }
@@ -90,7 +92,8 @@ std::vector<std::string_view> PathSegments(std::string_view path) {
       continue;
     }
     std::size_t slash = path.find('/', start);
-    segments.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    segments.push_back(
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }

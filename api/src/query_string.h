@@ -12,7 +12,7 @@
 namespace ticketd::api {
 
 struct Target {
-  std::string path;  // decoded path, without the query
+  std::string path;                                         // decoded path, without the query
   std::vector<std::pair<std::string, std::string>> params;  // decoded, in order
 };
 

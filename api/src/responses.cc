@@ -67,24 +67,24 @@ Response FromDomainError(const domain::DomainError& error) {
     case ErrorCode::kAssetInUse:
       return ErrorResponse(http::status::conflict, "ASSET_IN_USE", error.message);
     case ErrorCode::kEmailTaken:
-      return ErrorResponse(http::status::conflict, "EMAIL_TAKEN", error.message,
-                           R"({"field":"email"})");
+      return ErrorResponse(http::status::conflict, "EMAIL_TAKEN", error.message, R"({"field":"email"})");
     case ErrorCode::kTicketClosed:
       return ErrorResponse(http::status::conflict, "TICKET_CLOSED", error.message);
     case ErrorCode::kVersionConflict: {
       JsonWriter details;
       details.BeginObject().Key("expected_version").Int(error.expected_version);
       details.Key("current_version").Int(error.actual_version).EndObject();
-      return ErrorResponse(http::status::precondition_failed, "VERSION_CONFLICT", error.message, details.str());
+      return ErrorResponse(http::status::precondition_failed, "VERSION_CONFLICT", error.message,
+                           details.str());
     }
   }
   return ErrorResponse(http::status::bad_request, "VALIDATION_ERROR", error.message);
 }
 
 Response FromStatus(const Status& status) {
-  Response response = ErrorResponse(http::status::service_unavailable, "STORAGE_UNAVAILABLE",
-                                    "the event log could not be written; nothing was changed: " +
-                                        status.ToString());
+  Response response =
+      ErrorResponse(http::status::service_unavailable, "STORAGE_UNAVAILABLE",
+                    "the event log could not be written; nothing was changed: " + status.ToString());
   response.set(http::field::retry_after, "1");
   return response;
 }

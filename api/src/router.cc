@@ -33,11 +33,13 @@ constexpr Route kRoutes[] = {
     {http::verb::get, "/api/v1/users", "/api/v1/users", HandleListUsers, Access::kAuthenticated},
     {http::verb::post, "/api/v1/assets", "/api/v1/assets", HandleCreateAsset, Access::kAuthenticated},
     {http::verb::get, "/api/v1/assets", "/api/v1/assets", HandleListAssets, Access::kAuthenticated},
-    {http::verb::delete_, "/api/v1/assets/{}", "/api/v1/assets/{id}", HandleDeleteAsset, Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/assets/{}", "/api/v1/assets/{id}", HandleDeleteAsset,
+     Access::kAuthenticated},
     {http::verb::post, "/api/v1/tickets", "/api/v1/tickets", HandleCreateTicket, Access::kAuthenticated},
     {http::verb::get, "/api/v1/tickets", "/api/v1/tickets", HandleListTickets, Access::kAuthenticated},
     {http::verb::get, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandleGetTicket, Access::kAuthenticated},
-    {http::verb::patch, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandlePatchTicket, Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandlePatchTicket,
+     Access::kAuthenticated},
     {http::verb::delete_, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandleDeleteTicket,
      Access::kAuthenticated},
     {http::verb::post, "/api/v1/tickets/{}/status", "/api/v1/tickets/{id}/status", HandleChangeStatus,
@@ -107,7 +109,8 @@ void Call::Reply(Response&& response) {
   if (metrics) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     auto method = request.method_string();
-    metrics->ObserveRequest(std::string_view(method.data(), method.size()), route, response.result_int(), seconds);
+    metrics->ObserveRequest(std::string_view(method.data(), method.size()), route, response.result_int(),
+                            seconds);
   }
   respond(std::move(response));
 }
@@ -162,8 +165,10 @@ void Router::Handle(Request&& request, Responder respond) {
   }
   if (!matched) {
     if (allowed.empty()) return call->Reply(NotFound("no route for " + call->target.path));
-    Response response = ErrorResponse(http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
-                                      "this path does not accept " + std::string(call->request.method_string().data(), call->request.method_string().size()));
+    Response response =
+        ErrorResponse(http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
+                      "this path does not accept " + std::string(call->request.method_string().data(),
+                                                                 call->request.method_string().size()));
     response.set(http::field::allow, allowed);
     return call->Reply(std::move(response));
   }

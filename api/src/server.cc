@@ -75,7 +75,8 @@ int RunServer(int argc, char** argv) {
   engine_options.sync = options->sync;
   Status s = Engine::Open(engine_options, &metrics, &engine);
   if (!s.ok()) {
-    std::fprintf(stderr, "ticketd: cannot open data dir %s: %s\n", options->data_dir.c_str(), s.ToString().c_str());
+    std::fprintf(stderr, "ticketd: cannot open data dir %s: %s\n", options->data_dir.c_str(),
+                 s.ToString().c_str());
     return 1;
   }
   RouterOptions router_options;

@@ -51,7 +51,8 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
     } else if (arg == "--listen") {
       if (!next(&v)) return std::nullopt;
       auto colon = v.rfind(':');
-      if (colon == std::string_view::npos || colon == 0 || !ParsePort(v.substr(colon + 1), &options.listen_port)) {
+      if (colon == std::string_view::npos || colon == 0 ||
+          !ParsePort(v.substr(colon + 1), &options.listen_port)) {
         *error = "--listen must be HOST:PORT, e.g. 127.0.0.1:8080";
         return std::nullopt;
       }

@@ -37,9 +37,8 @@ projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
     return ApplyToTicket(event);
   }
   if (const auto* user = std::get_if<domain::UserCreated>(&payload)) {
-    users_[user->user_id] = UserEntry{event.tenant_id, domain::User{.role = user->role,
-                                                                    .department = user->department}
-                                                           .HasAgentRights()};
+    users_[user->user_id] = UserEntry{
+        event.tenant_id, domain::User{.role = user->role, .department = user->department}.HasAgentRights()};
   } else if (const auto* asset = std::get_if<domain::AssetCreated>(&payload)) {
     asset_tenant_[asset->asset_id] = event.tenant_id;
   } else if (const auto* deleted = std::get_if<domain::AssetDeleted>(&payload)) {
@@ -51,8 +50,8 @@ projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
 
 projections::TicketPtr WriteModel::ApplyToTicket(const DomainEvent& event) {
   TicketEntry& entry = tickets_[event.stream_id];
-  domain::TicketState state = entry.ticket ? domain::TicketState{entry.phase, *entry.ticket}
-                                           : domain::InitialTicketState();
+  domain::TicketState state =
+      entry.ticket ? domain::TicketState{entry.phase, *entry.ticket} : domain::InitialTicketState();
   state = domain::EvolveTicket(std::move(state), event);
   projections::TicketPtr before = entry.ticket;
   entry.phase = state.phase;
@@ -147,7 +146,8 @@ domain::DirectoryContext WriteModel::ContextFor(const domain::DirectoryCommand& 
   if (const auto* del = std::get_if<domain::DeleteAsset>(&command)) {
     if (auto it = tickets_by_asset_.find(del->asset_id); it != tickets_by_asset_.end()) {
       for (const Id& ticket_id : it->second) {
-        if (auto ticket = Ticket(ticket_id)) context.tickets_referencing_asset.emplace_back(ticket_id, ticket->status);
+        if (auto ticket = Ticket(ticket_id))
+          context.tickets_referencing_asset.emplace_back(ticket_id, ticket->status);
       }
     }
   }

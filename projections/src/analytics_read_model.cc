@@ -77,12 +77,21 @@ struct TenantAnalytics {
       AssigneeLoad& load = per_assignee[*t.assignee_id];
       load.assignee_id = *t.assignee_id;
       switch (t.status) {
-        case TicketStatus::kOpen: load.open += sign; break;
-        case TicketStatus::kInProgress: load.in_progress += sign; break;
-        case TicketStatus::kResolved: load.resolved += sign; break;
-        case TicketStatus::kClosed: load.closed += sign; break;
+        case TicketStatus::kOpen:
+          load.open += sign;
+          break;
+        case TicketStatus::kInProgress:
+          load.in_progress += sign;
+          break;
+        case TicketStatus::kResolved:
+          load.resolved += sign;
+          break;
+        case TicketStatus::kClosed:
+          load.closed += sign;
+          break;
         case TicketStatus::kOnHold:
-        case TicketStatus::kCancelled: break;
+        case TicketStatus::kCancelled:
+          break;
       }
       if (load.open == 0 && load.in_progress == 0 && load.resolved == 0 && load.closed == 0)
         per_assignee.erase(*t.assignee_id);

@@ -21,7 +21,8 @@ CommentReadModel::~CommentReadModel() = default;
 void CommentReadModel::Apply(const domain::DomainEvent& event) {
   if (const auto* added = std::get_if<domain::CommentAdded>(&event.payload)) {
     impl_->tenants.Write(event.tenant_id, [&](TicketComments& tickets) {
-      tickets[event.stream_id].push_back(Comment{added->comment_id, event.actor_id, added->body, added->internal, event.at});
+      tickets[event.stream_id].push_back(
+          Comment{added->comment_id, event.actor_id, added->body, added->internal, event.at});
     });
   } else if (std::holds_alternative<domain::TicketDeleted>(event.payload)) {
     impl_->tenants.Write(event.tenant_id, [&](TicketComments& tickets) { tickets.erase(event.stream_id); });

@@ -82,37 +82,38 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
       map.erase(id);
     }
   };
-  std::visit(Overloaded{
-                 [&](const domain::TenantCreated& e) {
-                   impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
-                     d.info = TenantInfo{e.tenant_id, e.name, e.ticket_prefix};
-                   });
-                 },
-                 [&](const domain::UserCreated& e) {
-                   impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
-                     d.users[e.user_id] = domain::User{e.user_id, tenant_id, e.name, e.email, e.role, e.department};
-                   });
-                   remember(impl_->user_tenant, e.user_id, true);
-                 },
-                 [&](const domain::TokenIssued& e) { impl_->tokens.Put(e.token_sha256, tenant_id, e.user_id); },
-                 [&](const domain::AssetCreated& e) {
-                   impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
-                     d.assets[e.asset_id] = domain::Asset{e.asset_id, tenant_id, e.name, e.kind};
-                   });
-                   remember(impl_->asset_tenant, e.asset_id, true);
-                 },
-                 [&](const domain::AssetDeleted& e) {
-                   impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { d.assets.erase(e.asset_id); });
-                   remember(impl_->asset_tenant, e.asset_id, false);
-                 },
-                 [](const domain::TicketCreated&) {},
-                 [](const domain::TicketUpdated&) {},
-                 [](const domain::TicketAssigned&) {},
-                 [](const domain::TicketStatusChanged&) {},
-                 [](const domain::CommentAdded&) {},
-                 [](const domain::TicketDeleted&) {},
-             },
-             event.payload);
+  std::visit(
+      Overloaded{
+          [&](const domain::TenantCreated& e) {
+            impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
+              d.info = TenantInfo{e.tenant_id, e.name, e.ticket_prefix};
+            });
+          },
+          [&](const domain::UserCreated& e) {
+            impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
+              d.users[e.user_id] = domain::User{e.user_id, tenant_id, e.name, e.email, e.role, e.department};
+            });
+            remember(impl_->user_tenant, e.user_id, true);
+          },
+          [&](const domain::TokenIssued& e) { impl_->tokens.Put(e.token_sha256, tenant_id, e.user_id); },
+          [&](const domain::AssetCreated& e) {
+            impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
+              d.assets[e.asset_id] = domain::Asset{e.asset_id, tenant_id, e.name, e.kind};
+            });
+            remember(impl_->asset_tenant, e.asset_id, true);
+          },
+          [&](const domain::AssetDeleted& e) {
+            impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { d.assets.erase(e.asset_id); });
+            remember(impl_->asset_tenant, e.asset_id, false);
+          },
+          [](const domain::TicketCreated&) {},
+          [](const domain::TicketUpdated&) {},
+          [](const domain::TicketAssigned&) {},
+          [](const domain::TicketStatusChanged&) {},
+          [](const domain::CommentAdded&) {},
+          [](const domain::TicketDeleted&) {},
+      },
+      event.payload);
 }
 
 std::optional<domain::Actor> DirectoryReadModel::Authenticate(const TokenHash& token_sha256) const {
@@ -174,9 +175,8 @@ std::vector<domain::User> DirectoryReadModel::ListUsers(const Id& tenant_id) con
   impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
     for (const auto& [id, user] : d.users) users.push_back(user);
   });
-  std::sort(users.begin(), users.end(), [](const auto& a, const auto& b) {
-    return a.name != b.name ? a.name < b.name : a.id < b.id;
-  });
+  std::sort(users.begin(), users.end(),
+            [](const auto& a, const auto& b) { return a.name != b.name ? a.name < b.name : a.id < b.id; });
   return users;
 }
 
@@ -185,9 +185,8 @@ std::vector<domain::Asset> DirectoryReadModel::ListAssets(const Id& tenant_id) c
   impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
     for (const auto& [id, asset] : d.assets) assets.push_back(asset);
   });
-  std::sort(assets.begin(), assets.end(), [](const auto& a, const auto& b) {
-    return a.name != b.name ? a.name < b.name : a.id < b.id;
-  });
+  std::sort(assets.begin(), assets.end(),
+            [](const auto& a, const auto& b) { return a.name != b.name ? a.name < b.name : a.id < b.id; });
   return assets;
 }
 

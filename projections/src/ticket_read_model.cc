@@ -25,7 +25,8 @@ bool AnyOf(const std::vector<T>& values, const T& value) {
 bool MatchesFilters(const domain::Ticket& t, const TicketQuery& q) {
   return AnyOf(q.statuses, t.status) && AnyOf(q.priorities, t.priority) && AnyOf(q.types, t.type) &&
          AnyOf(q.assignees, t.assignee_id) && AnyOf(q.categories, t.category) &&
-         (q.asset_ids.empty() || (t.asset_id && AnyOf(q.asset_ids, *t.asset_id))) && AnyOf(q.reporter_ids, t.reporter_id);
+         (q.asset_ids.empty() || (t.asset_id && AnyOf(q.asset_ids, *t.asset_id))) &&
+         AnyOf(q.reporter_ids, t.reporter_id);
 }
 
 struct TicketIndex {
@@ -78,7 +79,8 @@ struct TicketIndex {
   }
 
   // The smallest id set that every match must be in, or null for "all".
-  const IdSet* SmallestCandidates(const TicketQuery& q, IdSet* scratch, const std::optional<IdSet>& text) const {
+  const IdSet* SmallestCandidates(const TicketQuery& q, IdSet* scratch,
+                                  const std::optional<IdSet>& text) const {
     const IdSet* best = nullptr;
     std::size_t best_size = by_id.size();
     auto consider = [&](const IdSet* set, std::size_t size) {
@@ -88,7 +90,9 @@ struct TicketIndex {
       }
     };
     if (text) consider(&*text, text->size());
-    if (q.statuses.size() == 1) consider(&by_status[static_cast<int>(q.statuses[0])], by_status[static_cast<int>(q.statuses[0])].size());
+    if (q.statuses.size() == 1)
+      consider(&by_status[static_cast<int>(q.statuses[0])],
+               by_status[static_cast<int>(q.statuses[0])].size());
     if (q.reporter_ids.size() == 1) {
       auto it = by_reporter.find(q.reporter_ids[0]);
       if (it == by_reporter.end()) {

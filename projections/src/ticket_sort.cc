@@ -86,8 +86,9 @@ std::optional<SortSpec> ParseSort(std::string_view text) {
     text.remove_prefix(1);
   }
   static constexpr std::pair<std::string_view, SortField> kFields[] = {
-      {"created_at", SortField::kCreatedAt}, {"updated_at", SortField::kUpdatedAt}, {"due_at", SortField::kDueAt},
-      {"priority", SortField::kPriority},    {"status", SortField::kStatus},        {"number", SortField::kNumber},
+      {"created_at", SortField::kCreatedAt}, {"updated_at", SortField::kUpdatedAt},
+      {"due_at", SortField::kDueAt},         {"priority", SortField::kPriority},
+      {"status", SortField::kStatus},        {"number", SortField::kNumber},
       {"subject", SortField::kSubject}};
   for (const auto& [name, field] : kFields) {
     if (text == name) {
@@ -107,16 +108,28 @@ SortKey MakeSortKey(const domain::Ticket& t, const SortSpec& spec) {
       key.b = t.due_at.value_or(kNone);          // earliest (so overdue) first, none last
       key.c = t.updated_at;                      // oldest first
       break;
-    case SortField::kCreatedAt: key.b = t.created_at; break;
-    case SortField::kUpdatedAt: key.b = t.updated_at; break;
+    case SortField::kCreatedAt:
+      key.b = t.created_at;
+      break;
+    case SortField::kUpdatedAt:
+      key.b = t.updated_at;
+      break;
     case SortField::kDueAt:
       key.a = t.due_at ? 0 : 1;  // none last in both directions
       key.b = t.due_at.value_or(0);
       break;
-    case SortField::kPriority: key.b = static_cast<int>(t.priority); break;
-    case SortField::kStatus: key.b = static_cast<int>(t.status); break;
-    case SortField::kNumber: key.b = t.number; break;
-    case SortField::kSubject: key.text = t.subject; break;
+    case SortField::kPriority:
+      key.b = static_cast<int>(t.priority);
+      break;
+    case SortField::kStatus:
+      key.b = static_cast<int>(t.status);
+      break;
+    case SortField::kNumber:
+      key.b = t.number;
+      break;
+    case SortField::kSubject:
+      key.text = t.subject;
+      break;
   }
   return key;
 }
@@ -131,9 +144,9 @@ bool SortsBefore(const SortKey& x, const SortKey& y, const SortSpec& spec) {
 }
 
 std::string EncodeCursor(const SortKey& key, const SortSpec& spec) {
-  std::string payload = std::string(1, kCursorVersion) + "|" + SpecTag(spec) + "|" + std::to_string(key.a) + "|" +
-                        std::to_string(key.b) + "|" + std::to_string(key.c) + "|" + key.id.ToString() + "|" +
-                        Base64Url(key.text);
+  std::string payload = std::string(1, kCursorVersion) + "|" + SpecTag(spec) + "|" + std::to_string(key.a) +
+                        "|" + std::to_string(key.b) + "|" + std::to_string(key.c) + "|" + key.id.ToString() +
+                        "|" + Base64Url(key.text);
   payload += "|" + std::to_string(Fnv1a(payload));
   return Base64Url(payload);
 }
@@ -150,7 +163,8 @@ std::optional<SortKey> DecodeCursor(std::string_view cursor, const SortSpec& spe
   SortKey key;
   std::optional<domain::Id> id = domain::Id::Parse(parts[5]);
   std::optional<std::string> text = FromBase64Url(parts[6]);
-  if (!ParseInt(parts[2], &key.a) || !ParseInt(parts[3], &key.b) || !ParseInt(parts[4], &key.c) || !id || !text)
+  if (!ParseInt(parts[2], &key.a) || !ParseInt(parts[3], &key.b) || !ParseInt(parts[4], &key.c) || !id ||
+      !text)
     return std::nullopt;
   key.id = *id;
   key.text = std::move(*text);

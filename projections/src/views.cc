@@ -118,7 +118,8 @@ void WriteHistoryEntry(JsonWriter& json, const eventstore::RecordedEvent& record
   json.Key("type").String(domain::EventTypeName(recorded.event.payload));
   json.Key("event_id").String(recorded.event_id.ToString());
   json.Key("actor_id");
-  WriteOptionalId(json, recorded.event.actor_id.IsNil() ? std::nullopt : std::optional(recorded.event.actor_id));
+  WriteOptionalId(json,
+                  recorded.event.actor_id.IsNil() ? std::nullopt : std::optional(recorded.event.actor_id));
   json.Key("at").String(domain::FormatRfc3339(recorded.event.at));
   json.Key("changes").BeginObject();
   for (const auto& change : changes) {

@@ -103,7 +103,8 @@ int History(const Args& args, const eventstore::EventLog& log, std::ostream& out
   domain::TicketState state = domain::InitialTicketState();
   bool found = false;
   Status s = log.ReadAll(1, [&](const eventstore::RecordedEvent& recorded) {
-    if (recorded.event.stream_id != *ticket_id || recorded.event.stream_id == recorded.event.tenant_id) return true;
+    if (recorded.event.stream_id != *ticket_id || recorded.event.stream_id == recorded.event.tenant_id)
+      return true;
     found = true;
     if (as_of && recorded.event.at > *as_of) return true;
     std::vector<domain::FieldChange> changes = domain::ChangesOf(state, recorded.event);
@@ -130,7 +131,7 @@ int History(const Args& args, const eventstore::EventLog& log, std::ostream& out
   }
   json.Key("state").String(state.phase == domain::TicketState::Phase::kLive      ? "live"
                            : state.phase == domain::TicketState::Phase::kDeleted ? "deleted"
-                                                                                  : "not_yet_created");
+                                                                                 : "not_yet_created");
   json.Key("ticket");
   if (state.phase == domain::TicketState::Phase::kNew) {
     json.Null();

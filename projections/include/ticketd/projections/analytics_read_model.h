@@ -46,8 +46,8 @@ struct StaleTicket {
 };
 
 struct Analytics {
-  std::int64_t by_status[6] = {};        // indexed by TicketStatus
-  std::int64_t open_by_priority[4] = {}; // status open, indexed by Priority
+  std::int64_t by_status[6] = {};          // indexed by TicketStatus
+  std::int64_t open_by_priority[4] = {};   // status open, indexed by Priority
   std::vector<AssigneeLoad> per_assignee;  // by assignee id
   DurationSummary time_to_resolve, time_to_close;
   std::vector<DayCount> created_per_day, closed_per_day;  // ascending
@@ -60,7 +60,8 @@ class AnalyticsReadModel final : public TicketProjector {
   AnalyticsReadModel();
   ~AnalyticsReadModel() override;
 
-  void OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before, const TicketPtr& after) override;
+  void OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before,
+                     const TicketPtr& after) override;
 
   // Stale = in progress since before now - stale_after.
   Analytics Snapshot(const domain::Id& tenant_id, domain::Timestamp now, domain::Timestamp stale_after) const;

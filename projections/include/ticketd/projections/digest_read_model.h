@@ -26,8 +26,8 @@ struct DigestGroup {
 };
 
 struct Digest {
-  domain::Timestamp day = 0;  // midnight UTC of the digest's date
-  bool skipped = false;       // nothing open: a mailer sends nothing
+  domain::Timestamp day = 0;        // midnight UTC of the digest's date
+  bool skipped = false;             // nothing open: a mailer sends nothing
   std::vector<DigestGroup> groups;  // urgent -> low, only non-empty groups
 };
 
@@ -38,7 +38,8 @@ class DigestReadModel final : public TicketProjector {
   DigestReadModel();
   ~DigestReadModel() override;
 
-  void OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before, const TicketPtr& after) override;
+  void OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before,
+                     const TicketPtr& after) override;
 
   // `day` is midnight UTC of the digest's date (domain::ParseDate).
   Digest Build(const domain::Id& tenant_id, domain::Timestamp day) const;

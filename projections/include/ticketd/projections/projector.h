@@ -13,7 +13,8 @@ class TicketProjector {
   virtual ~TicketProjector() = default;
   // One ticket-stream event. `before` is null for a creation, `after` null
   // for a deletion (the ticket must then vanish from the read model).
-  virtual void OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before, const TicketPtr& after) = 0;
+  virtual void OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before,
+                             const TicketPtr& after) = 0;
 };
 
 }  // namespace ticketd::projections

@@ -49,7 +49,7 @@ struct TicketQuery {
   std::string text;  // full text `q`: every token must prefix-match a word of subject or description
   SortSpec sort;
   std::size_t page_size = 50;
-  std::string cursor;  // opaque, from a previous next_cursor; empty = first page
+  std::string cursor;         // opaque, from a previous next_cursor; empty = first page
   domain::Timestamp now = 0;  // for "overdue first" in the queue sort
 };
 

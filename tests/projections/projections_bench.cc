@@ -1,0 +1,83 @@
+// projections_bench: loads N tickets into one tenant and prints the server
+// time of typical queue and search queries, plus the process RSS.
+// Usage: projections_bench [tickets=1000000]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "ticket_builders.h"
+
+using namespace ticketd;
+using namespace ticketd::projections;
+using namespace ticketd::projections::testing;
+
+namespace {
+
+long RssKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+template <class Fn>
+void Measure(const char* name, int runs, Fn fn) {
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    fn(i);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("projections_bench: %-34s p50 %8.3f ms  p99 %8.3f ms\n", name, ms[ms.size() / 2],
+              ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::uint32_t count = argc > 1 ? static_cast<std::uint32_t>(std::atoi(argv[1])) : 1'000'000;
+  const char* words[] = {"printer", "vpn",     "laptop",   "screen", "password",
+                         "email",   "network", "keyboard", "badge",  "wifi"};
+  std::mt19937 rng(42);
+  TicketReadModel model;
+  auto start = std::chrono::steady_clock::now();
+  for (std::uint32_t n = 1; n <= count; ++n) {
+    domain::Ticket t = MakeTicket(n);
+    // Realistic mix: most tickets are closed, a queue of open work remains.
+    unsigned r = rng() % 100;
+    t.status = r < 70   ? domain::TicketStatus::kClosed
+               : r < 85 ? domain::TicketStatus::kOpen
+               : r < 95 ? domain::TicketStatus::kInProgress
+                        : domain::TicketStatus::kResolved;
+    t.priority = domain::kAllPriorities[rng() % 4];
+    if (rng() % 3) t.assignee_id = Tid(rng() % 50);
+    t.reporter_id = Tid(1000 + rng() % 5000);
+    if (rng() % 2) t.due_at = t.created_at + static_cast<domain::Timestamp>(rng() % 1000) * 1'000'000'000;
+    t.subject = std::string(words[rng() % 10]) + " " + words[rng() % 10] + " issue " + std::to_string(n);
+    t.description = std::string("User reports the ") + words[rng() % 10] + " fails after update";
+    model.Upsert(Ptr(std::move(t)));
+  }
+  double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("projections_bench: loaded %u tickets in %.2f s (%.0f upserts/s), RSS %.0f MiB\n", count,
+              load_s, count / load_s, RssKiB() / 1024.0);
+  TicketPage page;
+  TicketQuery open_queue;
+  open_queue.statuses = {domain::TicketStatus::kOpen, domain::TicketStatus::kInProgress};
+  Measure("queue page status=open,in_progress", 50,
+          [&](int) { (void)model.Query(kTenantA, open_queue, &page); });
+  TicketQuery mine;
+  mine.assignees = {Tid(7)};
+  mine.statuses = {domain::TicketStatus::kOpen};
+  Measure("queue page assignee+status", 50, [&](int) { (void)model.Query(kTenantA, mine, &page); });
+  TicketQuery all;
+  Measure("unfiltered queue page", 20, [&](int) { (void)model.Query(kTenantA, all, &page); });
+  TicketQuery text;
+  text.text = "printer vpn";
+  Measure("full text 'printer vpn'", 20, [&](int) { (void)model.Query(kTenantA, text, &page); });
+  return 0;
+}
