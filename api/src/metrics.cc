@@ -135,14 +135,12 @@ std::string Metrics::Render() const {
   out += "# TYPE http_request_duration_seconds histogram\n";
   for (const auto& [labels, histogram] : impl_->request_seconds)
     histogram->Render(out, "http_request_duration_seconds", labels);
-  std::snprintf(line, sizeof line,
-                "# HELP ticketd_events_appended_total Events committed to the log.\n"
-                "# TYPE ticketd_events_appended_total counter\nticketd_events_appended_total %llu\n"
-                "# HELP ticketd_commands_committed_total Commands whose events were committed.\n"
-                "# TYPE ticketd_commands_committed_total counter\nticketd_commands_committed_total %llu\n",
-                static_cast<unsigned long long>(impl_->events_appended.load()),
-                static_cast<unsigned long long>(impl_->commands_committed.load()));
-  out += line;
+  out += "# HELP ticketd_events_appended_total Events committed to the log.\n"
+         "# TYPE ticketd_events_appended_total counter\nticketd_events_appended_total " +
+         std::to_string(impl_->events_appended.load()) +
+         "\n# HELP ticketd_commands_committed_total Commands whose events were committed.\n"
+         "# TYPE ticketd_commands_committed_total counter\nticketd_commands_committed_total " +
+         std::to_string(impl_->commands_committed.load()) + "\n";
   out +=
       "# HELP ticketd_batch_commands Commands per group commit.\n# TYPE ticketd_batch_commands histogram\n";
   impl_->batch_commands.Render(out, "ticketd_batch_commands", "");
