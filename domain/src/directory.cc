@@ -12,6 +12,9 @@ namespace {
 using Events = std::vector<DomainEvent>;
 using Decision = Result<Events, DomainError>;
 
+constexpr std::size_t kMaxDepartmentChars = 64;
+constexpr std::size_t kMaxAssetKindChars = 64;
+
 Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {}) {
   return Err{MakeError(code, std::move(message), std::move(field))};
 }
@@ -46,8 +49,10 @@ std::optional<DomainError> CheckTenantAdmin(const Actor& actor, const Id& tenant
     if (platform_allowed) return std::nullopt;
     return MakeError(ErrorCode::kForbidden, "the platform admin token cannot do this; use a tenant admin");
   }
-  if (actor.tenant_id != tenant_id) return MakeError(ErrorCode::kNotFound, "no such tenant");
+  // Role first: only an admin learns that another tenant's id is unknown to
+  // them (404); everyone else is refused outright (403), as for any tenant.
   if (!actor.IsTenantAdmin()) return MakeError(ErrorCode::kForbidden, "only admins may do this");
+  if (actor.tenant_id != tenant_id) return MakeError(ErrorCode::kNotFound, "no such tenant");
   return std::nullopt;
 }
 
@@ -70,7 +75,8 @@ Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
   if (!state.exists) return Fail(ErrorCode::kNotFound, "no such tenant");
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
   if (auto e = CheckEmail(c.email)) return Err{*e};
-  if (auto e = CheckText("department", c.department, 0, 64, LineRule::kSingleLine)) return Err{*e};
+  if (auto e = CheckText("department", c.department, 0, kMaxDepartmentChars, LineRule::kSingleLine))
+    return Err{*e};
   if (state.user_by_email.contains(Lowercase(c.email)))
     return Fail(ErrorCode::kEmailTaken, "a user with this email already exists in the tenant", "email");
   return Events{
@@ -84,7 +90,7 @@ Decision CreateAssetDecision(const TenantState& state, const CreateAsset& c) {
   if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/false)) return Err{*e};
   if (!state.exists) return Fail(ErrorCode::kNotFound, "no such tenant");
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
-  if (auto e = CheckText("kind", c.kind, 0, 64, LineRule::kSingleLine)) return Err{*e};
+  if (auto e = CheckText("kind", c.kind, 0, kMaxAssetKindChars, LineRule::kSingleLine)) return Err{*e};
   return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, AssetCreated{c.asset_id, c.name, c.kind})};
 }
 

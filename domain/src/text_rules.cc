@@ -1,3 +1,5 @@
+// CheckText: one UTF-8 decoder and one set of length and control-character
+// rules for every user-supplied string of both deciders.
 #include "text_rules.h"
 
 namespace ticketd::domain {

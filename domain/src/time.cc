@@ -1,3 +1,5 @@
+// RFC 3339 and date conversions by civil-calendar arithmetic (Howard
+// Hinnant's algorithms): no timegm, no locale, no time zone database.
 #include "ticketd/domain/time.h"
 
 #include <cstdio>

@@ -2,17 +2,6 @@
 
 namespace ticketd::domain::testing {
 
-Id MakeId(std::uint8_t tag, std::uint8_t tenant) {
-  Id id;
-  id.bytes[0] = tenant;
-  id.bytes[15] = tag;
-  return id;
-}
-
-const Id kTenant = MakeId(0, 1);
-const Id kOtherTenant = MakeId(0, 2);
-const Id kTicket = MakeId(100, 1);
-
 const Actors& TheActors() {
   static const Actors actors = [] {
     auto user = [](std::uint8_t tag, Role role, bool it = false, const Id& tenant = kTenant) {

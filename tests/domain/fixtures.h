@@ -9,10 +9,18 @@
 
 namespace ticketd::domain::testing {
 
-Id MakeId(std::uint8_t tag, std::uint8_t tenant = 1);
+// constexpr so that the constants below are constant-initialized: test files
+// use them in their own globals, whose initialization order is unspecified.
+constexpr Id MakeId(std::uint8_t tag, std::uint8_t tenant = 1) {
+  Id id{};
+  id.bytes[0] = tenant;
+  id.bytes[15] = tag;
+  return id;
+}
 
-extern const Id kTenant;
-extern const Id kOtherTenant;
+inline constexpr Id kTenant = MakeId(0, 1);
+inline constexpr Id kOtherTenant = MakeId(0, 2);
+inline constexpr Id kTicket = MakeId(100, 1);  // the id every fixture ticket and Header() uses
 
 struct Actors {
   Actor reporter;        // reported the fixture ticket

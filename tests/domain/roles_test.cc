@@ -69,6 +69,43 @@ const std::map<std::string, Action>& Actions() {
          c.priority = Priority::kUrgent;
          return Run(TicketIn(TicketStatus::kOpen), c);
        }},
+      {"patch_description",
+       [](const Actor& a) {
+         UpdateTicket c{Header(a)};
+         c.description = "New description";
+         return Run(TicketIn(TicketStatus::kOpen), c);
+       }},
+      {"patch_due_at",
+       [](const Actor& a) {
+         UpdateTicket c{Header(a)};
+         c.due_at = Nullable<Timestamp>(86'400'000'000);
+         return Run(TicketIn(TicketStatus::kOpen), c);
+       }},
+      {"patch_asset",
+       [](const Actor& a) {
+         UpdateTicket c{Header(a)};
+         c.asset_id = Nullable<Id>(MakeId(40));
+         TicketContext context;
+         context.asset = AssetFacts{MakeId(40), kTenant};
+         return Run(TicketIn(TicketStatus::kOpen), c, context);
+       }},
+      {"resolve",
+       [](const Actor& a) {
+         return Run(TicketIn(TicketStatus::kInProgress), ChangeStatus{Header(a), TicketStatus::kResolved});
+       }},
+      {"reopen_resolved",
+       [](const Actor& a) {
+         return Run(TicketIn(TicketStatus::kResolved), ChangeStatus{Header(a), TicketStatus::kOpen});
+       }},
+      {"cancel",
+       [](const Actor& a) {
+         return Run(TicketIn(TicketStatus::kOpen), ChangeStatus{Header(a), TicketStatus::kCancelled});
+       }},
+      {"unassign",
+       [](const Actor& a) {
+         return Run(TicketIn(TicketStatus::kOpen, TheActors().agent.user_id),
+                    AssignTicket{Header(a), std::nullopt});
+       }},
       {"patch_category",
        [](const Actor& a) {
          UpdateTicket c{Header(a)};
@@ -125,7 +162,14 @@ const std::map<std::string, std::array<Outcome, 8>> kTable = {
     {"create_assigned", {F, F, O, O, F, O, X, F}},
     {"patch_subject", {O, N, O, O, F, O, N, F}},
     {"patch_priority", {F, N, O, O, O, O, N, F}},
+    {"patch_description", {O, N, O, O, F, O, N, F}},
     {"patch_category", {F, N, O, O, F, O, N, F}},
+    {"patch_asset", {F, N, O, O, F, O, N, F}},
+    {"patch_due_at", {F, N, O, O, O, O, N, F}},
+    {"resolve", {F, N, O, O, F, O, N, F}},
+    {"reopen_resolved", {O, N, O, O, F, O, N, F}},
+    {"cancel", {F, N, O, O, F, O, N, F}},
+    {"unassign", {F, N, O, O, F, O, N, F}},
     {"start_work", {F, N, O, O, F, O, N, F}},
     {"close_resolved", {O, N, O, O, F, O, N, F}},
     {"reopen_closed", {O, N, O, O, F, O, N, F}},
@@ -157,6 +201,8 @@ const Actor& ActorNamed(const std::string& name) {
                                                               {"platform", &a.platform}};
   return *by_name.at(name);
 }
+
+void PrintTo(const Row& r, std::ostream* os) { *os << r.actor << " " << r.action; }
 
 class RoleTest : public ::testing::TestWithParam<Row> {};
 

@@ -1,7 +1,9 @@
 // Every (from, to) pair of the contract's state machine, for an agent.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <utility>
 
 #include "fixtures.h"
 
@@ -30,6 +32,8 @@ std::vector<Pair> AllPairs() {
     for (S to : kAllStatuses) pairs.push_back({from, to});
   return pairs;
 }
+
+void PrintTo(const Pair& p, std::ostream* os) { *os << ToString(p.from) << " -> " << ToString(p.to); }
 
 class TransitionTest : public ::testing::TestWithParam<Pair> {};
 
@@ -63,6 +67,107 @@ INSTANTIATE_TEST_SUITE_P(AllPairs, TransitionTest, ::testing::ValuesIn(AllPairs(
                            return std::string(ToString(info.param.from)) + "_to_" +
                                   std::string(ToString(info.param.to));
                          });
+
+// The same 36 pairs for the other roles: the state machine is checked first
+// (INVALID_TRANSITION), then who may make the move (FORBIDDEN).
+enum class Who { kOwner, kManager, kItReporter, kAdmin };
+
+const char* WhoName(Who w) {
+  switch (w) {
+    case Who::kOwner:
+      return "reporter_owner";
+    case Who::kManager:
+      return "manager";
+    case Who::kItReporter:
+      return "it_reporter";
+    case Who::kAdmin:
+      return "admin";
+  }
+  return "?";
+}
+
+const Actor& ActorOf(Who w) {
+  switch (w) {
+    case Who::kOwner:
+      return TheActors().reporter;
+    case Who::kManager:
+      return TheActors().manager;
+    case Who::kItReporter:
+      return TheActors().it_reporter;
+    case Who::kAdmin:
+      return TheActors().admin;
+  }
+  return TheActors().reporter;
+}
+
+// What a reporter may do to their own ticket (contract: close a resolved
+// ticket, reopen a resolved or closed one).
+const std::set<std::pair<S, S>> kReporterMoves = {
+    {S::kResolved, S::kClosed}, {S::kResolved, S::kOpen}, {S::kClosed, S::kOpen}};
+
+struct RolePair {
+  Who who;
+  S from, to;
+};
+
+std::vector<RolePair> AllRolePairs() {
+  std::vector<RolePair> pairs;
+  for (Who who : {Who::kOwner, Who::kManager, Who::kItReporter, Who::kAdmin})
+    for (const Pair& p : AllPairs()) pairs.push_back({who, p.from, p.to});
+  return pairs;
+}
+
+void PrintTo(const RolePair& p, std::ostream* os) {
+  *os << WhoName(p.who) << ": " << ToString(p.from) << " -> " << ToString(p.to);
+}
+
+class RoleTransitionTest : public ::testing::TestWithParam<RolePair> {};
+
+TEST_P(RoleTransitionTest, StateMachineFirstThenPermission) {
+  const auto [who, from, to] = GetParam();
+  auto result = DecideTicket(TicketIn(from), ChangeStatus{Header(ActorOf(who)), to}, TicketContext{});
+  if (!kContract.at(from).contains(to)) {
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kInvalidTransition);
+    EXPECT_EQ(result.error().from, from);
+    EXPECT_EQ(result.error().to, to);
+    return;
+  }
+  bool may = who == Who::kItReporter || who == Who::kAdmin ||
+             (who == Who::kOwner && kReporterMoves.contains({from, to}));
+  if (may) {
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(std::get<TicketStatusChanged>(result.value().at(0).payload).to, to);
+  } else {
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kForbidden);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryRoleAndPair, RoleTransitionTest, ::testing::ValuesIn(AllRolePairs()),
+                         [](const ::testing::TestParamInfo<RolePair>& info) {
+                           return std::string(WhoName(info.param.who)) + "_" +
+                                  std::string(ToString(info.param.from)) + "_to_" +
+                                  std::string(ToString(info.param.to));
+                         });
+
+TEST(StateMachine, ReporterOfAnotherTicketGetsNotFoundForEveryPair) {
+  for (const Pair& p : AllPairs()) {
+    auto result = DecideTicket(TicketIn(p.from), ChangeStatus{Header(TheActors().other_reporter), p.to},
+                               TicketContext{});
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kNotFound) << ToString(p.from) << " -> " << ToString(p.to);
+  }
+}
+
+TEST(StateMachine, AllowedTransitionsMatchesTheContractInItsOrder) {
+  for (S from : kAllStatuses) {
+    auto allowed = AllowedTransitions(from);
+    EXPECT_EQ(std::set<S>(allowed.begin(), allowed.end()), kContract.at(from)) << ToString(from);
+    EXPECT_EQ(allowed.size(), kContract.at(from).size()) << "duplicates for " << ToString(from);
+    EXPECT_FALSE(IsTransitionAllowed(from, from));
+  }
+}
 
 TEST(StateMachine, StatusChangeWithCommentAddsAPublicCommentInTheSameDecision) {
   ChangeStatus command{Header(TheActors().agent), S::kResolved, std::string("fixed the fuser"), MakeId(50)};
