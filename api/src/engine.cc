@@ -249,8 +249,11 @@ void Engine::Submit(EngineCommand command, domain::Id correlation_id, Completion
   {
     std::lock_guard lock(impl_->mu);
     if (!impl_->stopping) {
+      // The writer only sleeps on an empty queue: wake it on the first command
+      // only, not once per request (a futex call each).
+      const bool was_empty = impl_->queue.empty();
       impl_->queue.push_back(Pending{std::move(command), correlation_id, std::move(done)});
-      impl_->cv.notify_one();
+      if (was_empty) impl_->cv.notify_one();
       return;
     }
   }
