@@ -1,0 +1,74 @@
+// ServerProcess: runs the real `ticketd` binary for end-to-end tests.
+//
+// Start() makes a fresh data dir (mkdtemp), spawns
+//   ticketd --data-dir DIR --listen 127.0.0.1:0 --admin-token TOKEN --kafka off
+// with stderr captured through a pipe by a reader thread, then waits (30 s
+// deadline) for the "listening on http://127.0.0.1:PORT" line and for
+// GET /healthz to answer 200. Stop() sends SIGTERM and expects exit status 0;
+// Kill9() simulates a crash; Restart() starts again on the same data dir (the
+// port changes). The destructor kills a still-running server and removes the
+// data dir.
+//
+// Thread-safety: one thread drives the lifecycle; StderrLines() and
+// StderrTail() may be called from any thread.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ticketd::integration {
+
+class ServerProcess {
+ public:
+  ServerProcess(std::string binary, std::string admin_token);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Creates a fresh data dir and starts the server in it.
+  ::testing::AssertionResult Start();
+  // SIGTERM, wait for the exit; success only if the exit status is 0.
+  ::testing::AssertionResult Stop();
+  // SIGKILL and reap: a crash with no chance to flush anything.
+  void Kill9();
+  // Starts the server again on the data dir of the previous Start().
+  ::testing::AssertionResult Restart();
+
+  bool running() const { return pid_ > 0; }
+  std::uint16_t port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& admin_token() const { return admin_token_; }
+
+  // Every stderr line of the current (or last) run.
+  std::vector<std::string> StderrLines() const;
+  // The last `count` stderr lines joined, for failure messages.
+  std::string StderrTail(std::size_t count = 20) const;
+
+ private:
+  ::testing::AssertionResult Launch();
+  void ReadStderr(int fd);
+  // Waits until the process exits or the deadline passes; true if reaped.
+  bool WaitForExit(int timeout_ms, int* wait_status);
+  void JoinReader();
+
+  const std::string binary_;
+  const std::string admin_token_;
+  std::string data_dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> lines_;  // guarded by mutex_
+  bool stderr_closed_ = false;      // guarded by mutex_
+  std::thread reader_;
+};
+
+}  // namespace ticketd::integration
