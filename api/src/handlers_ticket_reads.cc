@@ -39,7 +39,7 @@ void HandleGetTicket(Services& services, const CallPtr& call) {
   if (!s.ok()) return call->Reply(FromStatus(s));
   domain::TicketState state = domain::InitialTicketState();
   for (const auto& recorded : events) {
-    if (recorded.event.at > *as_of) break;
+    if (recorded.event.at > domain::EndOfMillisecond(*as_of)) break;
     state = domain::EvolveTicket(std::move(state), recorded.event);
   }
   if (state.phase != domain::TicketState::Phase::kLive)

@@ -106,7 +106,7 @@ int History(const Args& args, const eventstore::EventLog& log, std::ostream& out
     if (recorded.event.stream_id != *ticket_id || recorded.event.stream_id == recorded.event.tenant_id)
       return true;
     found = true;
-    if (as_of && recorded.event.at > *as_of) return true;
+    if (as_of && recorded.event.at > domain::EndOfMillisecond(*as_of)) return true;
     std::vector<domain::FieldChange> changes = domain::ChangesOf(state, recorded.event);
     state = domain::EvolveTicket(std::move(state), recorded.event);
     projections::WriteHistoryEntry(events_json, recorded, changes);

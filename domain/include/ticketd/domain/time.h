@@ -22,6 +22,11 @@ std::string FormatRfc3339(Timestamp t);
 // malformed or out of range; never throws.
 std::optional<Timestamp> ParseRfc3339(std::string_view text);
 
+// The last microsecond an instant written to the millisecond stands for: the
+// API shows times to the millisecond, so "as of 12:00:00.123Z" must include
+// an event at 12:00:00.123456. Finer instants are returned unchanged.
+constexpr Timestamp EndOfMillisecond(Timestamp t) { return t % 1000 == 0 ? t + 999 : t; }
+
 // "YYYY-MM-DD" <-> midnight UTC of that day.
 std::optional<Timestamp> ParseDate(std::string_view text);
 std::string FormatDate(Timestamp t);
