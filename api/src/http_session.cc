@@ -1,38 +1,137 @@
 #include "http_session.h"
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/beast/http.hpp>
 #include <cstdio>
-
-#include "responses.h"
+#include <exception>
+#include <string>
 
 namespace ticketd::api {
 namespace {
 
-void Fail(beast::error_code ec, const char* what) {
-  if (ec == net::error::operation_aborted || ec == beast::error::timeout ||
-      ec == net::error::connection_reset || ec == http::error::end_of_stream || ec == net::error::eof ||
-      ec == net::error::broken_pipe)
-    return;
-  std::fprintf(stderr, "ticketd: http %s: %s\n", what, ec.message().c_str());
+constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+
+// The peer went away or stayed silent: nothing to answer, just close.
+bool IsDisconnect(beast::error_code ec) {
+  return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
+         ec == net::error::connection_reset || ec == net::error::operation_aborted ||
+         ec == beast::error::timeout;
 }
+
+// The messages here are our own ASCII text plus Beast's error strings.
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    unsigned char byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else {
+      out.push_back(byte < 0x20 || byte >= 0x7F ? '?' : c);
+    }
+  }
+}
+
+// The contract's error body, built here so the transport needs no router code.
+Response ErrorJson(http::status status, std::string_view code, std::string_view message,
+                   std::string_view details_json) {
+  std::string body = "{\"error\":{\"code\":\"";
+  body += code;
+  body += "\",\"message\":\"";
+  AppendEscaped(body, message);
+  body += "\",\"details\":";
+  body += details_json;
+  body += "}}";
+  Response response{status, 11};
+  response.set(http::field::content_type, "application/json");
+  response.body() = std::move(body);
+  return response;
+}
+
+Response TooLarge(std::size_t limit) {
+  std::string bytes = std::to_string(limit);
+  return ErrorJson(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
+                   "the request body is larger than the limit of " + bytes + " bytes",
+                   "{\"limit_bytes\":" + bytes + "}");
+}
+
+Response BadRequest(beast::error_code ec) {
+  std::string message = ec == http::error::header_limit
+                            ? "the request header is larger than " + std::to_string(kHeaderLimit) + " bytes"
+                            : "the request is not valid HTTP/1.1: " + ec.message();
+  return ErrorJson(http::status::bad_request, "VALIDATION_ERROR", message, "{}");
+}
+
+// A handler that lost its responder without answering must not leave the
+// connection waiting forever: the client gets a retryable 503 instead.
+Response Unanswered() {
+  Response response = ErrorJson(http::status::service_unavailable, "UNAVAILABLE",
+                                "the request was not answered; retry", "{}");
+  response.set(http::field::retry_after, "1");
+  return response;
+}
+
+// Shared by every copy of one request's Responder: the first answer wins,
+// later ones are ignored, and none at all becomes Unanswered().
+class Completion {
+ public:
+  Completion(std::shared_ptr<SessionLink> link, std::shared_ptr<HttpSession::Slot> slot)
+      : link_(std::move(link)), slot_(std::move(slot)) {}
+  Completion(const Completion&) = delete;
+  Completion& operator=(const Completion&) = delete;
+  ~Completion() {
+    if (answered_.exchange(true)) return;
+    try {
+      Deliver(Unanswered());
+    } catch (...) {  // out of memory in a destructor: the drain deadline closes it
+    }
+  }
+
+  void Respond(Response&& response) {
+    if (!answered_.exchange(true)) Deliver(std::move(response));
+  }
+
+ private:
+  void Deliver(Response&& response) {
+    link_->Post([slot = slot_, response = std::move(response)](HttpSession& session) mutable {
+      session.OnResponse(slot, std::move(response));
+    });
+  }
+
+  std::shared_ptr<SessionLink> link_;
+  std::shared_ptr<HttpSession::Slot> slot_;
+  std::atomic<bool> answered_{false};
+};
 
 }  // namespace
 
+void LogHttpFailure(beast::error_code ec, const char* what) {
+  if (IsDisconnect(ec) || ec == net::error::broken_pipe || ec == net::error::bad_descriptor) return;
+  std::fprintf(stderr, "ticketd: http %s: %s\n", what, ec.message().c_str());
+}
+
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler,
-                         const HttpServerOptions& options, std::atomic<int>& in_flight)
-    : stream_(std::move(socket)), handler_(handler), options_(options), in_flight_(in_flight) {}
+                         const HttpServerOptions& options, SessionRegistry& registry)
+    : stream_(std::move(socket)), handler_(handler), options_(options), registry_(registry) {}
 
 void HttpSession::Run() {
+  link_ = std::make_shared<SessionLink>(shared_from_this());
+  if (!registry_.Add(link_)) {  // the server is stopping
+    link_->Detach();
+    closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    return;
+  }
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
 }
 
 void HttpSession::ReadHeader() {
-  if (close_after_writes_) return;
+  if (closing_ || closed_) return;
   reading_ = true;
   parser_.emplace();
   parser_->body_limit(options_.body_limit);
-  parser_->header_limit(64 * 1024);
+  parser_->header_limit(kHeaderLimit);
   stream_.expires_after(options_.read_timeout);
   http::async_read_header(
       stream_, buffer_, *parser_,
@@ -40,31 +139,63 @@ void HttpSession::ReadHeader() {
 }
 
 void HttpSession::OnHeader(beast::error_code ec) {
-  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-      ec == net::error::operation_aborted || ec == net::error::connection_reset || ec == net::error::eof) {
+  if (closed_) return;
+  // Beast already reports an announced Content-Length over the limit here,
+  // so the body is never read.
+  if (ec == http::error::body_limit) return Refuse(TooLarge(options_.body_limit));
+  if (!ec && closing_) ec = http::error::end_of_stream;  // draining: take no new request
+  if (ec) {
     reading_ = false;
-    close_after_writes_ = true;
+    // A malformed request is the client's error: answered, not logged.
+    if (!IsDisconnect(ec)) return Refuse(BadRequest(ec));
+    closing_ = true;
     if (slots_.empty()) Close();
     return;
   }
-  // Beast reports an announced Content-Length over the limit already here.
   auto length = parser_->content_length();
-  if (ec == http::error::body_limit || (!ec && length && *length > options_.body_limit))
-    return RefuseTooLarge();
-  if (ec) {
-    Fail(ec, "read header");
-    return Refuse(ValidationError("", "the request is not valid HTTP/1.1: " + ec.message()));
+  if (length && *length > options_.body_limit) return Refuse(TooLarge(options_.body_limit));
+  if (parser_->is_done()) {
+    reading_ = false;
+    return Dispatch(parser_->release());
   }
+  // curl and others wait for "100 Continue" before sending a large body. It
+  // is only sent while nothing else is queued, so it cannot overtake an
+  // earlier answer; otherwise the client sends the body after its own delay.
+  if (beast::iequals(parser_->get()[http::field::expect], "100-continue") && slots_.empty()) {
+    return SendContinue();
+  }
+  ReadBody();
+}
+
+void HttpSession::SendContinue() {
+  writing_ = true;
+  auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+  stream_.expires_after(options_.read_timeout);
+  http::async_write(stream_, *interim,
+                    [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
+                      self->writing_ = false;
+                      if (self->closed_) return;
+                      if (ec) {
+                        LogHttpFailure(ec, "write");
+                        return self->Close();
+                      }
+                      self->ReadBody();
+                    });
+}
+
+void HttpSession::ReadBody() {
+  stream_.expires_after(options_.read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
 }
 
 void HttpSession::OnBody(beast::error_code ec) {
+  if (closed_) return;
   reading_ = false;
-  if (ec == http::error::body_limit) return RefuseTooLarge();
-  if (ec) {
-    Fail(ec, "read body");
-    close_after_writes_ = true;
+  if (ec == http::error::body_limit) return Refuse(TooLarge(options_.body_limit));
+  if (ec && !IsDisconnect(ec)) return Refuse(BadRequest(ec));
+  if (ec || closing_) {
+    closing_ = true;
     if (slots_.empty()) Close();
     return;
   }
@@ -72,46 +203,62 @@ void HttpSession::OnBody(beast::error_code ec) {
 }
 
 void HttpSession::Dispatch(Request&& request) {
-  const bool keep_alive = request.keep_alive();
   auto slot = std::make_shared<Slot>();
+  slot->version = request.version();
+  slot->keep_alive = request.keep_alive();
   slots_.push_back(slot);
-  in_flight_.fetch_add(1);
-  handler_.Handle(std::move(request), [self = shared_from_this(), slot](Response&& response) {
-    net::post(self->stream_.get_executor(), [self, slot, response = std::move(response)]() mutable {
-      slot->response = std::move(response);
-      self->WriteNext();
-    });
-  });
-  if (!keep_alive) {
-    close_after_writes_ = true;
-    return;
+  if (!slot->keep_alive) closing_ = true;
+  auto completion = std::make_shared<Completion>(link_, slot);
+  try {
+    handler_.Handle(std::move(request),
+                    [completion](Response&& response) { completion->Respond(std::move(response)); });
+  } catch (const std::exception& e) {  // a handler bug must not take the server down
+    std::fprintf(stderr, "ticketd: request handler threw: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "ticketd: request handler threw\n");
   }
-  if (slots_.size() < options_.max_pipelined) ReadHeader();
+  MaybeReadMore();
 }
 
-void HttpSession::Refuse(Response&& response) {
-  response.keep_alive(false);
-  response.prepare_payload();
-  auto slot = std::make_shared<Slot>();
+void HttpSession::OnResponse(const std::shared_ptr<Slot>& slot, Response&& response) {
+  if (closed_) return;
   slot->response = std::move(response);
-  slots_.push_back(slot);
-  in_flight_.fetch_add(1);
-  close_after_writes_ = true;
   WriteNext();
 }
 
-void HttpSession::RefuseTooLarge() {
-  Refuse(ErrorResponse(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
-                       "the request body is larger than the limit",
-                       "{\"limit_bytes\":" + std::to_string(options_.body_limit) + "}"));
+void HttpSession::Refuse(Response&& response) {
+  reading_ = false;
+  closing_ = true;
+  auto slot = std::make_shared<Slot>();
+  slot->keep_alive = false;
+  slot->response = std::move(response);
+  slots_.push_back(std::move(slot));
+  WriteNext();
+}
+
+void HttpSession::MaybeReadMore() {
+  const std::size_t limit = options_.max_pipelined == 0 ? 1 : options_.max_pipelined;
+  if (!reading_ && !closing_ && !closed_ && slots_.size() < limit) ReadHeader();
 }
 
 void HttpSession::WriteNext() {
-  if (writing_ || slots_.empty() || !slots_.front()->response) return;
+  if (writing_ || closed_ || slots_.empty() || !slots_.front()->response) return;
   writing_ = true;
-  auto response = std::make_shared<Response>(std::move(*slots_.front()->response));
-  if (close_after_writes_ && slots_.size() == 1) response->keep_alive(false);
-  const bool close = response->need_eof();
+  Slot& slot = *slots_.front();
+  auto response = std::make_shared<Response>(std::move(*slot.response));
+  slot.response.reset();
+  const bool keep_alive = slot.keep_alive && !(closing_ && slots_.size() == 1);
+  response->version(slot.version == 10 ? 10 : 11);
+  response->set(http::field::server, "ticketd");
+  response->keep_alive(keep_alive);
+  try {
+    response->prepare_payload();
+  } catch (const std::exception&) {  // a body on a 1xx/204/304 answer
+    response->body().clear();
+    response->prepare_payload();
+  }
+  const bool close = !keep_alive || response->need_eof();
+  stream_.expires_after(options_.read_timeout);
   http::async_write(stream_, *response,
                     [self = shared_from_this(), response, close](beast::error_code ec, std::size_t) {
                       self->OnWrite(ec, close);
@@ -120,21 +267,59 @@ void HttpSession::WriteNext() {
 
 void HttpSession::OnWrite(beast::error_code ec, bool close) {
   writing_ = false;
+  if (closed_) return;
   slots_.pop_front();
-  in_flight_.fetch_sub(1);
   if (ec) {
-    Fail(ec, "write");
+    LogHttpFailure(ec, "write");
     return Close();
   }
-  if (close || (close_after_writes_ && slots_.empty())) return Close();
-  if (!reading_ && !close_after_writes_ && slots_.size() < options_.max_pipelined) ReadHeader();
+  if (close || (closing_ && slots_.empty())) return Close();
+  MaybeReadMore();
   WriteNext();
 }
 
+void HttpSession::BeginDrain() {
+  if (closed_) return;
+  closing_ = true;
+  if (slots_.empty()) Close();
+}
+
 void HttpSession::Close() {
-  beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-  stream_.socket().close(ec);
+  if (closed_) return;
+  closed_ = true;
+  slots_.clear();
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.close();  // cancels the pending read, if any
+  link_->Detach();
+  registry_.Remove(link_.get());
+}
+
+bool SessionRegistry::Add(const std::shared_ptr<SessionLink>& link) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return false;
+  links_.emplace(link.get(), link);
+  return true;
+}
+
+void SessionRegistry::Remove(const SessionLink* link) {
+  std::lock_guard lock(mu_);
+  links_.erase(link);
+  if (links_.empty()) empty_.notify_all();
+}
+
+std::vector<std::shared_ptr<SessionLink>> SessionRegistry::BeginStop() {
+  std::lock_guard lock(mu_);
+  stopping_ = true;
+  std::vector<std::shared_ptr<SessionLink>> links;
+  links.reserve(links_.size());
+  for (const auto& [key, link] : links_) links.push_back(link);
+  return links;
+}
+
+bool SessionRegistry::WaitEmpty(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  return empty_.wait_until(lock, deadline, [this] { return links_.empty(); });
 }
 
 }  // namespace ticketd::api

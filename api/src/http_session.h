@@ -1,18 +1,33 @@
 // HttpSession: one keep-alive connection (Beast's advanced server pattern).
 // Runs on its own strand; reads a request, hands it to the RequestHandler,
-// and keeps reading while earlier answers are pending (a bounded pipeline);
-// answers are written strictly in request order, whichever thread completes
-// them. A body over the limit is refused with 413 from its header alone; a
-// malformed request gets 400; both close the connection.
+// and keeps reading while earlier answers are pending (a bounded pipeline
+// that pauses reading when full); answers are written strictly in request
+// order, whichever thread completes them. A body over the limit is refused
+// with 413 from its header alone; a malformed request gets 400; both close
+// the connection.
+//
+// Threads: every HttpSession member runs on the session's strand. Other
+// threads (the engine's writer answering a request, Stop()) reach a session
+// only through its SessionLink, which posts onto the strand and forgets the
+// session once it has closed, so a late answer is dropped, never written to
+// a dead socket or posted to a stopped io_context.
 #pragma once
 
-#include <atomic>
+// clang-format off
+#include <utility>  // before any Asio header (Boost 1.74, GCC 12)
+// clang-format on
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
+#include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
-#include <utility>
+#include <unordered_map>
+#include <vector>
 
 #include "http_server.h"
 
@@ -21,38 +36,105 @@ namespace ticketd::api {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+class SessionLink;
+
+// The one fail() logger: ordinary disconnects, timeouts and cancellations
+// are not worth a line on stderr.
+void LogHttpFailure(beast::error_code ec, const char* what);
+
+// Every open connection of one server, so Stop() can drain and close them.
+// Thread-safe.
+class SessionRegistry {
  public:
-  HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler, const HttpServerOptions& options,
-              std::atomic<int>& in_flight);
-  void Run();
+  // False once stopping began: the caller closes the new connection.
+  bool Add(const std::shared_ptr<SessionLink>& link);
+  void Remove(const SessionLink* link);
+  // Refuses new connections and returns the open ones.
+  std::vector<std::shared_ptr<SessionLink>> BeginStop();
+  // Waits until no connection is open or the deadline passes; true if none.
+  bool WaitEmpty(std::chrono::steady_clock::time_point deadline);
 
  private:
+  std::mutex mu_;
+  std::condition_variable empty_;
+  bool stopping_ = false;
+  std::unordered_map<const SessionLink*, std::shared_ptr<SessionLink>> links_;
+};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  // One request's place in the write order; filled when its answer arrives.
   struct Slot {
     std::optional<Response> response;
+    unsigned version = 11;
+    bool keep_alive = true;
   };
 
+  HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler, const HttpServerOptions& options,
+              SessionRegistry& registry);
+  // Registers with the registry (or closes at once when stopping) and starts reading.
+  void Run();
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
+  // Strand only: the handler answered the request held by `slot`.
+  void OnResponse(const std::shared_ptr<Slot>& slot, Response&& response);
+  // Strand only: stop reading; close once the pending answers are written.
+  void BeginDrain();
+  // Strand only: close now, dropping pending answers.
+  void Close();
+
+ private:
   void ReadHeader();
   void OnHeader(beast::error_code ec);
+  void SendContinue();
+  void ReadBody();
   void OnBody(beast::error_code ec);
   void Dispatch(Request&& request);
   // Queues a last answer (413/400) and stops reading; closes once written.
   void Refuse(Response&& response);
-  void RefuseTooLarge();
+  void MaybeReadMore();
   void WriteNext();
   void OnWrite(beast::error_code ec, bool close);
-  void Close();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   RequestHandler& handler_;
-  const HttpServerOptions& options_;
-  std::atomic<int>& in_flight_;
-  std::deque<std::shared_ptr<Slot>> slots_;  // strand only
-  bool writing_ = false;
+  const HttpServerOptions options_;
+  SessionRegistry& registry_;
+  std::shared_ptr<SessionLink> link_;
+  std::deque<std::shared_ptr<Slot>> slots_;
   bool reading_ = false;
-  bool close_after_writes_ = false;
+  bool writing_ = false;
+  bool closing_ = false;  // no more requests: close once slots_ is written
+  bool closed_ = false;
+};
+
+// The way into a session from any thread. Holds the session alive until it
+// closes (or the server stops); afterwards Post() does nothing.
+class SessionLink {
+ public:
+  explicit SessionLink(std::shared_ptr<HttpSession> session) : session_(std::move(session)) {}
+
+  // Runs fn(HttpSession&) on the session's strand, unless detached.
+  template <class Fn>
+  void Post(Fn&& fn) {
+    std::lock_guard lock(mu_);
+    if (!session_) return;
+    net::post(session_->executor(),
+              [session = session_, fn = std::forward<Fn>(fn)]() mutable { fn(*session); });
+  }
+
+  // After this returns no Post() reaches the session.
+  void Detach() {
+    std::shared_ptr<HttpSession> session;
+    std::lock_guard lock(mu_);
+    session.swap(session_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<HttpSession> session_;
 };
 
 }  // namespace ticketd::api

@@ -3,9 +3,11 @@
 // run on any thread (commands complete on the engine's writer thread).
 #pragma once
 
+// clang-format off
+#include <utility>  // before any Asio header: std::exchange in awaitable.hpp (Boost 1.74, GCC 12)
+// clang-format on
 #include <boost/beast/http.hpp>
 #include <functional>
-#include <utility>  // before any Asio header: std::exchange in awaitable.hpp (Boost 1.74, GCC 12)
 
 namespace ticketd::api {
 

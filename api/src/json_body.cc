@@ -9,10 +9,33 @@ namespace ticketd::api {
 namespace {
 
 constexpr std::size_t kMaxDepth = 64;
+constexpr std::size_t kInitialCapacity = 4096;
+constexpr std::size_t kMaxCapacity = 16 << 20;  // far above the HTTP body limit
 
 bool IsBlank(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
+}
+
+JsonValue ToValue(simdjson::dom::element value) {
+  switch (value.type()) {
+    case simdjson::dom::element_type::NULL_VALUE:
+      return nullptr;
+    case simdjson::dom::element_type::BOOL:
+      return bool(value);
+    case simdjson::dom::element_type::INT64:
+      return std::int64_t(value);
+    case simdjson::dom::element_type::UINT64:  // above INT64_MAX: kept as a number, not an integer
+      return static_cast<double>(std::uint64_t(value));
+    case simdjson::dom::element_type::DOUBLE:
+      return double(value);
+    case simdjson::dom::element_type::STRING:
+      return std::string(std::string_view(value));
+    case simdjson::dom::element_type::ARRAY:
+    case simdjson::dom::element_type::OBJECT:
+      return JsonOther{};
+  }
+  return JsonOther{};
 }
 
 }  // namespace
@@ -23,20 +46,26 @@ std::size_t CountCodePoints(std::string_view utf8) {
   return count;
 }
 
-std::variant<JsonBody, FieldError> JsonBody::Parse(std::string_view text, bool allow_empty) {
+std::variant<JsonBody, FieldError> JsonBody::Parse(std::string_view text, bool allow_empty) try {
   if (IsBlank(text)) {
     if (allow_empty) return JsonBody{};
     return FieldError{"", "the body must be a JSON object"};
   }
-  // The DOM parser validates the whole document (UTF-8 included), nested
-  // values too, and reports excessive depth as an error instead of recursing.
-  thread_local simdjson::dom::parser parser(1 << 20);
-  thread_local bool configured = [] { return parser.allocate(1 << 20, kMaxDepth) == simdjson::SUCCESS; }();
-  (void)configured;
+  // The DOM parser validates the whole document (UTF-8 included, nested
+  // values too, which On Demand would skip unread) and reports excessive
+  // depth as an error instead of recursing. It copies the input into a
+  // padded buffer when needed and grows its buffers on demand, keeping the
+  // depth limit.
+  thread_local simdjson::dom::parser parser(kMaxCapacity);
+  thread_local bool configured = parser.allocate(kInitialCapacity, kMaxDepth) == simdjson::SUCCESS;
+  if (!configured) return FieldError{"", "the body could not be parsed as JSON"};
   simdjson::dom::element root;
   auto error = parser.parse(text.data(), text.size()).get(root);
   if (error == simdjson::UTF8_ERROR) return FieldError{"", "the body is not valid UTF-8"};
   if (error == simdjson::DEPTH_ERROR) return FieldError{"", "the body nests too deeply"};
+  if (error == simdjson::CAPACITY) return FieldError{"", "the body is too large"};
+  if (error == simdjson::NUMBER_ERROR || error == simdjson::NUMBER_OUT_OF_RANGE)
+    return FieldError{"", "the body is not valid JSON: a number is malformed or out of range"};
   if (error)
     return FieldError{"", std::string("the body is not valid JSON: ") + simdjson::error_message(error)};
   simdjson::dom::object object;
@@ -44,35 +73,12 @@ std::variant<JsonBody, FieldError> JsonBody::Parse(std::string_view text, bool a
   JsonBody body;
   std::unordered_set<std::string_view> seen;
   for (auto [key, value] : object) {
-    if (!seen.insert(key).second) return FieldError{std::string(key), "appears twice"};
-    JsonValue parsed;
-    switch (value.type()) {
-      case simdjson::dom::element_type::NULL_VALUE:
-        parsed = nullptr;
-        break;
-      case simdjson::dom::element_type::BOOL:
-        parsed = bool(value);
-        break;
-      case simdjson::dom::element_type::INT64:
-        parsed = std::int64_t(value);
-        break;
-      case simdjson::dom::element_type::UINT64:
-        parsed = static_cast<double>(std::uint64_t(value));
-        break;
-      case simdjson::dom::element_type::DOUBLE:
-        parsed = double(value);
-        break;
-      case simdjson::dom::element_type::STRING:
-        parsed = std::string(std::string_view(value));
-        break;
-      case simdjson::dom::element_type::ARRAY:
-      case simdjson::dom::element_type::OBJECT:
-        parsed = JsonOther{};
-        break;
-    }
-    body.fields_.emplace_back(std::string(key), std::move(parsed));
+    if (!seen.insert(key).second) return FieldError{std::string(key), "appears more than once"};
+    body.fields_.emplace_back(std::string(key), ToValue(value));
   }
   return body;
+} catch (const std::exception&) {  // allocation failure or a simdjson surprise: never escapes
+  return FieldError{"", "the body could not be parsed as JSON"};
 }
 
 const JsonValue* JsonBody::Find(std::string_view field) const {

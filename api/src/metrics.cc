@@ -1,7 +1,8 @@
 #include "metrics.h"
 
 #include <array>
-#include <cstdio>
+#include <charconv>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -13,46 +14,27 @@ constexpr std::array<double, 14> kSecondsBuckets = {0.0001, 0.00025, 0.0005, 0.0
                                                     0.025,  0.05,    0.1,    0.25,  0.5,    1,     5};
 constexpr std::array<double, 13> kSizeBuckets = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
 
+void AppendNumber(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+  } else {
+    char buffer[32];
+    auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general);
+    out.append(buffer, result.ptr);
+  }
+}
+
+void AppendNumber(std::string& out, std::uint64_t value) { out += std::to_string(value); }
+
 void AddDouble(std::atomic<double>& target, double value) {
   double current = target.load(std::memory_order_relaxed);
   while (!target.compare_exchange_weak(current, current + value, std::memory_order_relaxed)) {
   }
 }
 
-template <std::size_t N>
-struct Histogram {
-  const std::array<double, N>* bounds;
-  std::array<std::atomic<std::uint64_t>, N + 1> counts{};
-  std::atomic<double> sum{0};
-  std::atomic<std::uint64_t> total{0};
-
-  explicit Histogram(const std::array<double, N>* b) : bounds(b) {}
-  void Observe(double value) {
-    std::size_t i = 0;
-    while (i < N && value > (*bounds)[i]) ++i;
-    counts[i].fetch_add(1, std::memory_order_relaxed);
-    AddDouble(sum, value);
-    total.fetch_add(1, std::memory_order_relaxed);
-  }
-  void Render(std::string& out, const std::string& name, const std::string& labels) const {
-    std::uint64_t cumulative = 0;
-    char line[512];
-    std::string sep = labels.empty() ? "" : ",";
-    for (std::size_t i = 0; i < N; ++i) {
-      cumulative += counts[i].load(std::memory_order_relaxed);
-      std::snprintf(line, sizeof line, "%s_bucket{%s%sle=\"%g\"} %llu\n", name.c_str(), labels.c_str(),
-                    sep.c_str(), (*bounds)[i], static_cast<unsigned long long>(cumulative));
-      out += line;
-    }
-    cumulative += counts[N].load(std::memory_order_relaxed);
-    std::snprintf(line, sizeof line, "%s_bucket{%s%sle=\"+Inf\"} %llu\n%s_sum{%s} %.9g\n%s_count{%s} %llu\n",
-                  name.c_str(), labels.c_str(), sep.c_str(), static_cast<unsigned long long>(cumulative),
-                  name.c_str(), labels.c_str(), sum.load(), name.c_str(), labels.c_str(),
-                  static_cast<unsigned long long>(total.load()));
-    out += line;
-  }
-};
-
+// Label values: backslash, double quote and newline are escaped (format 0.0.4).
 std::string EscapeLabel(std::string_view value) {
   std::string out;
   for (char c : value) {
@@ -66,19 +48,109 @@ std::string EscapeLabel(std::string_view value) {
   return out;
 }
 
+// HELP text: backslash and newline are escaped.
+std::string EscapeHelp(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
+// Metric names allow [a-zA-Z_:][a-zA-Z0-9_:]*; anything else becomes '_'.
+std::string SanitizeName(std::string_view name) {
+  std::string out = name.empty() ? "_" : std::string(name);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+              (i > 0 && c >= '0' && c <= '9');
+    if (!ok) out[i] = '_';
+  }
+  return out;
+}
+
+// The method comes from the client: an unknown one must not mint a series.
+std::string_view MethodLabel(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  for (std::string_view known : kKnown)
+    if (method == known) return known;
+  return "OTHER";
+}
+
+template <std::size_t N>
+struct Histogram {
+  const std::array<double, N>* bounds;
+  std::array<std::atomic<std::uint64_t>, N + 1> counts{};
+  std::atomic<double> sum{0};
+
+  explicit Histogram(const std::array<double, N>* b) : bounds(b) {}
+  void Observe(double value) {
+    if (std::isnan(value)) return;
+    std::size_t i = 0;
+    while (i < N && value > (*bounds)[i]) ++i;
+    counts[i].fetch_add(1, std::memory_order_relaxed);
+    AddDouble(sum, value);
+  }
+  // `labels` is empty or `a="x",b="y"`.
+  void Render(std::string& out, std::string_view name, std::string_view labels) const {
+    std::string prefix = std::string(name) + "_bucket{" + std::string(labels) + (labels.empty() ? "" : ",");
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i <= N; ++i) {
+      cumulative += counts[i].load(std::memory_order_relaxed);
+      out += prefix + "le=\"";
+      if (i < N)
+        AppendNumber(out, (*bounds)[i]);
+      else
+        out += "+Inf";
+      out += "\"} ";
+      AppendNumber(out, cumulative);
+      out += '\n';
+    }
+    std::string suffix = labels.empty() ? std::string() : "{" + std::string(labels) + "}";
+    out += std::string(name) + "_sum" + suffix + " ";
+    AppendNumber(out, sum.load(std::memory_order_relaxed));
+    out += "\n" + std::string(name) + "_count" + suffix + " ";
+    // The +Inf bucket, so _count always equals it even mid-update.
+    AppendNumber(out, cumulative);
+    out += '\n';
+  }
+};
+
+using SecondsHistogram = Histogram<kSecondsBuckets.size()>;
+using SizeHistogram = Histogram<kSizeBuckets.size()>;
+
+void AppendHeader(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += EscapeHelp(help);
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
 }  // namespace
 
 struct Metrics::Impl {
-  mutable std::shared_mutex mu;  // guards the maps' shape; values are atomics
+  // Guards the maps' shape only: lookups of existing series take it shared,
+  // values are atomics, and a new label set takes it exclusively once.
+  mutable std::shared_mutex mu;
   std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>> request_counts;  // labels -> count
-  std::map<std::string, std::unique_ptr<Histogram<kSecondsBuckets.size()>>> request_seconds;  // route labels
-  std::map<std::string, std::pair<std::string, double>> gauges;  // name -> (help, value)
+  std::map<std::string, std::unique_ptr<SecondsHistogram>> request_seconds;           // route label
+  std::map<std::string, std::pair<std::string, double>> gauges;                       // name -> (help, value)
 
   std::atomic<std::uint64_t> events_appended{0};
   std::atomic<std::uint64_t> commands_committed{0};
-  Histogram<kSizeBuckets.size()> batch_commands{&kSizeBuckets};
-  Histogram<kSizeBuckets.size()> batch_events{&kSizeBuckets};
-  Histogram<kSecondsBuckets.size()> fsync_seconds{&kSecondsBuckets};
+  SizeHistogram batch_commands{&kSizeBuckets};
+  SizeHistogram batch_events{&kSizeBuckets};
+  SecondsHistogram fsync_seconds{&kSecondsBuckets};
 
   template <class Map, class Make>
   auto* FindOrCreate(Map& map, const std::string& key, Make make) {
@@ -97,16 +169,16 @@ Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
 Metrics::~Metrics() = default;
 
 void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status, double seconds) {
-  std::string labels = "method=\"" + EscapeLabel(method) + "\",route=\"" + EscapeLabel(route) +
-                       "\",status=\"" + std::to_string(status) + "\"";
+  const std::string route_label = "route=\"" + EscapeLabel(route) + "\"";
+  std::string labels = "method=\"" + std::string(MethodLabel(method)) + "\"," + route_label + ",status=\"" +
+                       std::to_string(status) + "\"";
   impl_
       ->FindOrCreate(impl_->request_counts, labels,
                      [] { return std::make_unique<std::atomic<std::uint64_t>>(0); })
       ->fetch_add(1, std::memory_order_relaxed);
-  std::string route_label = "route=\"" + EscapeLabel(route) + "\"";
   impl_
       ->FindOrCreate(impl_->request_seconds, route_label,
-                     [] { return std::make_unique<Histogram<kSecondsBuckets.size()>>(&kSecondsBuckets); })
+                     [] { return std::make_unique<SecondsHistogram>(&kSecondsBuckets); })
       ->Observe(seconds);
 }
 
@@ -119,40 +191,45 @@ void Metrics::ObserveBatch(std::size_t commands, std::size_t events, double fsyn
 }
 
 void Metrics::SetGauge(std::string_view name, std::string_view help, double value) {
+  std::string key = SanitizeName(name);
   std::unique_lock lock(impl_->mu);
-  impl_->gauges[std::string(name)] = {std::string(help), value};
+  impl_->gauges[std::move(key)] = {std::string(help), value};
 }
 
 std::string Metrics::Render() const {
   std::string out;
-  char line[256];
+  out.reserve(8192);
   std::shared_lock lock(impl_->mu);
-  out += "# HELP http_requests_total HTTP requests answered, by method, route and status.\n";
-  out += "# TYPE http_requests_total counter\n";
-  for (const auto& [labels, count] : impl_->request_counts)
-    out += "http_requests_total{" + labels + "} " + std::to_string(count->load()) + "\n";
-  out += "# HELP http_request_duration_seconds Server time per request.\n";
-  out += "# TYPE http_request_duration_seconds histogram\n";
+  AppendHeader(out, "http_requests_total", "counter", "HTTP requests answered, by method, route and status.");
+  for (const auto& [labels, count] : impl_->request_counts) {
+    out += "http_requests_total{" + labels + "} ";
+    AppendNumber(out, count->load(std::memory_order_relaxed));
+    out += '\n';
+  }
+  AppendHeader(out, "http_request_duration_seconds", "histogram", "Server time per request, by route.");
   for (const auto& [labels, histogram] : impl_->request_seconds)
     histogram->Render(out, "http_request_duration_seconds", labels);
-  out += "# HELP ticketd_events_appended_total Events committed to the log.\n"
-         "# TYPE ticketd_events_appended_total counter\nticketd_events_appended_total " +
-         std::to_string(impl_->events_appended.load()) +
-         "\n# HELP ticketd_commands_committed_total Commands whose events were committed.\n"
-         "# TYPE ticketd_commands_committed_total counter\nticketd_commands_committed_total " +
-         std::to_string(impl_->commands_committed.load()) + "\n";
-  out +=
-      "# HELP ticketd_batch_commands Commands per group commit.\n# TYPE ticketd_batch_commands histogram\n";
+
+  AppendHeader(out, "ticketd_events_appended_total", "counter", "Events committed to the log.");
+  out += "ticketd_events_appended_total ";
+  AppendNumber(out, impl_->events_appended.load(std::memory_order_relaxed));
+  out += '\n';
+  AppendHeader(out, "ticketd_commands_committed_total", "counter", "Commands whose events were committed.");
+  out += "ticketd_commands_committed_total ";
+  AppendNumber(out, impl_->commands_committed.load(std::memory_order_relaxed));
+  out += '\n';
+  AppendHeader(out, "ticketd_batch_commands", "histogram", "Commands per group commit.");
   impl_->batch_commands.Render(out, "ticketd_batch_commands", "");
-  out += "# HELP ticketd_batch_events Events per group commit.\n# TYPE ticketd_batch_events histogram\n";
+  AppendHeader(out, "ticketd_batch_events", "histogram", "Events per group commit.");
   impl_->batch_events.Render(out, "ticketd_batch_events", "");
-  out += "# HELP ticketd_fsync_seconds Time to write and sync one group commit.\n";
-  out += "# TYPE ticketd_fsync_seconds histogram\n";
+  AppendHeader(out, "ticketd_fsync_seconds", "histogram", "Time to write and sync one group commit.");
   impl_->fsync_seconds.Render(out, "ticketd_fsync_seconds", "");
+
   for (const auto& [name, gauge] : impl_->gauges) {
-    out += "# HELP " + name + " " + gauge.first + "\n# TYPE " + name + " gauge\n";
-    std::snprintf(line, sizeof line, "%s %.17g\n", name.c_str(), gauge.second);
-    out += line;
+    AppendHeader(out, name, "gauge", gauge.first);
+    out += name + " ";
+    AppendNumber(out, gauge.second);
+    out += '\n';
   }
   return out;
 }
