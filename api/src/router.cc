@@ -116,12 +116,17 @@ void Call::Reply(Response&& response) {
 }
 
 Router::Router(Engine& engine, Metrics& metrics, const RouterOptions& options)
-    : services_{engine, metrics}, options_(options) {}
+    : services_{engine, metrics}, options_(options) {
+  if (options.rate_limit > 0)
+    rate_limiter_ = std::make_unique<RateLimiter>(
+        options.rate_limit, options.rate_burst > 0 ? options.rate_burst : options.rate_limit);
+}
 
-bool Router::Authenticate(Call& call) const {
+bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const {
   std::optional<std::string_view> token = BearerToken(call.request);
   if (!token) return false;
-  std::array<std::uint8_t, 32> hash = Sha256(*token);
+  std::array<std::uint8_t, 32>& hash = *token_hash;
+  hash = Sha256(*token);
   if (CRYPTO_memcmp(hash.data(), options_.admin_token_sha256.data(), hash.size()) == 0) {
     call.actor = domain::Actor{.kind = domain::Actor::Kind::kPlatformAdmin};
     return true;
@@ -173,11 +178,22 @@ void Router::Handle(Request&& request, Responder respond) {
     return call->Reply(std::move(response));
   }
   call->route = matched->name;
-  if (matched->access == Access::kAuthenticated && !Authenticate(*call)) {
-    Response response =
-        ErrorResponse(http::status::unauthorized, "UNAUTHENTICATED", "a valid bearer token is required");
-    response.set(http::field::www_authenticate, "Bearer");
-    return call->Reply(std::move(response));
+  if (matched->access == Access::kAuthenticated) {
+    std::array<std::uint8_t, 32> token_hash{};
+    if (!Authenticate(*call, &token_hash)) {
+      Response response =
+          ErrorResponse(http::status::unauthorized, "UNAUTHENTICATED", "a valid bearer token is required");
+      response.set(http::field::www_authenticate, "Bearer");
+      return call->Reply(std::move(response));
+    }
+    int retry_after = 0;
+    if (rate_limiter_ && !rate_limiter_->Allow(token_hash, call->started, &retry_after)) {
+      Response response = ErrorResponse(http::status::too_many_requests, "RATE_LIMITED",
+                                        "too many requests for this token; retry later",
+                                        "{\"retry_after_seconds\":" + std::to_string(retry_after) + "}");
+      response.set(http::field::retry_after, std::to_string(retry_after));
+      return call->Reply(std::move(response));
+    }
   }
   matched->handler(services_, call);
 }

@@ -8,14 +8,18 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 
 #include "call.h"
 #include "http_types.h"
+#include "rate_limiter.h"
 
 namespace ticketd::api {
 
 struct RouterOptions {
   std::array<std::uint8_t, 32> admin_token_sha256{};
+  double rate_limit = 0;  // requests per second per token; 0 = off
+  double rate_burst = 0;
 };
 
 class Router final : public RequestHandler {
@@ -24,9 +28,10 @@ class Router final : public RequestHandler {
   void Handle(Request&& request, Responder respond) override;
 
  private:
-  bool Authenticate(Call& call) const;
+  bool Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const;
   Services services_;
   RouterOptions options_;
+  std::unique_ptr<RateLimiter> rate_limiter_;  // null when off
 };
 
 }  // namespace ticketd::api

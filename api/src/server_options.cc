@@ -76,6 +76,18 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
         *error = "--threads must be 1..256";
         return std::nullopt;
       }
+    } else if (arg == "--rate-limit" || arg == "--rate-burst") {
+      if (!next(&v)) return std::nullopt;
+      std::string_view number = v;
+      if (arg == "--rate-limit" && number.ends_with("/s")) number.remove_suffix(2);
+      double value = 0;
+      auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+      if (ec != std::errc() || end != number.data() + number.size() || !(value > 0) || value > 1e9) {
+        *error = std::string(arg) + " must be a positive number" +
+                 (arg == "--rate-limit" ? " per second, e.g. 50/s" : "");
+        return std::nullopt;
+      }
+      (arg == "--rate-limit" ? options.rate_limit : options.rate_burst) = value;
     } else if (arg == "--unsafe-no-fsync") {
       options.sync = false;
     } else {

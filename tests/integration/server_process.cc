@@ -116,6 +116,7 @@ ServerProcess::~ServerProcess() {
 
   std::vector<std::string> args = {binary_,         "--data-dir", data_dir_, "--listen", "127.0.0.1:0",
                                    "--admin-token", admin_token_, "--kafka", "off"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

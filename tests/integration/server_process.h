@@ -41,6 +41,9 @@ class ServerProcess {
   // Starts the server again on the data dir of the previous Start().
   ::testing::AssertionResult Restart();
 
+  // Extra command-line arguments for the next Start()/Restart().
+  void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
+
   bool running() const { return pid_ > 0; }
   std::uint16_t port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
@@ -53,6 +56,7 @@ class ServerProcess {
 
  private:
   ::testing::AssertionResult Launch();
+  std::vector<std::string> extra_args_;
   void ReadStderr(int fd);
   // Waits until the process exits or the deadline passes; true if reaped.
   bool WaitForExit(int timeout_ms, int* wait_status);
