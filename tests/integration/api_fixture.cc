@@ -142,4 +142,13 @@ void SharedServerTest::SetUp() {
                                                                  << shared_->StderrTail();
 }
 
+void TenantTest::SetUp() {
+  SharedServerTest::SetUp();
+  if (HasFatalFailure()) return;
+  tenant_ = CreateTenant();
+  agent_ = CreateUser(tenant_, "agent");
+  reporter_ = CreateUser(tenant_, "reporter");
+  manager_ = CreateUser(tenant_, "manager");
+}
+
 }  // namespace ticketd::integration

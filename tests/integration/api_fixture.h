@@ -105,4 +105,16 @@ class SharedServerTest : public ApiTest {
   static ::testing::AssertionResult* started_;
 };
 
+// A shared server plus, per test, a fresh tenant with an agent, a reporter
+// and a manager (and the tenant's admin).
+class TenantTest : public SharedServerTest {
+ protected:
+  void SetUp() override;
+
+  Tenant tenant_;
+  User agent_;
+  User reporter_;
+  User manager_;
+};
+
 }  // namespace ticketd::integration

@@ -19,13 +19,11 @@ struct BadBody {
   std::string field;  // the field details.field must name
 };
 
-class ErrorsTest : public SharedServerTest {
+class ErrorsTest : public TenantTest {
  protected:
   void SetUp() override {
-    SharedServerTest::SetUp();
+    TenantTest::SetUp();
     if (HasFatalFailure()) return;
-    tenant_ = CreateTenant();
-    agent_ = CreateUser(tenant_, "agent");
     ticket_ = CreateTicket(agent_);
   }
 
@@ -52,8 +50,6 @@ class ErrorsTest : public SharedServerTest {
     EXPECT_TRUE(HasStatus(http().Request("GET", "/healthz"), 200)) << server().StderrTail();
   }
 
-  Tenant tenant_;
-  User agent_;
   std::string ticket_;
 };
 

@@ -13,15 +13,8 @@ namespace {
 
 using IdSet = std::set<std::string>;
 
-class ListTest : public SharedServerTest {
+class ListTest : public TenantTest {
  protected:
-  void SetUp() override {
-    SharedServerTest::SetUp();
-    if (HasFatalFailure()) return;
-    tenant_ = CreateTenant();
-    agent_ = CreateUser(tenant_, "agent");
-  }
-
   // One page of `query` (the part after '?'); items' ids in answer order.
   std::vector<std::string> Page(const User& user, const std::string& query,
                                 std::string* next_cursor = nullptr, std::int64_t* total = nullptr) {
@@ -45,9 +38,6 @@ class ListTest : public SharedServerTest {
     EXPECT_EQ(total, static_cast<std::int64_t>(ids.size())) << query;
     return IdSet(ids.begin(), ids.end());
   }
-
-  Tenant tenant_;
-  User agent_;
 };
 
 TEST_F(ListTest, EveryFilterWithRepeatedAndCommaSeparatedValues) {

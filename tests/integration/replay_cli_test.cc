@@ -86,7 +86,8 @@ TEST_F(ReplayCliTest, VerifyExportAndHistoryWhileRunningAndAfterStop) {
     EXPECT_FALSE(GetString(event.root(), "type").empty());
   }
   EXPECT_EQ(count, position);
-  CliResult tail = RunReplay("export --data-dir " + server_.data_dir() + " --from " + std::to_string(position));
+  CliResult tail =
+      RunReplay("export --data-dir " + server_.data_dir() + " --from " + std::to_string(position));
   EXPECT_EQ(std::count(tail.out.begin(), tail.out.end(), '\n'), 1);
 
   CliResult history = RunReplay("history --data-dir " + server_.data_dir() + " --ticket " + id);
@@ -101,7 +102,8 @@ TEST_F(ReplayCliTest, VerifyExportAndHistoryWhileRunningAndAfterStop) {
 }
 
 TEST_F(ReplayCliTest, AFlippedByteInACopyIsReportedWithItsPosition) {
-  for (int i = 0; i < 20; ++i) CreateTicket(agent_, R"({"subject":"MARKER-flip-me-please","description":"x"})");
+  for (int i = 0; i < 20; ++i)
+    CreateTicket(agent_, R"({"subject":"MARKER-flip-me-please","description":"x"})");
   ASSERT_TRUE(server_.Stop());  // a clean stop flushes the log into SST files
   const fs::path copy = server_.data_dir() + "-copy";
   fs::remove_all(copy);

@@ -7,18 +7,7 @@
 namespace ticketd::integration {
 namespace {
 
-class ReportsTest : public SharedServerTest {
- protected:
-  void SetUp() override {
-    SharedServerTest::SetUp();
-    tenant_ = CreateTenant();
-    agent_ = CreateUser(tenant_, "agent");
-    reporter_ = CreateUser(tenant_, "reporter");
-    manager_ = CreateUser(tenant_, "manager");
-  }
-  Tenant tenant_;
-  User agent_, reporter_, manager_;
-};
+class ReportsTest : public TenantTest {};
 
 TEST_F(ReportsTest, DigestGroupsOpenWorkByPriorityWithThe0700OverdueRule) {
   HttpResponse empty = Get(agent_.token, "/api/v1/digest?date=2026-11-22");
@@ -28,8 +17,10 @@ TEST_F(ReportsTest, DigestGroupsOpenWorkByPriorityWithThe0700OverdueRule) {
   EXPECT_TRUE(GetArray(nothing.root(), "groups").empty());
   EXPECT_EQ(GetString(nothing.root(), "date"), "2026-11-22");
 
-  std::string early = CreateTicket(agent_, R"({"subject":"a","description":"","priority":"urgent","due_at":"2026-11-22T06:59:00Z"})");
-  std::string late = CreateTicket(agent_, R"({"subject":"b","description":"","priority":"urgent","due_at":"2026-11-22T07:00:00Z"})");
+  std::string early = CreateTicket(
+      agent_, R"({"subject":"a","description":"","priority":"urgent","due_at":"2026-11-22T06:59:00Z"})");
+  std::string late = CreateTicket(
+      agent_, R"({"subject":"b","description":"","priority":"urgent","due_at":"2026-11-22T07:00:00Z"})");
   std::string none = CreateTicket(agent_, R"({"subject":"c","description":"","priority":"urgent"})");
   std::string low = CreateTicket(agent_, R"({"subject":"d","description":"","priority":"low"})");
   std::string done = CreateTicket(agent_, R"({"subject":"e","description":"","priority":"high"})");
@@ -51,7 +42,8 @@ TEST_F(ReportsTest, DigestGroupsOpenWorkByPriorityWithThe0700OverdueRule) {
   EXPECT_EQ(GetBool(urgent[1], "overdue"), false);
   EXPECT_EQ(GetString(urgent[2], "id"), none);
   EXPECT_TRUE(IsNull(urgent[2], "due_at"));
-  for (const char* field : {"number", "subject", "status", "assignee_id"}) EXPECT_TRUE(Has(urgent[0], field)) << field;
+  for (const char* field : {"number", "subject", "status", "assignee_id"})
+    EXPECT_TRUE(Has(urgent[0], field)) << field;
   std::vector<element> low_group = GetArray(groups[1], "tickets");
   ASSERT_EQ(low_group.size(), 1u);
   EXPECT_EQ(GetString(low_group[0], "status"), "in_progress");
@@ -61,7 +53,8 @@ TEST_F(ReportsTest, DigestGroupsOpenWorkByPriorityWithThe0700OverdueRule) {
 }
 
 TEST_F(ReportsTest, AnalyticsCountsTheTenantsTickets) {
-  std::string a = CreateTicket(agent_, R"({"subject":"a","description":"","priority":"high","category":"network"})");
+  std::string a =
+      CreateTicket(agent_, R"({"subject":"a","description":"","priority":"high","category":"network"})");
   std::string b = CreateTicket(agent_, R"({"subject":"b","description":"","category":"network"})");
   CreateTicket(agent_, R"({"subject":"c","description":"","category":"printing"})");
   ASSERT_TRUE(HasStatus(Post(agent_.token, "/api/v1/tickets/" + a + "/claim", ""), 200));
@@ -121,13 +114,16 @@ TEST_F(ReportsTest, AsOfAnswersTheTicketAsItWasThen) {
   EXPECT_EQ(GetInt(Json(then.body).root(), "version"), 1);
   HttpResponse now = GetTicket(agent_, id);
   EXPECT_EQ(GetString(Json(now.body).root(), "subject"), "second");
-  EXPECT_TRUE(IsError(Get(agent_.token, "/api/v1/tickets/" + id + "?as_of=yesterday"), 400, "VALIDATION_ERROR"));
-  EXPECT_TRUE(IsError(Get(agent_.token, "/api/v1/tickets/" + id + "?as_of=2001-01-01T00:00:00Z"), 404, "NOT_FOUND"));
+  EXPECT_TRUE(
+      IsError(Get(agent_.token, "/api/v1/tickets/" + id + "?as_of=yesterday"), 400, "VALIDATION_ERROR"));
+  EXPECT_TRUE(
+      IsError(Get(agent_.token, "/api/v1/tickets/" + id + "?as_of=2001-01-01T00:00:00Z"), 404, "NOT_FOUND"));
 }
 
 TEST_F(ReportsTest, HistoryHidesInternalCommentsFromReporters) {
   std::string id = CreateTicket(reporter_);
-  ASSERT_TRUE(HasStatus(Post(agent_.token, "/api/v1/tickets/" + id + "/comments", R"({"body":"x","internal":true})"), 201));
+  ASSERT_TRUE(HasStatus(
+      Post(agent_.token, "/api/v1/tickets/" + id + "/comments", R"({"body":"x","internal":true})"), 201));
   auto types = [&](const User& user) {
     HttpResponse response = Get(user.token, "/api/v1/tickets/" + id + "/history");
     Json json(response.body);

@@ -28,17 +28,8 @@ const std::map<std::string, std::set<std::string>>& AllowedTargets() {
   return *table;
 }
 
-class StateMachineTest : public SharedServerTest {
+class StateMachineTest : public TenantTest {
  protected:
-  void SetUp() override {
-    SharedServerTest::SetUp();
-    if (HasFatalFailure()) return;
-    tenant_ = CreateTenant();
-    agent_ = CreateUser(tenant_, "agent");
-    reporter_ = CreateUser(tenant_, "reporter");
-    manager_ = CreateUser(tenant_, "manager");
-  }
-
   // A new ticket of reporter_ driven to `status` by the agent through
   // allowed transitions only (every state is one step from open).
   std::string TicketIn(const std::string& status) {
@@ -49,11 +40,6 @@ class StateMachineTest : public SharedServerTest {
     EXPECT_EQ(StatusOf(agent_, id), status);
     return id;
   }
-
-  Tenant tenant_;
-  User agent_;
-  User reporter_;
-  User manager_;
 };
 
 class EveryTransitionTest : public StateMachineTest, public ::testing::WithParamInterface<std::string> {};

@@ -8,22 +8,9 @@
 namespace ticketd::integration {
 namespace {
 
-class TicketsTest : public SharedServerTest {
+class TicketsTest : public TenantTest {
  protected:
-  void SetUp() override {
-    SharedServerTest::SetUp();
-    if (HasFatalFailure()) return;
-    tenant_ = CreateTenant();
-    agent_ = CreateUser(tenant_, "agent");
-    reporter_ = CreateUser(tenant_, "reporter");
-    manager_ = CreateUser(tenant_, "manager");
-  }
   std::string TicketPath(const std::string& id) { return "/api/v1/tickets/" + id; }
-
-  Tenant tenant_;
-  User agent_;
-  User reporter_;
-  User manager_;
 };
 
 // RFC 3339 UTC as ticketd writes it: 2026-11-22T07:00:00.000Z.
