@@ -20,7 +20,7 @@ std::string EncodeEnvelope(const EventToAppend& e, std::uint64_t position) {
   envelope.set_occurred_at_us(e.event.at);
   if (!e.event.actor_id.IsNil()) envelope.set_actor_id(e.event.actor_id.ToString());
   envelope.set_correlation_id(e.correlation_id.ToString());
-  envelope.set_schema_version(kCurrentSchemaVersion);
+  envelope.set_schema_version(PayloadSchemaVersion(e.event.payload));
   EncodePayload(e.event.payload, &envelope);
   return envelope.SerializeAsString();
 }

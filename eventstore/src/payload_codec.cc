@@ -1,17 +1,13 @@
 #include "payload_codec.h"
 
+#include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
+#include "upcast.h"
 
 namespace ticketd::eventstore {
 namespace {
 
 using namespace ticketd::domain;
-
-void SetText(v1::PersonalText* out, const std::string& text) { out->set_plain(text); }
-
-// Sealed text is unreadable without its key (crypto-shredding); until keys
-// exist every reader sees the marker.
-std::string GetText(const v1::PersonalText& in) { return in.has_sealed() ? "[erased]" : in.plain(); }
 
 bool ParseId(const std::string& text, Id* out) {
   auto id = Id::Parse(text);
@@ -49,8 +45,8 @@ bool DecodeSnapshot(const v1::TicketSnapshot& s, const Id& tenant_id, Ticket* t)
   t->tenant_id = tenant_id;
   t->number = s.number();
   t->number_text = s.number_text();
-  t->subject = GetText(s.subject());
-  t->description = GetText(s.description());
+  t->subject = TextOf(s.subject());
+  t->description = TextOf(s.description());
   t->category = s.category();
   t->created_at = s.created_at_us();
   t->updated_at = s.updated_at_us();
@@ -66,6 +62,10 @@ bool DecodeSnapshot(const v1::TicketSnapshot& s, const Id& tenant_id, Ticket* t)
 }
 
 }  // namespace
+
+std::uint32_t PayloadSchemaVersion(const EventPayload& payload) {
+  return std::holds_alternative<CommentAdded>(payload) ? 2 : 1;
+}
 
 void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
   std::visit(
@@ -142,10 +142,10 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
             p->set_to(static_cast<v1::TicketStatus>(e.to));
           },
           [&](const CommentAdded& e) {
-            auto* p = env->mutable_comment_added();
+            auto* p = env->mutable_comment_added_v2();
             p->set_comment_id(e.comment_id.ToString());
             SetText(p->mutable_body(), e.body);
-            p->set_internal(e.internal);
+            p->set_visibility(e.internal ? v1::VISIBILITY_INTERNAL : v1::VISIBILITY_PUBLIC);
           },
           [&](const TicketDeleted& e) {
             EncodeSnapshot(e.snapshot, env->mutable_ticket_deleted()->mutable_snapshot());
@@ -166,7 +166,7 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
     }
     case v1::EventEnvelope::kUserCreated: {
       const auto& p = env.user_created();
-      UserCreated e{.name = GetText(p.name()), .email = GetText(p.email()), .department = p.department()};
+      UserCreated e{.name = TextOf(p.name()), .email = TextOf(p.email()), .department = p.department()};
       ok = ParseId(p.user_id(), &e.user_id) && InRange(p.role(), kAllRoles.size(), &e.role);
       *payload = std::move(e);
       break;
@@ -197,8 +197,8 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
       TicketCreated e;
       e.number = p.number();
       e.number_text = p.number_text();
-      e.subject = GetText(p.subject());
-      e.description = GetText(p.description());
+      e.subject = TextOf(p.subject());
+      e.description = TextOf(p.description());
       e.category = p.category();
       if (p.has_due_at_us()) e.due_at = p.due_at_us();
       ok = ParseId(p.ticket_id(), &e.ticket_id) && ParseId(p.reporter_id(), &e.reporter_id) &&
@@ -212,8 +212,8 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
     case v1::EventEnvelope::kTicketUpdated: {
       const auto& p = env.ticket_updated();
       TicketUpdated e;
-      if (p.has_subject()) e.subject = GetText(p.subject());
-      if (p.has_description()) e.description = GetText(p.description());
+      if (p.has_subject()) e.subject = TextOf(p.subject());
+      if (p.has_description()) e.description = TextOf(p.description());
       if (p.has_category()) e.category = p.category();
       if (p.has_priority()) ok = InRange(p.priority(), kAllPriorities.size(), &e.priority.emplace());
       if (p.has_due_at_us()) e.due_at = Nullable<Timestamp>{p.due_at_us()};
@@ -238,9 +238,17 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
       break;
     }
     case v1::EventEnvelope::kCommentAdded: {
-      const auto& p = env.comment_added();
-      CommentAdded e{.body = GetText(p.body()), .internal = p.internal()};
-      ok = ParseId(p.comment_id(), &e.comment_id);
+      CommentAdded e;
+      if (Status s = UpcastCommentAddedV1(env.comment_added(), &e); !s.ok()) return s;
+      *payload = std::move(e);
+      break;
+    }
+    case v1::EventEnvelope::kCommentAddedV2: {
+      const auto& p = env.comment_added_v2();
+      CommentAdded e{.body = TextOf(p.body())};
+      ok = ParseId(p.comment_id(), &e.comment_id) &&
+           (p.visibility() == v1::VISIBILITY_PUBLIC || p.visibility() == v1::VISIBILITY_INTERNAL);
+      e.internal = p.visibility() == v1::VISIBILITY_INTERNAL;
       *payload = std::move(e);
       break;
     }

@@ -8,6 +8,8 @@
 
 namespace ticketd::eventstore {
 
+// The schema version the encoder writes for this payload (comment.added: 2).
+std::uint32_t PayloadSchemaVersion(const domain::EventPayload& payload);
 void EncodePayload(const domain::EventPayload& payload, v1::EventEnvelope* envelope);
 // Corruption on a missing payload, a malformed id or an unknown enum value.
 Status DecodePayload(const v1::EventEnvelope& envelope, domain::EventPayload* payload);

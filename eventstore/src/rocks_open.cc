@@ -106,7 +106,8 @@ RocksEventLog::~RocksEventLog() {
     rocksdb::FlushOptions flush;
     std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin(), handles_.end());
     rocksdb::Status s = db_->Flush(flush, families);
-    if (!s.ok()) std::fprintf(stderr, "ticketd: flushing the log at close failed: %s\n", s.ToString().c_str());
+    if (!s.ok())
+      std::fprintf(stderr, "ticketd: flushing the log at close failed: %s\n", s.ToString().c_str());
   }
   for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
   delete db_;

@@ -11,7 +11,8 @@
 
 namespace ticketd::eventstore {
 
-inline constexpr std::uint32_t kCurrentSchemaVersion = 1;
+// Schema versions are per payload (see docs/schema-evolution.md): 1 for
+// every payload but comment.added, which is at 2.
 
 // Serializes `event` at `position` into EventEnvelope bytes.
 std::string EncodeEnvelope(const EventToAppend& event, std::uint64_t position);

@@ -1,0 +1,16 @@
+#include "upcast.h"
+
+#include "personal_text.h"
+
+namespace ticketd::eventstore {
+
+Status UpcastCommentAddedV1(const v1::CommentAdded& p, domain::CommentAdded* out) {
+  auto id = domain::Id::Parse(p.comment_id());
+  if (!id) return Status::Corruption("comment.added v1 has a malformed comment id");
+  out->comment_id = *id;
+  out->body = TextOf(p.body());
+  out->internal = p.internal();
+  return Status::Ok();
+}
+
+}  // namespace ticketd::eventstore
