@@ -1,19 +1,48 @@
 // The audit chain step: SHA-256(previous hash || envelope bytes as stored).
+// Thread-safe: the fetched digest is shared read-only, each call has its own
+// context.
 #include <openssl/evp.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 
 #include "ticketd/eventstore/event_log.h"
 
 namespace ticketd::eventstore {
+namespace {
+
+// Fetched once: with OpenSSL 3 a plain EVP_sha256() in EVP_DigestInit_ex
+// looks the algorithm up in the provider on every call, a measurable cost at
+// one hash per appended event.
+const EVP_MD* Sha256() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+struct CtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+}  // namespace
 
 Hash ChainHash(const Hash& previous, std::string_view envelope) {
   Hash out{};
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
   unsigned int length = 0;
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx, previous.data(), previous.size());
-  EVP_DigestUpdate(ctx, envelope.data(), envelope.size());
-  EVP_DigestFinal_ex(ctx, out.data(), &length);
-  EVP_MD_CTX_free(ctx);
+  const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), previous.data(), previous.size()) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), envelope.data(), envelope.size()) == 1 &&
+                  EVP_DigestFinal_ex(ctx.get(), out.data(), &length) == 1 && length == out.size();
+  if (!ok) {
+    // Only out of memory or a broken libcrypto gets here. A made-up hash
+    // would be written into the audit chain forever, so stop instead.
+    std::fprintf(stderr, "ticketd: SHA-256 failed; refusing to write an unverifiable audit chain\n");
+    std::abort();
+  }
   return out;
 }
 

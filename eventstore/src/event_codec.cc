@@ -1,9 +1,12 @@
-// DomainEvent <-> protobuf EventEnvelope. Encoding writes schema_version 1;
-// decoding dispatches to the upcasters in payload_codec.cc.
+// DomainEvent <-> protobuf EventEnvelope. The envelope fields live here, the
+// payload oneof in payload_codec.cc, older payload versions in upcast.cc.
 #include "ticketd/eventstore/event_codec.h"
 
 #include <google/protobuf/util/json_util.h>
 
+#include <exception>
+
+#include "id_text.h"
 #include "payload_codec.h"
 #include "ticketd/v1/events.pb.h"
 
@@ -11,24 +14,31 @@ namespace ticketd::eventstore {
 
 std::string EncodeEnvelope(const EventToAppend& e, std::uint64_t position) {
   v1::EventEnvelope envelope;
-  envelope.set_event_id(e.event_id.ToString());
-  envelope.set_tenant_id(e.event.tenant_id.ToString());
-  envelope.set_stream_id(e.event.stream_id.ToString());
+  envelope.set_event_id(IdText(e.event_id));
+  envelope.set_tenant_id(IdText(e.event.tenant_id));
+  envelope.set_stream_id(IdText(e.event.stream_id));
   envelope.set_stream_version(e.version);
   envelope.set_position(position);
   envelope.set_type(std::string(domain::EventTypeName(e.event.payload)));
   envelope.set_occurred_at_us(e.event.at);
-  if (!e.event.actor_id.IsNil()) envelope.set_actor_id(e.event.actor_id.ToString());
-  envelope.set_correlation_id(e.correlation_id.ToString());
+  if (!e.event.actor_id.IsNil()) envelope.set_actor_id(IdText(e.event.actor_id));
+  envelope.set_correlation_id(IdText(e.correlation_id));
   envelope.set_schema_version(PayloadSchemaVersion(e.event.payload));
   EncodePayload(e.event.payload, &envelope);
   return envelope.SerializeAsString();
 }
 
-Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out) {
-  v1::EventEnvelope envelope;
-  if (bytes.size() > (64u << 20) || !envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    return Status::Corruption("event envelope does not parse");
+namespace {
+
+// Far above any real envelope; keeps the int conversion below safe.
+constexpr std::size_t kMaxEnvelopeBytes = 64u << 20;
+
+bool Parse(std::string_view bytes, v1::EventEnvelope* envelope) {
+  return bytes.size() <= kMaxEnvelopeBytes &&
+         envelope->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+}
+
+Status DecodeParsed(const v1::EventEnvelope& envelope, RecordedEvent* out) {
   auto id = [](const std::string& text, domain::Id* target) {
     auto parsed = domain::Id::Parse(text);
     if (!parsed) return false;
@@ -51,17 +61,33 @@ Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out) {
   return DecodePayload(envelope, &out->event.payload);
 }
 
+}  // namespace
+
+Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out) {
+  try {
+    v1::EventEnvelope envelope;
+    if (!Parse(bytes, &envelope)) return Status::Corruption("event envelope does not parse");
+    return DecodeParsed(envelope, out);
+  } catch (const std::exception& e) {  // protobuf or std::string running out of memory
+    return Status::Corruption(std::string("event envelope cannot be decoded: ") + e.what());
+  }
+}
+
 Status EnvelopeToJson(std::string_view bytes, std::string* json) {
-  v1::EventEnvelope envelope;
-  if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    return Status::Corruption("event envelope does not parse");
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  json->clear();
-  auto status = google::protobuf::util::MessageToJsonString(envelope, json, options);
-  if (!status.ok()) return Status::Corruption("event envelope cannot be printed as JSON");
-  return Status::Ok();
+  try {
+    v1::EventEnvelope envelope;
+    if (!Parse(bytes, &envelope)) return Status::Corruption("event envelope does not parse");
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = false;  // one line per event
+    options.preserve_proto_field_names = true;
+    options.always_print_primitive_fields = true;
+    json->clear();
+    auto status = google::protobuf::util::MessageToJsonString(envelope, json, options);
+    if (!status.ok()) return Status::Corruption("event envelope cannot be printed as JSON");
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("event envelope cannot be printed as JSON: ") + e.what());
+  }
 }
 
 }  // namespace ticketd::eventstore

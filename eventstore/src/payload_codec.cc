@@ -1,5 +1,9 @@
+// Payload oneof <-> domain::EventPayload: one encoder branch per payload
+// (std::visit, no default: a new payload fails to compile until mapped) and
+// one decoder case per oneof field, older versions through upcast.cc.
 #include "payload_codec.h"
 
+#include "id_text.h"
 #include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
 #include "upcast.h"
@@ -23,7 +27,7 @@ bool InRange(int value, std::size_t count, Enum* out) {
 }
 
 void EncodeSnapshot(const Ticket& t, v1::TicketSnapshot* s) {
-  s->set_ticket_id(t.id.ToString());
+  s->set_ticket_id(IdText(t.id));
   s->set_number(t.number);
   s->set_number_text(t.number_text);
   SetText(s->mutable_subject(), t.subject);
@@ -32,9 +36,9 @@ void EncodeSnapshot(const Ticket& t, v1::TicketSnapshot* s) {
   s->set_status(static_cast<v1::TicketStatus>(t.status));
   s->set_type(static_cast<v1::TicketType>(t.type));
   s->set_category(t.category);
-  s->set_reporter_id(t.reporter_id.ToString());
-  if (t.assignee_id) s->set_assignee_id(t.assignee_id->ToString());
-  if (t.asset_id) s->set_asset_id(t.asset_id->ToString());
+  s->set_reporter_id(IdText(t.reporter_id));
+  if (t.assignee_id) s->set_assignee_id(IdText(*t.assignee_id));
+  if (t.asset_id) s->set_asset_id(IdText(*t.asset_id));
   if (t.due_at) s->set_due_at_us(*t.due_at);
   s->set_created_at_us(t.created_at);
   s->set_updated_at_us(t.updated_at);
@@ -72,13 +76,13 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
       Overloaded{
           [&](const TenantCreated& e) {
             auto* p = env->mutable_tenant_created();
-            p->set_tenant_id(e.tenant_id.ToString());
+            p->set_tenant_id(IdText(e.tenant_id));
             p->set_name(e.name);
             p->set_ticket_prefix(e.ticket_prefix);
           },
           [&](const UserCreated& e) {
             auto* p = env->mutable_user_created();
-            p->set_user_id(e.user_id.ToString());
+            p->set_user_id(IdText(e.user_id));
             SetText(p->mutable_name(), e.name);
             SetText(p->mutable_email(), e.email);
             p->set_role(static_cast<v1::Role>(e.role));
@@ -86,19 +90,19 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
           },
           [&](const TokenIssued& e) {
             auto* p = env->mutable_token_issued();
-            p->set_user_id(e.user_id.ToString());
+            p->set_user_id(IdText(e.user_id));
             p->set_token_sha256(std::string(reinterpret_cast<const char*>(e.token_sha256.data()), 32));
           },
           [&](const AssetCreated& e) {
             auto* p = env->mutable_asset_created();
-            p->set_asset_id(e.asset_id.ToString());
+            p->set_asset_id(IdText(e.asset_id));
             p->set_name(e.name);
             p->set_kind(e.kind);
           },
-          [&](const AssetDeleted& e) { env->mutable_asset_deleted()->set_asset_id(e.asset_id.ToString()); },
+          [&](const AssetDeleted& e) { env->mutable_asset_deleted()->set_asset_id(IdText(e.asset_id)); },
           [&](const TicketCreated& e) {
             auto* p = env->mutable_ticket_created();
-            p->set_ticket_id(e.ticket_id.ToString());
+            p->set_ticket_id(IdText(e.ticket_id));
             p->set_number(e.number);
             p->set_number_text(e.number_text);
             SetText(p->mutable_subject(), e.subject);
@@ -106,9 +110,9 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
             p->set_priority(static_cast<v1::Priority>(e.priority));
             p->set_type(static_cast<v1::TicketType>(e.type));
             p->set_category(e.category);
-            p->set_reporter_id(e.reporter_id.ToString());
-            if (e.assignee_id) p->set_assignee_id(e.assignee_id->ToString());
-            if (e.asset_id) p->set_asset_id(e.asset_id->ToString());
+            p->set_reporter_id(IdText(e.reporter_id));
+            if (e.assignee_id) p->set_assignee_id(IdText(*e.assignee_id));
+            if (e.asset_id) p->set_asset_id(IdText(*e.asset_id));
             if (e.due_at) p->set_due_at_us(*e.due_at);
           },
           [&](const TicketUpdated& e) {
@@ -126,7 +130,7 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
             }
             if (e.asset_id) {
               if (*e.asset_id) {
-                p->set_asset_id((*e.asset_id)->ToString());
+                p->set_asset_id(IdText(**e.asset_id));
               } else {
                 p->set_asset_id_cleared(true);
               }
@@ -134,7 +138,7 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
           },
           [&](const TicketAssigned& e) {
             auto* p = env->mutable_ticket_assigned();
-            if (e.assignee_id) p->set_assignee_id(e.assignee_id->ToString());
+            if (e.assignee_id) p->set_assignee_id(IdText(*e.assignee_id));
           },
           [&](const TicketStatusChanged& e) {
             auto* p = env->mutable_ticket_status_changed();
@@ -143,7 +147,7 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
           },
           [&](const CommentAdded& e) {
             auto* p = env->mutable_comment_added_v2();
-            p->set_comment_id(e.comment_id.ToString());
+            p->set_comment_id(IdText(e.comment_id));
             SetText(p->mutable_body(), e.body);
             p->set_visibility(e.internal ? v1::VISIBILITY_INTERNAL : v1::VISIBILITY_PUBLIC);
           },

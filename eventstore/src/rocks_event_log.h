@@ -1,13 +1,21 @@
 // RocksEventLog: the RocksDB implementation of EventLog (see event_log.h for
 // the column families and the threading rules).
+//
+// Files: rocks_open.cc (options, open, format marker, head, status
+// translation), rocks_append.cc (AppendBatch), rocks_event_log.cc (reads).
+// The head (position + hash) is guarded by head_mu_ so any thread may read
+// it; versions_ belongs to the writer thread alone.
 #pragma once
 
 #include <rocksdb/db.h>
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "keys.h"
 #include "ticketd/eventstore/event_log.h"
 
 namespace ticketd::eventstore {
@@ -33,26 +41,52 @@ class RocksEventLog final : public EventLog {
 
  private:
   enum Family { kDefault = 0, kEvents, kStreams, kEventIds, kMeta, kFamilyCount };
+  struct BatchState;  // rocks_append.cc
+
   RocksEventLog() = default;
   static Status OpenDb(const std::string& path, bool secondary, const EventLogOptions& options,
                        std::unique_ptr<RocksEventLog>* out);
   Status LoadHead();
-  Status CheckFormat(bool may_initialise);
+  Status CheckFormat(bool fresh);
+  Status AllFamiliesEmpty(bool* empty) const;
+
+  // AppendBatch's steps for one commit (rocks_append.cc). Each returns
+  // non-OK only when RocksDB could not be read; a refused commit is told by
+  // its outcome.
+  Status StageCommit(const Commit& commit, BatchState* batch, CommitOutcome* outcome);
+  Status CheckDuplicate(const Commit& commit, const BatchState& batch, CommitOutcome* outcome) const;
+  Status CheckEventIds(const Commit& commit, const BatchState& batch, CommitOutcome* outcome) const;
+  Status CheckVersions(const Commit& commit, BatchState* batch, CommitOutcome* outcome);
+  void WriteCommit(const Commit& commit, BatchState* batch, CommitOutcome* outcome);
+  void TrimVersionCache();
+  // The stream's version as the batch sees it, through the cache; -1 if it
+  // is not `expected` (only the expected answer is worth a lookup).
+  Status CurrentVersion(const StreamKey& stream, std::int64_t expected, const BatchState& batch,
+                        std::int64_t* version);
   // Does the stream hold exactly `version` events (version 0: none)?
   Status StreamHasVersion(const std::string& prefix, std::int64_t version, bool* matches) const;
+  Status FindEventIn(const domain::Id& event_id, const BatchState& batch, std::uint64_t* position) const;
+
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return handles_[f]; }
 
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   bool secondary_ = false;
   bool sync_ = true;
+  std::string path_;
   std::string secondary_dir_;  // private temp dir of a secondary instance
+
   mutable std::mutex head_mu_;
   std::uint64_t head_ = 0;
   Hash head_hash_{};
+
+  // Writer thread only: stream -> committed version, filled on first touch
+  // from RocksDB and kept current by AppendBatch, so a commit on a known
+  // stream needs no lookup. Bounded; evicts arbitrary entries when full.
+  std::unordered_map<StreamKey, std::int64_t, StreamKeyHash> versions_;
 };
 
-// rocksdb::Status -> Status, with context.
+// rocksdb::Status -> Status, with context (rocks_open.cc).
 Status FromRocks(const rocksdb::Status& s, std::string_view context);
 
 }  // namespace ticketd::eventstore

@@ -1,11 +1,15 @@
 // Opening the RocksDB log: options, column families, format marker, head.
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 
+#include "envelope_scan.h"
 #include "keys.h"
 #include "rocks_event_log.h"
 #include "ticketd/v1/events.pb.h"
@@ -13,47 +17,94 @@
 namespace ticketd::eventstore {
 namespace {
 
+// Persistent format: the order matches RocksEventLog::Family.
 constexpr const char* kFamilyNames[] = {"default", "events", "streams", "event_ids", "meta"};
 
-rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions FamilyOptions(const char* name, const std::shared_ptr<rocksdb::Cache>& cache) {
+  const std::string_view family = name;
+  const bool point_lookups = family == "streams" || family == "event_ids";
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions options;
+  options.compression = rocksdb::kNoCompression;  // small records; CPU matters more than disk here
+  if (point_lookups) {
+    // Every append asks "is this event id new?" and, for an uncached stream,
+    // "is this version free?": nearly always "no such key", which the bloom
+    // filters (in SST files and in the memtable) answer without a search.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    options.memtable_prefix_bloom_size_ratio = 0.05;
+    options.memtable_whole_key_filtering = true;
+  }
+  if (family == "events") {
+    // Positions arrive in increasing order: remember the insert point.
+    options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
+  }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  options.compression = rocksdb::kNoCompression;
   return options;
+}
+
+bool HasCurrentFile(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec);
+}
+
+// A RocksDB dir with other column families than ours is someone else's data:
+// refuse before RocksDB would create our families in it.
+Status CheckFamilies(const std::string& path) {
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
+  if (!s.ok()) return FromRocks(s, "reading the column families of " + path);
+  std::vector<std::string> ours(std::begin(kFamilyNames), std::end(kFamilyNames));
+  std::sort(names.begin(), names.end());
+  std::sort(ours.begin(), ours.end());
+  if (names != ours) return Status::Corruption("not a ticketd data dir: " + path + " holds another RocksDB");
+  return Status::Ok();
 }
 
 }  // namespace
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context) {
-  std::string message = std::string(context) + ": " + s.ToString();
   if (s.ok()) return Status::Ok();
+  std::string message = std::string(context) + ": " + s.ToString();
   if (s.IsNotFound()) return Status::NotFound(message);
   if (s.IsCorruption()) return Status::Corruption(message);
   if (s.IsInvalidArgument()) return Status::InvalidArgument(message);
+  if (s.IsNoSpace()) return Status::IOError("disk full: " + message);
+  // RocksDB says "While lock file: <dir>/LOCK: Resource temporarily
+  // unavailable" (another process) or "lock hold by current process".
+  if (s.IsIOError() && (s.ToString().find("lock file") != std::string::npos ||
+                        s.ToString().find("lock hold") != std::string::npos))
+    return Status::IOError("the event log is in use by another process (is ticketd already running?): " +
+                           message);
   if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return Status::Unavailable(message);
-  return Status::IOError(message);  // IOError, NoSpace, lock held by another process, ...
+  return Status::IOError(message);
 }
 
 Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const EventLogOptions& options,
                              std::unique_ptr<RocksEventLog>* out) {
+  const bool fresh = !HasCurrentFile(path);
+  if (!fresh) {
+    Status families = CheckFamilies(path);
+    if (!families.ok()) return families;
+  }
   auto log = std::unique_ptr<RocksEventLog>(new RocksEventLog());
   log->secondary_ = secondary;
   log->sync_ = options.sync;
+  log->path_ = path;
   rocksdb::DBOptions db_options;
-  db_options.create_if_missing = options.create_if_missing && !secondary;
-  db_options.create_missing_column_families = !secondary;
-  db_options.max_open_files = secondary ? -1 : 512;
+  db_options.create_if_missing = fresh && !secondary;
+  db_options.create_missing_column_families = fresh && !secondary;
+  db_options.max_open_files = secondary ? -1 : 512;    // a secondary needs every file open
+  db_options.allow_concurrent_memtable_write = false;  // one writer; keeps the insert hints working
   db_options.IncreaseParallelism(2);
   auto cache = rocksdb::NewLRUCache(64 << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : kFamilyNames) families.emplace_back(name, FamilyOptions(cache));
+  for (const char* name : kFamilyNames) families.emplace_back(name, FamilyOptions(name, cache));
   rocksdb::Status s;
   if (secondary) {
-    char pattern[] = "/tmp/ticket-replay-XXXXXX";
-    if (!mkdtemp(pattern)) return Status::IOError("cannot create a temp dir for the secondary instance");
+    char pattern[] = "/tmp/ticketd-secondary-XXXXXX";
+    if (mkdtemp(pattern) == nullptr)
+      return Status::IOError("cannot create a temp dir for the read-only instance");
     log->secondary_dir_ = pattern;
     s = rocksdb::DB::OpenAsSecondary(db_options, path, log->secondary_dir_, families, &log->handles_,
                                      &log->db_);
@@ -61,33 +112,43 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
     s = rocksdb::DB::Open(db_options, path, families, &log->handles_, &log->db_);
   }
   if (!s.ok()) return FromRocks(s, "opening the event log at " + path);
-  Status status = log->CheckFormat(/*may_initialise=*/!secondary);
-  if (!status.ok()) return status;
-  status = log->LoadHead();
+  Status status = log->CheckFormat(fresh);
+  if (status.ok()) status = log->LoadHead();
   if (!status.ok()) return status;
   *out = std::move(log);
   return Status::Ok();
 }
 
 Status RocksEventLog::OpenPrimary(const EventLogOptions& options, std::unique_ptr<EventLog>* log) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.path, ec);
-  std::unique_ptr<RocksEventLog> opened;
-  Status s = OpenDb(options.path, false, options, &opened);
-  if (s.ok()) *log = std::move(opened);
-  return s;
+  try {
+    if (!HasCurrentFile(options.path)) {
+      if (!options.create_if_missing) return Status::NotFound("no ticketd event log at " + options.path);
+      std::error_code ec;
+      std::filesystem::create_directories(options.path, ec);
+      if (ec) return Status::IOError("cannot create " + options.path + ": " + ec.message());
+    }
+    std::unique_ptr<RocksEventLog> opened;
+    Status s = OpenDb(options.path, /*secondary=*/false, options, &opened);
+    if (s.ok()) *log = std::move(opened);
+    return s;
+  } catch (const std::exception& e) {
+    return Status::IOError("opening the event log at " + options.path + " failed: " + e.what());
+  }
 }
 
 Status RocksEventLog::OpenSecondary(const std::string& path, std::unique_ptr<EventLog>* log) {
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec))
-    return Status::NotFound("no ticketd event log at " + path);
-  EventLogOptions options;
-  options.path = path;
-  std::unique_ptr<RocksEventLog> opened;
-  Status s = OpenDb(path, true, options, &opened);
-  if (s.ok()) *log = std::move(opened);
-  return s;
+  try {
+    if (!HasCurrentFile(path)) return Status::NotFound("no ticketd event log at " + path);
+    EventLogOptions options;
+    options.path = path;
+    options.create_if_missing = false;
+    std::unique_ptr<RocksEventLog> opened;
+    Status s = OpenDb(path, /*secondary=*/true, options, &opened);
+    if (s.ok()) *log = std::move(opened);
+    return s;
+  } catch (const std::exception& e) {
+    return Status::IOError("opening the event log at " + path + " failed: " + e.what());
+  }
 }
 
 Status EventLog::Open(const EventLogOptions& options, std::unique_ptr<EventLog>* log) {
@@ -109,29 +170,49 @@ RocksEventLog::~RocksEventLog() {
     if (!s.ok())
       std::fprintf(stderr, "ticketd: flushing the log at close failed: %s\n", s.ToString().c_str());
   }
-  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
-  delete db_;
+  if (db_ != nullptr) {
+    for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+    delete db_;
+  }
   if (!secondary_dir_.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(secondary_dir_, ec);
   }
 }
 
-Status RocksEventLog::CheckFormat(bool may_initialise) {
+// The marker is written when the log is created. A missing marker is only
+// acceptable in a log that holds nothing at all (creation was interrupted).
+Status RocksEventLog::CheckFormat(bool fresh) {
   std::string marker;
   Status s = GetMeta(kFormatMetaKey, &marker);
   if (s.ok()) {
     return marker == kFormatMarker
                ? Status::Ok()
-               : Status::Corruption("unknown log format '" + marker + "' (not a ticketd data dir?)");
+               : Status::Corruption("not a ticketd data dir: unknown log format '" + marker + "'");
   }
   if (!s.IsNotFound()) return s;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kEvents)));
-  it->SeekToFirst();
-  if (it->Valid() || !may_initialise) return Status::Corruption("not a ticketd data dir (no format marker)");
+  bool empty = false;
+  if (!fresh) {
+    s = AllFamiliesEmpty(&empty);
+    if (!s.ok()) return s;
+  }
+  if (secondary_ || !(fresh || empty)) return Status::Corruption("not a ticketd data dir (no format marker)");
   return PutMeta(kFormatMetaKey, kFormatMarker);
 }
 
+Status RocksEventLog::AllFamiliesEmpty(bool* empty) const {
+  *empty = true;
+  for (auto* handle : handles_) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle));
+    it->SeekToFirst();
+    if (!it->status().ok()) return FromRocks(it->status(), "checking the event log");
+    if (it->Valid()) *empty = false;
+  }
+  return Status::Ok();
+}
+
+// The head is the newest record: its key, which its envelope must name too,
+// and its stored chain hash.
 Status RocksEventLog::LoadHead() {
   rocksdb::ReadOptions read;
   read.verify_checksums = true;
@@ -141,9 +222,10 @@ Status RocksEventLog::LoadHead() {
   Hash hash{};
   if (it->Valid()) {
     v1::StoredEvent stored;
+    std::uint64_t named = 0;
     if (!DecodeBigEndian64(it->key().ToStringView(), &position) ||
         !stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
-        stored.hash().size() != 32)
+        stored.hash().size() != 32 || !EnvelopePosition(stored.envelope(), &named) || named != position)
       return Status::Corruption("the newest log record is unreadable");
     std::copy(stored.hash().begin(), stored.hash().end(), hash.begin());
   }

@@ -1,26 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <thread>
 
-#include "log_fixture.h"
+#include "log_test_util.h"
 #include "ticketd/eventstore/event_codec.h"
 
 namespace ticketd::eventstore::testing {
 namespace {
-
-std::unique_ptr<EventLog> OpenLog(const std::string& path) {
-  std::unique_ptr<EventLog> log;
-  Status s = EventLog::Open(EventLogOptions{path}, &log);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return log;
-}
-
-Status AppendOne(EventLog& log, Commit commit, CommitOutcome* outcome = nullptr) {
-  std::vector<CommitOutcome> outcomes;
-  Status s = log.AppendBatch(std::span<const Commit>(&commit, 1), &outcomes);
-  if (outcome) *outcome = outcomes.at(0);
-  return s.ok() ? outcomes.at(0).status : s;
-}
 
 TEST(EventLog, AppendsWithDensePositionsAndReadsStreamsBack) {
   ScopedDir dir;
@@ -149,19 +137,32 @@ TEST(EventLog, ReadOnlyInstanceFollowsTheWriterAndCannotWrite) {
   ASSERT_TRUE(reader->Refresh().ok());
   EXPECT_EQ(reader->HeadPosition(), 2u);
   EXPECT_EQ(reader->HeadHash(), writer->HeadHash());
-  EXPECT_FALSE(AppendOne(*reader, Commit{{CommentEvent(TestId(12), TestId(1), 3)}}).ok());
-  EXPECT_FALSE(reader->PutMeta("x", "y").ok());
+  std::vector<RecordedEvent> events;
+  ASSERT_TRUE(reader->ReadStream({TestId(200), TestId(1)}, &events).ok());
+  EXPECT_EQ(events.size(), 2u);
+  EXPECT_EQ(reader->StreamVersion({TestId(200), TestId(1)}), 2);
+  Commit commit{{CommentEvent(TestId(12), TestId(1), 3)}};
+  std::vector<CommitOutcome> outcomes;
+  EXPECT_EQ(reader->AppendBatch(std::span<const Commit>(&commit, 1), &outcomes).code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(outcomes.at(0).status.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(reader->PutMeta("x", "y").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(writer->HeadPosition(), 2u);
 }
 
 TEST(EventLog, OpeningSomethingElseFailsClearly) {
   ScopedDir dir;
   std::unique_ptr<EventLog> log;
   EXPECT_TRUE(EventLog::OpenReadOnly(dir.path + "/missing", &log).IsNotFound());
-  EXPECT_FALSE(EventLog::OpenReadOnly(dir.path, &log).ok());
+  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path, &log).IsNotFound());  // a dir, but no log in it
+  EventLogOptions no_create{dir.path + "/none"};
+  no_create.create_if_missing = false;
+  EXPECT_TRUE(EventLog::Open(no_create, &log).IsNotFound());
   auto writer = OpenLog(dir.path + "/log");
   std::unique_ptr<EventLog> second;
   Status locked = EventLog::Open(EventLogOptions{dir.path + "/log"}, &second);
   EXPECT_TRUE(locked.IsIOError()) << locked.ToString();
+  EXPECT_NE(locked.message().find("in use by another process"), std::string::npos) << locked.ToString();
 }
 
 TEST(EventLog, OneWriterSerialisesARaceOnTheSameStream) {
