@@ -12,12 +12,18 @@
 namespace ticketd::eventstore {
 namespace {
 
+// Messages name the position: operators go looking for it (ticket-replay verify).
+Status AtPosition(std::uint64_t position, std::string_view problem) {
+  return Status::Corruption("position " + std::to_string(position) + ": " + std::string(problem));
+}
+
 Status ParseStored(const rocksdb::Slice& key, const rocksdb::Slice& value, v1::StoredEvent* stored,
                    std::uint64_t* position) {
   if (!DecodeBigEndian64(key.ToStringView(), position))
-    return Status::Corruption("log key is not a position");
-  if (!stored->ParseFromArray(value.data(), static_cast<int>(value.size())) || stored->hash().size() != 32)
-    return Status::Corruption("log record at position " + std::to_string(*position) + " does not parse");
+    return Status::Corruption("a log key is not a position (" + std::to_string(key.size()) + " bytes)");
+  if (value.size() > (std::size_t{1} << 30) ||
+      !stored->ParseFromArray(value.data(), static_cast<int>(value.size())) || stored->hash().size() != 32)
+    return AtPosition(*position, "the stored record does not parse");
   return Status::Ok();
 }
 
@@ -29,8 +35,8 @@ Hash ToHash(const std::string& bytes) {
 
 }  // namespace
 
-Status RocksEventLog::ReadStream(const StreamKey& stream, std::vector<RecordedEvent>* events) const {
-  events->clear();
+Status RocksEventLog::ReadStream(const StreamKey& stream, std::vector<RecordedEvent>* out) const {
+  out->clear();
   try {
     const std::string prefix = StreamPrefix(stream);
     const std::string end = StreamEndKey(prefix);
@@ -45,6 +51,7 @@ Status RocksEventLog::ReadStream(const StreamKey& stream, std::vector<RecordedEv
       if (!it->status().ok()) return FromRocks(it->status(), "reading a stream");
     }
     if (keys.empty()) return Status::Ok();
+    std::vector<RecordedEvent> events;  // moved to *out only when all are read
     std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
     std::vector<rocksdb::PinnableSlice> values(keys.size());
     std::vector<rocksdb::Status> statuses(keys.size());
@@ -53,28 +60,29 @@ Status RocksEventLog::ReadStream(const StreamKey& stream, std::vector<RecordedEv
     db_->MultiGet(read, cf(kEvents), keys.size(), slices.data(), values.data(), statuses.data(),
                   /*sorted_input=*/false);
     v1::StoredEvent stored;
-    events->reserve(keys.size());
+    events.reserve(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) {
       std::uint64_t position = 0;
       if (statuses[i].IsNotFound() && DecodeBigEndian64(keys[i], &position))
-        return Status::Corruption("stream index names position " + std::to_string(position) +
-                                  ", which the log does not have");
+        return AtPosition(position, "named by the stream index, but the log does not have it");
       if (!statuses[i].ok()) return FromRocks(statuses[i], "reading a stream's event");
-      RecordedEvent recorded;
       Status status = ParseStored(keys[i], values[i], &stored, &position);
-      if (status.ok()) status = DecodeEnvelope(stored.envelope(), &recorded);
-      if (status.ok() && (recorded.position != position || recorded.event.tenant_id != stream.tenant_id ||
-                          recorded.event.stream_id != stream.stream_id ||
-                          recorded.version != static_cast<std::int64_t>(i + 1)))
-        status = Status::Corruption("the stream index does not match the record");
-      if (!status.ok())
-        return Status::Corruption("position " + std::to_string(position) + ": " + status.message());
+      if (!status.ok()) return status;
+      RecordedEvent recorded;
+      status = DecodeEnvelope(stored.envelope(), &recorded);
+      if (!status.ok()) return AtPosition(position, status.message());
+      // Dense versions, and each record where the index says it is.
+      if (recorded.position != position || recorded.event.tenant_id != stream.tenant_id ||
+          recorded.event.stream_id != stream.stream_id ||
+          recorded.version != static_cast<std::int64_t>(i + 1))
+        return AtPosition(position, "the stream index does not match the record");
       recorded.hash = ToHash(stored.hash());
-      events->push_back(std::move(recorded));
+      events.push_back(std::move(recorded));
     }
+    *out = std::move(events);
     return Status::Ok();
   } catch (const std::exception& e) {
-    events->clear();
+    out->clear();
     return Status::IOError(std::string("reading a stream failed: ") + e.what());
   }
 }
@@ -92,10 +100,9 @@ Status RocksEventLog::ReadAllRaw(std::uint64_t from,
     if (!s.ok()) return s;
     std::uint64_t named = 0;
     if (!EnvelopePosition(stored.envelope(), &named))
-      return Status::Corruption("position " + std::to_string(record.position) + ": envelope does not parse");
+      return AtPosition(record.position, "envelope does not parse");
     if (named != record.position)
-      return Status::Corruption("position " + std::to_string(record.position) + ": record names position " +
-                                std::to_string(named));
+      return AtPosition(record.position, "the record names position " + std::to_string(named));
     record.envelope = stored.envelope();
     record.hash = ToHash(stored.hash());
     if (!visit(record)) return Status::Ok();
@@ -111,7 +118,7 @@ Status RocksEventLog::ReadAll(std::uint64_t from,
     RecordedEvent recorded;
     problem = DecodeEnvelope(raw.envelope, &recorded);  // ReadAllRaw checked the position
     if (!problem.ok()) {
-      problem = Status::Corruption("position " + std::to_string(raw.position) + ": " + problem.message());
+      problem = AtPosition(raw.position, problem.message());
       return false;
     }
     recorded.hash = raw.hash;

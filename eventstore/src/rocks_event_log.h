@@ -27,7 +27,7 @@ class RocksEventLog final : public EventLog {
   ~RocksEventLog() override;
 
   Status AppendBatch(std::span<const Commit> commits, std::vector<CommitOutcome>* outcomes) override;
-  Status ReadStream(const StreamKey& stream, std::vector<RecordedEvent>* events) const override;
+  Status ReadStream(const StreamKey& stream, std::vector<RecordedEvent>* out) const override;
   Status ReadAll(std::uint64_t from, const std::function<bool(const RecordedEvent&)>& visit) const override;
   Status ReadAllRaw(std::uint64_t from, const std::function<bool(const RawRecord&)>& visit) const override;
   std::uint64_t HeadPosition() const override;
