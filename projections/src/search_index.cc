@@ -1,28 +1,34 @@
 #include "search_index.h"
 
 #include <algorithm>
+#include <iterator>
+#include <limits>
 
 namespace ticketd::projections {
 namespace {
-
-constexpr std::size_t kMaxWordBytes = 64;
 
 bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
-// Lowercases ASCII and the Latin-1 capitals U+00C0..U+00DE (but U+00D7 x).
+// Lowercases ASCII and the Latin-1 capitals U+00C0..U+00DE except U+00D7
+// (the multiplication sign): in UTF-8, 0xC3 followed by 0x80..0x9E.
 void FoldCase(std::string& word) {
   for (std::size_t i = 0; i < word.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(word[i]);
+    const auto c = static_cast<unsigned char>(word[i]);
     if (c >= 'A' && c <= 'Z') {
       word[i] = static_cast<char>(c + 32);
     } else if (c == 0xC3 && i + 1 < word.size()) {
-      unsigned char next = static_cast<unsigned char>(word[i + 1]);
+      const auto next = static_cast<unsigned char>(word[i + 1]);
       if (next >= 0x80 && next <= 0x9E && next != 0x97) word[i + 1] = static_cast<char>(next + 0x20);
       ++i;
     }
   }
+}
+
+void SortUnique(std::vector<std::string>& words) {
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
 }
 
 }  // namespace
@@ -32,7 +38,7 @@ std::vector<std::string> Tokenize(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
-    std::size_t start = i;
+    const std::size_t start = i;
     while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
     if (i > start) {
       std::string word(text.substr(start, std::min(i - start, kMaxWordBytes)));
@@ -47,45 +53,87 @@ std::vector<std::string> SearchIndex::WordsOf(const domain::Ticket& ticket) {
   std::vector<std::string> words = Tokenize(ticket.subject);
   std::vector<std::string> more = Tokenize(ticket.description);
   words.insert(words.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-  std::sort(words.begin(), words.end());
-  words.erase(std::unique(words.begin(), words.end()), words.end());
+  SortUnique(words);
   return words;
 }
 
-void SearchIndex::Add(const domain::Ticket& ticket) {
-  for (std::string& word : WordsOf(ticket)) postings_[std::move(word)].insert(ticket.id);
+void SearchIndex::AddWord(std::string word, std::uint32_t slot) {
+  auto it = postings_.lower_bound(word);
+  if (it == postings_.end() || it->first != word) it = postings_.emplace_hint(it, std::move(word), SlotSet());
+  it->second.Insert(slot);
 }
 
-void SearchIndex::Remove(const domain::Ticket& ticket) {
-  for (const std::string& word : WordsOf(ticket)) {
-    auto it = postings_.find(word);
-    if (it == postings_.end()) continue;
-    it->second.erase(ticket.id);
-    if (it->second.empty()) postings_.erase(it);
+void SearchIndex::RemoveWord(const std::string& word, std::uint32_t slot) {
+  auto it = postings_.find(word);
+  if (it == postings_.end()) return;
+  it->second.Erase(slot);
+  if (it->second.empty()) postings_.erase(it);
+}
+
+void SearchIndex::Add(std::uint32_t slot, const domain::Ticket& ticket) {
+  for (std::string& word : WordsOf(ticket)) AddWord(std::move(word), slot);
+}
+
+void SearchIndex::Remove(std::uint32_t slot, const domain::Ticket& ticket) {
+  for (const std::string& word : WordsOf(ticket)) RemoveWord(word, slot);
+}
+
+void SearchIndex::Update(std::uint32_t slot, const domain::Ticket& before, const domain::Ticket& after) {
+  if (before.subject == after.subject && before.description == after.description) return;
+  std::vector<std::string> old_words = WordsOf(before);
+  std::vector<std::string> new_words = WordsOf(after);
+  std::vector<std::string> gone, added;
+  std::set_difference(old_words.begin(), old_words.end(), new_words.begin(), new_words.end(),
+                      std::back_inserter(gone));
+  std::set_difference(new_words.begin(), new_words.end(), old_words.begin(), old_words.end(),
+                      std::back_inserter(added));
+  for (const std::string& word : gone) RemoveWord(word, slot);
+  for (std::string& word : added) AddWord(std::move(word), slot);
+}
+
+std::size_t SearchIndex::PrefixWeight(std::string_view prefix) const {
+  // Only an estimate for ordering: a short prefix of many distinct words
+  // ("1" before every number) stops counting early and sorts last.
+  constexpr std::size_t kMaxWordsCounted = 1024;
+  std::size_t weight = 0, words = 0;
+  for (auto it = postings_.lower_bound(prefix); it != postings_.end() && it->first.starts_with(prefix); ++it) {
+    if (++words > kMaxWordsCounted) return std::numeric_limits<std::size_t>::max();
+    weight += it->second.size();
   }
+  return weight;
 }
 
-std::optional<SearchIndex::IdSet> SearchIndex::Match(std::string_view query) const {
+std::optional<Bitmap> SearchIndex::Match(std::string_view query, std::uint32_t slot_count) const {
   std::vector<std::string> words = Tokenize(query);
   if (words.empty()) return std::nullopt;
-  std::sort(words.begin(), words.end());
-  words.erase(std::unique(words.begin(), words.end()), words.end());
-  std::optional<IdSet> result;
-  for (const std::string& word : words) {
-    IdSet matches;
-    for (auto it = postings_.lower_bound(word); it != postings_.end() && it->first.starts_with(word); ++it)
-      matches.insert(it->second.begin(), it->second.end());
+  SortUnique(words);
+  // A word that prefixes another query word adds no condition: whatever the
+  // longer one matches, it matches too.
+  std::vector<std::string> needed;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (i + 1 == words.size() || !words[i + 1].starts_with(words[i])) needed.push_back(std::move(words[i]));
+
+  // Most selective words first, so an empty intersection ends early.
+  std::vector<std::pair<std::size_t, const std::string*>> order;
+  order.reserve(needed.size());
+  for (const std::string& word : needed) {
+    const std::size_t weight = PrefixWeight(word);
+    if (weight == 0) return Bitmap(slot_count);
+    order.emplace_back(weight, &word);
+  }
+  std::sort(order.begin(), order.end());
+
+  std::optional<Bitmap> result;
+  for (const auto& [weight, word] : order) {
+    Bitmap matches(slot_count);
+    for (auto it = postings_.lower_bound(*word); it != postings_.end() && it->first.starts_with(*word); ++it)
+      it->second.OrInto(matches);
     if (!result) {
       result = std::move(matches);
     } else {
-      IdSet both;
-      const IdSet& small = matches.size() < result->size() ? matches : *result;
-      const IdSet& large = matches.size() < result->size() ? *result : matches;
-      for (const auto& id : small)
-        if (large.contains(id)) both.insert(id);
-      result = std::move(both);
+      result->AndWith(matches);
     }
-    if (result->empty()) break;
+    if (result->Empty()) break;
   }
   return result;
 }

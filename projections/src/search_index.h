@@ -1,37 +1,57 @@
-// SearchIndex: full-text index of one tenant's tickets (subject and
-// description). Words are maximal runs of ASCII letters/digits or non-ASCII
-// bytes (so UTF-8 words stay whole), lowercased (ASCII and Latin-1
-// letters), cut at 64 bytes. A query matches tickets in which every query
-// word prefixes some word. Any input bytes are harmless. Not thread-safe:
-// the owning partition's lock protects it.
+// SearchIndex: the full-text index of one tenant's tickets (subject and
+// description), as an ordered map word -> postings (the slots of the
+// tickets containing the word), so a query word's prefix matches are one
+// range scan.
+//
+// Words are maximal runs of ASCII letters/digits and bytes >= 0x80 (so a
+// UTF-8 word stays whole whatever its script), with ASCII and the Latin-1
+// capitals U+00C0..U+00DE (except U+00D7) folded to lowercase, cut at 64
+// bytes. A query matches the tickets in which every query word prefixes some
+// word; a query without words matches without filtering (nullopt). Any input
+// bytes are harmless. Not thread-safe: the owning partition's lock protects it.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
-#include "ticketd/domain/id.h"
+#include "slot_set.h"
 #include "ticketd/domain/ticket_value.h"
 
 namespace ticketd::projections {
+
+inline constexpr std::size_t kMaxWordBytes = 64;
 
 std::vector<std::string> Tokenize(std::string_view text);
 
 class SearchIndex {
  public:
-  using IdSet = std::unordered_set<domain::Id, domain::IdHash>;
+  void Add(std::uint32_t slot, const domain::Ticket& ticket);
+  void Remove(std::uint32_t slot, const domain::Ticket& ticket);
+  // Touches only the words that appear or disappear between the versions.
+  void Update(std::uint32_t slot, const domain::Ticket& before, const domain::Ticket& after);
 
-  void Add(const domain::Ticket& ticket);
-  void Remove(const domain::Ticket& ticket);
-  // nullopt when the query has no words (no text filter); else the matches.
-  std::optional<IdSet> Match(std::string_view query) const;
+  // nullopt when `query` has no words (no text filter); otherwise the
+  // matching slots, in a bitmap sized for `slot_count` slots.
+  std::optional<Bitmap> Match(std::string_view query, std::uint32_t slot_count) const;
+
+  std::size_t WordCount() const { return postings_.size(); }
 
  private:
+  using Postings = std::map<std::string, SlotSet, std::less<>>;
+
+  // The distinct words of subject and description, sorted.
   static std::vector<std::string> WordsOf(const domain::Ticket& ticket);
-  std::map<std::string, IdSet, std::less<>> postings_;
+  void AddWord(std::string word, std::uint32_t slot);
+  void RemoveWord(const std::string& word, std::uint32_t slot);
+  // Total postings of the words `prefix` prefixes (an upper bound of the
+  // number of matching slots); 0 exactly when nothing matches.
+  std::size_t PrefixWeight(std::string_view prefix) const;
+
+  Postings postings_;
 };
 
 }  // namespace ticketd::projections

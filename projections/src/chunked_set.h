@@ -1,0 +1,135 @@
+// ChunkedSet<T, Less>: an ordered set stored as a sequence of small sorted
+// arrays (a one-level B+ tree). Compared with std::set it needs no node per
+// element (a fraction of the memory), walks in order through contiguous
+// memory, and an insert or erase moves at most kMaxChunk elements, so no
+// single update stalls the writer. Positions are invalidated by any update.
+//
+// Less must order T strictly and may also compare a probe type P with T
+// (less(P, T)) for UpperBound. Not thread-safe: the owner's lock protects it.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <iterator>
+#include <vector>
+
+namespace ticketd::projections {
+
+template <class T, class Less>
+class ChunkedSet {
+ public:
+  struct Position {
+    std::size_t chunk = 0;
+    std::size_t index = 0;
+  };
+
+  explicit ChunkedSet(Less less = Less()) : less_(less) {}
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  // Inserts `value`, which must not be equivalent to any element.
+  void Insert(const T& value) {
+    if (chunks_.empty()) {
+      chunks_.emplace_back(1, value);  // chunks are never empty
+      ++size_;
+      return;
+    }
+    const std::size_t c = ChunkFor(value);
+    std::vector<T>& chunk = chunks_[c];
+    chunk.insert(std::lower_bound(chunk.begin(), chunk.end(), value, less_), value);
+    ++size_;
+    if (chunk.size() > kMaxChunk) Split(c);
+  }
+
+  // Erases the element equivalent to `value`; false if there is none.
+  bool Erase(const T& value) {
+    if (chunks_.empty()) return false;
+    const std::size_t c = ChunkFor(value);
+    std::vector<T>& chunk = chunks_[c];
+    auto it = std::lower_bound(chunk.begin(), chunk.end(), value, less_);
+    if (it == chunk.end() || less_(value, *it)) return false;
+    chunk.erase(it);
+    --size_;
+    if (chunk.empty()) {
+      chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(c));
+    } else if (chunk.size() < kMaxChunk / 4) {
+      MergeSmall(c);
+    }
+    return true;
+  }
+
+  Position Begin() const { return Position{}; }
+
+  // The first element that `probe` sorts before.
+  template <class P>
+  Position UpperBound(const P& probe) const {
+    auto chunk = std::partition_point(chunks_.begin(), chunks_.end(),
+                                      [&](const std::vector<T>& c) { return !less_(probe, c.back()); });
+    if (chunk == chunks_.end()) return Position{chunks_.size(), 0};
+    auto it = std::partition_point(chunk->begin(), chunk->end(), [&](const T& v) { return !less_(probe, v); });
+    return Position{static_cast<std::size_t>(chunk - chunks_.begin()), static_cast<std::size_t>(it - chunk->begin())};
+  }
+
+  bool AtEnd(const Position& p) const { return p.chunk >= chunks_.size(); }
+  const T& At(const Position& p) const { return chunks_[p.chunk][p.index]; }
+  void Advance(Position& p) const {
+    if (++p.index >= chunks_[p.chunk].size()) {
+      ++p.chunk;
+      p.index = 0;
+    }
+  }
+
+  template <class Fn>
+  void ForEach(Fn&& fn) const {
+    for (const auto& chunk : chunks_)
+      for (const T& v : chunk) fn(v);
+  }
+
+ private:
+  static constexpr std::size_t kMaxChunk = 512;
+
+  // The chunk whose range holds `value`: the first whose last element is not
+  // before it, or the last chunk.
+  std::size_t ChunkFor(const T& value) const {
+    auto it = std::partition_point(chunks_.begin(), chunks_.end(),
+                                   [&](const std::vector<T>& c) { return less_(c.back(), value); });
+    if (it == chunks_.end()) --it;
+    return static_cast<std::size_t>(it - chunks_.begin());
+  }
+
+  // Both halves get room for exactly kMaxChunk + 1 elements: a chunk then
+  // never reallocates, and memory stays within 2x of the elements.
+  void Split(std::size_t c) {
+    std::vector<T> lower, upper;
+    lower.reserve(kMaxChunk + 1);
+    upper.reserve(kMaxChunk + 1);
+    const std::vector<T>& full = chunks_[c];
+    const auto middle = full.begin() + static_cast<std::ptrdiff_t>(full.size() / 2);
+    lower.assign(full.begin(), middle);
+    upper.assign(middle, full.end());
+    chunks_[c] = std::move(lower);
+    chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(c) + 1, std::move(upper));
+  }
+
+  // Folds a small chunk into a neighbour that has room, so erasures do not
+  // leave many near-empty chunks behind.
+  void MergeSmall(std::size_t c) {
+    auto merge_into_previous = [&](std::size_t second) {
+      std::vector<T>& first = chunks_[second - 1];
+      first.insert(first.end(), chunks_[second].begin(), chunks_[second].end());
+      chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(second));
+    };
+    if (c > 0 && chunks_[c - 1].size() + chunks_[c].size() <= kMaxChunk) {
+      merge_into_previous(c);
+    } else if (c + 1 < chunks_.size() && chunks_[c].size() + chunks_[c + 1].size() <= kMaxChunk) {
+      merge_into_previous(c + 1);
+    }
+  }
+
+  std::vector<std::vector<T>> chunks_;
+  std::size_t size_ = 0;
+  Less less_;
+};
+
+}  // namespace ticketd::projections

@@ -1,0 +1,120 @@
+#include "query_filter.h"
+
+#include <algorithm>
+
+namespace ticketd::projections {
+namespace {
+
+// Bit mask of the requested enum values; values outside the enum match
+// nothing. An empty request means every value.
+template <class Enum>
+unsigned MaskOf(const std::vector<Enum>& values, int count, bool* active) {
+  *active = !values.empty();
+  if (values.empty()) return (1u << count) - 1;
+  unsigned mask = 0;
+  for (Enum v : values) {
+    const int n = static_cast<int>(v);
+    if (n >= 0 && n < count) mask |= 1u << n;
+  }
+  return mask;
+}
+
+}  // namespace
+
+template <class CodeIndex>
+std::size_t QueryFilter::CodesSize(const CodeIndex& index, const Codes& codes) {
+  std::size_t size = 0;
+  for (std::uint32_t code : codes.values) size += index.Slots(code).size();
+  return size;
+}
+
+QueryFilter::QueryFilter(const TicketIndex& index, const TicketQuery& query) : index_(index) {
+  status_mask_ = MaskOf(query.statuses, TicketIndex::kStatuses, &status_active_);
+  priority_mask_ = MaskOf(query.priorities, TicketIndex::kPriorities, &priority_active_);
+  type_mask_ = MaskOf(query.types, TicketIndex::kTypes, &type_active_);
+
+  // Values the tenant has never seen have no code and match nothing.
+  auto compile = [](Codes* codes, const auto& values, auto&& find) {
+    codes->active = !values.empty();
+    for (const auto& value : values)
+      if (std::optional<std::uint32_t> code = find(value)) codes->values.push_back(*code);
+    std::sort(codes->values.begin(), codes->values.end());
+    codes->values.erase(std::unique(codes->values.begin(), codes->values.end()), codes->values.end());
+  };
+  compile(&assignees_, query.assignees, [&](const std::optional<domain::Id>& assignee) {
+    return assignee ? index.assignees().Find(*assignee) : std::optional<std::uint32_t>(IdCodes::kNoValue);
+  });
+  compile(&reporters_, query.reporter_ids, [&](const domain::Id& id) { return index.reporters().Find(id); });
+  compile(&categories_, query.categories, [&](const std::string& c) { return index.categories().Find(c); });
+  compile(&assets_, query.asset_ids, [&](const domain::Id& id) { return index.assets().Find(id); });
+
+  text_ = index.search().Match(query.text, index.slot_count());
+
+  for (bool active : {status_active_, priority_active_, type_active_, assignees_.active, reporters_.active,
+                      categories_.active, assets_.active, text_.has_value()})
+    filtered_fields_ += active ? 1 : 0;
+  nothing_ = status_mask_ == 0 || priority_mask_ == 0 || type_mask_ == 0 ||
+             (assignees_.active && assignees_.values.empty()) ||
+             (reporters_.active && reporters_.values.empty()) ||
+             (categories_.active && categories_.values.empty()) || (assets_.active && assets_.values.empty()) ||
+             (text_ && text_->Empty());
+}
+
+bool QueryFilter::HasFilterBeyondStatusAndPriority() const {
+  return type_active_ || assignees_.active || reporters_.active || categories_.active || assets_.active ||
+         text_.has_value();
+}
+
+std::size_t QueryFilter::SourceSize(FilterField field) const {
+  std::size_t size = 0;
+  switch (field) {
+    case FilterField::kAll:
+      return index_.live_count();
+    case FilterField::kStatus:
+      ForEachBit(status_mask_, TicketIndex::kStatuses, [&](int v) { size += index_.status_slots(v).Count(); });
+      return size;
+    case FilterField::kPriority:
+      ForEachBit(priority_mask_, TicketIndex::kPriorities,
+                 [&](int v) { size += index_.priority_slots(v).Count(); });
+      return size;
+    case FilterField::kType:
+      ForEachBit(type_mask_, TicketIndex::kTypes, [&](int v) { size += index_.type_slots(v).Count(); });
+      return size;
+    case FilterField::kAssignee:
+      return CodesSize(index_.assignees(), assignees_);
+    case FilterField::kReporter:
+      return CodesSize(index_.reporters(), reporters_);
+    case FilterField::kCategory:
+      return CodesSize(index_.categories(), categories_);
+    case FilterField::kAsset:
+      return CodesSize(index_.assets(), assets_);
+    case FilterField::kText:
+      return text_ ? text_->Count() : 0;
+  }
+  return 0;
+}
+
+FilterField QueryFilter::SmallestSource(std::size_t* size) const {
+  FilterField best = FilterField::kAll;
+  std::size_t best_size = index_.live_count();
+  auto consider = [&](bool active, FilterField field) {
+    if (!active) return;
+    const std::size_t s = SourceSize(field);
+    if (s < best_size) {
+      best = field;
+      best_size = s;
+    }
+  };
+  consider(status_active_, FilterField::kStatus);
+  consider(priority_active_, FilterField::kPriority);
+  consider(type_active_, FilterField::kType);
+  consider(assignees_.active, FilterField::kAssignee);
+  consider(reporters_.active, FilterField::kReporter);
+  consider(categories_.active, FilterField::kCategory);
+  consider(assets_.active, FilterField::kAsset);
+  consider(text_.has_value(), FilterField::kText);
+  *size = best_size;
+  return best;
+}
+
+}  // namespace ticketd::projections

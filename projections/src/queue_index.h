@@ -1,0 +1,111 @@
+// QueueIndex: one tenant's tickets in queue order, kept ordered as they
+// change, so a queue page is a walk from the cursor instead of a sort.
+// One ordered group per (status, priority): a status or priority filter
+// selects groups, and since priority leads the queue order a page merges
+// only the selected statuses' groups of one priority at a time. Within a
+// group the order is due (none last), updated_at oldest first, then id.
+// Not thread-safe: the owning partition's lock protects it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "chunked_set.h"
+#include "cursor.h"
+#include "paged_vector.h"
+#include "sort_key.h"
+#include "ticketd/domain/id.h"
+
+namespace ticketd::projections {
+
+struct QueueEntry {
+  std::int64_t due = kNoDue;
+  std::int64_t updated = 0;
+  std::uint32_t slot = 0;
+};
+
+// A position in queue order that need not be an entry (a cursor).
+struct QueueProbe {
+  std::int64_t due = 0;
+  std::int64_t updated = 0;
+  domain::Id id;
+};
+
+class QueueLess {
+ public:
+  explicit QueueLess(const PagedVector<domain::Id>* ids) : ids_(ids) {}
+  bool operator()(const QueueEntry& a, const QueueEntry& b) const {
+    if (a.due != b.due) return a.due < b.due;
+    if (a.updated != b.updated) return a.updated < b.updated;
+    return (*ids_)[a.slot] < (*ids_)[b.slot];
+  }
+  bool operator()(const QueueProbe& p, const QueueEntry& e) const {
+    if (p.due != e.due) return p.due < e.due;
+    if (p.updated != e.updated) return p.updated < e.updated;
+    return p.id < (*ids_)[e.slot];
+  }
+
+ private:
+  const PagedVector<domain::Id>* ids_;
+};
+
+class QueueIndex {
+ public:
+  static constexpr int kStatuses = 6;
+  static constexpr int kPriorities = 4;
+
+  // `ids` (slot -> id) must outlive the index.
+  explicit QueueIndex(const PagedVector<domain::Id>* ids);
+
+  void Insert(std::uint8_t status, std::uint8_t priority, const QueueEntry& entry);
+  void Erase(std::uint8_t status, std::uint8_t priority, const QueueEntry& entry);
+  std::size_t GroupSize(int status, int priority) const { return Group(status, priority).size(); }
+
+  // Calls visit(slot) for the tickets of the selected statuses and
+  // priorities (bit masks by enum value) in queue order, starting strictly
+  // after `after` (a queue cursor) or at the front, until visit returns false.
+  template <class Fn>
+  void Walk(unsigned status_mask, unsigned priority_mask, const CursorKey* after, Fn&& visit) const;
+
+ private:
+  using Set = ChunkedSet<QueueEntry, QueueLess>;
+  const Set& Group(int status, int priority) const { return groups_[status * kPriorities + priority]; }
+  Set& Group(int status, int priority) { return groups_[status * kPriorities + priority]; }
+
+  QueueLess less_;
+  std::vector<Set> groups_;
+};
+
+template <class Fn>
+void QueueIndex::Walk(unsigned status_mask, unsigned priority_mask, const CursorKey* after, Fn&& visit) const {
+  struct Head {
+    const Set* set;
+    Set::Position pos;
+  };
+  for (int rank = 0; rank < kPriorities; ++rank) {
+    const int priority = kPriorities - 1 - rank;
+    if ((priority_mask & (1u << priority)) == 0 || (after && rank < after->key.k1)) continue;
+    const bool resume = after && rank == after->key.k1;
+    const QueueProbe probe = resume ? QueueProbe{after->key.k2, after->key.k3, after->id} : QueueProbe{};
+    std::array<Head, kStatuses> heads;
+    int live = 0;
+    for (int status = 0; status < kStatuses; ++status) {
+      if ((status_mask & (1u << status)) == 0) continue;
+      const Set& set = Group(status, priority);
+      Head head{&set, resume ? set.UpperBound(probe) : set.Begin()};
+      if (!set.AtEnd(head.pos)) heads[live++] = head;
+    }
+    while (live > 0) {
+      int best = 0;
+      for (int i = 1; i < live; ++i)
+        if (less_(heads[i].set->At(heads[i].pos), heads[best].set->At(heads[best].pos))) best = i;
+      Head& head = heads[best];
+      if (!visit(head.set->At(head.pos).slot)) return;
+      head.set->Advance(head.pos);
+      if (head.set->AtEnd(head.pos)) heads[best] = heads[--live];
+    }
+  }
+}
+
+}  // namespace ticketd::projections

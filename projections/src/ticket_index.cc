@@ -1,0 +1,122 @@
+#include "ticket_index.h"
+
+#include <algorithm>
+
+namespace ticketd::projections {
+namespace {
+
+// Enum values come from decoded events; a value outside the enum must not
+// index past an array.
+std::uint8_t Clamp(int value, int count) { return static_cast<std::uint8_t>(std::clamp(value, 0, count - 1)); }
+
+QueueEntry QueueEntryOf(const SortRow& row, std::uint32_t slot) { return {row.due_at, row.updated_at, slot}; }
+
+template <class Codes>
+void Move(Codes& codes, std::uint32_t slot, std::uint32_t from, std::uint32_t to, bool index_none) {
+  if (from == to) return;
+  if (from != Codes::kNoValue || index_none) codes.Slots(from).Erase(slot);
+  if (to != Codes::kNoValue || index_none) codes.Slots(to).Insert(slot);
+}
+
+void MoveBit(Bitmap* bitmaps, std::uint32_t slot, std::uint8_t from, std::uint8_t to) {
+  if (from == to) return;
+  bitmaps[from].Clear(slot);
+  bitmaps[to].Set(slot);
+}
+
+}  // namespace
+
+TicketIndex::TicketIndex() = default;
+
+FilterRow TicketIndex::MakeFilterRow(const domain::Ticket& t) {
+  FilterRow row;
+  row.assignee = t.assignee_id ? assignees_.Intern(*t.assignee_id) : IdCodes::kNoValue;
+  row.reporter = reporters_.Intern(t.reporter_id);
+  row.category = categories_.Intern(t.category);
+  row.asset = t.asset_id ? assets_.Intern(*t.asset_id) : IdCodes::kNoValue;
+  row.status = Clamp(static_cast<int>(t.status), kStatuses);
+  row.priority = Clamp(static_cast<int>(t.priority), kPriorities);
+  row.type = Clamp(static_cast<int>(t.type), kTypes);
+  row.live = true;
+  return row;
+}
+
+void TicketIndex::IndexFields(std::uint32_t slot, const FilterRow& row, bool remove) {
+  auto apply = [&](SlotSet& set) { remove ? set.Erase(slot) : set.Insert(slot); };
+  auto apply_bit = [&](Bitmap& bits) { remove ? bits.Clear(slot) : bits.Set(slot); };
+  apply_bit(by_status_[row.status]);
+  apply_bit(by_priority_[row.priority]);
+  apply_bit(by_type_[row.type]);
+  apply(assignees_.Slots(row.assignee));  // kNoValue: the unassigned set
+  apply(reporters_.Slots(row.reporter));
+  apply(categories_.Slots(row.category));
+  if (row.asset != IdCodes::kNoValue) apply(assets_.Slots(row.asset));  // "no asset" is not a filter
+}
+
+void TicketIndex::ReindexFields(std::uint32_t slot, const FilterRow& old_row, const FilterRow& row) {
+  MoveBit(by_status_.data(), slot, old_row.status, row.status);
+  MoveBit(by_priority_.data(), slot, old_row.priority, row.priority);
+  MoveBit(by_type_.data(), slot, old_row.type, row.type);
+  Move(assignees_, slot, old_row.assignee, row.assignee, /*index_none=*/true);
+  Move(reporters_, slot, old_row.reporter, row.reporter, true);
+  Move(categories_, slot, old_row.category, row.category, true);
+  Move(assets_, slot, old_row.asset, row.asset, /*index_none=*/false);
+}
+
+void TicketIndex::Upsert(const TicketPtr& after) {
+  if (!after) return;
+  std::uint32_t slot;
+  TicketPtr before;
+  if (std::optional<std::uint32_t> found = by_id_.Find(after->id)) {
+    slot = *found;
+    before = tickets_[slot];
+  } else {
+    slot = slot_count();
+    tickets_.push_back(nullptr);
+    ids_.push_back(after->id);
+    filters_.push_back(FilterRow{});
+    sorts_.push_back(SortRow{});
+    by_id_.Insert(slot);
+  }
+  const FilterRow row = MakeFilterRow(*after);
+  const SortRow sort = MakeSortRow(*after);
+  if (!before) {
+    IndexFields(slot, row, /*remove=*/false);
+    queue_.Insert(row.status, row.priority, QueueEntryOf(sort, slot));
+    search_.Add(slot, *after);
+    ++live_;
+  } else {
+    const FilterRow& old_row = filters_[slot];
+    const SortRow& old_sort = sorts_[slot];
+    ReindexFields(slot, old_row, row);
+    if (old_row.status != row.status || old_row.priority != row.priority || old_sort.due_at != sort.due_at ||
+        old_sort.updated_at != sort.updated_at) {
+      queue_.Erase(old_row.status, old_row.priority, QueueEntryOf(old_sort, slot));
+      queue_.Insert(row.status, row.priority, QueueEntryOf(sort, slot));
+    }
+    search_.Update(slot, *before, *after);
+  }
+  filters_[slot] = row;
+  sorts_[slot] = sort;
+  tickets_[slot] = after;
+}
+
+void TicketIndex::Remove(const domain::Id& ticket_id) {
+  std::optional<std::uint32_t> slot = by_id_.Find(ticket_id);
+  if (!slot || !tickets_[*slot]) return;
+  const FilterRow& row = filters_[*slot];
+  IndexFields(*slot, row, /*remove=*/true);
+  queue_.Erase(row.status, row.priority, QueueEntryOf(sorts_[*slot], *slot));
+  search_.Remove(*slot, *tickets_[*slot]);
+  tickets_[*slot].reset();
+  filters_[*slot] = FilterRow{};  // live = false
+  sorts_[*slot] = SortRow{};
+  --live_;
+}
+
+TicketPtr TicketIndex::Get(const domain::Id& ticket_id) const {
+  std::optional<std::uint32_t> slot = by_id_.Find(ticket_id);
+  return slot ? tickets_[*slot] : nullptr;
+}
+
+}  // namespace ticketd::projections

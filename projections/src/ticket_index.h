@@ -1,0 +1,127 @@
+// TicketIndex: everything the read model keeps for one tenant.
+//
+// Each ticket gets a slot (a dense uint32, never reused) on first sight.
+// Per slot: the shared ticket view, its id, a compact FilterRow (every
+// filterable field as a small integer: enums, and interned codes for
+// assignee, reporter, category and asset) and a SortRow; queries check
+// predicates and order candidates on these arrays without touching the
+// ticket objects. Candidate sets per value: bitmaps for status, priority and
+// type; adaptive slot sets for the interned fields; the full-text index; and
+// the queue-ordered index. An update re-indexes only the fields that changed.
+//
+// Not thread-safe: the tenant's shared_mutex (TenantPartitions) guards it.
+// Neither copyable nor movable (internal parts point at its id array).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "id_slot_map.h"
+#include "paged_vector.h"
+#include "queue_index.h"
+#include "search_index.h"
+#include "slot_set.h"
+#include "sort_key.h"
+#include "ticketd/projections/ticket_read_model.h"
+
+namespace ticketd::projections {
+
+struct FilterRow {
+  std::uint32_t assignee = 0;  // code; kNoValue = unassigned
+  std::uint32_t reporter = 0;
+  std::uint32_t category = 0;
+  std::uint32_t asset = 0;  // kNoValue = none
+  std::uint8_t status = 0;
+  std::uint8_t priority = 0;
+  std::uint8_t type = 0;
+  bool live = false;
+};
+
+// Interned values of one field, and the slots holding each. Code 0
+// (kNoValue) stands for "no value"; codes are never freed.
+template <class Key, class Hash>
+class ValueCodes {
+ public:
+  static constexpr std::uint32_t kNoValue = 0;
+
+  ValueCodes() { slots_.emplace_back(); }
+  std::uint32_t Intern(const Key& key) {
+    auto [it, added] = codes_.try_emplace(key, static_cast<std::uint32_t>(slots_.size()));
+    if (added) slots_.emplace_back();
+    return it->second;
+  }
+  std::optional<std::uint32_t> Find(const Key& key) const {
+    auto it = codes_.find(key);
+    if (it == codes_.end()) return std::nullopt;
+    return it->second;
+  }
+  SlotSet& Slots(std::uint32_t code) { return slots_[code]; }
+  const SlotSet& Slots(std::uint32_t code) const { return slots_[code]; }
+
+ private:
+  std::unordered_map<Key, std::uint32_t, Hash> codes_;
+  std::vector<SlotSet> slots_;  // by code
+};
+
+using IdCodes = ValueCodes<domain::Id, domain::IdHash>;
+using TextCodes = ValueCodes<std::string, std::hash<std::string>>;
+
+class TicketIndex {
+ public:
+  static constexpr int kStatuses = 6;
+  static constexpr int kPriorities = 4;
+  static constexpr int kTypes = 2;
+
+  TicketIndex();
+  TicketIndex(const TicketIndex&) = delete;
+  TicketIndex& operator=(const TicketIndex&) = delete;
+
+  void Upsert(const TicketPtr& after);
+  void Remove(const domain::Id& ticket_id);
+  TicketPtr Get(const domain::Id& ticket_id) const;
+
+  std::size_t live_count() const { return live_; }
+  // Slots ever handed out; live and removed ones are below this.
+  std::uint32_t slot_count() const { return static_cast<std::uint32_t>(tickets_.size()); }
+
+  const TicketPtr& ticket(std::uint32_t slot) const { return tickets_[slot]; }
+  const domain::Id& id(std::uint32_t slot) const { return ids_[slot]; }
+  const FilterRow& filter(std::uint32_t slot) const { return filters_[slot]; }
+  const SortRow& sort_row(std::uint32_t slot) const { return sorts_[slot]; }
+
+  const Bitmap& status_slots(int status) const { return by_status_[status]; }
+  const Bitmap& priority_slots(int priority) const { return by_priority_[priority]; }
+  const Bitmap& type_slots(int type) const { return by_type_[type]; }
+  const IdCodes& assignees() const { return assignees_; }
+  const IdCodes& reporters() const { return reporters_; }
+  const TextCodes& categories() const { return categories_; }
+  const IdCodes& assets() const { return assets_; }
+  const QueueIndex& queue() const { return queue_; }
+  const SearchIndex& search() const { return search_; }
+
+ private:
+  FilterRow MakeFilterRow(const domain::Ticket& ticket);
+  // Adds (or with remove=true takes) `row`'s values to (from) the sets.
+  void IndexFields(std::uint32_t slot, const FilterRow& row, bool remove);
+  void ReindexFields(std::uint32_t slot, const FilterRow& old_row, const FilterRow& row);
+
+  PagedVector<TicketPtr> tickets_;  // null once removed
+  PagedVector<domain::Id> ids_;
+  PagedVector<FilterRow> filters_;
+  PagedVector<SortRow> sorts_;
+  IdSlotMap by_id_{&ids_};
+  std::array<Bitmap, kStatuses> by_status_;
+  std::array<Bitmap, kPriorities> by_priority_;
+  std::array<Bitmap, kTypes> by_type_;
+  IdCodes assignees_, reporters_, assets_;
+  TextCodes categories_;
+  QueueIndex queue_{&ids_};
+  SearchIndex search_;
+  std::size_t live_ = 0;
+};
+
+}  // namespace ticketd::projections

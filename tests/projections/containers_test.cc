@@ -1,0 +1,160 @@
+// The read model's containers against std::set: SlotSet through its inline,
+// sparse and dense forms, Bitmap, ChunkedSet, IdSlotMap, PagedVector.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "chunked_set.h"
+#include "id_slot_map.h"
+#include "paged_vector.h"
+#include "slot_set.h"
+#include "ticket_builders.h"
+
+namespace ticketd::projections::testing {
+namespace {
+
+unsigned Seed() {
+  const unsigned seed = std::random_device{}();
+  std::printf("seed %u\n", seed);
+  return seed;
+}
+
+std::vector<std::uint32_t> Elements(const SlotSet& set) {
+  std::vector<std::uint32_t> out;
+  set.ForEach([&](std::uint32_t slot) { out.push_back(slot); });
+  return out;
+}
+
+TEST(SlotSet, MatchesStdSetThroughEveryRepresentation) {
+  std::mt19937 rng(Seed());
+  for (int round = 0; round < 20; ++round) {
+    SlotSet set;
+    std::set<std::uint32_t> expected;
+    const std::uint32_t universe = 1 + rng() % (round % 2 ? 200 : 100000);
+    for (int op = 0; op < 20000; ++op) {
+      // Phases that grow dense, then thin out to sparse, then inline.
+      const bool insert = (op / 5000) % 2 == 0 ? rng() % 4 != 0 : rng() % 4 == 0;
+      const std::uint32_t slot = rng() % universe;
+      if (insert) {
+        set.Insert(slot);
+        expected.insert(slot);
+      } else {
+        set.Erase(slot);
+        expected.erase(slot);
+      }
+      ASSERT_EQ(set.size(), expected.size());
+      if (op % 997 == 0) {
+        ASSERT_EQ(Elements(set), std::vector<std::uint32_t>(expected.begin(), expected.end()));
+        for (int probe = 0; probe < 50; ++probe) {
+          const std::uint32_t s = rng() % (universe + 64);
+          ASSERT_EQ(set.Contains(s), expected.contains(s));
+        }
+      }
+    }
+    for (std::uint32_t s : std::vector<std::uint32_t>(expected.begin(), expected.end())) set.Erase(s);
+    EXPECT_TRUE(set.empty());
+    EXPECT_TRUE(Elements(set).empty());
+  }
+}
+
+TEST(SlotSet, MovesAndMergesIntoBitmaps) {
+  SlotSet a;
+  for (std::uint32_t s = 0; s < 5000; s += 2) a.Insert(s);  // dense
+  SlotSet b;
+  b.Insert(7);  // inline
+  SlotSet c;
+  for (std::uint32_t s = 100000; s < 100010; ++s) c.Insert(s);  // sparse
+  SlotSet moved = std::move(a);
+  EXPECT_EQ(moved.size(), 2500u);
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+  Bitmap bits(1000);
+  moved.OrInto(bits);
+  b.OrInto(bits);
+  c.OrInto(bits);
+  EXPECT_EQ(bits.Count(), 2500u + 1 + 10);
+  EXPECT_TRUE(bits.Test(7) && bits.Test(4998) && bits.Test(100009));
+  EXPECT_FALSE(bits.Test(4999) || bits.Test(100010) || bits.Test(5000000));
+  Bitmap evens(200000);
+  for (std::uint32_t s = 0; s < 200000; s += 2) evens.Set(s);
+  bits.AndWith(evens);
+  EXPECT_EQ(bits.Count(), 2500u + 5);
+  std::vector<std::uint32_t> listed;
+  bits.ForEach([&](std::uint32_t s) { listed.push_back(s); });
+  EXPECT_TRUE(std::is_sorted(listed.begin(), listed.end()));
+  EXPECT_EQ(listed.size(), bits.Count());
+  bits.Clear(7);
+  bits.Clear(7);
+  EXPECT_EQ(bits.Count(), 2505u);
+}
+
+struct IntLess {
+  bool operator()(int a, int b) const { return a < b; }
+};
+
+TEST(ChunkedSet, MatchesStdSet) {
+  std::mt19937 rng(Seed());
+  ChunkedSet<int, IntLess> set;
+  std::set<int> expected;
+  for (int op = 0; op < 200000; ++op) {
+    const int v = static_cast<int>(rng() % 20000);
+    // Grow, then shrink, then grow again: chunks split and merge.
+    const bool insert = (op / 50000) % 2 == 0 ? rng() % 3 != 0 : rng() % 3 == 0;
+    if (insert) {
+      if (expected.insert(v).second) set.Insert(v);
+    } else {
+      EXPECT_EQ(set.Erase(v), expected.erase(v) == 1);
+    }
+    ASSERT_EQ(set.size(), expected.size());
+    if (op % 9973 == 0) {
+      std::vector<int> got;
+      set.ForEach([&](int x) { got.push_back(x); });
+      ASSERT_EQ(got, std::vector<int>(expected.begin(), expected.end()));
+      for (int probe = -1; probe < 20001; probe += 397) {
+        auto pos = set.UpperBound(probe);
+        auto it = expected.upper_bound(probe);
+        for (int k = 0; k < 3 && it != expected.end(); ++k, ++it) {
+          ASSERT_FALSE(set.AtEnd(pos));
+          ASSERT_EQ(set.At(pos), *it);
+          set.Advance(pos);
+        }
+        if (it == expected.end()) {
+          EXPECT_TRUE(set.AtEnd(pos));
+        }
+      }
+    }
+  }
+}
+
+TEST(IdSlotMap, FindsEveryIdThroughGrowth) {
+  PagedVector<domain::Id> ids;
+  IdSlotMap map(&ids);
+  EXPECT_FALSE(map.Find(Tid(1)).has_value());
+  for (std::uint32_t n = 0; n < 50000; ++n) {
+    ids.push_back(Tid(n * 7919));
+    map.Insert(n);
+  }
+  EXPECT_EQ(map.size(), 50000u);
+  for (std::uint32_t n = 0; n < 50000; ++n) {
+    std::optional<std::uint32_t> slot = map.Find(Tid(n * 7919));
+    ASSERT_TRUE(slot.has_value());
+    ASSERT_EQ(*slot, n);
+  }
+  EXPECT_FALSE(map.Find(Tid(1)).has_value());
+  EXPECT_FALSE(map.Find(Tid(7919, 2)).has_value());
+}
+
+TEST(PagedVector, IndexesAcrossPages) {
+  PagedVector<std::uint64_t> v;
+  for (std::uint64_t i = 0; i < 100000; ++i) v.push_back(i * 3);
+  ASSERT_EQ(v.size(), 100000u);
+  const std::uint64_t* first = &v[0];
+  for (std::uint64_t i = 100000; i < 140000; ++i) v.push_back(i * 3);
+  EXPECT_EQ(first, &v[0]) << "full pages never move";
+  for (std::uint64_t i = 0; i < 140000; i += 7) ASSERT_EQ(v[i], i * 3);
+  v[16384] = 1;
+  EXPECT_EQ(v[16384], 1u);
+}
+
+}  // namespace
+}  // namespace ticketd::projections::testing
