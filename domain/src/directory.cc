@@ -110,6 +110,14 @@ Decision DeleteAssetDecision(const TenantState& state, const DeleteAsset& c, con
   return events;
 }
 
+Decision EraseUserDecision(const TenantState& state, const EraseUser& c) {
+  if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/false)) return Err{*e};
+  auto user = state.users.find(c.user_id);
+  if (user == state.users.end()) return Fail(ErrorCode::kNotFound, "no such user");
+  if (user->second.erased_at) return Events{};  // idempotent: the key is already destroyed
+  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, UserErased{c.user_id})};
+}
+
 }  // namespace
 
 TenantState InitialTenantState() { return TenantState{}; }
@@ -122,6 +130,7 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                         [&](const CreateUser& c) { return CreateUserDecision(state, c); },
                         [&](const CreateAsset& c) { return CreateAssetDecision(state, c); },
                         [&](const DeleteAsset& c) { return DeleteAssetDecision(state, c, context); },
+                        [&](const EraseUser& c) { return EraseUserDecision(state, c); },
                     },
                     command);
 }
@@ -145,6 +154,16 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    state.assets[e.asset_id] = Asset{e.asset_id, event.tenant_id, e.name, e.kind};
                  },
                  [&](const AssetDeleted& e) { state.assets.erase(e.asset_id); },
+                 [&](const UserErased& e) {
+                   auto user = state.users.find(e.user_id);
+                   if (user == state.users.end()) return;
+                   auto by_email = state.user_by_email.find(Lowercase(user->second.email));
+                   if (by_email != state.user_by_email.end() && by_email->second == e.user_id)
+                     state.user_by_email.erase(by_email);  // the address may be registered again
+                   user->second.name = kErasedText;
+                   user->second.email = kErasedText;
+                   user->second.erased_at = event.at;
+                 },
                  [&](const TicketCreated&) {
                    ++state.tickets_created;
                    directory_event = false;
@@ -154,6 +173,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                  [&](const TicketStatusChanged&) { directory_event = false; },
                  [&](const CommentAdded&) { directory_event = false; },
                  [&](const TicketDeleted&) { directory_event = false; },
+                 [&](const TicketErased&) { directory_event = false; },
              },
              event.payload);
   if (directory_event) ++state.version;

@@ -56,6 +56,11 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
             add("internal", nullptr, e.internal);
           },
           [&](const TicketDeleted&) {},
+          [&](const TicketErased&) {
+            add("subject", Value(t.subject), Value(std::string(kErasedText)));
+            add("description", Value(t.description), Value(std::string(kErasedText)));
+          },
+          [&](const UserErased&) {},
           [&](const TenantCreated&) {},
           [&](const UserCreated&) {},
           [&](const TokenIssued&) {},

@@ -43,6 +43,12 @@ std::optional<DomainError> CheckComment(const std::string& s) {
   return CheckText("body", s, 1, kMaxCommentChars, LineRule::kMultiLine);
 }
 
+// Personal text can no longer be sealed for an erased ticket: its key is gone.
+std::optional<DomainError> CheckNotErased(const Ticket& t) {
+  if (!t.erased_at) return std::nullopt;
+  return MakeError(ErrorCode::kSubjectErased, "this ticket's personal data was erased; it takes no new text");
+}
+
 // assignee_id: must exist, be in the actor's tenant, and have agent rights.
 std::optional<DomainError> CheckAssignee(const Actor& actor, const std::optional<UserFacts>& facts) {
   if (!facts) return MakeError(ErrorCode::kValidation, "no such user", "assignee_id");
@@ -105,6 +111,8 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
     return Fail(ErrorCode::kForbidden, "only agents may change category and asset");
   if ((c.priority || c.due_at) && !agent && !actor.IsManager())
     return Fail(ErrorCode::kForbidden, "only agents and managers may change priority and due date");
+  if (c.subject || c.description)
+    if (auto e = CheckNotErased(t)) return Err{*e};
   if (c.subject)
     if (auto e = CheckSubject(*c.subject)) return Err{*e};
   if (c.description)
@@ -143,8 +151,10 @@ Decision Status(const Ticket& t, const ChangeStatus& c) {
     if (!own || !(close_resolved || reopen))
       return Fail(ErrorCode::kForbidden, "only agents may change this ticket's status");
   }
-  if (c.comment)
+  if (c.comment) {
+    if (auto e = CheckNotErased(t)) return Err{*e};
     if (auto e = CheckComment(*c.comment)) return Err{DomainError{e->code, e->message, "comment"}};
+  }
   Events events{MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, c.to})};
   if (c.comment)
     events.push_back(MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, *c.comment, false}));
@@ -179,8 +189,18 @@ Decision Claim(const Ticket& t, const ClaimTicket& c) {
 Decision Comment(const Ticket& t, const AddComment& c) {
   if (c.internal && !CanSeeInternalComments(c.header.actor))
     return Fail(ErrorCode::kForbidden, "only agents may write internal comments");
+  if (auto e = CheckNotErased(t)) return Err{*e};
   if (auto e = CheckComment(c.body)) return Err{*e};
   return Events{MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, c.body, c.internal})};
+}
+
+Decision Erase(const TicketState& state, const EraseTicket& c) {
+  if (!c.header.actor.IsTenantAdmin()) return Fail(ErrorCode::kForbidden, "only admins may erase personal data");
+  const Ticket& t = state.ticket;
+  if (state.phase == TicketState::Phase::kNew || t.tenant_id != c.header.actor.tenant_id)
+    return Fail(ErrorCode::kNotFound, "no such ticket");
+  if (t.erased_at) return Events{};  // idempotent: the key is already destroyed
+  return Events{MakeEvent(c.header, t.tenant_id, TicketErased{})};
 }
 
 Decision Delete(const Ticket& t, const DeleteTicket& c) {
@@ -195,6 +215,7 @@ Decision DecideTicket(const TicketState& state, const TicketCommand& command, co
   const CommandHeader& header = HeaderOf(command);
   const Actor& actor = header.actor;
   if (actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "the platform admin does not work tickets");
+  if (const auto* erase = std::get_if<EraseTicket>(&command)) return Erase(state, *erase);
   if (state.phase != TicketState::Phase::kLive || !CanReadTicket(actor, state.ticket))
     return Fail(ErrorCode::kNotFound, "no such ticket");
   const Ticket& t = state.ticket;
@@ -213,6 +234,7 @@ Decision DecideTicket(const TicketState& state, const TicketCommand& command, co
           [&](const ClaimTicket& c) { return Claim(t, c); },
           [&](const AddComment& c) { return Comment(t, c); },
           [&](const DeleteTicket& c) { return Delete(t, c); },
+          [&](const EraseTicket&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
       },
       command);
 }

@@ -41,6 +41,12 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                  [&](const TicketStatusChanged& e) { t.status = e.to; },
                  [&](const CommentAdded&) {},
                  [&](const TicketDeleted&) { state.phase = TicketState::Phase::kDeleted; },
+                 [&](const TicketErased&) {
+                   t.subject = kErasedText;
+                   t.description = kErasedText;
+                   t.erased_at = event.at;
+                 },
+                 [&](const UserErased&) { applied = false; },
                  [&](const TenantCreated&) { applied = false; },
                  [&](const UserCreated&) { applied = false; },
                  [&](const TokenIssued&) { applied = false; },

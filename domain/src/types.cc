@@ -86,12 +86,14 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const TokenIssued&) { return std::string_view("token.issued"); },
                         [](const AssetCreated&) { return std::string_view("asset.created"); },
                         [](const AssetDeleted&) { return std::string_view("asset.deleted"); },
+                        [](const UserErased&) { return std::string_view("user.erased"); },
                         [](const TicketCreated&) { return std::string_view("ticket.created"); },
                         [](const TicketUpdated&) { return std::string_view("ticket.updated"); },
                         [](const TicketAssigned&) { return std::string_view("ticket.assigned"); },
                         [](const TicketStatusChanged&) { return std::string_view("ticket.status_changed"); },
                         [](const CommentAdded&) { return std::string_view("comment.added"); },
                         [](const TicketDeleted&) { return std::string_view("ticket.deleted"); },
+                        [](const TicketErased&) { return std::string_view("ticket.erased"); },
                     },
                     payload);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -22,6 +23,7 @@ struct User {
   std::string email;
   Role role = Role::kReporter;
   std::string department;
+  std::optional<Timestamp> erased_at;  // UserErased: name and email read kErasedText
   bool HasAgentRights() const { return role == Role::kAgent || role == Role::kAdmin || department == "IT"; }
 };
 
@@ -81,7 +83,15 @@ struct DeleteAsset {
   Id asset_id;
 };
 
-using DirectoryCommand = std::variant<CreateTenant, CreateUser, CreateAsset, DeleteAsset>;
+// GDPR erasure of a user's name and email (tenant admins); a second erasure
+// changes nothing.
+struct EraseUser {
+  Actor actor;
+  Timestamp at = 0;
+  Id tenant_id;
+  Id user_id;
+};
+using DirectoryCommand = std::variant<CreateTenant, CreateUser, CreateAsset, DeleteAsset, EraseUser>;
 
 struct DirectoryContext {
   // DeleteAsset: every live ticket that references the asset, with its status.

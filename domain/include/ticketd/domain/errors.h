@@ -20,6 +20,7 @@ enum class ErrorCode {
   kEmailTaken,            // 409 EMAIL_TAKEN
   kTicketClosed,          // 409 TICKET_CLOSED: assignment on a closed/cancelled ticket
   kVersionConflict,       // 412 VERSION_CONFLICT (If-Match mismatch)
+  kSubjectErased,         // 409 SUBJECT_ERASED: new personal text for an erased ticket
 };
 
 struct DomainError {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "ticketd/domain/id.h"
@@ -48,6 +49,11 @@ struct AssetCreated {
 };
 struct AssetDeleted {
   Id asset_id;
+};
+// GDPR erasure of a user's name and email (crypto-shredding: the event log
+// destroys the user's data key in the same atomic write). Tokens stop working.
+struct UserErased {
+  Id user_id;
 };
 
 // ---- ticket stream ----
@@ -90,10 +96,16 @@ struct CommentAdded {
 struct TicketDeleted {
   Ticket snapshot;  // the ticket as it was just before deletion (personal data)
 };
+// GDPR erasure of a ticket's subject, description and comment bodies (also of
+// a deleted ticket's snapshot): the log destroys the ticket's data key.
+struct TicketErased {};
+
+// What every reader shows in place of erased personal data.
+inline constexpr std::string_view kErasedText = "[erased]";
 
 using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, AssetCreated, AssetDeleted,
-                                  TicketCreated, TicketUpdated, TicketAssigned, TicketStatusChanged,
-                                  CommentAdded, TicketDeleted>;
+                                  UserErased, TicketCreated, TicketUpdated, TicketAssigned,
+                                  TicketStatusChanged, CommentAdded, TicketDeleted, TicketErased>;
 
 // An event as decided: the payload plus what every event needs to know.
 struct DomainEvent {

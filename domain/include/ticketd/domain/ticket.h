@@ -79,9 +79,15 @@ struct AddComment {
 struct DeleteTicket {
   CommandHeader header;
 };
+// GDPR erasure (tenant admins). Also accepted for a deleted ticket, whose
+// snapshot in the log holds the text; a second erasure changes nothing.
+struct EraseTicket {
+  CommandHeader header;
+};
 
 using TicketCommand =
-    std::variant<CreateTicket, UpdateTicket, ChangeStatus, AssignTicket, ClaimTicket, AddComment, DeleteTicket>;
+    std::variant<CreateTicket, UpdateTicket, ChangeStatus, AssignTicket, ClaimTicket, AddComment, DeleteTicket,
+                 EraseTicket>;
 
 const CommandHeader& HeaderOf(const TicketCommand& command);
 

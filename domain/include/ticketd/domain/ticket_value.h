@@ -32,6 +32,8 @@ struct Ticket {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   std::int64_t version = 0;  // stream version: number of events applied
+  // Set by TicketErased: subject and description read kErasedText from then on.
+  std::optional<Timestamp> erased_at;
 
   friend bool operator==(const Ticket&, const Ticket&) = default;
 };
