@@ -138,7 +138,15 @@ Decision Engine::Impl::Decide(const Pending& pending) {
     decision.ticket_after.push_back(write_model.Apply(event));
   }
   if (const auto* command = std::get_if<domain::TicketCommand>(&pending.command)) {
-    decision.outcome.ticket = write_model.Ticket(domain::HeaderOf(*command).ticket_id);
+    const domain::Id& ticket_id = domain::HeaderOf(*command).ticket_id;
+    decision.outcome.ticket = write_model.Ticket(ticket_id);
+    if (std::holds_alternative<domain::EraseTicket>(*command))
+      decision.outcome.erased_at = write_model.TicketState(ticket_id).ticket.erased_at;
+  } else if (const auto* erase = std::get_if<domain::EraseUser>(&std::get<domain::DirectoryCommand>(pending.command))) {
+    if (const domain::TenantState* tenant = write_model.Tenant(erase->tenant_id)) {
+      if (auto user = tenant->users.find(erase->user_id); user != tenant->users.end())
+        decision.outcome.erased_at = user->second.erased_at;
+    }
   }
   decision.outcome.events = std::move(events);
   return decision;
@@ -228,6 +236,7 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   eventstore::EventLogOptions log_options;
   log_options.path = (std::filesystem::path(options.data_dir) / "log").string();
   log_options.sync = options.sync;
+  log_options.master_key = options.master_key;
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());

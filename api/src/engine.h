@@ -42,6 +42,7 @@ struct CommandOutcome {
   std::vector<domain::DomainEvent> events;   // what was committed (may be empty: no-op)
   projections::TicketPtr ticket;             // ticket commands: the ticket after the command
   bool replayed = false;                     // idempotent retry of an already-committed create
+  std::optional<domain::Timestamp> erased_at;  // erasure commands: when the subject was erased
 };
 
 using Completion = std::function<void(CommandOutcome&&)>;
@@ -51,6 +52,8 @@ struct EngineOptions {
   bool sync = true;
   std::size_t max_batch_commands = 2048;
   domain::Timestamp stale_after = projections::kDefaultStaleAfter;  // analytics: stale in_progress
+  // Seals personal data (crypto-shredding); none: stored plain (benchmarks).
+  std::optional<eventstore::MasterKey> master_key;
 };
 
 class Engine {

@@ -68,6 +68,8 @@ Response FromDomainError(const domain::DomainError& error) {
       return ErrorResponse(http::status::conflict, "ASSET_IN_USE", error.message);
     case ErrorCode::kEmailTaken:
       return ErrorResponse(http::status::conflict, "EMAIL_TAKEN", error.message, R"({"field":"email"})");
+    case ErrorCode::kSubjectErased:
+      return ErrorResponse(http::status::conflict, "SUBJECT_ERASED", error.message);
     case ErrorCode::kTicketClosed:
       return ErrorResponse(http::status::conflict, "TICKET_CLOSED", error.message);
     case ErrorCode::kVersionConflict: {

@@ -16,6 +16,8 @@ bool IsTicketEvent(const domain::EventPayload& payload) {
                         [](const domain::TokenIssued&) { return false; },
                         [](const domain::AssetCreated&) { return false; },
                         [](const domain::AssetDeleted&) { return false; },
+                        [](const domain::UserErased&) { return false; },
+                        [](const domain::TicketErased&) { return true; },
                         [](const domain::TicketCreated&) { return true; },
                         [](const domain::TicketUpdated&) { return true; },
                         [](const domain::TicketAssigned&) { return true; },
@@ -136,6 +138,7 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
                  [](const domain::ChangeStatus&) {},
                  [](const domain::AddComment&) {},
                  [](const domain::DeleteTicket&) {},
+                 [](const domain::EraseTicket&) {},
              },
              command);
   return context;

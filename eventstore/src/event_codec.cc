@@ -8,11 +8,19 @@
 
 #include "id_text.h"
 #include "payload_codec.h"
+#include "sealed_codec.h"
 #include "ticketd/v1/events.pb.h"
 
 namespace ticketd::eventstore {
 
 std::string EncodeEnvelope(const EventToAppend& e, std::uint64_t position) {
+  TextSealer plain;
+  std::string out;
+  (void)EncodeEnvelopeWith(e, position, plain, &out);  // plain text cannot fail
+  return out;
+}
+
+Status EncodeEnvelopeWith(const EventToAppend& e, std::uint64_t position, TextSealer& text, std::string* out) {
   v1::EventEnvelope envelope;
   envelope.set_event_id(IdText(e.event_id));
   envelope.set_tenant_id(IdText(e.event.tenant_id));
@@ -24,8 +32,10 @@ std::string EncodeEnvelope(const EventToAppend& e, std::uint64_t position) {
   if (!e.event.actor_id.IsNil()) envelope.set_actor_id(IdText(e.event.actor_id));
   envelope.set_correlation_id(IdText(e.correlation_id));
   envelope.set_schema_version(PayloadSchemaVersion(e.event.payload));
-  EncodePayload(e.event.payload, &envelope);
-  return envelope.SerializeAsString();
+  EncodePayload(e.event.payload, text, &envelope);
+  if (!text.status().ok()) return text.status();
+  *out = envelope.SerializeAsString();
+  return Status::Ok();
 }
 
 namespace {
@@ -38,7 +48,7 @@ bool Parse(std::string_view bytes, v1::EventEnvelope* envelope) {
          envelope->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
 }
 
-Status DecodeParsed(const v1::EventEnvelope& envelope, RecordedEvent* out) {
+Status DecodeParsed(const v1::EventEnvelope& envelope, const TextKeys* keys, RecordedEvent* out) {
   auto id = [](const std::string& text, domain::Id* target) {
     auto parsed = domain::Id::Parse(text);
     if (!parsed) return false;
@@ -58,16 +68,18 @@ Status DecodeParsed(const v1::EventEnvelope& envelope, RecordedEvent* out) {
   out->version = envelope.stream_version();
   out->schema_version = envelope.schema_version();
   out->event.at = envelope.occurred_at_us();
-  return DecodePayload(envelope, &out->event.payload);
+  TextOpener text(keys);
+  Status s = DecodePayload(envelope, text, &out->event.payload);
+  return s.ok() ? text.status() : s;
 }
 
 }  // namespace
 
-Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out) {
+Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out, const TextKeys* keys) {
   try {
     v1::EventEnvelope envelope;
     if (!Parse(bytes, &envelope)) return Status::Corruption("event envelope does not parse");
-    return DecodeParsed(envelope, out);
+    return DecodeParsed(envelope, keys, out);
   } catch (const std::exception& e) {  // protobuf or std::string running out of memory
     return Status::Corruption(std::string("event envelope cannot be decoded: ") + e.what());
   }

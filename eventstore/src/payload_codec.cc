@@ -26,12 +26,12 @@ bool InRange(int value, std::size_t count, Enum* out) {
   return true;
 }
 
-void EncodeSnapshot(const Ticket& t, v1::TicketSnapshot* s) {
+void EncodeSnapshot(const Ticket& t, TextSealer& text, v1::TicketSnapshot* s) {
   s->set_ticket_id(IdText(t.id));
   s->set_number(t.number);
   s->set_number_text(t.number_text);
-  SetText(s->mutable_subject(), t.subject);
-  SetText(s->mutable_description(), t.description);
+  text.Set(s->mutable_subject(), t.subject);
+  text.Set(s->mutable_description(), t.description);
   s->set_priority(static_cast<v1::Priority>(t.priority));
   s->set_status(static_cast<v1::TicketStatus>(t.status));
   s->set_type(static_cast<v1::TicketType>(t.type));
@@ -43,19 +43,21 @@ void EncodeSnapshot(const Ticket& t, v1::TicketSnapshot* s) {
   s->set_created_at_us(t.created_at);
   s->set_updated_at_us(t.updated_at);
   s->set_version(t.version);
+  if (t.erased_at) s->set_erased_at_us(*t.erased_at);
 }
 
-bool DecodeSnapshot(const v1::TicketSnapshot& s, const Id& tenant_id, Ticket* t) {
+bool DecodeSnapshot(const v1::TicketSnapshot& s, const Id& tenant_id, TextOpener& text, Ticket* t) {
   t->tenant_id = tenant_id;
   t->number = s.number();
   t->number_text = s.number_text();
-  t->subject = TextOf(s.subject());
-  t->description = TextOf(s.description());
+  t->subject = text.Get(s.subject());
+  t->description = text.Get(s.description());
   t->category = s.category();
   t->created_at = s.created_at_us();
   t->updated_at = s.updated_at_us();
   t->version = s.version();
   if (s.has_due_at_us()) t->due_at = s.due_at_us();
+  if (s.has_erased_at_us()) t->erased_at = s.erased_at_us();
   bool ok = ParseId(s.ticket_id(), &t->id) && ParseId(s.reporter_id(), &t->reporter_id) &&
             InRange(s.priority(), kAllPriorities.size(), &t->priority) &&
             InRange(s.status(), kAllStatuses.size(), &t->status) &&
@@ -71,7 +73,7 @@ std::uint32_t PayloadSchemaVersion(const EventPayload& payload) {
   return std::holds_alternative<CommentAdded>(payload) ? 2 : 1;
 }
 
-void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
+void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvelope* env) {
   std::visit(
       Overloaded{
           [&](const TenantCreated& e) {
@@ -83,8 +85,8 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
           [&](const UserCreated& e) {
             auto* p = env->mutable_user_created();
             p->set_user_id(IdText(e.user_id));
-            SetText(p->mutable_name(), e.name);
-            SetText(p->mutable_email(), e.email);
+            text.Set(p->mutable_name(), e.name);
+            text.Set(p->mutable_email(), e.email);
             p->set_role(static_cast<v1::Role>(e.role));
             p->set_department(e.department);
           },
@@ -100,13 +102,14 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
             p->set_kind(e.kind);
           },
           [&](const AssetDeleted& e) { env->mutable_asset_deleted()->set_asset_id(IdText(e.asset_id)); },
+          [&](const UserErased& e) { env->mutable_user_erased()->set_user_id(IdText(e.user_id)); },
           [&](const TicketCreated& e) {
             auto* p = env->mutable_ticket_created();
             p->set_ticket_id(IdText(e.ticket_id));
             p->set_number(e.number);
             p->set_number_text(e.number_text);
-            SetText(p->mutable_subject(), e.subject);
-            SetText(p->mutable_description(), e.description);
+            text.Set(p->mutable_subject(), e.subject);
+            text.Set(p->mutable_description(), e.description);
             p->set_priority(static_cast<v1::Priority>(e.priority));
             p->set_type(static_cast<v1::TicketType>(e.type));
             p->set_category(e.category);
@@ -117,8 +120,8 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
           },
           [&](const TicketUpdated& e) {
             auto* p = env->mutable_ticket_updated();
-            if (e.subject) SetText(p->mutable_subject(), *e.subject);
-            if (e.description) SetText(p->mutable_description(), *e.description);
+            if (e.subject) text.Set(p->mutable_subject(), *e.subject);
+            if (e.description) text.Set(p->mutable_description(), *e.description);
             if (e.category) p->set_category(*e.category);
             if (e.priority) p->set_priority(static_cast<v1::Priority>(*e.priority));
             if (e.due_at) {
@@ -148,17 +151,18 @@ void EncodePayload(const EventPayload& payload, v1::EventEnvelope* env) {
           [&](const CommentAdded& e) {
             auto* p = env->mutable_comment_added_v2();
             p->set_comment_id(IdText(e.comment_id));
-            SetText(p->mutable_body(), e.body);
+            text.Set(p->mutable_body(), e.body);
             p->set_visibility(e.internal ? v1::VISIBILITY_INTERNAL : v1::VISIBILITY_PUBLIC);
           },
+          [&](const TicketErased&) { env->mutable_ticket_erased(); },
           [&](const TicketDeleted& e) {
-            EncodeSnapshot(e.snapshot, env->mutable_ticket_deleted()->mutable_snapshot());
+            EncodeSnapshot(e.snapshot, text, env->mutable_ticket_deleted()->mutable_snapshot());
           },
       },
       payload);
 }
 
-Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
+Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayload* payload) {
   bool ok = true;
   switch (env.payload_case()) {
     case v1::EventEnvelope::kTenantCreated: {
@@ -170,7 +174,7 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
     }
     case v1::EventEnvelope::kUserCreated: {
       const auto& p = env.user_created();
-      UserCreated e{.name = TextOf(p.name()), .email = TextOf(p.email()), .department = p.department()};
+      UserCreated e{.name = text.Get(p.name()), .email = text.Get(p.email()), .department = p.department()};
       ok = ParseId(p.user_id(), &e.user_id) && InRange(p.role(), kAllRoles.size(), &e.role);
       *payload = std::move(e);
       break;
@@ -196,13 +200,22 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
       *payload = e;
       break;
     }
+    case v1::EventEnvelope::kUserErased: {
+      UserErased e;
+      ok = ParseId(env.user_erased().user_id(), &e.user_id);
+      *payload = e;
+      break;
+    }
+    case v1::EventEnvelope::kTicketErased:
+      *payload = TicketErased{};
+      break;
     case v1::EventEnvelope::kTicketCreated: {
       const auto& p = env.ticket_created();
       TicketCreated e;
       e.number = p.number();
       e.number_text = p.number_text();
-      e.subject = TextOf(p.subject());
-      e.description = TextOf(p.description());
+      e.subject = text.Get(p.subject());
+      e.description = text.Get(p.description());
       e.category = p.category();
       if (p.has_due_at_us()) e.due_at = p.due_at_us();
       ok = ParseId(p.ticket_id(), &e.ticket_id) && ParseId(p.reporter_id(), &e.reporter_id) &&
@@ -216,8 +229,8 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
     case v1::EventEnvelope::kTicketUpdated: {
       const auto& p = env.ticket_updated();
       TicketUpdated e;
-      if (p.has_subject()) e.subject = TextOf(p.subject());
-      if (p.has_description()) e.description = TextOf(p.description());
+      if (p.has_subject()) e.subject = text.Get(p.subject());
+      if (p.has_description()) e.description = text.Get(p.description());
       if (p.has_category()) e.category = p.category();
       if (p.has_priority()) ok = InRange(p.priority(), kAllPriorities.size(), &e.priority.emplace());
       if (p.has_due_at_us()) e.due_at = Nullable<Timestamp>{p.due_at_us()};
@@ -243,13 +256,13 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
     }
     case v1::EventEnvelope::kCommentAdded: {
       CommentAdded e;
-      if (Status s = UpcastCommentAddedV1(env.comment_added(), &e); !s.ok()) return s;
+      if (Status s = UpcastCommentAddedV1(env.comment_added(), text, &e); !s.ok()) return s;
       *payload = std::move(e);
       break;
     }
     case v1::EventEnvelope::kCommentAddedV2: {
       const auto& p = env.comment_added_v2();
-      CommentAdded e{.body = TextOf(p.body())};
+      CommentAdded e{.body = text.Get(p.body())};
       ok = ParseId(p.comment_id(), &e.comment_id) &&
            (p.visibility() == v1::VISIBILITY_PUBLIC || p.visibility() == v1::VISIBILITY_INTERNAL);
       e.internal = p.visibility() == v1::VISIBILITY_INTERNAL;
@@ -260,7 +273,7 @@ Status DecodePayload(const v1::EventEnvelope& env, EventPayload* payload) {
       TicketDeleted e;
       Id tenant_id;
       ok = ParseId(env.tenant_id(), &tenant_id) &&
-           DecodeSnapshot(env.ticket_deleted().snapshot(), tenant_id, &e.snapshot);
+           DecodeSnapshot(env.ticket_deleted().snapshot(), tenant_id, text, &e.snapshot);
       *payload = std::move(e);
       break;
     }

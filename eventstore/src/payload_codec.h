@@ -2,6 +2,7 @@
 // including the upcasters from older payload versions (today: only v1).
 #pragma once
 
+#include "personal_text.h"
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/status.h"
 #include "ticketd/v1/events.pb.h"
@@ -10,8 +11,9 @@ namespace ticketd::eventstore {
 
 // The schema version the encoder writes for this payload (comment.added: 2).
 std::uint32_t PayloadSchemaVersion(const domain::EventPayload& payload);
-void EncodePayload(const domain::EventPayload& payload, v1::EventEnvelope* envelope);
+void EncodePayload(const domain::EventPayload& payload, TextSealer& text, v1::EventEnvelope* envelope);
 // Corruption on a missing payload, a malformed id or an unknown enum value.
-Status DecodePayload(const v1::EventEnvelope& envelope, domain::EventPayload* payload);
+// Texts that do not authenticate are reported by text.status().
+Status DecodePayload(const v1::EventEnvelope& envelope, TextOpener& text, domain::EventPayload* payload);
 
 }  // namespace ticketd::eventstore

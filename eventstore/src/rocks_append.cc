@@ -9,11 +9,13 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "rocks_event_log.h"
+#include "sealed_codec.h"
 #include "ticketd/eventstore/event_codec.h"
 #include "ticketd/v1/events.pb.h"
 
@@ -53,12 +55,14 @@ struct RocksEventLog::BatchState {
   // Event ids written by the earlier commits of this batch.
   std::unordered_map<domain::Id, std::uint64_t, domain::IdHash> ids;
   bool any_written = false;
+  KeyVault::Batch keys;  // data keys made and destroyed by this batch
   // Scratch, reused across events.
   v1::StoredEvent stored;
   std::string value;
   std::vector<std::pair<StreamKey, std::int64_t>> commit_versions;
+  std::vector<std::string> envelopes;
 
-  explicit BatchState(std::size_t reserve) : write(reserve) {}
+  BatchState(std::size_t reserve, KeyVault* vault) : write(reserve), keys(vault, &write) {}
 };
 
 Status RocksEventLog::AppendBatch(std::span<const Commit> commits, std::vector<CommitOutcome>* outcomes) {
@@ -72,7 +76,7 @@ Status RocksEventLog::AppendBatch(std::span<const Commit> commits, std::vector<C
     }
     std::size_t event_count = 0;
     for (const Commit& commit : commits) event_count += commit.events.size();
-    BatchState batch(std::min<std::size_t>(event_count * kBytesPerEventHint, 64u << 20));
+    BatchState batch(std::min<std::size_t>(event_count * kBytesPerEventHint, 64u << 20), vault_.get());
     Head(&batch.position, &batch.hash);
     TrimVersionCache();
 
@@ -97,6 +101,16 @@ Status RocksEventLog::AppendBatch(std::span<const Commit> commits, std::vector<C
     }
     committed = true;
     for (const auto& [stream, version] : batch.versions) versions_[stream] = version;
+    vault_->Commit(batch.keys);
+    if (batch.keys.erases()) {
+      // The erasure is durable (the fence is written); what is left is to
+      // make the destroyed key's bytes unreachable on disk.
+      std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin(), handles_.end());
+      Status purged = vault_->Purge(families);
+      if (!purged.ok())
+        std::fprintf(stderr, "ticketd: erasure committed, but purging the destroyed key failed: %s\n",
+                     purged.ToString().c_str());
+    }
     return Status::Ok();
   } catch (const std::exception& e) {
     // A half-updated cache could let a stale version through: start over.
@@ -118,7 +132,41 @@ Status RocksEventLog::StageCommit(const Commit& commit, BatchState* batch, Commi
   if (!s.ok() || !outcome->status.ok()) return s;
   s = CheckVersions(commit, batch, outcome);
   if (!s.ok() || !outcome->status.ok()) return s;
+  s = EncodeCommit(commit, batch);
+  if (s.code() == Status::Code::kInvalidArgument) {
+    outcome->status = s;  // new text for an erased subject: refuse this commit only
+    return Status::Ok();
+  }
+  if (!s.ok()) return s;
   WriteCommit(commit, batch, outcome);
+  return Status::Ok();
+}
+
+// Envelopes at the positions the commit will get, personal text sealed under
+// each subject's data key (or the erasure staged), before anything of the
+// commit is written to the batch.
+Status RocksEventLog::EncodeCommit(const Commit& commit, BatchState* batch) {
+  batch->envelopes.resize(commit.events.size());
+  std::uint64_t position = batch->position;
+  for (std::size_t i = 0; i < commit.events.size(); ++i) {
+    const EventToAppend& e = commit.events[i];
+    TextSealer plain;
+    TextSealer sealing;
+    TextSealer* text = &plain;
+    if (vault_->seals()) {
+      std::string key_id = SubjectKeyId(e.event);
+      if (IsErasure(e.event.payload)) {
+        batch->keys.StageErasure(key_id);
+      } else if (!key_id.empty()) {
+        if (std::holds_alternative<domain::TicketCreated>(e.event.payload) && e.version == 1)
+          batch->keys.MarkFresh(key_id);
+        sealing = TextSealer(std::move(key_id), &batch->keys);
+        text = &sealing;
+      }
+    }
+    Status s = EncodeEnvelopeWith(e, ++position, *text, &batch->envelopes[i]);
+    if (!s.ok()) return s;
+  }
   return Status::Ok();
 }
 
@@ -201,9 +249,10 @@ Status RocksEventLog::CheckVersions(const Commit& commit, BatchState* batch, Com
 
 void RocksEventLog::WriteCommit(const Commit& commit, BatchState* batch, CommitOutcome* outcome) {
   outcome->first_position = batch->position + 1;
-  for (const EventToAppend& e : commit.events) {
+  for (std::size_t i = 0; i < commit.events.size(); ++i) {
+    const EventToAppend& e = commit.events[i];
     const std::uint64_t position = ++batch->position;
-    std::string envelope = EncodeEnvelope(e, position);
+    std::string& envelope = batch->envelopes[i];
     batch->hash = ChainHash(batch->hash, envelope);
     batch->stored.set_envelope(std::move(envelope));
     batch->stored.set_hash(reinterpret_cast<const char*>(batch->hash.data()), batch->hash.size());

@@ -69,7 +69,7 @@ Status RocksEventLog::ReadStream(const StreamKey& stream, std::vector<RecordedEv
       Status status = ParseStored(keys[i], values[i], &stored, &position);
       if (!status.ok()) return status;
       RecordedEvent recorded;
-      status = DecodeEnvelope(stored.envelope(), &recorded);
+      status = DecodeEnvelope(stored.envelope(), &recorded, vault_.get());
       if (!status.ok()) return AtPosition(position, status.message());
       // Dense versions, and each record where the index says it is.
       if (recorded.position != position || recorded.event.tenant_id != stream.tenant_id ||
@@ -116,7 +116,7 @@ Status RocksEventLog::ReadAll(std::uint64_t from,
   Status problem;
   Status s = ReadAllRaw(from, [&](const RawRecord& raw) {
     RecordedEvent recorded;
-    problem = DecodeEnvelope(raw.envelope, &recorded);  // ReadAllRaw checked the position
+    problem = DecodeEnvelope(raw.envelope, &recorded, vault_.get());  // ReadAllRaw checked the position
     if (!problem.ok()) {
       problem = AtPosition(raw.position, problem.message());
       return false;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "key_vault.h"
 #include "keys.h"
 #include "ticketd/eventstore/event_log.h"
 
@@ -23,7 +24,8 @@ namespace ticketd::eventstore {
 class RocksEventLog final : public EventLog {
  public:
   static Status OpenPrimary(const EventLogOptions& options, std::unique_ptr<EventLog>* log);
-  static Status OpenSecondary(const std::string& path, std::unique_ptr<EventLog>* log);
+  static Status OpenSecondary(const std::string& path, const std::optional<MasterKey>& master_key,
+                              std::unique_ptr<EventLog>* log);
   ~RocksEventLog() override;
 
   Status AppendBatch(std::span<const Commit> commits, std::vector<CommitOutcome>* outcomes) override;
@@ -40,7 +42,7 @@ class RocksEventLog final : public EventLog {
   Status Refresh() override;
 
  private:
-  enum Family { kDefault = 0, kEvents, kStreams, kEventIds, kMeta, kFamilyCount };
+  enum Family { kDefault = 0, kEvents, kStreams, kEventIds, kMeta, kSubjectKeys, kFamilyCount };
   struct BatchState;  // rocks_append.cc
 
   RocksEventLog() = default;
@@ -57,6 +59,7 @@ class RocksEventLog final : public EventLog {
   Status CheckDuplicate(const Commit& commit, const BatchState& batch, CommitOutcome* outcome) const;
   Status CheckEventIds(const Commit& commit, const BatchState& batch, CommitOutcome* outcome) const;
   Status CheckVersions(const Commit& commit, BatchState* batch, CommitOutcome* outcome);
+  Status EncodeCommit(const Commit& commit, BatchState* batch);
   void WriteCommit(const Commit& commit, BatchState* batch, CommitOutcome* outcome);
   void TrimVersionCache();
   // The stream's version as the batch sees it, through the cache; -1 if it
@@ -67,10 +70,11 @@ class RocksEventLog final : public EventLog {
   Status StreamHasVersion(const std::string& prefix, std::int64_t version, bool* matches) const;
   Status FindEventIn(const domain::Id& event_id, const BatchState& batch, std::uint64_t* position) const;
 
-  rocksdb::ColumnFamilyHandle* cf(Family f) const { return handles_[f]; }
+  rocksdb::ColumnFamilyHandle* cf(Family f) const { return f < handles_.size() ? handles_[f] : nullptr; }
 
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::unique_ptr<KeyVault> vault_;  // after db_ and handles_: it points into them
   bool secondary_ = false;
   bool sync_ = true;
   std::string path_;

@@ -18,7 +18,10 @@ namespace ticketd::eventstore {
 namespace {
 
 // Persistent format: the order matches RocksEventLog::Family.
-constexpr const char* kFamilyNames[] = {"default", "events", "streams", "event_ids", "meta"};
+constexpr const char* kFamilyNames[] = {"default", "events", "streams", "event_ids", "meta", "subject_keys"};
+// Logs written before crypto-shredding lack the last family: a writer adds
+// it, a read-only instance does without (no keys, nothing sealed).
+constexpr std::size_t kLegacyFamilyCount = 5;
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const char* name, const std::shared_ptr<rocksdb::Cache>& cache) {
   const std::string_view family = name;
@@ -50,15 +53,20 @@ bool HasCurrentFile(const std::string& path) {
 
 // A RocksDB dir with other column families than ours is someone else's data:
 // refuse before RocksDB would create our families in it.
-Status CheckFamilies(const std::string& path) {
+Status CheckFamilies(const std::string& path, std::size_t* count) {
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
   if (!s.ok()) return FromRocks(s, "reading the column families of " + path);
-  std::vector<std::string> ours(std::begin(kFamilyNames), std::end(kFamilyNames));
   std::sort(names.begin(), names.end());
-  std::sort(ours.begin(), ours.end());
-  if (names != ours) return Status::Corruption("not a ticketd data dir: " + path + " holds another RocksDB");
-  return Status::Ok();
+  for (std::size_t n : {std::size(kFamilyNames), kLegacyFamilyCount}) {
+    std::vector<std::string> ours(std::begin(kFamilyNames), std::begin(kFamilyNames) + n);
+    std::sort(ours.begin(), ours.end());
+    if (names == ours) {
+      *count = n;
+      return Status::Ok();
+    }
+  }
+  return Status::Corruption("not a ticketd data dir: " + path + " holds another RocksDB");
 }
 
 }  // namespace
@@ -83,9 +91,11 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const EventLogOptions& options,
                              std::unique_ptr<RocksEventLog>* out) {
   const bool fresh = !HasCurrentFile(path);
+  std::size_t family_count = std::size(kFamilyNames);
   if (!fresh) {
-    Status families = CheckFamilies(path);
+    Status families = CheckFamilies(path, &family_count);
     if (!families.ok()) return families;
+    if (!secondary) family_count = std::size(kFamilyNames);  // adds what a legacy log lacks
   }
   auto log = std::unique_ptr<RocksEventLog>(new RocksEventLog());
   log->secondary_ = secondary;
@@ -93,13 +103,14 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
   log->path_ = path;
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = fresh && !secondary;
-  db_options.create_missing_column_families = fresh && !secondary;
+  db_options.create_missing_column_families = !secondary;
   db_options.max_open_files = secondary ? -1 : 512;    // a secondary needs every file open
   db_options.allow_concurrent_memtable_write = false;  // one writer; keeps the insert hints working
   db_options.IncreaseParallelism(2);
   auto cache = rocksdb::NewLRUCache(64 << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : kFamilyNames) families.emplace_back(name, FamilyOptions(name, cache));
+  for (std::size_t i = 0; i < family_count; ++i)
+    families.emplace_back(kFamilyNames[i], FamilyOptions(kFamilyNames[i], cache));
   rocksdb::Status s;
   if (secondary) {
     char pattern[] = "/tmp/ticketd-secondary-XXXXXX";
@@ -112,7 +123,9 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
     s = rocksdb::DB::Open(db_options, path, families, &log->handles_, &log->db_);
   }
   if (!s.ok()) return FromRocks(s, "opening the event log at " + path);
+  log->vault_ = std::make_unique<KeyVault>(log->db_, log->cf(kSubjectKeys), options.master_key);
   Status status = log->CheckFormat(fresh);
+  if (status.ok()) status = log->vault_->CheckMasterKey(log->cf(kMeta), /*writer=*/!secondary);
   if (status.ok()) status = log->LoadHead();
   if (!status.ok()) return status;
   *out = std::move(log);
@@ -136,12 +149,14 @@ Status RocksEventLog::OpenPrimary(const EventLogOptions& options, std::unique_pt
   }
 }
 
-Status RocksEventLog::OpenSecondary(const std::string& path, std::unique_ptr<EventLog>* log) {
+Status RocksEventLog::OpenSecondary(const std::string& path, const std::optional<MasterKey>& master_key,
+                                    std::unique_ptr<EventLog>* log) {
   try {
     if (!HasCurrentFile(path)) return Status::NotFound("no ticketd event log at " + path);
     EventLogOptions options;
     options.path = path;
     options.create_if_missing = false;
+    options.master_key = master_key;
     std::unique_ptr<RocksEventLog> opened;
     Status s = OpenDb(path, /*secondary=*/true, options, &opened);
     if (s.ok()) *log = std::move(opened);
@@ -156,7 +171,12 @@ Status EventLog::Open(const EventLogOptions& options, std::unique_ptr<EventLog>*
 }
 
 Status EventLog::OpenReadOnly(const std::string& path, std::unique_ptr<EventLog>* log) {
-  return RocksEventLog::OpenSecondary(path, log);
+  return RocksEventLog::OpenSecondary(path, std::nullopt, log);
+}
+
+Status EventLog::OpenReadOnly(const std::string& path, const std::optional<MasterKey>& master_key,
+                              std::unique_ptr<EventLog>* log) {
+  return RocksEventLog::OpenSecondary(path, master_key, log);
 }
 
 RocksEventLog::~RocksEventLog() {
@@ -170,6 +190,7 @@ RocksEventLog::~RocksEventLog() {
     if (!s.ok())
       std::fprintf(stderr, "ticketd: flushing the log at close failed: %s\n", s.ToString().c_str());
   }
+  vault_.reset();
   if (db_ != nullptr) {
     for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
     delete db_;

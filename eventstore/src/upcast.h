@@ -3,6 +3,7 @@
 // function per retired version; never delete one while a log may hold it.
 #pragma once
 
+#include "personal_text.h"
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/status.h"
 #include "ticketd/v1/events.pb.h"
@@ -10,6 +11,6 @@
 namespace ticketd::eventstore {
 
 // comment.added v1 (bool internal) -> CommentAdded. Corruption on a bad id.
-Status UpcastCommentAddedV1(const v1::CommentAdded& v1_payload, domain::CommentAdded* out);
+Status UpcastCommentAddedV1(const v1::CommentAdded& v1_payload, TextOpener& text, domain::CommentAdded* out);
 
 }  // namespace ticketd::eventstore

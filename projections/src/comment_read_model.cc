@@ -24,6 +24,12 @@ void CommentReadModel::Apply(const domain::DomainEvent& event) {
       tickets[event.stream_id].push_back(
           Comment{added->comment_id, event.actor_id, added->body, added->internal, event.at});
     });
+  } else if (std::holds_alternative<domain::TicketErased>(event.payload)) {
+    impl_->tenants.Write(event.tenant_id, [&](TicketComments& tickets) {
+      auto it = tickets.find(event.stream_id);
+      if (it == tickets.end()) return;
+      for (Comment& comment : it->second) comment.body = domain::kErasedText;
+    });
   } else if (std::holds_alternative<domain::TicketDeleted>(event.payload)) {
     impl_->tenants.Write(event.tenant_id, [&](TicketComments& tickets) { tickets.erase(event.stream_id); });
   }

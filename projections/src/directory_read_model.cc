@@ -112,6 +112,16 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
           [](const domain::TicketStatusChanged&) {},
           [](const domain::CommentAdded&) {},
           [](const domain::TicketDeleted&) {},
+          [](const domain::TicketErased&) {},
+          [&](const domain::UserErased& e) {
+            impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
+              auto user = d.users.find(e.user_id);
+              if (user == d.users.end()) return;
+              user->second.name = domain::kErasedText;
+              user->second.email = domain::kErasedText;
+              user->second.erased_at = event.at;
+            });
+          },
       },
       event.payload);
 }
@@ -120,7 +130,7 @@ std::optional<domain::Actor> DirectoryReadModel::Authenticate(const TokenHash& t
   auto owner = impl_->tokens.Find(token_sha256);
   if (!owner) return std::nullopt;
   std::optional<domain::User> user = GetUser(owner->first, owner->second);
-  if (!user) return std::nullopt;
+  if (!user || user->erased_at) return std::nullopt;  // an erased user's tokens stop working
   domain::Actor actor;
   actor.kind = domain::Actor::Kind::kUser;
   actor.user_id = user->id;

@@ -66,7 +66,15 @@ std::vector<EventPayload> EveryPayload() {
           CommentAdded{TestId(6), "body", true},
           CommentAdded{TestId(6), "", false},
           TicketDeleted{snapshot},
-          TicketDeleted{Ticket{.id = TestId(1), .tenant_id = TestId(200), .reporter_id = TestId(2)}}};
+          TicketDeleted{Ticket{.id = TestId(1), .tenant_id = TestId(200), .reporter_id = TestId(2)}},
+          TicketDeleted{Ticket{.id = TestId(1),
+                               .tenant_id = TestId(200),
+                               .subject = std::string(kErasedText),
+                               .description = std::string(kErasedText),
+                               .reporter_id = TestId(2),
+                               .erased_at = Timestamp{77}}},
+          UserErased{TestId(2)},
+          TicketErased{}};
 }
 
 bool SamePayload(const EventPayload& a, const EventPayload& b) {
@@ -100,6 +108,10 @@ bool SamePayload(const EventPayload& a, const EventPayload& b) {
           return x.assignee_id == y.assignee_id;
         } else if constexpr (std::is_same_v<T, TicketStatusChanged>) {
           return x.from == y.from && x.to == y.to;
+        } else if constexpr (std::is_same_v<T, UserErased>) {
+          return x.user_id == y.user_id;
+        } else if constexpr (std::is_same_v<T, TicketErased>) {
+          return true;
         } else {
           return x.comment_id == y.comment_id && x.body == y.body && x.internal == y.internal;
         }

@@ -5,6 +5,11 @@
 //   streams    key = tenant(16) | stream(16) | version(8 BE) -> position (8 BE)
 //   event_ids  key = event id (16)                            -> position (8 BE)
 //   meta       key = utf-8 name                               -> bytes
+//   subject_keys key = "ticket:<uuid>" | "user:<uuid>"        -> wrapped data key
+//                                                                or erasure fence
+//
+// Personal text is sealed by the log itself when it has a master key
+// (subject_keys.h): callers append and read plain domain events.
 //
 // Threading: exactly one thread may call AppendBatch / PutMeta (the engine's
 // writer); every const method is safe from any thread, concurrently with it.
@@ -16,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +30,7 @@
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/status.h"
+#include "ticketd/eventstore/subject_keys.h"
 
 namespace ticketd::eventstore {
 
@@ -78,6 +85,9 @@ struct EventLogOptions {
   std::string path;
   bool sync = true;          // fsync each batch; only benchmarks turn this off
   bool create_if_missing = true;
+  // Seals personal text with per-subject data keys wrapped by this key; none:
+  // text is stored plain (tools, tests, benchmarks of the cost of sealing).
+  std::optional<MasterKey> master_key;
 };
 
 class EventLog {
@@ -94,11 +104,19 @@ class EventLog {
   // (RocksDB secondary instance under a private temp dir). AppendBatch and
   // PutMeta return InvalidArgument. NotFound if `path` holds no log.
   static Status OpenReadOnly(const std::string& path, std::unique_ptr<EventLog>* log);
+  // The same, opening sealed personal text with `master_key` (InvalidArgument
+  // if it is not this data dir's key).
+  static Status OpenReadOnly(const std::string& path, const std::optional<MasterKey>& master_key,
+                             std::unique_ptr<EventLog>* log);
 
   // Writes every commit that passes its checks in one synced WriteBatch.
   // outcomes->at(i) belongs to commits[i]. Returns non-OK only when the batch
   // itself could not be written; then nothing was written and every
   // non-duplicate, non-conflicting outcome carries that status.
+  // A UserErased / TicketErased event destroys its subject's data key in the
+  // same write, and AppendBatch returns only once the key is physically gone
+  // from the data dir (memtables flushed, key range compacted). A commit with
+  // new personal text for an erased subject is refused (InvalidArgument).
   virtual Status AppendBatch(std::span<const Commit> commits, std::vector<CommitOutcome>* outcomes) = 0;
 
   // Every event of a stream in version order (empty if none).

@@ -1,0 +1,148 @@
+#include "key_vault.h"
+
+#include <rocksdb/options.h>
+
+#include "rocks_event_log.h"
+
+namespace ticketd::eventstore {
+namespace {
+
+constexpr char kKeyTag = 'K';
+constexpr char kFenceTag = 'E';
+constexpr std::string_view kCheckMetaKey = "master_key_check";
+constexpr std::string_view kCheckPlaintext = "ticketd master key check v1";
+
+}  // namespace
+
+KeyVault::KeyVault(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::optional<MasterKey> master)
+    : db_(db), family_(family), master_(master) {}
+
+Status KeyVault::CheckMasterKey(rocksdb::ColumnFamilyHandle* meta, bool writer) {
+  std::string check;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta, std::string(kCheckMetaKey), &check);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the master key check");
+  if (s.IsNotFound()) {
+    if (!writer || !seals()) return Status::Ok();
+    std::string nonce, sealed;
+    if (!SealGcm(*master_, kCheckMetaKey, kCheckPlaintext, &nonce, &sealed))
+      return Status::IOError("sealing the master key check failed (OpenSSL)");
+    rocksdb::WriteOptions write;
+    write.sync = true;
+    return FromRocks(db_->Put(write, meta, std::string(kCheckMetaKey), nonce + sealed), "writing the master key check");
+  }
+  if (!master_) {
+    if (writer)
+      return Status::InvalidArgument("this data dir holds encrypted personal data: ticketd needs its master key");
+    return Status::Ok();  // a reader without the key shows sealed text as such
+  }
+  std::string plain;
+  if (check.size() < kGcmNonceBytes ||
+      !OpenGcm(*master_, kCheckMetaKey, std::string_view(check).substr(0, kGcmNonceBytes),
+               std::string_view(check).substr(kGcmNonceBytes), &plain) ||
+      plain != kCheckPlaintext)
+    return Status::InvalidArgument("the master key does not belong to this data dir");
+  return Status::Ok();
+}
+
+TextKeys::Found KeyVault::FindKey(std::string_view key_id, DataKey* key) const {
+  if (!seals()) return Found::kUnknown;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = cache_.find(std::string(key_id)); it != cache_.end()) {
+      *key = it->second;
+      return Found::kKey;
+    }
+  }
+  Found found = Load(key_id, key);
+  if (found == Found::kKey) {
+    std::lock_guard lock(cache_mu_);
+    if (cache_.size() >= kMaxCachedKeys) cache_.clear();
+    cache_.emplace(key_id, *key);
+  }
+  return found;
+}
+
+TextKeys::Found KeyVault::Load(std::string_view key_id, DataKey* key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, rocksdb::Slice(key_id.data(), key_id.size()), &value);
+  if (!s.ok() || value.empty()) return Found::kUnknown;
+  if (value[0] == kFenceTag) return Found::kErased;
+  std::string plain;
+  const std::string_view v(value);
+  if (value[0] != kKeyTag || value.size() < 1 + kGcmNonceBytes ||
+      !OpenGcm(*master_, key_id, v.substr(1, kGcmNonceBytes), v.substr(1 + kGcmNonceBytes), &plain) ||
+      plain.size() != key->size())
+    return Found::kUnknown;  // unreadable: its texts show as sealed
+  std::copy(plain.begin(), plain.end(), key->begin());
+  return Found::kKey;
+}
+
+std::string KeyVault::Wrap(std::string_view key_id, const DataKey& key) const {
+  std::string nonce, sealed;
+  const std::string_view plain(reinterpret_cast<const char*>(key.data()), key.size());
+  if (!SealGcm(*master_, key_id, plain, &nonce, &sealed)) return std::string();
+  return std::string(1, kKeyTag) + nonce + sealed;
+}
+
+Status KeyVault::Batch::KeyFor(std::string_view key_id, DataKey* key, bool* erased) {
+  *erased = false;
+  const std::string id(key_id);
+  if (auto it = staged_.find(id); it != staged_.end()) {
+    *erased = !it->second.has_value();
+    if (it->second) *key = *it->second;
+    return Status::Ok();
+  }
+  if (!fresh_.contains(id)) {
+    switch (vault_->FindKey(id, key)) {
+      case Found::kKey:
+        return Status::Ok();
+      case Found::kErased:
+        *erased = true;
+        return Status::Ok();
+      case Found::kUnknown:
+        break;  // a subject from before encryption, or a new one: make its key
+    }
+  }
+  if (!RandomBytes(*key)) return Status::IOError("the system has no randomness for a data key");
+  const std::string wrapped = vault_->Wrap(id, *key);
+  if (wrapped.empty()) return Status::IOError("wrapping a data key failed (OpenSSL)");
+  (void)write_->Put(vault_->family_, id, wrapped);  // fails only past 4 GiB (see rocks_append.cc)
+  staged_[id] = *key;
+  return Status::Ok();
+}
+
+void KeyVault::Batch::StageErasure(std::string_view key_id) {
+  const std::string id(key_id);
+  (void)write_->Put(vault_->family_, id, std::string(1, kFenceTag));
+  staged_[id] = std::nullopt;
+  erases_ = true;
+}
+
+void KeyVault::Commit(const Batch& batch) {
+  std::lock_guard lock(cache_mu_);
+  for (const auto& [id, key] : batch.staged_) {
+    if (!key) {
+      cache_.erase(id);
+      continue;
+    }
+    if (cache_.size() >= kMaxCachedKeys) cache_.clear();
+    cache_[id] = *key;
+  }
+}
+
+Status KeyVault::Purge(const std::vector<rocksdb::ColumnFamilyHandle*>& families) {
+  // Every family, not only ours: the WAL file holding the key is deleted
+  // only once nothing in it is left unflushed.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  rocksdb::Status s = db_->Flush(flush, families);
+  if (!s.ok()) return FromRocks(s, "flushing after an erasure");
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  compact.exclusive_manual_compaction = false;
+  s = db_->CompactRange(compact, family_, nullptr, nullptr);
+  return FromRocks(s, "compacting the key vault after an erasure");
+}
+
+}  // namespace ticketd::eventstore

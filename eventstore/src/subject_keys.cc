@@ -1,0 +1,108 @@
+// Key ids per event, and the master key file.
+#include "ticketd/eventstore/subject_keys.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "aes_gcm.h"
+#include "ticketd/domain/overloaded.h"
+
+namespace ticketd::eventstore {
+namespace {
+
+using namespace ticketd::domain;
+
+bool ParseHexKey(std::string_view text, MasterKey* key) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  if (text.size() != 64) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < 32; ++i) {
+    const int hi = nibble(text[2 * i]);
+    const int lo = nibble(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    (*key)[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+  return true;
+}
+
+std::string HexOf(const MasterKey& key) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (std::uint8_t b : key) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+// Written under a temp name with mode 0600 from the start, synced, then
+// renamed: a crash never leaves a half-written key behind.
+Status WriteKeyFile(const std::string& file, const MasterKey& key) {
+  const std::filesystem::path path(file);
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  const std::string temp = file + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError("cannot create the master key file " + temp);
+  const std::string text = HexOf(key) + "\n";
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || std::rename(temp.c_str(), file.c_str()) != 0)
+    return Status::IOError("cannot write the master key file " + file);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string SubjectKeyId(const DomainEvent& event) {
+  return std::visit(
+      Overloaded{
+          [](const UserCreated& e) { return "user:" + e.user_id.ToString(); },
+          [](const UserErased& e) { return "user:" + e.user_id.ToString(); },
+          [](const TenantCreated&) { return std::string(); },
+          [](const TokenIssued&) { return std::string(); },
+          [](const AssetCreated&) { return std::string(); },
+          [](const AssetDeleted&) { return std::string(); },
+          [&](const auto&) { return "ticket:" + event.stream_id.ToString(); },  // the ticket stream's events
+      },
+      event.payload);
+}
+
+bool IsErasure(const EventPayload& payload) {
+  return std::holds_alternative<UserErased>(payload) || std::holds_alternative<TicketErased>(payload);
+}
+
+Status LoadMasterKey(const std::string& hex, const std::string& file, bool create, MasterKey* key,
+                     bool* generated) {
+  *generated = false;
+  if (!hex.empty()) {
+    if (!ParseHexKey(hex, key)) return Status::InvalidArgument("the master key must be 64 hex digits");
+    return Status::Ok();
+  }
+  std::ifstream in(file);
+  if (in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!ParseHexKey(text.str(), key))
+      return Status::InvalidArgument("the master key file " + file + " does not hold 64 hex digits");
+    return Status::Ok();
+  }
+  if (!create) return Status::NotFound("no master key file at " + file);
+  if (!RandomBytes(*key)) return Status::IOError("the system has no randomness for a master key");
+  Status s = WriteKeyFile(file, *key);
+  if (s.ok()) *generated = true;
+  return s;
+}
+
+}  // namespace ticketd::eventstore
