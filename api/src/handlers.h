@@ -35,4 +35,6 @@ void HandleDigest(Services& services, const CallPtr& call);
 void HandleAnalytics(Services& services, const CallPtr& call);
 void HandleAuditHead(Services& services, const CallPtr& call);
 
+void HandleErasure(Services& services, const CallPtr& call);
+
 }  // namespace ticketd::api

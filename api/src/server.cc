@@ -73,6 +73,25 @@ int RunServer(int argc, char** argv) {
   EngineOptions engine_options;
   engine_options.data_dir = options->data_dir;
   engine_options.sync = options->sync;
+  if (options->seal_personal_data) {
+    eventstore::MasterKey key{};
+    bool generated = false;
+    Status loaded = eventstore::LoadMasterKey(options->master_key_hex, options->master_key_file,
+                                              /*create=*/true, &key, &generated);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "ticketd: master key: %s\n", loaded.ToString().c_str());
+      return 1;
+    }
+    if (generated)
+      std::fprintf(stderr,
+                   "ticketd: WARNING: generated a new master key at %s. Back it up apart from the data "
+                   "dir: without it no personal data in the log can be read again.\n",
+                   options->master_key_file.c_str());
+    engine_options.master_key = key;
+  } else {
+    std::fprintf(stderr, "ticketd: WARNING: --unsafe-no-encryption: personal data is stored in plain text "
+                         "and cannot be erased by crypto-shredding\n");
+  }
   Status s = Engine::Open(engine_options, &metrics, &engine);
   if (!s.ok()) {
     std::fprintf(stderr, "ticketd: cannot open data dir %s: %s\n", options->data_dir.c_str(),

@@ -88,6 +88,15 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
         return std::nullopt;
       }
       (arg == "--rate-limit" ? options.rate_limit : options.rate_burst) = value;
+    } else if (arg == "--master-key-file") {
+      if (!next(&v)) return std::nullopt;
+      if (v.empty()) {
+        *error = "--master-key-file must not be empty";
+        return std::nullopt;
+      }
+      options.master_key_file = v;
+    } else if (arg == "--unsafe-no-encryption") {
+      options.seal_personal_data = false;
     } else if (arg == "--unsafe-no-fsync") {
       options.sync = false;
     } else {
@@ -95,6 +104,8 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
       return std::nullopt;
     }
   }
+  if (const char* env = std::getenv("TICKETD_MASTER_KEY"); env && *env) options.master_key_hex = env;
+  if (options.master_key_file.empty()) options.master_key_file = options.data_dir + "/master.key";
   if (!options.admin_token) {
     if (const char* env = std::getenv("TICKETD_ADMIN_TOKEN"); env && *env) options.admin_token = env;
   }

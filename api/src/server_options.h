@@ -17,6 +17,11 @@ struct ServerOptions {
   bool sync = true;                        // --unsafe-no-fsync for experiments only
   double rate_limit = 0;                   // --rate-limit N/s per token; 0 = off
   double rate_burst = 0;                   // --rate-burst N; 0 = same as the rate
+  // Crypto-shredding: the master key from env TICKETD_MASTER_KEY (hex), else
+  // this file (default DATA_DIR/master.key, generated on first start).
+  std::string master_key_file;             // --master-key-file; empty: the default
+  std::string master_key_hex;              // env TICKETD_MASTER_KEY
+  bool seal_personal_data = true;          // --unsafe-no-encryption for benchmarks only
 };
 
 // Parses argv; on error returns nullopt and sets *error for a person. `help`
@@ -32,6 +37,9 @@ inline constexpr const char* kServerUsage =
     "  --kafka MODE       event stream publishing (default off in this build)\n"
     "  --threads N        HTTP worker threads (default: one per core)\n"
     "  --rate-limit N/s   per-token request rate (token bucket); off by default\n"
-    "  --rate-burst N     bucket size for --rate-limit (default: N of the rate)\n";
+    "  --rate-burst N     bucket size for --rate-limit (default: N of the rate)\n"
+    "  --master-key-file F  key that wraps the per-subject data keys (else env TICKETD_MASTER_KEY,\n"
+    "                     64 hex digits; default DIR/master.key, generated on first start:\n"
+    "                     back it up apart from the data dir)\n";
 
 }  // namespace ticketd::api

@@ -1,6 +1,7 @@
 #include "ticketd/replay/replay.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -22,7 +23,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: ticket-replay verify  --data-dir DIR\n"
     "       ticket-replay history --data-dir DIR --ticket ID [--as-of RFC3339]\n"
-    "       ticket-replay export  --data-dir DIR [--from POSITION]\n";
+    "       ticket-replay export  --data-dir DIR [--from POSITION]\n"
+    "  --master-key-file F  opens sealed personal data (default DIR/master.key if present, or env\n"
+    "                       TICKETD_MASTER_KEY); without it, such text reads \"[encrypted]\"\n";
 
 using projections::JsonWriter;
 
@@ -60,8 +63,25 @@ int OpenLog(const Args& args, std::ostream& err, std::unique_ptr<eventstore::Eve
     err << "ticket-replay: " << dir->second << " is not a directory\n";
     return 2;
   }
+  // The master key is optional: verify and export need none, and history
+  // without it shows sealed text as such.
+  std::optional<eventstore::MasterKey> master_key;
+  auto key_flag = args.flags.find("master-key-file");
+  const char* env = std::getenv("TICKETD_MASTER_KEY");
+  const std::string key_file = key_flag != args.flags.end()
+                                   ? key_flag->second
+                                   : (std::filesystem::path(dir->second) / "master.key").string();
+  eventstore::MasterKey key{};
+  bool generated = false;
+  Status loaded = eventstore::LoadMasterKey(env ? env : "", key_file, /*create=*/false, &key, &generated);
+  if (loaded.ok()) {
+    master_key = key;
+  } else if (!loaded.IsNotFound() || key_flag != args.flags.end()) {
+    err << "ticket-replay: master key: " << loaded.ToString() << "\n";
+    return 2;
+  }
   std::filesystem::path path = std::filesystem::path(dir->second) / "log";
-  Status s = eventstore::EventLog::OpenReadOnly(path.string(), log);
+  Status s = eventstore::EventLog::OpenReadOnly(path.string(), master_key, log);
   if (!s.ok()) {
     err << "ticket-replay: cannot read a ticketd log in " << dir->second << ": " << s.ToString() << "\n";
     return 2;

@@ -1,0 +1,49 @@
+// POST /api/v1/erasure: GDPR erasure by crypto-shredding (contract: Erasure).
+// The engine appends TicketErased / UserErased; the log destroys the subject's
+// data key in the same write and purges it from disk before the answer.
+#include "handler_support.h"
+#include "handlers.h"
+
+namespace ticketd::api {
+namespace {
+
+void ReplyErased(const CallPtr& call, std::string_view subject_type, const domain::Id& id,
+                 const CommandOutcome& outcome) {
+  if (ReplyIfFailed(call, outcome)) return;
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("subject_type").String(subject_type);
+  json.Key("id").String(id.ToString());
+  json.Key("erased_at").String(domain::FormatRfc3339(outcome.erased_at.value_or(call->now)));
+  json.EndObject();
+  call->Reply(JsonResponse(http::status::ok, json.Take()));
+}
+
+}  // namespace
+
+void HandleErasure(Services& services, const CallPtr& call) {
+  auto body = ReadBody(call, {"subject_type", "id"});
+  if (!body) return;
+  FieldReader fields(*body);
+  std::optional<std::string> subject_type = fields.String("subject_type", true, 16);
+  std::optional<std::string> id_text = fields.String("id", true, 64);
+  if (fields.error) return call->Reply(std::move(*fields.error));
+  if (*subject_type != "ticket" && *subject_type != "user")
+    return call->Reply(ValidationError("subject_type", "must be \"ticket\" or \"user\""));
+  std::optional<domain::Id> id = domain::Id::Parse(*id_text);
+  if (!id) return call->Reply(ValidationError("id", "must be a UUID"));
+  if (call->actor.IsPlatformAdmin() || !call->actor.IsTenantAdmin())
+    return call->Reply(Forbidden("only a tenant admin may erase personal data"));
+
+  if (*subject_type == "ticket") {
+    services.engine.Submit(domain::TicketCommand{domain::EraseTicket{MakeHeader(call, *id)}}, call->correlation_id,
+                           [call, id = *id](CommandOutcome&& outcome) { ReplyErased(call, "ticket", id, outcome); });
+    return;
+  }
+  domain::EraseUser command{
+      .actor = call->actor, .at = call->now, .tenant_id = call->actor.tenant_id, .user_id = *id};
+  services.engine.Submit(domain::DirectoryCommand{command}, call->correlation_id,
+                         [call, id = *id](CommandOutcome&& outcome) { ReplyErased(call, "user", id, outcome); });
+}
+
+}  // namespace ticketd::api
