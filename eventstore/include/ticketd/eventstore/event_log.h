@@ -6,8 +6,9 @@
 //   event_ids  key = event id (16)                            -> position (8 BE)
 //   meta       key = utf-8 name                               -> bytes
 //
-// Threading: exactly one thread may call AppendBatch / PutMeta (the engine's
-// writer); every const method is safe from any thread, concurrently with it.
+// Threading: exactly one thread may call AppendBatch (the engine's writer);
+// PutMeta and every const method are safe from any thread, concurrently with
+// it (RocksDB orders the writes; the outbox relay stores its cursor so).
 // Nothing is acknowledged before AppendBatch returns, and AppendBatch returns
 // only after its WriteBatch is synced (group commit: many commands, one fsync).
 #pragma once
