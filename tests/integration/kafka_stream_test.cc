@@ -2,6 +2,8 @@
 // read back with kcat and with `ticket-replay consume`; restart on the same
 // data dir; unreachable brokers at start.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -268,6 +270,31 @@ TEST_F(KafkaStreamTest, UnreachableBrokersAtStartStillServeAndSaySo) {
   EXPECT_EQ(MetricValue(metrics, "ticketd_kafka_broker_up"), 0) << metrics;
   EXPECT_EQ(MetricValue(metrics, "ticketd_kafka_publish_lag_events"), static_cast<double>(HeadPosition()));
   EXPECT_EQ(MetricValue(metrics, "ticketd_kafka_published_position"), 0);
+}
+
+TEST(KafkaFlags, BadModeConfigFileAndConsumeArgumentsAreRefusedWithAMessage) {
+  char dir[] = "/tmp/ticketd-it-kafka-flags-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string base = TicketdBinary() + " --listen 127.0.0.1:0 --admin-token x --data-dir " + dir;
+
+  CommandResult bad_mode = RunCommand(base + " --kafka nonsense");
+  EXPECT_EQ(bad_mode.exit_code, 2);
+  EXPECT_NE(bad_mode.err.find("--kafka must be"), std::string::npos) << bad_mode.err;
+
+  CommandResult no_file = RunCommand(base + " --kafka 127.0.0.1:1 --kafka-config " + dir + "/missing.properties");
+  EXPECT_EQ(no_file.exit_code, 1);
+  EXPECT_NE(no_file.err.find("kafka-config"), std::string::npos) << no_file.err;
+
+  const std::string properties = std::string(dir) + "/bad.properties";
+  { std::ofstream(properties) << "no.such.property=1\n"; }
+  CommandResult unknown = RunCommand(base + " --kafka 127.0.0.1:1 --kafka-config " + properties);
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no.such.property"), std::string::npos) << unknown.err;
+
+  CommandResult consume = RunCommand(ReplayBinary() + " consume --topic ticket-events");
+  EXPECT_EQ(consume.exit_code, 2);
+  EXPECT_NE(consume.err.find("--brokers is required"), std::string::npos) << consume.err;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
