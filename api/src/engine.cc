@@ -55,6 +55,7 @@ struct Engine::Impl {
   std::deque<Pending> queue;
   bool stopping = false;
   std::thread writer;
+  std::function<void()> on_commit;  // set under mu before the first command
 
   Status Recover();
   void Project(const DomainEvent& event, const projections::TicketPtr& before,
@@ -198,6 +199,7 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
         for (std::size_t e = 0; e < decision.outcome.events.size(); ++e)
           Project(decision.outcome.events[e], decision.ticket_before[e], decision.ticket_after[e]);
       }
+      if (on_commit) on_commit();
     }
   }
 
@@ -269,6 +271,11 @@ void Engine::Submit(EngineCommand command, domain::Id correlation_id, Completion
   CommandOutcome outcome;
   outcome.status = Status::Unavailable("shutting down");
   done(std::move(outcome));
+}
+
+void Engine::SetCommitListener(std::function<void()> listener) {
+  std::lock_guard lock(impl_->mu);
+  impl_->on_commit = std::move(listener);
 }
 
 void Engine::Stop() {

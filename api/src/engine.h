@@ -68,6 +68,11 @@ class Engine {
   // inline with Unavailable after Stop()).
   void Submit(EngineCommand command, domain::Id correlation_id, Completion done);
 
+  // `listener` runs on the writer thread after every batch that committed
+  // events (the outbox relay's cheap wake-up); it must not block. Set it
+  // before the first Submit().
+  void SetCommitListener(std::function<void()> listener);
+
   // Finishes every queued command, then stops the writer thread. Idempotent.
   void Stop();
 

@@ -136,6 +136,34 @@ void AppendHeader(std::string& out, std::string_view name, std::string_view type
   out += '\n';
 }
 
+template <class Number>
+void AppendSample(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+                  Number value) {
+  AppendHeader(out, name, type, help);
+  out += name;
+  out += ' ';
+  AppendNumber(out, value);
+  out += '\n';
+}
+
+void AppendEventStream(std::string& out, const eventstore::OutboxRelayStats& stats) {
+  AppendSample(out, "ticketd_kafka_publish_lag_events", "gauge",
+               "Committed events not yet acknowledged by Kafka (log head - relay cursor).", stats.lag_events);
+  AppendSample(out, "ticketd_kafka_publish_lag_seconds", "gauge",
+               "Age of the oldest committed event Kafka has not acknowledged; 0 when caught up.",
+               stats.lag_seconds);
+  AppendSample(out, "ticketd_kafka_published_position", "gauge",
+               "The relay cursor: every position up to it is acknowledged by Kafka.", stats.published_position);
+  AppendSample(out, "ticketd_kafka_published_events_total", "counter",
+               "Events acknowledged by Kafka since start (repeats after a restart included).",
+               stats.published_total);
+  AppendSample(out, "ticketd_kafka_errors_total", "counter",
+               "Failed deliveries and Kafka client errors (a refused connection counts) since start.",
+               stats.errors_total);
+  AppendSample(out, "ticketd_kafka_broker_up", "gauge", "1 if a Kafka broker answered recently, else 0.",
+               stats.broker_up ? 1.0 : 0.0);
+}
+
 }  // namespace
 
 struct Metrics::Impl {
@@ -145,6 +173,7 @@ struct Metrics::Impl {
   std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>> request_counts;  // labels -> count
   std::map<std::string, std::unique_ptr<SecondsHistogram>> request_seconds;           // route label
   std::map<std::string, std::pair<std::string, double>> gauges;                       // name -> (help, value)
+  std::function<eventstore::OutboxRelayStats()> event_stream;                         // guarded by mu
 
   std::atomic<std::uint64_t> events_appended{0};
   std::atomic<std::uint64_t> commands_committed{0};
@@ -190,6 +219,11 @@ void Metrics::ObserveBatch(std::size_t commands, std::size_t events, double fsyn
   impl_->fsync_seconds.Observe(fsync_seconds);
 }
 
+void Metrics::SetEventStreamSource(std::function<eventstore::OutboxRelayStats()> source) {
+  std::unique_lock lock(impl_->mu);
+  impl_->event_stream = std::move(source);
+}
+
 void Metrics::SetGauge(std::string_view name, std::string_view help, double value) {
   std::string key = SanitizeName(name);
   std::unique_lock lock(impl_->mu);
@@ -225,6 +259,7 @@ std::string Metrics::Render() const {
   AppendHeader(out, "ticketd_fsync_seconds", "histogram", "Time to write and sync one group commit.");
   impl_->fsync_seconds.Render(out, "ticketd_fsync_seconds", "");
 
+  if (impl_->event_stream) AppendEventStream(out, impl_->event_stream());
   for (const auto& [name, gauge] : impl_->gauges) {
     AppendHeader(out, name, "gauge", gauge.first);
     out += name + " ";

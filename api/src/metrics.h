@@ -5,9 +5,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "ticketd/eventstore/outbox_relay.h"
 
 namespace ticketd::api {
 
@@ -26,6 +29,11 @@ class Metrics {
   void ObserveBatch(std::size_t commands, std::size_t events, double fsync_seconds);
   // Arbitrary gauges set by other components ("ticketd_log_head_position").
   void SetGauge(std::string_view name, std::string_view help, double value);
+
+  // The event stream's publish lag and health, read at each Render() (the
+  // ticketd_kafka_* series appear only once a source is set). Set it before
+  // serving; `source` must stay callable until the Metrics die or it is reset.
+  void SetEventStreamSource(std::function<eventstore::OutboxRelayStats()> source);
 
   std::string Render() const;
 

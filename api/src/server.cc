@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine.h"
+#include "event_stream.h"
 #include "http_server.h"
 #include "ids.h"
 #include "metrics.h"
@@ -106,9 +107,11 @@ int RunServer(int argc, char** argv) {
     std::fprintf(stderr, "ticketd: cannot store the admin token: %s\n", s.ToString().c_str());
     return 1;
   }
-  if (options->kafka != "off") {
-    std::fprintf(stderr, "ticketd: kafka: mode '%s' is not available in this build yet; publishing is off\n",
-                 options->kafka.c_str());
+  std::unique_ptr<EventStream> event_stream;
+  s = EventStream::Start(*options, *engine, metrics, &event_stream);
+  if (!s.ok()) {
+    std::fprintf(stderr, "ticketd: kafka: %s\n", s.ToString().c_str());
+    return 1;
   }
 
   Router router(*engine, metrics, router_options);
@@ -134,6 +137,8 @@ int RunServer(int argc, char** argv) {
   std::fprintf(stderr, "ticketd: signal %d: draining\n", signal_number);
   server->Stop(std::chrono::milliseconds(5000));
   engine->Stop();
+  // After the engine: every committed event is in the log for the relay.
+  if (event_stream) event_stream->Stop(std::chrono::milliseconds(2000));
   std::fprintf(stderr, "ticketd: stopped cleanly\n");
   return 0;
 }

@@ -15,6 +15,22 @@ bool ParsePort(std::string_view text, std::uint16_t* port) {
   return true;
 }
 
+// embedded, off, or a list of HOST:PORT brokers.
+bool ValidKafkaMode(std::string_view mode) {
+  if (mode == "embedded" || mode == "off") return true;
+  if (mode.empty()) return false;
+  while (!mode.empty()) {
+    auto comma = mode.find(',');
+    std::string_view broker = mode.substr(0, comma);
+    mode = comma == std::string_view::npos ? std::string_view() : mode.substr(comma + 1);
+    auto colon = broker.rfind(':');
+    std::uint16_t port = 0;
+    if (colon == std::string_view::npos || colon == 0 || !ParsePort(broker.substr(colon + 1), &port) || port == 0)
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::string* error, bool* help) {
@@ -68,7 +84,21 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
       options.admin_token = std::string(v);
     } else if (arg == "--kafka") {
       if (!next(&v)) return std::nullopt;
+      if (!ValidKafkaMode(v)) {
+        *error = "--kafka must be embedded, off, or HOST:PORT[,HOST:PORT...]";
+        return std::nullopt;
+      }
       options.kafka = v;
+    } else if (arg == "--kafka-topic") {
+      if (!next(&v)) return std::nullopt;
+      if (v.empty() || v.size() > 249) {
+        *error = "--kafka-topic must be 1..249 characters";
+        return std::nullopt;
+      }
+      options.kafka_topic = v;
+    } else if (arg == "--kafka-config") {
+      if (!next(&v)) return std::nullopt;
+      options.kafka_config = v;
     } else if (arg == "--threads") {
       if (!next(&v)) return std::nullopt;
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), options.threads);

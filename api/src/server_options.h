@@ -13,6 +13,8 @@ struct ServerOptions {
   std::uint16_t listen_port = 8080;
   std::optional<std::string> admin_token;  // --admin-token, else TICKETD_ADMIN_TOKEN
   std::string kafka = "off";               // embedded | off | HOST:PORT,...
+  std::string kafka_topic = "ticket-events";
+  std::string kafka_config;                // librdkafka properties file (SASL, TLS, ...)
   int threads = 0;                         // 0: one per core
   bool sync = true;                        // --unsafe-no-fsync for experiments only
   double rate_limit = 0;                   // --rate-limit N/s per token; 0 = off
@@ -30,11 +32,15 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
 
 inline constexpr const char* kServerUsage =
     "usage: ticketd [--data-dir DIR] [--listen HOST:PORT] [--admin-token TOKEN]\n"
-    "               [--kafka embedded|off|HOST:PORT,...] [--threads N] [--rate-limit N/s [--rate-burst N]]\n"
+    "               [--kafka embedded|off|HOST:PORT,...] [--kafka-topic T] [--kafka-config FILE]\n"
+    "               [--threads N] [--rate-limit N/s [--rate-burst N]]\n"
     "  --data-dir DIR     event log and state (default ./data; created if empty, recovered if not)\n"
     "  --listen HOST:PORT address to serve HTTP on (default 127.0.0.1:8080; port 0 picks a free one)\n"
     "  --admin-token T    platform admin token (else env TICKETD_ADMIN_TOKEN, else generated once)\n"
-    "  --kafka MODE       event stream publishing (default off in this build)\n"
+    "  --kafka MODE       publish every event to Kafka: embedded (in-process cluster on loopback),\n"
+    "                     off (default), or the bootstrap brokers HOST:PORT,...\n"
+    "  --kafka-topic T    topic of the event stream (default ticket-events)\n"
+    "  --kafka-config F   librdkafka properties for real brokers, key=value lines (SASL, TLS)\n"
     "  --threads N        HTTP worker threads (default: one per core)\n"
     "  --rate-limit N/s   per-token request rate (token bucket); off by default\n"
     "  --rate-burst N     bucket size for --rate-limit (default: N of the rate)\n"

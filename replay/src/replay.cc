@@ -15,6 +15,7 @@
 #include "ticketd/eventstore/event_log.h"
 #include "ticketd/projections/json_writer.h"
 #include "ticketd/projections/views.h"
+#include "consume.h"
 #include "verify.h"
 
 namespace ticketd::replay {
@@ -24,6 +25,8 @@ constexpr const char* kUsage =
     "usage: ticket-replay verify  --data-dir DIR\n"
     "       ticket-replay history --data-dir DIR --ticket ID [--as-of RFC3339]\n"
     "       ticket-replay export  --data-dir DIR [--from POSITION]\n"
+    "       ticket-replay consume --brokers HOST:PORT,... [--topic T] [--group G] [--from-beginning]\n"
+    "                             [--max N] [--timeout-ms MS] [--kafka-config FILE]\n"
     "  --master-key-file F  opens sealed personal data (default DIR/master.key if present, or env\n"
     "                       TICKETD_MASTER_KEY); without it, such text reads \"[encrypted]\"\n";
 
@@ -192,6 +195,8 @@ int Export(const Args& args, const eventstore::EventLog& log, std::ostream& out,
 }  // namespace
 
 int RunReplay(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  // consume reads Kafka, not a data dir, and has flags without values.
+  if (argc >= 2 && std::string_view(argv[1]) == "consume") return RunConsume(argc, argv, out, err);
   std::string error;
   std::optional<Args> args = ParseArgs(argc, argv, &error);
   if (!args) {

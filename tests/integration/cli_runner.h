@@ -1,24 +1,14 @@
-// Runs the ticket-replay CLI as a user would, capturing stdout, stderr and
-// the exit code.
+// Runs the ticket-replay CLI as a user would (exit code, stdout, stderr).
 #pragma once
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
+
+#include "command_runner.h"
 
 namespace ticketd::integration {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using CliResult = CommandResult;
 
 // $TICKET_REPLAY_BINARY, else the path CMake compiled in.
 inline std::string ReplayBinary() {
@@ -27,25 +17,6 @@ inline std::string ReplayBinary() {
 }
 
 // `args` go through the shell unquoted: pass paths without spaces.
-inline CliResult RunReplay(const std::string& args) {
-  CliResult result;
-  char err_path[] = "/tmp/ticket-replay-err-XXXXXX";
-  int fd = mkstemp(err_path);
-  if (fd < 0) return result;
-  close(fd);
-  std::string command = ReplayBinary() + " " + args + " 2>" + err_path;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe) {
-    char buffer[4096];
-    std::size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-    int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  std::ifstream err(err_path);
-  result.err.assign(std::istreambuf_iterator<char>(err), {});
-  std::filesystem::remove(err_path);
-  return result;
-}
+inline CliResult RunReplay(const std::string& args) { return RunCommand(ReplayBinary() + " " + args); }
 
 }  // namespace ticketd::integration

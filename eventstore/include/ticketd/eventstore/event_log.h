@@ -11,8 +11,9 @@
 // Personal text is sealed by the log itself when it has a master key
 // (subject_keys.h): callers append and read plain domain events.
 //
-// Threading: exactly one thread may call AppendBatch / PutMeta (the engine's
-// writer); every const method is safe from any thread, concurrently with it.
+// Threading: exactly one thread may call AppendBatch (the engine's writer);
+// PutMeta and every const method are safe from any thread, concurrently with
+// it (RocksDB orders the writes; the outbox relay stores its cursor so).
 // Nothing is acknowledged before AppendBatch returns, and AppendBatch returns
 // only after its WriteBatch is synced (group commit: many commands, one fsync).
 #pragma once

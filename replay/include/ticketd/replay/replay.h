@@ -2,6 +2,8 @@
 //   verify  --data-dir DIR                               chain, positions, decoding
 //   history --data-dir DIR --ticket ID [--as-of RFC3339]  state as of then + its events
 //   export  --data-dir DIR [--from POSITION]             JSON lines, one event each
+//   consume --brokers B [--topic T] [--group G] [--from-beginning] [--max N] [--timeout-ms MS]
+//                                                        the Kafka stream as JSON lines
 // It opens the log as a RocksDB secondary instance, so it works while ticketd
 // runs and never writes to DIR.
 #pragma once
