@@ -211,6 +211,25 @@ TEST_F(KafkaStreamTest, EmbeddedClusterCarriesEveryEventToKcatAndTicketReplayCon
   }
 }
 
+TEST_F(KafkaStreamTest, PersonalDataTravelsOnlyAsCiphertext) {
+  server_.set_extra_args({"--kafka", "embedded"});
+  ASSERT_TRUE(server_.Start());
+  const std::string bootstrap = Bootstrap();
+  ASSERT_FALSE(bootstrap.empty());
+  Tenant tenant = CreateTenant();
+  User agent = CreateUser(tenant, "agent");
+  const std::string marker = "ZQKAFKA" + std::to_string(::getpid()) + "subjectmarker";
+  const std::string id = CreateTicket(agent, R"({"subject":")" + marker + R"(","description":")" + marker + R"("})");
+  ASSERT_TRUE(HasStatus(Post(agent.token, "/api/v1/tickets/" + id + "/comments", R"({"body":")" + marker + R"("})"), 201));
+  ASSERT_TRUE(WaitPublished(HeadPosition()));
+  // The raw message values, as any consumer gets them.
+  CommandResult kcat = RunCommand("timeout 60 kcat -b " + bootstrap + " -C -t ticket-events -e -q -f '%s\\n'");
+  ASSERT_EQ(kcat.exit_code, 0) << kcat.err;
+  EXPECT_NE(kcat.out.find("ticket.created"), std::string::npos);   // metadata in clear
+  EXPECT_NE(kcat.out.find("ticket:" + id), std::string::npos);     // text sealed under the ticket's key
+  EXPECT_EQ(kcat.out.find(marker), std::string::npos) << "personal data in plain text on the stream";
+}
+
 TEST_F(KafkaStreamTest, RestartRepublishesTheWholeLogToTheNewEmbeddedCluster) {
   server_.set_extra_args({"--kafka", "embedded"});
   ASSERT_TRUE(server_.Start());
