@@ -34,16 +34,18 @@ build_binaries() {
   BARE_SERVER=build/release/ops/bare_server/bare_server
 }
 
+# new_temp_dir VAR: makes a temp dir, removed by bench_cleanup, into VAR
+# (not echoed: a $(...) subshell would lose the cleanup list).
 new_temp_dir() {
   local dir
   dir=$(mktemp -d "${TMPDIR:-/tmp}/ticketd-bench-XXXXXX")
   BENCH_DIRS+=("$dir")
-  echo "$dir"
+  printf -v "$1" '%s' "$dir"
 }
 
 # wait_port PID LOG [TRIES]: sets PORT from the first "listening on http://HOST:PORT".
 wait_port() {
-  local pid=$1 log=$2 tries=${3:-600}
+  local pid=$1 log=$2 tries=${3:-24000}  # 20 min: a restart replays the whole log
   PORT=""
   for _ in $(seq 1 "$tries"); do
     PORT=$(grep -m1 -o 'listening on http://[^ ]*' "$log" | sed 's/.*:\([0-9]*\)$/\1/' || true)
@@ -83,7 +85,7 @@ stop_server() {
 
 bench_cleanup() {
   stop_server
-  for dir in "${BENCH_DIRS[@]}"; do rm -rf "$dir" "$dir.log"; done
+  for dir in "${BENCH_DIRS[@]}"; do rm -rf "$dir" "$dir".*; done
 }
 
 # json_field NAME < JSON: the value of the first string field NAME.
@@ -118,3 +120,6 @@ rss_mib() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 now_ms() { date +%s%3N; }
 # ratio A B: A/B with two decimals, "?" when either is missing.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "?"; else printf "%.2f", a / b }'; }
+# rocks_stalls DATA_DIR: how often RocksDB slowed or stopped writes (its LOG
+# says "Stalling writes ..." / "Stopping writes ..." each time).
+rocks_stalls() { cat "$1"/log/LOG* 2>/dev/null | grep -cE 'Stalling writes|Stopping writes' || true; }
