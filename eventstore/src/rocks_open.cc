@@ -42,6 +42,17 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const char* name, const std::shared_p
     // Positions arrive in increasing order: remember the insert point.
     options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
   }
+  // Writes never wait for a flush: up to four memtables per family (one
+  // active, the others being flushed) instead of two, so a memtable switch
+  // while the previous flush still runs (on two busy cores it can lag) does
+  // not stop the writer. The point-lookup families' keys are small: a
+  // smaller buffer each. DBOptions::db_write_buffer_size caps the total.
+  options.max_write_buffer_number = 4;
+  options.write_buffer_size = point_lookups ? (32u << 20) : (64u << 20);
+  // Appends never read old L0 files except through bloom filters: let L0
+  // grow further before RocksDB slows (20 by default) or stops (36) writes.
+  options.level0_slowdown_writes_trigger = 32;
+  options.level0_stop_writes_trigger = 64;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
 }
@@ -107,6 +118,9 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
   db_options.max_open_files = secondary ? -1 : 512;    // a secondary needs every file open
   db_options.allow_concurrent_memtable_write = false;  // one writer; keeps the insert hints working
   db_options.IncreaseParallelism(2);
+  // All memtables together stay under 192 MiB (part of the 1 GiB RSS budget
+  // at a million tickets): past it RocksDB flushes the largest one early.
+  db_options.db_write_buffer_size = 192u << 20;
   auto cache = rocksdb::NewLRUCache(64 << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (std::size_t i = 0; i < family_count; ++i)

@@ -49,13 +49,17 @@ struct Durations {
   }
 };
 
-// What one ticket added to the event-based aggregates, to take it back on delete.
-struct TicketFacts {
-  domain::Timestamp created_day = 0;
-  std::vector<double> resolve_hours;
-  std::vector<double> close_hours;
-  std::vector<domain::Timestamp> closed_days;
+// What one ticket's status changes added to the duration and closed-per-day
+// aggregates, to take it back on delete. Only tickets that were ever resolved
+// or closed have an entry (the created day comes from the ticket itself), and
+// an entry is one small array: at a million open tickets that is a million
+// hash nodes and three vectors each saved.
+struct TicketFact {
+  double hours = 0;
+  domain::Timestamp closed_day = 0;  // kClosed facts only
+  bool closed = false;               // false: a resolve fact
 };
+using TicketFacts = std::vector<TicketFact>;
 
 struct TenantAnalytics {
   std::int64_t by_status[6] = {};
@@ -114,13 +118,18 @@ struct TenantAnalytics {
     if (auto it = per_day.find(day); it != per_day.end() && --it->second == 0) per_day.erase(it);
   }
 
-  void Forget(const domain::Id& id) {
-    auto it = facts.find(id);
+  void Forget(const domain::Ticket& deleted) {
+    Decrement(created_per_day, DayOf(deleted.created_at));  // created_at is the created event's time
+    auto it = facts.find(deleted.id);
     if (it == facts.end()) return;
-    Decrement(created_per_day, it->second.created_day);
-    for (double h : it->second.resolve_hours) resolve.Remove(h);
-    for (double h : it->second.close_hours) close.Remove(h);
-    for (auto day : it->second.closed_days) Decrement(closed_per_day, day);
+    for (const TicketFact& fact : it->second) {
+      if (fact.closed) {
+        close.Remove(fact.hours);
+        Decrement(closed_per_day, fact.closed_day);
+      } else {
+        resolve.Remove(fact.hours);
+      }
+    }
     facts.erase(it);
   }
 
@@ -130,24 +139,19 @@ struct TenantAnalytics {
     if (after) Count(*after, +1);
     if (!after) {
       LeaveInProgress(id);
-      Forget(id);
+      if (before) Forget(*before);
       return;
     }
-    if (std::holds_alternative<domain::TicketCreated>(event.payload)) {
-      facts[id].created_day = DayOf(event.at);
-      ++created_per_day[DayOf(event.at)];
-    }
+    if (std::holds_alternative<domain::TicketCreated>(event.payload)) ++created_per_day[DayOf(event.at)];
     const auto* changed = std::get_if<domain::TicketStatusChanged>(&event.payload);
     if (!changed) return;
-    TicketFacts& f = facts[id];
     double hours = static_cast<double>(event.at - after->created_at) / kMicrosPerHour;
     if (changed->to == TicketStatus::kResolved) {
       resolve.Add(hours);
-      f.resolve_hours.push_back(hours);
+      facts[id].push_back({hours, 0, false});
     } else if (changed->to == TicketStatus::kClosed) {
       close.Add(hours);
-      f.close_hours.push_back(hours);
-      f.closed_days.push_back(DayOf(event.at));
+      facts[id].push_back({hours, DayOf(event.at), true});
       ++closed_per_day[DayOf(event.at)];
     }
     LeaveInProgress(id);

@@ -48,7 +48,8 @@ QueryFilter::QueryFilter(const TicketIndex& index, const TicketQuery& query) : i
   compile(&categories_, query.categories, [&](const std::string& c) { return index.categories().Find(c); });
   compile(&assets_, query.asset_ids, [&](const domain::Id& id) { return index.assets().Find(id); });
 
-  text_ = index.search().Match(query.text, index.slot_count());
+  text_ = index.search().Match(query.text, index.slot_count(),
+                               [&index](std::uint32_t slot) { return index.ticket(slot).get(); });
 
   for (bool active : {status_active_, priority_active_, type_active_, assignees_.active, reporters_.active,
                       categories_.active, assets_.active, text_.has_value()})
@@ -92,6 +93,38 @@ std::size_t QueryFilter::SourceSize(FilterField field) const {
       return text_ ? text_->Count() : 0;
   }
   return 0;
+}
+
+std::size_t QueryFilter::CountMatches() const {
+  const std::uint32_t slots = index_.slot_count();
+  // The status sets hold live tickets only: starting from them drops the removed.
+  Bitmap matches(slots);
+  ForEachBit(status_mask_, TicketIndex::kStatuses, [&](int v) { matches.OrWith(index_.status_slots(v)); });
+  auto and_with = [&](auto&& fill) {
+    Bitmap field(slots);
+    fill(field);
+    matches.AndWith(field);
+  };
+  if (priority_active_)
+    and_with([&](Bitmap& b) {
+      ForEachBit(priority_mask_, TicketIndex::kPriorities, [&](int v) { b.OrWith(index_.priority_slots(v)); });
+    });
+  if (type_active_)
+    and_with([&](Bitmap& b) {
+      ForEachBit(type_mask_, TicketIndex::kTypes, [&](int v) { b.OrWith(index_.type_slots(v)); });
+    });
+  auto and_codes = [&](const auto& code_index, const Codes& codes) {
+    if (!codes.active) return;
+    and_with([&](Bitmap& b) {
+      for (std::uint32_t code : codes.values) code_index.Slots(code).OrInto(b);
+    });
+  };
+  and_codes(index_.assignees(), assignees_);
+  and_codes(index_.reporters(), reporters_);
+  and_codes(index_.categories(), categories_);
+  and_codes(index_.assets(), assets_);
+  if (text_) matches.AndWith(*text_);
+  return matches.Count();
 }
 
 FilterField QueryFilter::SmallestSource(std::size_t* size) const {

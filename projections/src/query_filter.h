@@ -39,6 +39,12 @@ class QueryFilter {
            OneOf(categories_, r.category) && OneOf(assets_, r.asset) && (!text_ || text_->Test(slot));
   }
 
+  // The number of matching slots, from the fields' sets intersected as
+  // bitmaps: O(slots / 64 + the sparse sets' sizes), where checking the
+  // smallest field's candidates one by one costs a random FilterRow read
+  // each (5 ms for 100k candidates at a million tickets).
+  std::size_t CountMatches() const;
+
   // The field whose candidate set is smallest, and that set's size (an
   // upper bound of the matches).
   FilterField SmallestSource(std::size_t* size) const;

@@ -103,7 +103,23 @@ std::size_t SearchIndex::PrefixWeight(std::string_view prefix) const {
   return weight;
 }
 
-std::optional<Bitmap> SearchIndex::Match(std::string_view query, std::uint32_t slot_count) const {
+void SearchIndex::KeepPrefixMatches(const std::vector<const std::string*>& prefixes, const TicketLookup& lookup,
+                                    Bitmap* candidates) {
+  std::vector<std::uint32_t> drop;
+  candidates->ForEach([&](std::uint32_t slot) {
+    const domain::Ticket* ticket = lookup(slot);
+    if (ticket == nullptr) return drop.push_back(slot);
+    const std::vector<std::string> words = WordsOf(*ticket);  // sorted
+    for (const std::string* prefix : prefixes) {
+      auto it = std::lower_bound(words.begin(), words.end(), *prefix);
+      if (it == words.end() || !it->starts_with(*prefix)) return drop.push_back(slot);
+    }
+  });
+  for (std::uint32_t slot : drop) candidates->Clear(slot);
+}
+
+std::optional<Bitmap> SearchIndex::Match(std::string_view query, std::uint32_t slot_count,
+                                         const TicketLookup& lookup) const {
   std::vector<std::string> words = Tokenize(query);
   if (words.empty()) return std::nullopt;
   SortUnique(words);
@@ -123,8 +139,19 @@ std::optional<Bitmap> SearchIndex::Match(std::string_view query, std::uint32_t s
   }
   std::sort(order.begin(), order.end());
 
+  // Checking a candidate's own text costs about as much as this many postings.
+  constexpr std::size_t kPostingsPerCheck = 16;
   std::optional<Bitmap> result;
-  for (const auto& [weight, word] : order) {
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto& [weight, word] = order[i];
+    if (result && lookup && result->Count() <= weight / kPostingsPerCheck) {
+      // The rest of the words are heavier still: check them on the few
+      // candidates left.
+      std::vector<const std::string*> rest;
+      for (std::size_t j = i; j < order.size(); ++j) rest.push_back(order[j].second);
+      KeepPrefixMatches(rest, lookup, &*result);
+      break;
+    }
     Bitmap matches(slot_count);
     for (auto it = postings_.lower_bound(*word); it != postings_.end() && it->first.starts_with(*word); ++it)
       it->second.OrInto(matches);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,9 +35,16 @@ class SearchIndex {
   // Touches only the words that appear or disappear between the versions.
   void Update(std::uint32_t slot, const domain::Ticket& before, const domain::Ticket& after);
 
+  // Slot -> the ticket indexed there (null if none).
+  using TicketLookup = std::function<const domain::Ticket*(std::uint32_t)>;
+
   // nullopt when `query` has no words (no text filter); otherwise the
-  // matching slots, in a bitmap sized for `slot_count` slots.
-  std::optional<Bitmap> Match(std::string_view query, std::uint32_t slot_count) const;
+  // matching slots, in a bitmap sized for `slot_count` slots. With `lookup`,
+  // once the selective words have left few candidates, a word that prefixes
+  // very many postings (a short number like "1" in "1-4242") is checked on
+  // those candidates' own text instead of OR-ing every posting it prefixes.
+  std::optional<Bitmap> Match(std::string_view query, std::uint32_t slot_count,
+                              const TicketLookup& lookup = {}) const;
 
   std::size_t WordCount() const { return postings_.size(); }
 
@@ -45,6 +53,10 @@ class SearchIndex {
 
   // The distinct words of subject and description, sorted.
   static std::vector<std::string> WordsOf(const domain::Ticket& ticket);
+  // Drops from `candidates` the slots whose ticket has no word that each of
+  // `prefixes` prefixes.
+  static void KeepPrefixMatches(const std::vector<const std::string*>& prefixes, const TicketLookup& lookup,
+                                Bitmap* candidates);
   void AddWord(std::string word, std::uint32_t slot);
   void RemoveWord(const std::string& word, std::uint32_t slot);
   // Total postings of the words `prefix` prefixes (an upper bound of the

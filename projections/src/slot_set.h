@@ -36,6 +36,7 @@ class Bitmap {
   void AndWith(const Bitmap& other);
   // Sets every bit of `words` (a bitmap's words) in this one.
   void OrWords(const std::uint64_t* words, std::size_t n);
+  void OrWith(const Bitmap& other) { OrWords(other.words_.data(), other.words_.size()); }
 
   template <class Fn>
   void ForEach(Fn&& fn) const {

@@ -139,11 +139,8 @@ class QueryRun {
     std::size_t source_size = 0;
     const FilterField source = filter_.SmallestSource(&source_size);
     if (source_size <= kSmallScan) return false;
-    std::size_t matches = source_size;  // one filtered field: its set is exactly the matches
-    if (filter_.filtered_fields() > 1) {
-      matches = 0;
-      filter_.ForEachCandidate(source, [&](std::uint32_t slot) { matches += filter_.Matches(slot) ? 1 : 0; });
-    }
+    // One filtered field: its set is exactly the matches.
+    const std::size_t matches = filter_.filtered_fields() > 1 ? filter_.CountMatches() : source_size;
     page_->total = matches;
     if (matches == 0) return true;
     // Matches spread over the groups: a page needs about want() * in_groups

@@ -147,6 +147,36 @@ TEST(SearchIndex, DropsWordsNoTicketHasAnyMore) {
   EXPECT_FALSE(index.Match("***", 1).has_value());
 }
 
+// A short number word ("1" in "1-7") prefixes hundreds of postings: once
+// "7" has left few candidates, Match checks "1" on their own text. The
+// answer must be the same as OR-ing every posting "1" prefixes.
+TEST(SearchIndex, ChecksAHeavyPrefixOnTheFewCandidatesLeft) {
+  SearchIndex index;
+  std::vector<domain::Ticket> tickets;
+  for (std::uint32_t n = 1; n <= 600; ++n) {
+    domain::Ticket t = MakeTicket(n);
+    t.subject = "issue " + std::to_string(n % 3) + "-" + std::to_string(n);
+    tickets.push_back(t);
+  }
+  for (std::uint32_t slot = 0; slot < tickets.size(); ++slot) index.Add(slot, tickets[slot]);
+  auto lookup = [&](std::uint32_t slot) { return slot < tickets.size() ? &tickets[slot] : nullptr; };
+  const auto slots = static_cast<std::uint32_t>(tickets.size());
+  for (const char* query : {"1-7", "1-70", "2-7", "0-59", "1-599", "issue 1-5", "1 7 issue"}) {
+    std::optional<Bitmap> checked = index.Match(query, slots, lookup);
+    std::optional<Bitmap> ored = index.Match(query, slots);
+    ASSERT_TRUE(checked && ored) << query;
+    std::vector<std::uint32_t> a, b;
+    checked->ForEach([&](std::uint32_t slot) { a.push_back(slot); });
+    ored->ForEach([&](std::uint32_t slot) { b.push_back(slot); });
+    EXPECT_EQ(a, b) << query;
+  }
+  // Ticket n sits in slot n-1; "7" prefixes 7 and 70..79, of which those
+  // with n % 3 == 1 also have the word "1".
+  std::vector<std::uint32_t> seven;
+  index.Match("1-7", slots, lookup)->ForEach([&](std::uint32_t slot) { seven.push_back(slot); });
+  EXPECT_EQ(seven, (std::vector<std::uint32_t>{6, 69, 72, 75, 78}));
+}
+
 // Many tickets sharing words (postings switch to bitmaps) and many distinct
 // words (inline postings), checked against the reference matcher.
 TEST(SearchIndex, LargePostingsMatchTheReference) {
