@@ -73,6 +73,7 @@ int RunServer(int argc, char** argv) {
   EngineOptions engine_options;
   engine_options.data_dir = options->data_dir;
   engine_options.sync = options->sync;
+  engine_options.snapshot_every = options->snapshot_every;
   Status s = Engine::Open(engine_options, &metrics, &engine);
   if (!s.ok()) {
     std::fprintf(stderr, "ticketd: cannot open data dir %s: %s\n", options->data_dir.c_str(),

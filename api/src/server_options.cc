@@ -88,6 +88,13 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
         return std::nullopt;
       }
       (arg == "--rate-limit" ? options.rate_limit : options.rate_burst) = value;
+    } else if (arg == "--snapshot-every") {
+      if (!next(&v)) return std::nullopt;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), options.snapshot_every);
+      if (ec != std::errc() || end != v.data() + v.size()) {
+        *error = "--snapshot-every must be a number of events (0 = no snapshots)";
+        return std::nullopt;
+      }
     } else if (arg == "--unsafe-no-fsync") {
       options.sync = false;
     } else {
