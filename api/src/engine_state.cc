@@ -56,9 +56,9 @@ std::string EngineState::EncodeSnapshotBody() const {
 
 bool EngineState::DecodeSnapshotBody(std::string_view body) {
   BinaryReader in(body);
-  std::string write_bytes, directory_bytes, comment_bytes, analytics_bytes;
-  if (!in.Bytes(&write_bytes) || !in.Bytes(&directory_bytes) || !in.Bytes(&comment_bytes) ||
-      !in.Bytes(&analytics_bytes) || !in.AtEnd())
+  std::string_view write_bytes, directory_bytes, comment_bytes, analytics_bytes;
+  if (!in.BytesView(&write_bytes) || !in.BytesView(&directory_bytes) || !in.BytesView(&comment_bytes) ||
+      !in.BytesView(&analytics_bytes) || !in.AtEnd())
     return false;
   BinaryReader write_in(write_bytes), directory_in(directory_bytes), comment_in(comment_bytes),
       analytics_in(analytics_bytes);

@@ -138,6 +138,12 @@ Status SnapshotStore::Write(const SnapshotHeader& header, std::string_view body,
   }
   s = SyncDir(dir_);
   if (!s.ok()) return s;
+  // Leftovers of a write a crash interrupted: they may hold state an
+  // erasure since removed, and nothing ever reads them.
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (entry.path().filename().string().ends_with(std::string(kSuffix) + ".tmp"))
+      fs::remove(entry.path(), ec);
+  }
   std::size_t kept = 0;
   for (const std::string& other : List()) {
     bool keep = only_this ? other == name : (other == name || kept < keep_);

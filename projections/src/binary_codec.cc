@@ -106,6 +106,14 @@ bool BinaryReader::Bytes(std::string* bytes) {
   return true;
 }
 
+bool BinaryReader::BytesView(std::string_view* bytes) {
+  std::uint64_t size = 0;
+  if (!U64(&size) || size > in_.size()) return false;
+  *bytes = in_.substr(0, size);
+  in_.remove_prefix(size);
+  return true;
+}
+
 bool BinaryReader::Id(domain::Id* id) {
   if (in_.size() < id->bytes.size()) return false;
   std::memcpy(id->bytes.data(), in_.data(), id->bytes.size());

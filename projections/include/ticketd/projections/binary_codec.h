@@ -49,6 +49,8 @@ class BinaryReader {
   [[nodiscard]] bool Bool(bool* value);
   [[nodiscard]] bool Double(double* value);
   [[nodiscard]] bool Bytes(std::string* bytes);
+  // Like Bytes, without copying: the view points into the reader's input.
+  [[nodiscard]] bool BytesView(std::string_view* bytes);
   [[nodiscard]] bool Id(domain::Id* id);
   [[nodiscard]] bool OptionalId(std::optional<domain::Id>* id);
   [[nodiscard]] bool Hash32(std::array<std::uint8_t, 32>* hash);
