@@ -42,6 +42,10 @@ struct EngineState {
   [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);
 
   ReadModelHashes Hashes(std::uint64_t position) const;
+
+ private:
+  // The ticket list and the digest from the write model's live tickets.
+  void RebuildFromLiveTickets();
 };
 
 }  // namespace ticketd::api
