@@ -1,10 +1,10 @@
 #include "engine.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
-#include <atomic>
 #include <deque>
 #include <filesystem>
 #include <future>
