@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "ticketd/api/read_model_hashes.h"
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/errors.h"
 #include "ticketd/domain/status.h"
@@ -54,6 +55,10 @@ struct EngineOptions {
   domain::Timestamp stale_after = projections::kDefaultStaleAfter;  // analytics: stale in_progress
   // Seals personal data (crypto-shredding); none: stored plain (benchmarks).
   std::optional<eventstore::MasterKey> master_key;
+  // Snapshots (DATA_DIR/snapshots, docs/snapshots.md): one every this many
+  // events and one on a clean Stop(); 0 = never write one (existing ones are
+  // still used at start).
+  std::uint64_t snapshot_every = 100000;
 };
 
 class Engine {
@@ -74,7 +79,19 @@ class Engine {
   void SetCommitListener(std::function<void()> listener);
 
   // Finishes every queued command, then stops the writer thread. Idempotent.
+  // Finishes every queued command, stops the writer thread, then writes a
+  // snapshot if anything happened since the last one. Idempotent.
   void Stop();
+
+  // Writes a snapshot of the current state synchronously and deletes every
+  // other snapshot file, so no older snapshot keeps state that has since been
+  // removed (GDPR erasure). Safe from any thread, also from a completion on
+  // the writer thread; waits for a background snapshot in flight first.
+  Status RetakeSnapshotNow();
+
+  // Hashes every model at one log position, on the writer thread between
+  // batches (it pauses writes for the time it takes); `done` runs there.
+  void ComputeReadModelHashes(std::function<void(ReadModelHashes&&)> done);
 
   const projections::TicketReadModel& tickets() const;
   const projections::DirectoryReadModel& directory() const;

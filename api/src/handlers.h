@@ -34,6 +34,7 @@ void HandleHistory(Services& services, const CallPtr& call);
 void HandleDigest(Services& services, const CallPtr& call);
 void HandleAnalytics(Services& services, const CallPtr& call);
 void HandleAuditHead(Services& services, const CallPtr& call);
+void HandleReadModelHashes(Services& services, const CallPtr& call);  // handlers_audit.cc
 
 void HandleErasure(Services& services, const CallPtr& call);
 

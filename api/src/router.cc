@@ -58,6 +58,8 @@ constexpr Route kRoutes[] = {
     {http::verb::get, "/api/v1/analytics", "/api/v1/analytics", HandleAnalytics, Access::kAuthenticated},
     {http::verb::get, "/api/v1/audit/head", "/api/v1/audit/head", HandleAuditHead, Access::kAuthenticated},
     {http::verb::post, "/api/v1/erasure", "/api/v1/erasure", HandleErasure, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/audit/read-models", "/api/v1/audit/read-models", HandleReadModelHashes,
+     Access::kAuthenticated},
 };
 
 // Matches `segments` against a pattern; fills the {} values.

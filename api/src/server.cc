@@ -93,6 +93,7 @@ int RunServer(int argc, char** argv) {
     std::fprintf(stderr, "ticketd: WARNING: --unsafe-no-encryption: personal data is stored in plain text "
                          "and cannot be erased by crypto-shredding\n");
   }
+  engine_options.snapshot_every = options->snapshot_every;
   Status s = Engine::Open(engine_options, &metrics, &engine);
   if (!s.ok()) {
     std::fprintf(stderr, "ticketd: cannot open data dir %s: %s\n", options->data_dir.c_str(),

@@ -127,6 +127,13 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
       options.master_key_file = v;
     } else if (arg == "--unsafe-no-encryption") {
       options.seal_personal_data = false;
+    } else if (arg == "--snapshot-every") {
+      if (!next(&v)) return std::nullopt;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), options.snapshot_every);
+      if (ec != std::errc() || end != v.data() + v.size()) {
+        *error = "--snapshot-every must be a number of events (0 = no snapshots)";
+        return std::nullopt;
+      }
     } else if (arg == "--unsafe-no-fsync") {
       options.sync = false;
     } else {

@@ -24,6 +24,7 @@ struct ServerOptions {
   std::string master_key_file;             // --master-key-file; empty: the default
   std::string master_key_hex;              // env TICKETD_MASTER_KEY
   bool seal_personal_data = true;          // --unsafe-no-encryption for benchmarks only
+  std::uint64_t snapshot_every = 100000;   // --snapshot-every N events; 0 = no snapshots written
 };
 
 // Parses argv; on error returns nullopt and sets *error for a person. `help`
@@ -33,7 +34,7 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
 inline constexpr const char* kServerUsage =
     "usage: ticketd [--data-dir DIR] [--listen HOST:PORT] [--admin-token TOKEN]\n"
     "               [--kafka embedded|off|HOST:PORT,...] [--kafka-topic T] [--kafka-config FILE]\n"
-    "               [--threads N] [--rate-limit N/s [--rate-burst N]]\n"
+    "               [--threads N] [--rate-limit N/s [--rate-burst N]] [--snapshot-every N]\n"
     "  --data-dir DIR     event log and state (default ./data; created if empty, recovered if not)\n"
     "  --listen HOST:PORT address to serve HTTP on (default 127.0.0.1:8080; port 0 picks a free one)\n"
     "  --admin-token T    platform admin token (else env TICKETD_ADMIN_TOKEN, else generated once)\n"
@@ -46,6 +47,8 @@ inline constexpr const char* kServerUsage =
     "  --rate-burst N     bucket size for --rate-limit (default: N of the rate)\n"
     "  --master-key-file F  key that wraps the per-subject data keys (else env TICKETD_MASTER_KEY,\n"
     "                     64 hex digits; default DIR/master.key, generated on first start:\n"
-    "                     back it up apart from the data dir)\n";
+    "                     back it up apart from the data dir)\n"
+    "  --snapshot-every N write a read-model snapshot every N events and on shutdown (default 100000;\n"
+    "                     0 = none)\n";
 
 }  // namespace ticketd::api

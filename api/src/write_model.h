@@ -10,6 +10,7 @@
 
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/ticket.h"
+#include "ticketd/projections/binary_codec.h"
 #include "ticketd/projections/ticket_read_model.h"
 
 namespace ticketd::api {
@@ -31,6 +32,18 @@ class WriteModel {
   domain::DirectoryContext ContextFor(const domain::DirectoryCommand& command) const;
 
   void Clear();
+
+  // Canonical serialization (binary_codec.h), entries sorted by id; it is
+  // also the write model's snapshot body. Decode loads one into an empty
+  // model and returns false if the bytes do not parse.
+  void EncodeCanonical(projections::BinaryWriter& out) const;
+  [[nodiscard]] bool Decode(projections::BinaryReader& in);
+  // Every live ticket, in no particular order (rebuilding read models).
+  template <class Fn>
+  void ForEachLiveTicket(Fn&& fn) const {
+    for (const auto& [id, entry] : tickets_)
+      if (entry.phase == domain::TicketState::Phase::kLive && entry.ticket) fn(entry.ticket);
+  }
 
  private:
   struct TicketEntry {

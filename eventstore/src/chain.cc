@@ -31,7 +31,9 @@ struct CtxFree {
 
 Hash ChainHash(const Hash& previous, std::string_view envelope) {
   Hash out{};
-  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+  // One context per thread, reinitialized per call: a scan hashes every
+  // event, and a fresh context each time is an allocation each.
+  thread_local const std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
   unsigned int length = 0;
   const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) == 1 &&
                   EVP_DigestUpdate(ctx.get(), previous.data(), previous.size()) == 1 &&

@@ -92,6 +92,9 @@ Status RocksEventLog::ReadAllRaw(std::uint64_t from,
   rocksdb::ReadOptions read;
   read.verify_checksums = true;
   read.fill_cache = false;  // a full scan would only evict the hot blocks
+  // Sequential scans (recovery, verify, export): read the SST files in large
+  // chunks instead of one pread per 4 KiB block.
+  read.readahead_size = 8 << 20;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf(kEvents)));
   v1::StoredEvent stored;
   for (it->Seek(BigEndian64(from)); it->Valid(); it->Next()) {

@@ -83,6 +83,19 @@ bool IsErasure(const EventPayload& payload) {
   return std::holds_alternative<UserErased>(payload) || std::holds_alternative<TicketErased>(payload);
 }
 
+Status SealWithMasterKey(const MasterKey& key, std::string_view aad, std::string_view plain, std::string* sealed) {
+  std::string nonce, body;
+  if (!SealGcm(key, aad, plain, &nonce, &body)) return Status::IOError("sealing failed (OpenSSL)");
+  *sealed = nonce + body;
+  return Status::Ok();
+}
+
+Status OpenWithMasterKey(const MasterKey& key, std::string_view aad, std::string_view sealed, std::string* plain) {
+  if (sealed.size() < kGcmNonceBytes || !OpenGcm(key, aad, sealed.substr(0, kGcmNonceBytes), sealed.substr(kGcmNonceBytes), plain))
+    return Status::Corruption("sealed data does not open under this master key");
+  return Status::Ok();
+}
+
 Status LoadMasterKey(const std::string& hex, const std::string& file, bool create, MasterKey* key,
                      bool* generated) {
   *generated = false;

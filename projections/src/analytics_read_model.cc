@@ -208,3 +208,162 @@ Analytics AnalyticsReadModel::Snapshot(const domain::Id& tenant_id, domain::Time
 }
 
 }  // namespace ticketd::projections
+
+namespace ticketd::projections {
+namespace {
+
+void EncodeDays(BinaryWriter& out, const std::map<domain::Timestamp, std::int64_t>& per_day) {
+  out.U64(per_day.size());
+  for (const auto& [day, count] : per_day) {
+    out.I64(day);
+    out.I64(count);
+  }
+}
+
+bool DecodeDays(BinaryReader& in, std::map<domain::Timestamp, std::int64_t>* per_day) {
+  std::size_t count = 0;
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    domain::Timestamp day = 0;
+    std::int64_t n = 0;
+    if (!in.I64(&day) || !in.I64(&n)) return false;
+    (*per_day)[day] = n;
+  }
+  return true;
+}
+
+template <class T, class Put>
+void EncodeList(BinaryWriter& out, const std::vector<T>& values, Put put) {
+  out.U64(values.size());
+  for (const T& v : values) put(v);
+}
+
+template <class T, class Get>
+bool DecodeList(BinaryReader& in, std::vector<T>* values, Get get) {
+  std::size_t count = 0;
+  if (!in.Count(&count)) return false;
+  values->resize(count);
+  for (T& v : *values)
+    if (!get(&v)) return false;
+  return true;
+}
+
+// The per-ticket facts and the in-progress entries, by ticket id.
+template <class Map>
+std::vector<typename Map::const_pointer> SortedEntries(const Map& map) {
+  std::vector<typename Map::const_pointer> sorted;
+  sorted.reserve(map.size());
+  for (const auto& entry : map) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  return sorted;
+}
+
+// Everything except what follows from other fields (the duration multisets
+// are the union of the facts' hours; `in_progress` mirrors in_progress_since).
+void EncodeTenant(BinaryWriter& out, const TenantAnalytics& t) {
+  for (std::int64_t n : t.by_status) out.I64(n);
+  for (std::int64_t n : t.open_by_priority) out.I64(n);
+  out.U64(t.per_assignee.size());
+  for (const auto& [id, load] : t.per_assignee) {
+    out.Id(id);
+    for (std::int64_t n : {load.open, load.in_progress, load.resolved, load.closed}) out.I64(n);
+  }
+  std::vector<std::pair<std::string, std::int64_t>> categories(t.categories.begin(), t.categories.end());
+  std::sort(categories.begin(), categories.end());
+  out.U64(categories.size());
+  for (const auto& [name, count] : categories) {
+    out.Bytes(name);
+    out.I64(count);
+  }
+  out.U64(t.in_progress_since.size());
+  for (const auto* entry : SortedEntries(t.in_progress_since)) {
+    out.Id(entry->first);
+    out.I64(entry->second.first);
+    out.Bytes(entry->second.second);
+  }
+  out.Double(t.resolve.sum);
+  out.Double(t.close.sum);
+  EncodeDays(out, t.created_per_day);
+  EncodeDays(out, t.closed_per_day);
+  out.U64(t.facts.size());
+  for (const auto* entry : SortedEntries(t.facts)) {
+    out.Id(entry->first);
+    EncodeList(out, entry->second, [&](const TicketFact& fact) {
+      out.Double(fact.hours);
+      out.I64(fact.closed_day);
+      out.Bool(fact.closed);
+    });
+  }
+}
+
+bool DecodeTenant(BinaryReader& in, TenantAnalytics* t) {
+  for (std::int64_t& n : t->by_status)
+    if (!in.I64(&n)) return false;
+  for (std::int64_t& n : t->open_by_priority)
+    if (!in.I64(&n)) return false;
+  std::size_t count = 0;
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    AssigneeLoad load;
+    if (!in.Id(&load.assignee_id) || !in.I64(&load.open) || !in.I64(&load.in_progress) ||
+        !in.I64(&load.resolved) || !in.I64(&load.closed))
+      return false;
+    t->per_assignee[load.assignee_id] = load;
+  }
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string name;
+    std::int64_t n = 0;
+    if (!in.Bytes(&name) || !in.I64(&n)) return false;
+    t->categories[std::move(name)] = n;
+  }
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    domain::Id id;
+    domain::Timestamp since = 0;
+    std::string number;
+    if (!in.Id(&id) || !in.I64(&since) || !in.Bytes(&number)) return false;
+    t->in_progress.insert({since, id});
+    t->in_progress_since[id] = {since, std::move(number)};
+  }
+  if (!in.Double(&t->resolve.sum) || !in.Double(&t->close.sum) || !DecodeDays(in, &t->created_per_day) ||
+      !DecodeDays(in, &t->closed_per_day) || !in.Count(&count))
+    return false;
+  t->facts.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    domain::Id id;
+    TicketFacts f;
+    if (!in.Id(&id) || !DecodeList(in, &f, [&](TicketFact* fact) {
+          return in.Double(&fact->hours) && in.I64(&fact->closed_day) && in.Bool(&fact->closed);
+        }))
+      return false;
+    for (const TicketFact& fact : f) (fact.closed ? t->close : t->resolve).hours.insert(fact.hours);
+    t->facts[id] = std::move(f);
+  }
+  return true;
+}
+
+}  // namespace
+
+void AnalyticsReadModel::EncodeCanonical(BinaryWriter& out) const {
+  impl_->tenants.ForEachSorted([&](const domain::Id& tenant_id, const TenantAnalytics& tenant) {
+    out.Bool(true);  // one more tenant follows
+    out.Id(tenant_id);
+    EncodeTenant(out, tenant);
+  });
+  out.Bool(false);
+}
+
+bool AnalyticsReadModel::DecodeSnapshot(BinaryReader& in) {
+  for (bool more = false;;) {
+    if (!in.Bool(&more)) return false;
+    if (!more) return true;
+    domain::Id tenant_id;
+    if (!in.Id(&tenant_id)) return false;
+    bool ok = false;
+    impl_->tenants.Write(tenant_id, [&](TenantAnalytics& tenant) { ok = DecodeTenant(in, &tenant); });
+    if (!ok) return false;
+  }
+}
+
+}  // namespace ticketd::projections

@@ -72,3 +72,25 @@ Digest DigestReadModel::Build(const domain::Id& tenant_id, domain::Timestamp day
 }
 
 }  // namespace ticketd::projections
+
+namespace ticketd::projections {
+
+void DigestReadModel::EncodeCanonical(BinaryWriter& out) const {
+  impl_->tenants.ForEachSorted([&](const domain::Id& tenant_id, const TenantDigest& digest) {
+    bool empty = true;
+    for (const auto& group : digest.groups) empty = empty && group.empty();
+    if (empty) return;
+    out.Id(tenant_id);
+    for (const auto& group : digest.groups) {
+      out.U64(group.size());
+      for (const auto& [key, ticket] : group) {  // already in key order
+        out.I64(key.due);
+        out.I64(key.number);
+        out.Id(key.id);
+        out.I64(ticket->version);
+      }
+    }
+  });
+}
+
+}  // namespace ticketd::projections

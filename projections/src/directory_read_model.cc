@@ -40,6 +40,16 @@ class TokenTable {
     std::unique_lock lock(shard.mu);
     shard.tokens[hash] = {tenant_id, user_id};
   }
+  // Every (hash, tenant, user), sorted by hash.
+  std::vector<std::pair<TokenHash, std::pair<Id, Id>>> All() const {
+    std::vector<std::pair<TokenHash, std::pair<Id, Id>>> all;
+    for (const Shard& shard : shards_) {
+      std::shared_lock lock(shard.mu);
+      all.insert(all.end(), shard.tokens.begin(), shard.tokens.end());
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    return all;
+  }
   std::optional<std::pair<Id, Id>> Find(const TokenHash& hash) const {
     const Shard& shard = shards_[hash[0] % kShards];
     std::shared_lock lock(shard.mu);
@@ -198,6 +208,109 @@ std::vector<domain::Asset> DirectoryReadModel::ListAssets(const Id& tenant_id) c
   std::sort(assets.begin(), assets.end(),
             [](const auto& a, const auto& b) { return a.name != b.name ? a.name < b.name : a.id < b.id; });
   return assets;
+}
+
+}  // namespace ticketd::projections
+
+namespace ticketd::projections {
+namespace {
+
+template <class Value>
+std::vector<const Value*> SortedById(const std::unordered_map<Id, Value, domain::IdHash>& map) {
+  std::vector<const Value*> sorted;
+  sorted.reserve(map.size());
+  for (const auto& [id, value] : map) sorted.push_back(&value);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  return sorted;
+}
+
+}  // namespace
+
+void DirectoryReadModel::EncodeCanonical(BinaryWriter& out) const {
+  impl_->tenants.ForEachSorted([&](const Id& tenant_id, const TenantDirectory& d) {
+    out.Bool(true);  // one more tenant follows
+    out.Id(tenant_id);
+    out.Bool(d.info.has_value());
+    if (d.info) {
+      out.Id(d.info->id);
+      out.Bytes(d.info->name);
+      out.Bytes(d.info->ticket_prefix);
+    }
+    out.U64(d.users.size());
+    for (const domain::User* user : SortedById(d.users)) {
+      out.Id(user->id);
+      out.Bytes(user->name);
+      out.Bytes(user->email);
+      out.U64(static_cast<std::uint64_t>(user->role));
+      out.Bytes(user->department);
+    out.OptionalI64(user->erased_at);
+    }
+    out.U64(d.assets.size());
+    for (const domain::Asset* asset : SortedById(d.assets)) {
+      out.Id(asset->id);
+      out.Bytes(asset->name);
+      out.Bytes(asset->kind);
+    }
+  });
+  out.Bool(false);
+  auto tokens = impl_->tokens.All();
+  out.U64(tokens.size());
+  for (const auto& [hash, owner] : tokens) {
+    out.Hash32(hash);
+    out.Id(owner.first);
+    out.Id(owner.second);
+  }
+}
+
+bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
+  for (bool more = false;;) {
+    if (!in.Bool(&more)) return false;
+    if (!more) break;
+    Id tenant_id;
+    bool has_info = false;
+    std::optional<TenantInfo> info;
+    if (!in.Id(&tenant_id) || !in.Bool(&has_info)) return false;
+    if (has_info) {
+      info.emplace();
+      if (!in.Id(&info->id) || !in.Bytes(&info->name) || !in.Bytes(&info->ticket_prefix)) return false;
+    }
+    std::size_t user_count = 0, asset_count = 0;
+    std::vector<domain::User> users;
+    if (!in.Count(&user_count)) return false;
+    users.resize(user_count);
+    for (domain::User& u : users) {
+      u.tenant_id = tenant_id;
+      if (!in.Id(&u.id) || !in.Bytes(&u.name) || !in.Bytes(&u.email) || !in.EnumBelow(4, &u.role) ||
+          !in.Bytes(&u.department) || !in.OptionalI64(&u.erased_at))
+        return false;
+    }
+    std::vector<domain::Asset> assets;
+    if (!in.Count(&asset_count)) return false;
+    assets.resize(asset_count);
+    for (domain::Asset& a : assets) {
+      a.tenant_id = tenant_id;
+      if (!in.Id(&a.id) || !in.Bytes(&a.name) || !in.Bytes(&a.kind)) return false;
+    }
+    {
+      std::unique_lock lock(impl_->global_mu);
+      for (const domain::User& u : users) impl_->user_tenant[u.id] = tenant_id;
+      for (const domain::Asset& a : assets) impl_->asset_tenant[a.id] = tenant_id;
+    }
+    impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
+      d.info = std::move(info);
+      for (domain::User& u : users) d.users.emplace(u.id, std::move(u));
+      for (domain::Asset& a : assets) d.assets.emplace(a.id, std::move(a));
+    });
+  }
+  std::size_t token_count = 0;
+  if (!in.Count(&token_count)) return false;
+  for (std::size_t i = 0; i < token_count; ++i) {
+    TokenHash hash;
+    Id tenant_id, user_id;
+    if (!in.Hash32(&hash) || !in.Id(&tenant_id) || !in.Id(&user_id)) return false;
+    impl_->tokens.Put(hash, tenant_id, user_id);
+  }
+  return true;
 }
 
 }  // namespace ticketd::projections

@@ -3,10 +3,12 @@
 // tenant map itself is locked exclusively only when a tenant first appears.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "ticketd/domain/id.h"
 
@@ -32,6 +34,24 @@ class TenantPartitions {
     Entry* entry = FindOrCreate(tenant_id);
     std::unique_lock lock(entry->mu);
     fn(entry->partition);
+  }
+
+  // Runs fn(tenant_id, const Partition&) for every tenant in id order, each
+  // under its shared lock (canonical serializations and snapshots).
+  template <class Fn>
+  void ForEachSorted(Fn&& fn) const {
+    std::vector<std::pair<domain::Id, const Entry*>> entries;
+    {
+      std::shared_lock lock(map_mu_);
+      entries.reserve(map_.size());
+      for (const auto& [id, entry] : map_) entries.emplace_back(id, entry.get());
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [id, entry] : entries) {
+      std::shared_lock lock(entry->mu);
+      fn(id, entry->partition);
+    }
   }
 
  private:

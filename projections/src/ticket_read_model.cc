@@ -2,6 +2,8 @@
 // shared_mutex per tenant); the query work is in ticket_query.cc.
 #include "ticketd/projections/ticket_read_model.h"
 
+#include <algorithm>
+
 #include "cursor.h"
 #include "tenant_partitions.h"
 #include "ticket_index.h"
@@ -50,6 +52,24 @@ Status TicketReadModel::Query(const domain::Id& tenant_id, const TicketQuery& qu
     RunTicketQuery(index, query, spec, after ? &*after : nullptr, page);
   });
   return Status::Ok();
+}
+
+}  // namespace ticketd::projections
+
+namespace ticketd::projections {
+
+void TicketReadModel::EncodeCanonical(BinaryWriter& out) const {
+  impl_->tenants.ForEachSorted([&](const domain::Id& tenant_id, const TicketIndex& index) {
+    if (index.live_count() == 0) return;
+    std::vector<const domain::Ticket*> live;
+    live.reserve(index.live_count());
+    for (std::uint32_t slot = 0; slot < index.slot_count(); ++slot)
+      if (const TicketPtr& ticket = index.ticket(slot)) live.push_back(ticket.get());
+    std::sort(live.begin(), live.end(), [](auto* a, auto* b) { return a->id < b->id; });
+    out.Id(tenant_id);
+    out.U64(live.size());
+    for (const domain::Ticket* ticket : live) out.Ticket(*ticket);
+  });
 }
 
 }  // namespace ticketd::projections

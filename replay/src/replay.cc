@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "ticketd/api/read_model_hashes.h"
 #include "ticketd/domain/history.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/eventstore/event_codec.h"
@@ -25,8 +26,11 @@ constexpr const char* kUsage =
     "usage: ticket-replay verify  --data-dir DIR\n"
     "       ticket-replay history --data-dir DIR --ticket ID [--as-of RFC3339]\n"
     "       ticket-replay export  --data-dir DIR [--from POSITION]\n"
+    "       ticket-replay read-models --data-dir DIR\n"
     "       ticket-replay consume --brokers HOST:PORT,... [--topic T] [--group G] [--from-beginning]\n"
     "                             [--max N] [--timeout-ms MS] [--kafka-config FILE]\n"
+    "  read-models rebuilds every read model from the log alone and prints their canonical hashes\n"
+    "  (the same JSON as GET /api/v1/audit/read-models)\n"
     "  --master-key-file F  opens sealed personal data (default DIR/master.key if present, or env\n"
     "                       TICKETD_MASTER_KEY); without it, such text reads \"[encrypted]\"\n";
 
@@ -192,6 +196,17 @@ int Export(const Args& args, const eventstore::EventLog& log, std::ostream& out,
   return 0;
 }
 
+int ReadModels(const eventstore::EventLog& log, std::ostream& out, std::ostream& err) {
+  api::ReadModelHashes hashes;
+  Status s = api::RebuildReadModelHashes(log, &hashes);
+  if (!s.ok()) {
+    err << "ticket-replay: rebuilding the read models failed: " << s.ToString() << "\n";
+    return 1;
+  }
+  out << api::ReadModelHashesJson(hashes) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int RunReplay(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -207,7 +222,8 @@ int RunReplay(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << kUsage;
     return 0;
   }
-  if (args->command != "verify" && args->command != "history" && args->command != "export") {
+  if (args->command != "verify" && args->command != "history" && args->command != "export" &&
+      args->command != "read-models") {
     err << "ticket-replay: unknown command " << args->command << "\n" << kUsage;
     return 2;
   }
@@ -215,6 +231,7 @@ int RunReplay(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (int code = OpenLog(*args, err, &log); code != 0) return code;
   if (args->command == "verify") return Verify(*log, out, err);
   if (args->command == "history") return History(*args, *log, out, err);
+  if (args->command == "read-models") return ReadModels(*log, out, err);
   return Export(*args, *log, out, err);
 }
 

@@ -65,6 +65,10 @@ class ErasureTest : public ApiTest {
 };
 
 TEST_F(ErasureTest, MarkersAreGoneFromEveryAnswerAndEveryFile) {
+  // A snapshot after every batch: the erasure must replace all of them.
+  server_.set_extra_args({"--snapshot-every", "1"});
+  ASSERT_TRUE(server_.Stop());
+  ASSERT_TRUE(server_.Restart());
   const std::string subject = NewMarker("SUBJ"), description = NewMarker("DESC");
   const std::string comment = NewMarker("CMNT"), internal = NewMarker("INTL");
   const std::string user_name = NewMarker("NAME"), user_email = NewMarker("MAIL");
@@ -93,6 +97,16 @@ TEST_F(ErasureTest, MarkersAreGoneFromEveryAnswerAndEveryFile) {
   }
   ASSERT_TRUE(HasStatus(Erase(tenant_.admin.token, "ticket", deleted), 200));
   ASSERT_TRUE(HasStatus(Erase(tenant_.admin.token, "user", reporter.id), 200));
+  {
+    // Only the snapshot taken by the last erasure is left, at the head.
+    const std::int64_t head = *GetInt(Json(Get(tenant_.admin.token, "/api/v1/audit/head").body).root(), "position");
+    std::vector<std::string> snapshots;
+    for (const auto& entry : fs::directory_iterator(server_.data_dir() + "/snapshots"))
+      snapshots.push_back(entry.path().filename().string());
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "snapshot-%020lld.snap", static_cast<long long>(head));
+    EXPECT_EQ(snapshots, std::vector<std::string>{expected});
+  }
 
   // Every answer shows the marker text gone; the metadata and history stay.
   HttpResponse ticket = GetTicket(agent_, id);

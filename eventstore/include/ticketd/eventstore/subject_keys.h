@@ -41,6 +41,13 @@ std::string SubjectKeyId(const domain::DomainEvent& event);
 // True for UserErased / TicketErased.
 bool IsErasure(const domain::EventPayload& payload);
 
+// Seals a whole blob under the master key (AES-256-GCM, random nonce, bound
+// to `aad`), for files outside the log that hold personal data (read-model
+// snapshots). Open fails with Corruption when the bytes or aad differ or the
+// key is another one.
+Status SealWithMasterKey(const MasterKey& key, std::string_view aad, std::string_view plain, std::string* sealed);
+Status OpenWithMasterKey(const MasterKey& key, std::string_view aad, std::string_view sealed, std::string* plain);
+
 // The master key: from `hex` (64 hex digits, e.g. env TICKETD_MASTER_KEY) if
 // not empty, else from `file` (64 hex digits and a newline). If the file does
 // not exist and `create` is set, a new random key is written there (mode

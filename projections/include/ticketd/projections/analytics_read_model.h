@@ -15,6 +15,7 @@
 
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/time.h"
+#include "ticketd/projections/binary_codec.h"
 #include "ticketd/projections/projector.h"
 
 namespace ticketd::projections {
@@ -65,6 +66,13 @@ class AnalyticsReadModel final : public TicketProjector {
 
   // Stale = in progress since before now - stale_after.
   Analytics Snapshot(const domain::Id& tenant_id, domain::Timestamp now, domain::Timestamp stale_after) const;
+
+  // Canonical serialization (binary_codec.h): equal content, equal bytes.
+  // It is also this model's snapshot body; DecodeSnapshot loads one into an
+  // empty model (writer thread, before any Apply) and returns false if the
+  // bytes do not parse.
+  void EncodeCanonical(BinaryWriter& out) const;
+  [[nodiscard]] bool DecodeSnapshot(BinaryReader& in);
 
  private:
   struct Impl;

@@ -9,6 +9,7 @@
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/time.h"
+#include "ticketd/projections/binary_codec.h"
 
 namespace ticketd::projections {
 
@@ -34,6 +35,13 @@ class CommentReadModel {
   // In creation order; internal ones only when include_internal.
   std::vector<Comment> List(const domain::Id& tenant_id, const domain::Id& ticket_id,
                             bool include_internal) const;
+
+  // Canonical serialization (binary_codec.h): equal content, equal bytes.
+  // It is also this model's snapshot body; DecodeSnapshot loads one into an
+  // empty model (writer thread, before any Apply) and returns false if the
+  // bytes do not parse.
+  void EncodeCanonical(BinaryWriter& out) const;
+  [[nodiscard]] bool DecodeSnapshot(BinaryReader& in);
 
  private:
   struct Impl;

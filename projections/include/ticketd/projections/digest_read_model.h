@@ -11,6 +11,7 @@
 
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/time.h"
+#include "ticketd/projections/binary_codec.h"
 #include "ticketd/projections/projector.h"
 
 namespace ticketd::projections {
@@ -43,6 +44,11 @@ class DigestReadModel final : public TicketProjector {
 
   // `day` is midnight UTC of the digest's date (domain::ParseDate).
   Digest Build(const domain::Id& tenant_id, domain::Timestamp day) const;
+
+  // Canonical serialization (binary_codec.h) of the content, tenants and
+  // tickets by id: equal content, equal bytes, whatever the history. Not part
+  // of snapshots: this model is rebuilt from the write model's live tickets.
+  void EncodeCanonical(BinaryWriter& out) const;
 
  private:
   struct Impl;

@@ -15,6 +15,7 @@
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/types.h"
+#include "ticketd/projections/binary_codec.h"
 
 namespace ticketd::projections {
 
@@ -47,6 +48,13 @@ class DirectoryReadModel {
   // Sorted by name, then id.
   std::vector<domain::User> ListUsers(const domain::Id& tenant_id) const;
   std::vector<domain::Asset> ListAssets(const domain::Id& tenant_id) const;
+
+  // Canonical serialization (binary_codec.h): equal content, equal bytes.
+  // It is also this model's snapshot body; DecodeSnapshot loads one into an
+  // empty model (writer thread, before any Apply) and returns false if the
+  // bytes do not parse.
+  void EncodeCanonical(BinaryWriter& out) const;
+  [[nodiscard]] bool DecodeSnapshot(BinaryReader& in);
 
  private:
   struct Impl;

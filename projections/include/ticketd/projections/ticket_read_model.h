@@ -21,6 +21,7 @@
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"
+#include "ticketd/projections/binary_codec.h"
 
 namespace ticketd::projections {
 
@@ -79,6 +80,11 @@ class TicketReadModel {
   Status Query(const domain::Id& tenant_id, const TicketQuery& query, TicketPage* page) const;
 
   std::size_t TicketCount(const domain::Id& tenant_id) const;
+
+  // Canonical serialization (binary_codec.h) of the content, tenants and
+  // tickets by id: equal content, equal bytes, whatever the history. Not part
+  // of snapshots: this model is rebuilt from the write model's live tickets.
+  void EncodeCanonical(BinaryWriter& out) const;
 
  private:
   struct Impl;
