@@ -62,10 +62,13 @@ wait_port() {
   exit 1
 }
 
-# start_ticketd DATA_DIR: starts ticketd, sets SERVER_PID, PORT and BASE.
+# start_ticketd DATA_DIR [ARGS...]: starts ticketd (extra ARGS passed on),
+# sets SERVER_PID, PORT and BASE.
 start_ticketd() {
   SERVER_LOG="$1.log"
-  "$TICKETD" --data-dir "$1" --listen 127.0.0.1:0 --admin-token "$ADMIN_TOKEN" --kafka off 2>"$SERVER_LOG" &
+  local dir=$1
+  shift
+  "$TICKETD" --data-dir "$dir" --listen 127.0.0.1:0 --admin-token "$ADMIN_TOKEN" --kafka off "$@" 2>"$SERVER_LOG" &
   SERVER_PID=$!
   wait_port "$SERVER_PID" "$SERVER_LOG"
   BASE="http://127.0.0.1:$PORT"
