@@ -7,41 +7,12 @@
 #include <sstream>
 
 #include "api_fixture.h"
+#include "cli_runner.h"
 
 namespace ticketd::integration {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout; stderr is folded into `err` via a file
-  std::string err;
-};
-
-std::string ReplayBinary() {
-  if (const char* env = std::getenv("TICKET_REPLAY_BINARY"); env && *env) return env;
-  return TICKET_REPLAY_BINARY;
-}
-
-CliResult RunReplay(const std::string& args) {
-  CliResult result;
-  char err_path[] = "/tmp/ticket-replay-err-XXXXXX";
-  int fd = mkstemp(err_path);
-  close(fd);
-  std::string command = ReplayBinary() + " " + args + " 2>" + err_path;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path);
-  result.err.assign(std::istreambuf_iterator<char>(err), {});
-  fs::remove(err_path);
-  return result;
-}
 
 class ReplayCliTest : public ApiTest {
  protected:
