@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "backup.h"
 #include "ids.h"
 #include "metrics.h"
 #include "ticketd/domain/overloaded.h"
@@ -226,7 +227,7 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   impl->options = options;
   impl->metrics = metrics;
   eventstore::EventLogOptions log_options;
-  log_options.path = (std::filesystem::path(options.data_dir) / "log").string();
+  log_options.path = (std::filesystem::path(options.data_dir) / kLogDirName).string();
   log_options.sync = options.sync;
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
@@ -275,6 +276,7 @@ const projections::TicketReadModel& Engine::tickets() const { return impl_->tick
 const projections::DirectoryReadModel& Engine::directory() const { return impl_->directory; }
 const projections::CommentReadModel& Engine::comments() const { return impl_->comments; }
 eventstore::EventLog& Engine::log() const { return *impl_->log; }
+const std::string& Engine::data_dir() const { return impl_->options.data_dir; }
 const projections::DigestReadModel& Engine::digest() const { return impl_->digest; }
 const projections::AnalyticsReadModel& Engine::analytics() const { return impl_->analytics; }
 domain::Timestamp Engine::stale_after() const { return impl_->options.stale_after; }

@@ -35,4 +35,6 @@ void HandleDigest(Services& services, const CallPtr& call);
 void HandleAnalytics(Services& services, const CallPtr& call);
 void HandleAuditHead(Services& services, const CallPtr& call);
 
+void HandleCreateBackup(Services& services, const CallPtr& call);  // handlers_backup.cc
+
 }  // namespace ticketd::api

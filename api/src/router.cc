@@ -57,6 +57,7 @@ constexpr Route kRoutes[] = {
     {http::verb::get, "/api/v1/digest", "/api/v1/digest", HandleDigest, Access::kAuthenticated},
     {http::verb::get, "/api/v1/analytics", "/api/v1/analytics", HandleAnalytics, Access::kAuthenticated},
     {http::verb::get, "/api/v1/audit/head", "/api/v1/audit/head", HandleAuditHead, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/admin/backups", "/api/v1/admin/backups", HandleCreateBackup, Access::kAuthenticated},
 };
 
 // Matches `segments` against a pattern; fills the {} values.
