@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "engine_state.h"
+#include "backup.h"
 #include "ids.h"
 #include "metrics.h"
 #include "snapshot_store.h"
@@ -369,7 +370,7 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   impl->options = options;
   impl->metrics = metrics;
   eventstore::EventLogOptions log_options;
-  log_options.path = (std::filesystem::path(options.data_dir) / "log").string();
+  log_options.path = (std::filesystem::path(options.data_dir) / kLogDirName).string();
   log_options.sync = options.sync;
   log_options.master_key = options.master_key;
   std::error_code ec;
@@ -452,6 +453,7 @@ const projections::TicketReadModel& Engine::tickets() const { return impl_->stat
 const projections::DirectoryReadModel& Engine::directory() const { return impl_->state->directory; }
 const projections::CommentReadModel& Engine::comments() const { return impl_->state->comments; }
 eventstore::EventLog& Engine::log() const { return *impl_->log; }
+const std::string& Engine::data_dir() const { return impl_->options.data_dir; }
 const projections::DigestReadModel& Engine::digest() const { return impl_->state->digest; }
 const projections::AnalyticsReadModel& Engine::analytics() const { return impl_->state->analytics; }
 domain::Timestamp Engine::stale_after() const { return impl_->options.stale_after; }

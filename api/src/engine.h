@@ -100,6 +100,7 @@ class Engine {
   const projections::AnalyticsReadModel& analytics() const;
   domain::Timestamp stale_after() const;
   eventstore::EventLog& log() const;
+  const std::string& data_dir() const;
 
  private:
   struct Impl;

@@ -38,4 +38,6 @@ void HandleReadModelHashes(Services& services, const CallPtr& call);  // handler
 
 void HandleErasure(Services& services, const CallPtr& call);
 
+void HandleCreateBackup(Services& services, const CallPtr& call);  // handlers_backup.cc
+
 }  // namespace ticketd::api

@@ -60,6 +60,7 @@ constexpr Route kRoutes[] = {
     {http::verb::post, "/api/v1/erasure", "/api/v1/erasure", HandleErasure, Access::kAuthenticated},
     {http::verb::get, "/api/v1/audit/read-models", "/api/v1/audit/read-models", HandleReadModelHashes,
      Access::kAuthenticated},
+    {http::verb::post, "/api/v1/admin/backups", "/api/v1/admin/backups", HandleCreateBackup, Access::kAuthenticated},
 };
 
 // Matches `segments` against a pattern; fills the {} values.

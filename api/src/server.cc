@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "backup.h"
 #include "engine.h"
 #include "event_stream.h"
 #include "http_server.h"
@@ -49,6 +50,7 @@ Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log
 }  // namespace
 
 int RunServer(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "backup") return RunBackupCommand(argc - 1, argv + 1);
   std::string error;
   bool help = false;
   std::optional<ServerOptions> options = ParseServerOptions(argc, argv, &error, &help);

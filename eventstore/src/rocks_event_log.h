@@ -2,7 +2,8 @@
 // the column families and the threading rules).
 //
 // Files: rocks_open.cc (options, open, format marker, head, status
-// translation), rocks_append.cc (AppendBatch), rocks_event_log.cc (reads).
+// translation), rocks_append.cc (AppendBatch), rocks_event_log.cc (reads),
+// rocks_checkpoint.cc (online copies for backups).
 // The head (position + hash) is guarded by head_mu_ so any thread may read
 // it; versions_ belongs to the writer thread alone.
 #pragma once
@@ -40,6 +41,7 @@ class RocksEventLog final : public EventLog {
   Status GetMeta(std::string_view key, std::string* value) const override;
   Status PutMeta(std::string_view key, std::string_view value) override;
   Status Refresh() override;
+  Status Checkpoint(const std::string& dir, std::uint64_t* position, Hash* hash) const override;
 
  private:
   enum Family { kDefault = 0, kEvents, kStreams, kEventIds, kMeta, kSubjectKeys, kFamilyCount };

@@ -4,6 +4,8 @@
 #include <rocksdb/table.h>
 #include <stdlib.h>
 
+#include <cstdarg>
+
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -16,6 +18,21 @@
 
 namespace ticketd::eventstore {
 namespace {
+
+// RocksDB's own diagnostics go to stderr (warnings and errors only), not to
+// a LOG file in the data dir: on a full disk that file fails too, and the
+// Debian build of RocksDB aborts on the next line logged to a file writer
+// that has failed once. stderr is where ticketd's own messages are anyway.
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    std::fprintf(stderr, "ticketd: rocksdb: %s\n", line);
+  }
+};
 
 // Persistent format: the order matches RocksEventLog::Family.
 constexpr const char* kFamilyNames[] = {"default", "events", "streams", "event_ids", "meta", "subject_keys"};
@@ -121,6 +138,13 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
   // All memtables together stay under 192 MiB (part of the 1 GiB RSS budget
   // at a million tickets): past it RocksDB flushes the largest one early.
   db_options.db_write_buffer_size = 192u << 20;
+  // A full disk (ENOSPC) is a "retryable" error to RocksDB, which would then
+  // resume in the background by re-syncing the WAL writer that failed; the
+  // Debian build asserts on exactly that and aborts the process. Stay in the
+  // error state instead: writes keep failing (503), reads keep working, and
+  // a restart once there is room recovers from the synced WAL.
+  db_options.max_bgerror_resume_count = 0;
+  db_options.info_log = std::make_shared<StderrLogger>();
   auto cache = rocksdb::NewLRUCache(64 << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (std::size_t i = 0; i < family_count; ++i)

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,38 +97,18 @@ ServerProcess::~ServerProcess() {
 
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return ::testing::AssertionFailure() << "pipe2: " << std::strerror(errno);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-  // The child starts with default signal handling and nothing blocked, so
-  // SIGTERM reaches it whatever the test process has done with its mask.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t empty_set;
-  sigemptyset(&empty_set);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attributes, &empty_set);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
   std::vector<std::string> args = {binary_,         "--data-dir", data_dir_, "--listen", "127.0.0.1:0",
                                    "--admin-token", admin_token_, "--kafka", "off"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, binary_.c_str(), &actions, &attributes, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
+  int spawn_error = 0;
+  pid_t pid = Spawn(argv, fds[1], &spawn_error);
   close(fds[1]);
-  if (rc != 0) {
+  if (pid < 0) {
     close(fds[0]);
-    return ::testing::AssertionFailure() << "posix_spawn " << binary_ << ": " << std::strerror(rc);
+    return ::testing::AssertionFailure() << "starting " << binary_ << ": " << std::strerror(spawn_error);
   }
   pid_ = pid;
   reader_ = std::thread([this, fd = fds[0]] { ReadStderr(fd); });
@@ -166,6 +147,61 @@ ServerProcess::~ServerProcess() {
   Kill9();
   return ::testing::AssertionFailure() << "GET /healthz did not answer 200 (last: " << last << "); stderr:\n"
                                        << StderrTail();
+}
+
+pid_t ServerProcess::Spawn(std::vector<char*>& argv, int stderr_fd, int* error) const {
+  if (file_size_limit_ > 0) {
+    // posix_spawn cannot set a resource limit: fork, and between fork and
+    // exec only async-signal-safe calls (setrlimit, sigaction, dup2, execve).
+    pid_t pid = fork();
+    if (pid < 0) {
+      *error = errno;
+      return -1;
+    }
+    if (pid == 0) {
+      rlimit limit{static_cast<rlim_t>(file_size_limit_), static_cast<rlim_t>(file_size_limit_)};
+      setrlimit(RLIMIT_FSIZE, &limit);
+      struct sigaction ignore {};
+      ignore.sa_handler = SIG_IGN;
+      sigaction(SIGXFSZ, &ignore, nullptr);
+      struct sigaction by_default {};
+      by_default.sa_handler = SIG_DFL;
+      for (int signal_number : {SIGTERM, SIGINT, SIGPIPE}) sigaction(signal_number, &by_default, nullptr);
+      sigset_t empty_set;
+      sigemptyset(&empty_set);
+      sigprocmask(SIG_SETMASK, &empty_set, nullptr);
+      dup2(stderr_fd, STDERR_FILENO);
+      execve(argv[0], argv.data(), environ);
+      _exit(127);
+    }
+    return pid;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, stderr_fd, STDERR_FILENO);
+  // The child starts with default signal handling and nothing blocked, so
+  // SIGTERM reaches it whatever the test process has done with its mask.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t empty_set;
+  sigemptyset(&empty_set);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attributes, &empty_set);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (rc != 0) {
+    *error = rc;
+    return -1;
+  }
+  return pid;
 }
 
 ::testing::AssertionResult ServerProcess::Stop() {

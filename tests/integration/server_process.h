@@ -43,6 +43,10 @@ class ServerProcess {
 
   // Extra command-line arguments for the next Start()/Restart().
   void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
+  // RLIMIT_FSIZE for the next Start()/Restart() (0: none), with SIGXFSZ
+  // ignored in the child, so a file growing past it fails with EFBIG: a full
+  // disk without mounting anything.
+  void set_file_size_limit(std::uint64_t bytes) { file_size_limit_ = bytes; }
 
   bool running() const { return pid_ > 0; }
   std::uint16_t port() const { return port_; }
@@ -56,7 +60,10 @@ class ServerProcess {
 
  private:
   ::testing::AssertionResult Launch();
+  // Starts `argv` with stderr on `stderr_fd`; the child's pid or -1 (errno-style code in *error).
+  pid_t Spawn(std::vector<char*>& argv, int stderr_fd, int* error) const;
   std::vector<std::string> extra_args_;
+  std::uint64_t file_size_limit_ = 0;
   void ReadStderr(int fd);
   // Waits until the process exits or the deadline passes; true if reaped.
   bool WaitForExit(int timeout_ms, int* wait_status);

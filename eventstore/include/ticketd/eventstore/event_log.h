@@ -146,6 +146,14 @@ class EventLog {
   // For a secondary (read-only) instance: catch up with the primary.
   virtual Status Refresh() = 0;
 
+  // Writes a consistent copy of the log into `dir`, which must not exist
+  // (its parent must): a RocksDB checkpoint, hard-linking the immutable
+  // files where the file system allows and copying otherwise. Safe while
+  // AppendBatch runs on another thread: the copy holds whole batches only.
+  // *position and *hash are the head of the copy. IOError/InvalidArgument on
+  // failure; a failed checkpoint leaves nothing usable at `dir`.
+  virtual Status Checkpoint(const std::string& dir, std::uint64_t* position, Hash* hash) const = 0;
+
  protected:
   EventLog() = default;
 };
