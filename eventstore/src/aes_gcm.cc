@@ -13,11 +13,26 @@ struct ContextDeleter {
   void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
 };
 
-// Creating a context costs about as much as sealing a short text: keep one
-// per thread and reset it per call.
-EVP_CIPHER_CTX* ThreadContext() {
-  thread_local std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> ctx(EVP_CIPHER_CTX_new());
-  if (ctx) EVP_CIPHER_CTX_reset(ctx.get());
+// OpenSSL 3 looks the cipher up in its providers on every implicit use
+// (EVP_aes_256_gcm() in an Init call), which costs more than sealing a short
+// text: fetch it once, bind it to one context per thread and direction, and
+// give later Init calls only the key and nonce.
+const EVP_CIPHER* Gcm() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return cipher;
+}
+
+EVP_CIPHER_CTX* ThreadContext(bool encrypt) {
+  thread_local std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> contexts[2];
+  auto& ctx = contexts[encrypt ? 1 : 0];
+  if (!ctx) {
+    ctx.reset(EVP_CIPHER_CTX_new());
+    if (!ctx || Gcm() == nullptr ||
+        EVP_CipherInit_ex(ctx.get(), Gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1) {
+      ctx.reset();
+      return nullptr;
+    }
+  }
   return ctx.get();
 }
 
@@ -35,7 +50,7 @@ bool RandomBytes(std::span<std::uint8_t> out) {
 bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* nonce,
              std::string* sealed) {
   if (!FitsInt(plaintext) || !FitsInt(aad)) return false;
-  EVP_CIPHER_CTX* ctx = ThreadContext();
+  EVP_CIPHER_CTX* ctx = ThreadContext(/*encrypt=*/true);
   if (ctx == nullptr) return false;
   nonce->resize(kGcmNonceBytes);
   if (!RandomBytes({reinterpret_cast<std::uint8_t*>(nonce->data()), nonce->size()})) return false;
@@ -43,7 +58,7 @@ bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaint
   int length = 0;
   int tail = 0;
   const bool ok =
-      EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, key.data(), Bytes(*nonce)) == 1 &&
+      EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), Bytes(*nonce)) == 1 &&
       EVP_EncryptUpdate(ctx, nullptr, &length, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
       EVP_EncryptUpdate(ctx, Bytes(sealed), &length, Bytes(plaintext), static_cast<int>(plaintext.size())) ==
           1 &&
@@ -56,7 +71,7 @@ bool OpenGcm(const SecretKey& key, std::string_view aad, std::string_view nonce,
              std::string* plaintext) {
   if (nonce.size() != kGcmNonceBytes || sealed.size() < kGcmTagBytes || !FitsInt(sealed) || !FitsInt(aad))
     return false;
-  EVP_CIPHER_CTX* ctx = ThreadContext();
+  EVP_CIPHER_CTX* ctx = ThreadContext(/*encrypt=*/false);
   if (ctx == nullptr) return false;
   const std::size_t text_size = sealed.size() - kGcmTagBytes;
   plaintext->resize(text_size);
@@ -64,7 +79,7 @@ bool OpenGcm(const SecretKey& key, std::string_view aad, std::string_view nonce,
   int length = 0;
   int tail = 0;
   const bool ok =
-      EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, key.data(), Bytes(nonce)) == 1 &&
+      EVP_DecryptInit_ex(ctx, nullptr, nullptr, key.data(), Bytes(nonce)) == 1 &&
       EVP_DecryptUpdate(ctx, nullptr, &length, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
       EVP_DecryptUpdate(ctx, Bytes(plaintext), &length, Bytes(sealed), static_cast<int>(text_size)) == 1 &&
       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kGcmTagBytes, tag.data()) == 1 &&

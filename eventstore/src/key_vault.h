@@ -67,7 +67,7 @@ class KeyVault final : public TextKeys {
     std::unordered_set<std::string> fresh_;
     bool erases_ = false;
   };
-  // After the batch is durable: its new keys join the cache, erased ones leave.
+  // After the batch is durable: erased keys leave the cache.
   void Commit(const Batch& batch);
   // After a batch with erasures is durable: flush and compact so that no file
   // of the data dir holds the destroyed keys any more.
