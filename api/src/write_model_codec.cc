@@ -8,17 +8,9 @@ namespace ticketd::api {
 using domain::Id;
 using projections::BinaryReader;
 using projections::BinaryWriter;
+using projections::SortedEntries;
 
 namespace {
-
-template <class Map>
-std::vector<typename Map::const_pointer> SortedEntries(const Map& map) {
-  std::vector<typename Map::const_pointer> sorted;
-  sorted.reserve(map.size());
-  for (const auto& entry : map) sorted.push_back(&entry);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  return sorted;
-}
 
 void EncodeTenant(BinaryWriter& out, const domain::TenantState& t) {
   out.Bool(t.exists);

@@ -248,16 +248,6 @@ bool DecodeList(BinaryReader& in, std::vector<T>* values, Get get) {
   return true;
 }
 
-// The per-ticket facts and the in-progress entries, by ticket id.
-template <class Map>
-std::vector<typename Map::const_pointer> SortedEntries(const Map& map) {
-  std::vector<typename Map::const_pointer> sorted;
-  sorted.reserve(map.size());
-  for (const auto& entry : map) sorted.push_back(&entry);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  return sorted;
-}
-
 // Everything except what follows from other fields (the duration multisets
 // are the union of the facts' hours; `in_progress` mirrors in_progress_since).
 void EncodeTenant(BinaryWriter& out, const TenantAnalytics& t) {

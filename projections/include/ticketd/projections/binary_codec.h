@@ -9,11 +9,13 @@
 // The reader never reads past its input: every Get* returns false instead.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/ticket_value.h"
@@ -77,5 +79,16 @@ class BinaryReader {
 
 // Lowercase hex SHA-256 of `bytes` (a canonical hash).
 std::string Sha256Hex(std::string_view bytes);
+
+// A map's entries ordered by key (hash maps iterate in no fixed order), so
+// that canonical serializations do not depend on a model's history.
+template <class Map>
+std::vector<typename Map::const_pointer> SortedEntries(const Map& map) {
+  std::vector<typename Map::const_pointer> sorted;
+  sorted.reserve(map.size());
+  for (const auto& entry : map) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  return sorted;
+}
 
 }  // namespace ticketd::projections
