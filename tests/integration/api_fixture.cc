@@ -142,6 +142,18 @@ void SharedServerTest::SetUp() {
                                                                  << shared_->StderrTail();
 }
 
+void OwnServerTest::SetUp() {
+  ASSERT_TRUE(server_.Start());
+  tenant_ = CreateTenant();
+  agent_ = CreateUser(tenant_, "agent");
+}
+
+void OwnServerTest::TearDown() {
+  if (server_.running()) {
+    EXPECT_TRUE(server_.Stop());
+  }
+}
+
 void TenantTest::SetUp() {
   SharedServerTest::SetUp();
   if (HasFatalFailure()) return;

@@ -117,4 +117,18 @@ class TenantTest : public SharedServerTest {
   User manager_;
 };
 
+// A server of its own per test (to stop, restart or inspect its data dir),
+// with a fresh tenant and an agent; stopped (exit 0 required) at the end.
+class OwnServerTest : public ApiTest {
+ protected:
+  OwnServerTest() : server_(TicketdBinary(), kAdminToken) {}
+  ServerProcess& server() override { return server_; }
+  void SetUp() override;
+  void TearDown() override;
+
+  ServerProcess server_;
+  Tenant tenant_;
+  User agent_;
+};
+
 }  // namespace ticketd::integration

@@ -34,18 +34,8 @@ std::vector<std::string> FilesContaining(const std::string& dir, const std::stri
   return found;
 }
 
-class ErasureTest : public ApiTest {
+class ErasureTest : public OwnServerTest {
  protected:
-  ErasureTest() : server_(TicketdBinary(), kAdminToken) {}
-  ServerProcess& server() override { return server_; }
-  void SetUp() override {
-    ASSERT_TRUE(server_.Start());
-    tenant_ = CreateTenant();
-    agent_ = CreateUser(tenant_, "agent");
-  }
-  void TearDown() override {
-    if (server_.running()) EXPECT_TRUE(server_.Stop());
-  }
   HttpResponse Erase(const std::string& token, std::string_view type, const std::string& id) {
     return Post(token, "/api/v1/erasure",
                 R"({"subject_type":")" + std::string(type) + R"(","id":")" + id + R"("})");
@@ -58,10 +48,6 @@ class ErasureTest : public ApiTest {
     Json json(r.body);
     return User{GetString(json.root(), "id"), GetString(json.root(), "token"), "reporter", email_local};
   }
-
-  ServerProcess server_;
-  Tenant tenant_;
-  User agent_;
 };
 
 TEST_F(ErasureTest, MarkersAreGoneFromEveryAnswerAndEveryFile) {

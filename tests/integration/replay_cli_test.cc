@@ -12,22 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ReplayCliTest : public ApiTest {
- protected:
-  ReplayCliTest() : server_(TicketdBinary(), kAdminToken) {}
-  ServerProcess& server() override { return server_; }
-  void SetUp() override {
-    ASSERT_TRUE(server_.Start());
-    tenant_ = CreateTenant();
-    agent_ = CreateUser(tenant_, "agent");
-  }
-  void TearDown() override {
-    if (server_.running()) EXPECT_TRUE(server_.Stop());
-  }
-  ServerProcess server_;
-  Tenant tenant_;
-  User agent_;
-};
+using ReplayCliTest = OwnServerTest;
 
 TEST_F(ReplayCliTest, VerifyExportAndHistoryWhileRunningAndAfterStop) {
   std::string id = CreateTicket(agent_, R"({"subject":"Audit me","description":"replay"})");
