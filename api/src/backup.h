@@ -7,8 +7,15 @@
 // log copy beside it. The log copy holds whole batches only; its head
 // {position, hash} is what the backup contains, exactly.
 //
+// The copy is built in a hidden sibling ".NAME.partial-XXXXXX" (mode 0700,
+// every file in it owner-only) and renamed to `to` last: a folder under the
+// target's name is always a complete backup, and a crash leaves only the
+// partial one (which ticketd refuses to start on: it has no log).
+//
 // Online: POST /api/v1/admin/backups (platform admin) while the server runs,
-// since the running server holds the log's lock. Offline: `ticketd backup`.
+// since the running server holds the log's lock; the engine runs it on its
+// backup thread, ordered against erasures (Engine::Backup). Offline:
+// `ticketd backup`.
 // Thread-safety: BackupDataDir may run concurrently with the engine's writer;
 // concurrent backups are serialised inside it.
 #pragma once
@@ -33,6 +40,12 @@ struct BackupResult {
 // writable: the message says which), IOError when reading the source failed.
 Status BackupDataDir(const eventstore::EventLog& log, const std::string& data_dir, const std::string& to,
                      BackupResult* result);
+
+// Refuses a data dir that holds files but no event log (an interrupted
+// backup, a folder of something else): starting there would make a new empty
+// log beside them. A new data dir may hold only its master key file.
+// InvalidArgument with a message saying what was found.
+Status CheckDataDirLayout(const std::string& data_dir);
 
 // {to, position, hash(hex)}: the answer of the route and of the command.
 std::string BackupJson(const BackupResult& result);

@@ -15,6 +15,7 @@
 #include "backup.h"
 #include "ids.h"
 #include "metrics.h"
+#include "serial_worker.h"
 #include "snapshot_store.h"
 #include "ticketd/domain/overloaded.h"
 
@@ -38,13 +39,10 @@ struct Decision {
   eventstore::Commit commit;
 };
 
-bool AnyErasure(const std::vector<Decision>& decisions, const std::vector<std::size_t>& commit_of) {
-  for (std::size_t i = 0; i < decisions.size(); ++i) {
-    if (commit_of[i] == std::string::npos) continue;
-    for (const domain::DomainEvent& event : decisions[i].outcome.events)
-      if (eventstore::IsErasure(event.payload)) return true;
-  }
-  return false;
+bool IsErasureCommand(const EngineCommand& command) {
+  if (const auto* ticket = std::get_if<domain::TicketCommand>(&command))
+    return std::holds_alternative<domain::EraseTicket>(*ticket);
+  return std::holds_alternative<domain::EraseUser>(std::get<domain::DirectoryCommand>(command));
 }
 
 double SecondsSince(std::chrono::steady_clock::time_point started) {
@@ -87,7 +85,20 @@ struct Engine::Impl {
   std::uint64_t snapshot_position = 0;  // newest snapshot loaded or written (under snapshot_mu)
   std::uint64_t events_since_snapshot = 0;
 
+  // Backups and erasures are ordered (README "Backups and erasure"): while
+  // a backup runs, erasure commands wait in held_erasures instead of being
+  // decided, and a backup starts only between batches, so never while an
+  // erasure is between its fence and its completion. Writer thread only.
+  bool backup_running = false;
+  std::deque<Pending> held_erasures;
+  std::unique_ptr<SerialWorker> backups;  // runs Engine::Backup jobs
+
   Status Recover();
+  // Purges destroyed keys, replaces every snapshot, then records the
+  // erasures as complete; Ok at once when none is unfinished. Writer thread
+  // (or before it starts).
+  Status CompleteErasures();
+  Status BackupOrderedWithErasures(const std::string& to, BackupResult* result);
   bool LoadSnapshot(const SnapshotHeader& header, std::string_view body);
   void WriterLoop();
   void ProcessBatch(std::vector<Pending>& batch);
@@ -191,6 +202,44 @@ Status Engine::Impl::WriteSnapshotNow(bool only_this) {
   if (s.ok()) {
     snapshot_position = header.position;
     events_since_snapshot = 0;
+  }
+  return s;
+}
+
+Status Engine::Impl::CompleteErasures() {
+  std::uint64_t position = 0;
+  Status s = log->UnpurgedErasure(&position);
+  if (!s.ok() || position == 0) return s;
+  Status purged = log->PurgeErasedKeys();
+  // Older snapshots hold the erased text (sealed, but under the master key,
+  // which still exists): replace them all.
+  Status retaken = WriteSnapshotNow(/*only_this=*/true);
+  if (!purged.ok()) return purged;
+  if (!retaken.ok()) return retaken;
+  return log->MarkErasuresPurged(position);
+}
+
+Status Engine::Impl::BackupOrderedWithErasures(const std::string& to, BackupResult* result) {
+  // Enters between two batches: any erasure before is complete (its purge
+  // and snapshot retake ran inside its batch), any after waits for the end.
+  std::fprintf(stderr, "ticketd: backup to %s requested\n", to.c_str());
+  std::promise<void> entered;
+  const bool ordered = PostTask([this, &entered] {
+    backup_running = true;
+    entered.set_value();
+  });
+  if (ordered) entered.get_future().wait();  // else the writer is done: no erasure can start
+  std::fprintf(stderr, "ticketd: backup to %s started\n", to.c_str());
+  Status s = BackupDataDir(*log, options.data_dir, to, result);
+  if (ordered) {
+    PostTask([this] {
+      backup_running = false;
+      std::lock_guard lock(mu);
+      while (!held_erasures.empty()) {
+        queue.push_front(std::move(held_erasures.back()));
+        held_erasures.pop_back();
+      }
+    });
   }
   return s;
 }
@@ -318,13 +367,23 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
       }
       if (on_commit) on_commit();
       events_since_snapshot += event_count;
-      if (AnyErasure(decisions, commit_of)) {
-        // Older snapshots hold the erased text (sealed, but under the master
-        // key, which still exists): replace them all before answering.
-        Status s = WriteSnapshotNow(/*only_this=*/true);
-        if (!s.ok())
-          std::fprintf(stderr, "ticketd: ERROR: retaking the snapshot after an erasure failed: %s\n",
-                       s.ToString().c_str());
+    }
+  }
+
+  // An erasure answers only once complete; a repeated one finishes what a
+  // failed or crashed earlier completion left undone.
+  bool erasure_requested = false;
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    erasure_requested |= IsErasureCommand(batch[i].command) && !decisions[i].outcome.error;
+  if (erasure_requested && batch_status.ok()) {
+    Status s = CompleteErasures();
+    if (!s.ok()) {
+      std::fprintf(stderr, "ticketd: ERROR: completing an erasure failed (a retry completes it): %s\n",
+                   s.ToString().c_str());
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!IsErasureCommand(batch[i].command) || decisions[i].outcome.error) continue;
+        decisions[i].outcome.status =
+            Status::Unavailable("the erasure is recorded, but removing its traces from disk failed; retry");
       }
     }
   }
@@ -349,11 +408,16 @@ void Engine::Impl::WriterLoop() {
       cv.wait(lock, [&] { return !queue.empty() || !tasks.empty() || stopping; });
       if (queue.empty() && tasks.empty()) {  // stopping, and everything queued is done
         writer_done = true;
-        return;
+        break;
       }
       std::size_t take = std::min(queue.size(), options.max_batch_commands);
       for (std::size_t i = 0; i < take; ++i) {
-        batch.push_back(std::move(queue.front()));
+        if (backup_running && IsErasureCommand(queue.front().command)) {
+          std::fprintf(stderr, "ticketd: erasure held back until the running backup ends\n");
+          held_erasures.push_back(std::move(queue.front()));
+        } else {
+          batch.push_back(std::move(queue.front()));
+        }
         queue.pop_front();
       }
       batch_tasks.swap(tasks);
@@ -363,6 +427,13 @@ void Engine::Impl::WriterLoop() {
     for (auto& task : batch_tasks) task();
     batch_tasks.clear();
   }
+  // Only when a backup is still running at the very end (the backup thread is normally stopped first).
+  for (Pending& held : held_erasures) {
+    CommandOutcome outcome;
+    outcome.status = Status::Unavailable("shutting down");
+    held.done(std::move(outcome));
+  }
+  held_erasures.clear();
 }
 
 Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_ptr<Engine>* engine) {
@@ -373,6 +444,8 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   log_options.path = (std::filesystem::path(options.data_dir) / kLogDirName).string();
   log_options.sync = options.sync;
   log_options.master_key = options.master_key;
+  Status layout = CheckDataDirLayout(options.data_dir);
+  if (!layout.ok()) return layout;
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());
@@ -382,6 +455,11 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
       (std::filesystem::path(options.data_dir) / "snapshots").string(), options.master_key);
   s = impl->Recover();
   if (!s.ok()) return s;
+  // An erasure whose purge a crash interrupted is finished before anyone
+  // can read or back up the data dir.
+  s = impl->CompleteErasures();
+  if (!s.ok()) return s;
+  impl->backups = std::make_unique<SerialWorker>();
   Impl* raw = impl.get();
   impl->writer = std::thread([raw] { raw->WriterLoop(); });
   engine->reset(new Engine(std::move(impl)));
@@ -415,6 +493,7 @@ void Engine::SetCommitListener(std::function<void()> listener) {
 }
 
 void Engine::Stop() {
+  if (impl_->backups) impl_->backups->Stop();  // first: a backup in progress needs the writer
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = true;
@@ -440,6 +519,15 @@ Status Engine::RetakeSnapshotNow() {
   if (!impl_->PostTask([&] { written.set_value(impl_->WriteSnapshotNow(/*only_this=*/true)); }))
     return impl_->WriteSnapshotNow(/*only_this=*/true);
   return result.get();
+}
+
+void Engine::Backup(std::string to, std::function<void(Status, const BackupResult&)> done) {
+  auto job = [impl = impl_.get(), to = std::move(to), done] {
+    BackupResult result;
+    Status s = impl->BackupOrderedWithErasures(to, &result);
+    done(s, result);
+  };
+  if (!impl_->backups->Post(std::move(job))) done(Status::Unavailable("shutting down"), BackupResult{});
 }
 
 void Engine::ComputeReadModelHashes(std::function<void(ReadModelHashes&&)> done) {

@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "backup.h"
 #include "ticketd/api/read_model_hashes.h"
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/errors.h"
@@ -88,6 +89,14 @@ class Engine {
   // removed (GDPR erasure). Safe from any thread, also from a completion on
   // the writer thread; waits for a background snapshot in flight first.
   Status RetakeSnapshotNow();
+
+  // Backs the data dir up into `to` (BackupDataDir) on the engine's backup
+  // thread, never on the caller's. Ordered with erasures: it starts only
+  // when no erasure is between its fence and its completion (purge and
+  // snapshot retake), and erasures arriving meanwhile wait until it ends; so
+  // a backup whose position is at or after an erasure holds neither the
+  // destroyed key nor a snapshot from before it. `done` runs on that thread.
+  void Backup(std::string to, std::function<void(Status, const BackupResult&)> done);
 
   // Hashes every model at one log position, on the writer thread between
   // batches (it pauses writes for the time it takes); `done` runs there.

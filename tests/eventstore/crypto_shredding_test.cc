@@ -199,7 +199,14 @@ TEST(CryptoShredding, TheDestroyedKeyLeavesNoBytesInAnyFile) {
     Commit erase;
     erase.events.push_back(Event(kTicketA, 3, TicketErased{}, 30));
     ASSERT_TRUE(AppendOne(*log, erase).ok());
+    std::uint64_t unpurged = 0;
+    ASSERT_TRUE(log->UnpurgedErasure(&unpurged).ok());
+    EXPECT_EQ(unpurged, log->HeadPosition()) << "committed, not yet purged";
+    ASSERT_TRUE(log->PurgeErasedKeys().ok());
     EXPECT_FALSE(AnyFileContains(dir.path, needle_a));  // gone while the log is still open
+    ASSERT_TRUE(log->MarkErasuresPurged(unpurged).ok());
+    ASSERT_TRUE(log->UnpurgedErasure(&unpurged).ok());
+    EXPECT_EQ(unpurged, 0u);
   }
   EXPECT_FALSE(AnyFileContains(dir.path, needle_a));
   EXPECT_TRUE(AnyFileContains(dir.path, wrapped_b.substr(1)));
