@@ -206,6 +206,7 @@ void HttpSession::Dispatch(Request&& request) {
   auto slot = std::make_shared<Slot>();
   slot->version = request.version();
   slot->keep_alive = request.keep_alive();
+  slot->head = request.method() == http::verb::head;
   slots_.push_back(slot);
   if (!slot->keep_alive) closing_ = true;
   auto completion = std::make_shared<Completion>(link_, slot);
@@ -257,6 +258,7 @@ void HttpSession::WriteNext() {
     response->body().clear();
     response->prepare_payload();
   }
+  if (slot.head) response->body().clear();  // Content-Length stays the GET body's
   const bool close = !keep_alive || response->need_eof();
   stream_.expires_after(options_.read_timeout);
   http::async_write(stream_, *response,
