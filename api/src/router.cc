@@ -109,6 +109,16 @@ std::optional<std::string_view> BearerToken(const Request& request) {
 
 }  // namespace
 
+std::vector<ServedRoute> ServedRoutes() {
+  std::vector<ServedRoute> routes;
+  for (const Route& route : kRoutes) {
+    const auto method = http::to_string(route.method);
+    routes.push_back({std::string_view(method.data(), method.size()), route.name,
+                      route.access == Access::kAuthenticated});
+  }
+  return routes;
+}
+
 void Call::Reply(Response&& response) {
   response.version(request.version());
   response.keep_alive(request.keep_alive());
