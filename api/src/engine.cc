@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "serial_worker.h"
 #include "snapshot_store.h"
+#include "ticketd/domain/idempotency.h"
 #include "ticketd/domain/overloaded.h"
 
 namespace ticketd::api {
@@ -103,6 +104,8 @@ struct Engine::Impl {
   void WriterLoop();
   void ProcessBatch(std::vector<Pending>& batch);
   Decision Decide(const Pending& pending);
+  std::optional<domain::DomainError> CheckCreateRetry(const domain::CreateTicket& retry,
+                                                      const domain::TicketState& existing) const;
   Status RebuildWriteModel();
   // False when the writer has finished: the caller runs `task` itself.
   bool PostTask(std::function<void()> task);
@@ -262,6 +265,23 @@ Status Engine::Impl::RebuildWriteModel() {
   });
 }
 
+// A create whose ticket exists: a replay of the first answer only when it
+// asks for the same thing (one stream read, for retries alone).
+std::optional<domain::DomainError> Engine::Impl::CheckCreateRetry(const domain::CreateTicket& retry,
+                                                                  const domain::TicketState& existing) const {
+  using domain::ErrorCode;
+  if (existing.phase == domain::TicketState::Phase::kDeleted)
+    return domain::MakeError(ErrorCode::kIdempotencyKeyReused,
+                             "the ticket this Idempotency-Key created has been deleted; use a new key");
+  std::vector<eventstore::RecordedEvent> events;
+  Status s = log->ReadStream({existing.ticket.tenant_id, existing.ticket.id}, &events);
+  const domain::TicketCreated* created =
+      s.ok() && !events.empty() ? std::get_if<domain::TicketCreated>(&events.front().event.payload) : nullptr;
+  if (created && domain::IsSameCreate(retry, *created)) return std::nullopt;
+  return domain::MakeError(ErrorCode::kIdempotencyKeyReused,
+                           "this Idempotency-Key was already used with a different request");
+}
+
 Decision Engine::Impl::Decide(const Pending& pending) {
   Decision decision;
   Result<std::vector<DomainEvent>, domain::DomainError> decided = std::visit(
@@ -269,10 +289,12 @@ Decision Engine::Impl::Decide(const Pending& pending) {
           [&](const domain::TicketCommand& command) -> Result<std::vector<DomainEvent>, domain::DomainError> {
             const domain::CommandHeader& header = domain::HeaderOf(command);
             domain::TicketState ticket_state = state->write_model.TicketState(header.ticket_id);
-            if (std::holds_alternative<domain::CreateTicket>(command) &&
-                ticket_state.phase == domain::TicketState::Phase::kLive &&
+            const auto* create = std::get_if<domain::CreateTicket>(&command);
+            if (create && ticket_state.phase != domain::TicketState::Phase::kNew &&
                 ticket_state.ticket.reporter_id == header.actor.user_id) {
-              // Idempotent retry: the id was derived from the same key.
+              // The id was derived from the same Idempotency-Key.
+              std::optional<domain::DomainError> reused = CheckCreateRetry(*create, ticket_state);
+              if (reused) return Err{*reused};
               decision.outcome.replayed = true;
               return std::vector<DomainEvent>{};
             }

@@ -115,7 +115,8 @@ class ErasureBackupOrderTest : public OwnServerTest {
   std::int64_t ErasurePosition(const std::string& id) {
     HttpResponse history = Get(agent_.token, "/api/v1/tickets/" + id + "/history");
     EXPECT_TRUE(HasStatus(history, 200));
-    for (element item : GetArray(Json(history.body).root(), "items"))
+    Json json(history.body);
+    for (element item : GetArray(json.root(), "items"))
       if (GetString(item, "type") == "ticket.erased") return GetInt(item, "position").value_or(-1);
     return -1;
   }

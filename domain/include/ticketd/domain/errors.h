@@ -21,6 +21,7 @@ enum class ErrorCode {
   kTicketClosed,          // 409 TICKET_CLOSED: assignment on a closed/cancelled ticket
   kVersionConflict,       // 412 VERSION_CONFLICT (If-Match mismatch)
   kSubjectErased,         // 409 SUBJECT_ERASED: new personal text for an erased ticket
+  kIdempotencyKeyReused,  // 422 IDEMPOTENCY_KEY_REUSED: the key already made another request's result
 };
 
 struct DomainError {
