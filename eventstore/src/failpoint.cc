@@ -44,9 +44,40 @@ Failpoints* Configured() {
   return configured;
 }
 
+struct Hooks {
+  std::atomic<bool> any{false};
+  std::mutex mu;
+  std::unordered_map<std::string, std::function<void()>> by_name;  // guarded by mu
+};
+
+Hooks& TestHooks() {
+  static Hooks* const hooks = new Hooks();  // lives as long as the process
+  return *hooks;
+}
+
 }  // namespace
 
+void SetFailpointHook(std::string_view name, std::function<void()> hook) {
+  Hooks& hooks = TestHooks();
+  std::lock_guard lock(hooks.mu);
+  if (hook) {
+    hooks.by_name[std::string(name)] = std::move(hook);
+  } else {
+    hooks.by_name.erase(std::string(name));
+  }
+  hooks.any = !hooks.by_name.empty();
+}
+
 Status Failpoint(std::string_view name) {
+  Hooks& hooks = TestHooks();
+  if (hooks.any.load(std::memory_order_relaxed)) {
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(hooks.mu);
+      if (auto it = hooks.by_name.find(std::string(name)); it != hooks.by_name.end()) hook = it->second;
+    }
+    if (hook) hook();
+  }
   Failpoints* points = Configured();
   if (points == nullptr) return Status::Ok();
   Action action;

@@ -13,6 +13,7 @@
 // nothing. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <string_view>
 
 #include "ticketd/domain/status.h"
@@ -22,5 +23,9 @@ namespace ticketd::eventstore {
 // Ok unless the environment set `name` to fail (once) or to pause (then Ok
 // once released).
 Status Failpoint(std::string_view name);
+
+// For tests in the same process: while set, a thread reaching `name` runs
+// `hook` there (before what the environment asks). An empty hook clears it.
+void SetFailpointHook(std::string_view name, std::function<void()> hook);
 
 }  // namespace ticketd::eventstore
