@@ -113,8 +113,11 @@ Status Publish(const fs::path& staging, const std::string& to_text) {
   if (!to.has_filename()) to = to.parent_path();
   Status s = SyncDirectory(staging);
   if (!s.ok()) return s;
-  if (::rename(staging.c_str(), to.c_str()) != 0)
+  if (::rename(staging.c_str(), to.c_str()) != 0) {
+    if (errno == EXDEV || errno == EBUSY)  // `to` is a mount point: the staging sibling is on another file system
+      return Status::InvalidArgument("must be on the same file system as its parent (give a directory below a mount point)");
     return Status::IOError("renaming the finished backup to " + to.string() + ": " + std::strerror(errno));
+  }
   return SyncDirectory(to.parent_path());
 }
 
@@ -168,7 +171,8 @@ Status CheckDataDirLayout(const std::string& data_dir) {
   if (fs::exists(log_dir, ec) && !fs::is_empty(log_dir, ec)) return Status::Ok();
   for (const fs::directory_entry& entry : fs::directory_iterator(data_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name == kLogDirName || name == "master.key" || name == "master.key.tmp") continue;
+    // lost+found: a fresh file system mounted as the data dir.
+    if (name == kLogDirName || name == "master.key" || name == "master.key.tmp" || name == "lost+found") continue;
     return Status::InvalidArgument("the data dir " + data_dir + " holds '" + name +
                                    "' but no event log (log/): an interrupted backup or another program's "
                                    "folder. Refusing to start a new empty log there; give an empty or "

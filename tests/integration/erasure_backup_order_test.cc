@@ -210,6 +210,14 @@ TEST_F(ErasureBackupOrderTest, KillDuringErasurePurgeIsCompletedAtStart) {
     EXPECT_GE(position, erasure) << "a snapshot from before the erasure survived the restart";
   HttpResponse again = Post(tenant_.admin.token, "/api/v1/erasure", EraseBody(id));
   ASSERT_TRUE(HasStatus(again, 200));
+  {
+    HttpResponse history = Get(agent_.token, "/api/v1/tickets/" + id + "/history");
+    Json json(history.body);
+    std::string first_erased_at;
+    for (element item : GetArray(json.root(), "items"))
+      if (GetString(item, "type") == "ticket.erased") first_erased_at = GetString(item, "at");
+    EXPECT_EQ(GetString(Json(again.body).root(), "erased_at"), first_erased_at) << "the erasure from before the kill";
+  }
   EXPECT_EQ(GetString(Json(GetTicket(agent_, id).body).root(), "subject"), "[erased]");
   ASSERT_TRUE(server_.Stop());
   EXPECT_EQ(WrappedKeyVersions(server_.data_dir() + "/log", "ticket:" + id), 0);
