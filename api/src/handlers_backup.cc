@@ -1,6 +1,6 @@
 // POST /api/v1/admin/backups: an online backup taken by the running server
 // (it holds the log's lock, so nobody else can). Platform admin only.
-#include "backup.h"
+#include "ticketd/app/backup.h"
 #include "handler_support.h"
 #include "handlers.h"
 
@@ -16,8 +16,8 @@ void HandleCreateBackup(Services& services, const CallPtr& call) {
   if (fields.error) return call->Reply(std::move(*fields.error));
   // Blocks this HTTP thread for the checkpoint (a memtable flush plus hard
   // links: milliseconds to a few seconds); the engine keeps committing.
-  BackupResult result;
-  Status s = BackupDataDir(services.engine.log(), services.engine.data_dir(), *to, &result);
+  app::BackupResult result;
+  Status s = app::BackupDataDir(services.engine.log(), services.engine.data_dir(), *to, &result);
   if (s.code() == Status::Code::kInvalidArgument) return call->Reply(ValidationError("to", s.message()));
   if (!s.ok()) return call->Reply(FromStatus(s));
   call->Reply(JsonResponse(http::status::created, BackupJson(result)));

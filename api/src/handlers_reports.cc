@@ -1,5 +1,5 @@
 // Reports: the morning digest, analytics and the audit head.
-#include "engine.h"
+#include "ticketd/app/engine.h"
 #include "handler_support.h"
 #include "handlers.h"
 #include "ticketd/domain/time.h"

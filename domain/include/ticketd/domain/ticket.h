@@ -13,7 +13,7 @@
 
 #include "ticketd/domain/errors.h"
 #include "ticketd/domain/events.h"
-#include "ticketd/domain/result.h"
+#include "ticketd/base/result.h"
 #include "ticketd/domain/ticket_value.h"
 
 namespace ticketd::domain {

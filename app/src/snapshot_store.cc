@@ -1,4 +1,4 @@
-#include "snapshot_store.h"
+#include "ticketd/app/snapshot_store.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 
 #include "ticketd/projections/binary_codec.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 namespace {
 
 namespace fs = std::filesystem;
@@ -197,4 +197,4 @@ Status SnapshotStore::LoadNewest(
   return Status::NotFound("no usable snapshot in " + dir_);
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -1,4 +1,4 @@
-#include "backup.h"
+#include "ticketd/app/backup.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,7 +12,7 @@
 
 #include "ticketd/projections/json_writer.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 namespace {
 
 namespace fs = std::filesystem;
@@ -149,4 +149,4 @@ int RunBackupCommand(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

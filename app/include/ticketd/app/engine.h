@@ -19,10 +19,10 @@
 #include <variant>
 #include <vector>
 
-#include "ticketd/api/read_model_hashes.h"
+#include "ticketd/app/read_model_hashes.h"
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/errors.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/domain/ticket.h"
 #include "ticketd/eventstore/event_log.h"
 #include "ticketd/projections/analytics_read_model.h"
@@ -31,7 +31,7 @@
 #include "ticketd/projections/directory_read_model.h"
 #include "ticketd/projections/ticket_read_model.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 class Metrics;
 
@@ -108,4 +108,4 @@ class Engine {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

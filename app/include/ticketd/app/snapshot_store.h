@@ -13,10 +13,10 @@
 #include <string>
 #include <string_view>
 
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/event_log.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 // 1: plain body; 2: body sealed under the master key (AES-256-GCM), so no
 // personal data lies in a snapshot file in clear.
@@ -55,4 +55,4 @@ class SnapshotStore {
   std::size_t keep_;
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

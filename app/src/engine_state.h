@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ticketd/api/read_model_hashes.h"
+#include "ticketd/app/read_model_hashes.h"
 #include "ticketd/domain/events.h"
 #include "ticketd/projections/analytics_read_model.h"
 #include "ticketd/projections/comment_read_model.h"
@@ -17,7 +17,7 @@
 #include "ticketd/projections/ticket_read_model.h"
 #include "write_model.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 struct EngineState {
   WriteModel write_model;
@@ -48,4 +48,4 @@ struct EngineState {
   void RebuildFromLiveTickets();
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -2,7 +2,7 @@
 
 #include "ticketd/domain/overloaded.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 using domain::DomainEvent;
 using domain::Id;
@@ -165,4 +165,4 @@ void WriteModel::Clear() {
   tickets_by_asset_.clear();
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -3,7 +3,7 @@
 
 #include "write_model.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 using domain::Id;
 using projections::BinaryReader;
@@ -142,4 +142,4 @@ bool WriteModel::Decode(BinaryReader& in) {
   return true;
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app
