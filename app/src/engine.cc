@@ -240,7 +240,6 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
 
   Status batch_status;
   std::vector<eventstore::CommitOutcome> outcomes;
-  std::uint64_t committed_events = 0;
   if (!commits.empty()) {
     auto started = std::chrono::steady_clock::now();
     batch_status = log->AppendBatch(commits, &outcomes);
@@ -270,7 +269,7 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
           state->Project(decision.outcome.events[e], decision.ticket_before[e], decision.ticket_after[e]);
       }
       if (on_commit) on_commit();
-      committed_events = event_count;
+      snapshots->Committed(event_count);
       if (AnyErasure(decisions, commit_of)) {
         // Older snapshots hold the erased text (sealed, but under the master
         // key, which still exists): replace them all before answering.
@@ -290,7 +289,7 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
     }
     batch[i].done(std::move(outcome));
   }
-  snapshots->AfterCommit(committed_events);
+  snapshots->MaybeWriteInBackground();
 }
 
 void Engine::Impl::WriterLoop() {

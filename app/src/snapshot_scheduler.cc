@@ -23,8 +23,7 @@ void SnapshotScheduler::Join() {
 
 // Serializes here (the state cannot change meanwhile), checksums and writes
 // the file on another thread.
-void SnapshotScheduler::AfterCommit(std::uint64_t events) {
-  events_since_ += events;
+void SnapshotScheduler::MaybeWriteInBackground() {
   if (every_ == 0 || events_since_ < every_) return;
   if (busy_.load()) return;  // the previous one is still being written: try after the next batch
   Join();

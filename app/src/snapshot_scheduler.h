@@ -42,8 +42,11 @@ class SnapshotScheduler {
   // replayed after it, so the next snapshot comes `every` events later.
   void Recovered(std::uint64_t snapshot_position, std::uint64_t replayed);
 
-  // Writer thread, after a batch committed `events` events.
-  void AfterCommit(std::uint64_t events);
+  // Writer thread: a batch committed `events` events.
+  void Committed(std::uint64_t events) { events_since_ += events; }
+  // Writer thread, after the batch's answers went out: starts a background
+  // write once `every` events have been committed since the last snapshot.
+  void MaybeWriteInBackground();
 
   // Captures and writes now, waiting for a background write first. With
   // only_this, every other snapshot file is deleted (erasure).

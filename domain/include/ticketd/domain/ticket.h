@@ -20,6 +20,7 @@ namespace ticketd::domain {
 
 struct TicketState {
   enum class Phase { kNew, kLive, kDeleted };
+  static constexpr std::size_t kPhaseCount = 3;
   Phase phase = Phase::kNew;
   Ticket ticket;  // meaningful once phase != kNew
 };
