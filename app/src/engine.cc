@@ -135,7 +135,7 @@ bool Engine::Impl::LoadSnapshot(const SnapshotHeader& header, std::string_view b
   }
   if (at_position != header.chain_hash) return false;
   auto fresh = std::make_unique<EngineState>();
-  if (!fresh->DecodeSnapshotBody(body)) return false;
+  if (header.body_layout != EngineState::kSnapshotBodyLayout || !fresh->DecodeSnapshotBody(body)) return false;
   state = std::move(fresh);
   loaded_snapshot_position = header.position;
   return true;
@@ -144,6 +144,7 @@ bool Engine::Impl::LoadSnapshot(const SnapshotHeader& header, std::string_view b
 std::pair<SnapshotHeader, std::string> Engine::Impl::CaptureSnapshot() const {
   SnapshotHeader header;
   log->Head(&header.position, &header.chain_hash);
+  header.body_layout = EngineState::kSnapshotBodyLayout;
   return {header, state->EncodeSnapshotBody()};
 }
 

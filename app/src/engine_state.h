@@ -37,6 +37,10 @@ struct EngineState {
 
   // The snapshot body: the write model, directory, comments and analytics
   // (tickets and digest are functions of the live tickets and are rebuilt).
+  // The layout EncodeSnapshotBody writes: bump it whenever any model's
+  // snapshot encoding changes, so an older file is skipped (and the log
+  // replayed) instead of misread.
+  static constexpr std::uint32_t kSnapshotBodyLayout = 1;
   std::string EncodeSnapshotBody() const;
   // Loads a body into this fresh state; false if it does not parse.
   [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);
