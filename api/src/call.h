@@ -15,10 +15,16 @@
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"
 
-namespace ticketd::api {
-
+namespace ticketd::app {
 class Engine;
 class Metrics;
+}  // namespace ticketd::app
+
+namespace ticketd::api {
+
+// The application core this adapter drives.
+using app::Engine;
+using app::Metrics;
 
 struct Call {
   Request request;

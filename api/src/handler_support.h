@@ -9,7 +9,8 @@
 #include <string_view>
 
 #include "call.h"
-#include "engine.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/app/ids.h"
 #include "json_body.h"
 #include "responses.h"
 #include "ticketd/domain/ticket.h"
@@ -18,6 +19,10 @@
 
 namespace ticketd::api {
 
+using app::CommandOutcome;
+using app::NewBearerToken;
+using app::RandomId;
+using app::Sha256;
 using projections::JsonWriter;
 using projections::TicketJson;
 using projections::WriteAsset;

@@ -1,8 +1,8 @@
 // Tenants, users and assets; plus /healthz and /metrics.
 #include "handler_support.h"
 #include "handlers.h"
-#include "ids.h"
-#include "metrics.h"
+#include "ticketd/app/ids.h"
+#include "ticketd/app/metrics.h"
 #include "ticketd/projections/views.h"
 
 namespace ticketd::api {

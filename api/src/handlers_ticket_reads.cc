@@ -1,7 +1,7 @@
 // Ticket reads: one ticket (also as of an instant), the list/queue, comments
 // and the history. Served from the read models, except as_of and history,
 // which fold the ticket's stream from the log.
-#include "engine.h"
+#include "ticketd/app/engine.h"
 #include "handler_support.h"
 #include "handlers.h"
 #include "list_query.h"

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string_view>
 
-#include "engine.h"
+#include "ticketd/app/engine.h"
 #include "handlers.h"
-#include "ids.h"
-#include "metrics.h"
+#include "ticketd/app/ids.h"
+#include "ticketd/app/metrics.h"
 #include "responses.h"
 
 namespace ticketd::api {
@@ -145,7 +145,7 @@ bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) 
   std::optional<std::string_view> token = BearerToken(call.request);
   if (!token) return false;
   std::array<std::uint8_t, 32>& hash = *token_hash;
-  hash = Sha256(*token);
+  hash = app::Sha256(*token);
   if (CRYPTO_memcmp(hash.data(), options_.admin_token_sha256.data(), hash.size()) == 0) {
     call.actor = domain::Actor{.kind = domain::Actor::Kind::kPlatformAdmin};
     return true;
@@ -166,7 +166,7 @@ void Router::Handle(Request&& request, Responder respond) {
   std::optional<domain::Id> request_id;
   if (auto it = call->request.find("X-Request-Id"); it != call->request.end())
     request_id = domain::Id::Parse(std::string_view(it->value().data(), it->value().size()));
-  call->correlation_id = request_id ? *request_id : RandomId();
+  call->correlation_id = request_id ? *request_id : app::RandomId();
 
   const std::string_view raw_target =
       OriginForm(std::string_view(call->request.target().data(), call->request.target().size()));

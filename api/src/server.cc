@@ -6,12 +6,12 @@
 #include <cstdio>
 #include <thread>
 
-#include "backup.h"
-#include "engine.h"
-#include "event_stream.h"
+#include "ticketd/app/backup.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/app/event_stream.h"
 #include "http_server.h"
-#include "ids.h"
-#include "metrics.h"
+#include "ticketd/app/ids.h"
+#include "ticketd/app/metrics.h"
 #include "router.h"
 #include "server_options.h"
 
@@ -25,7 +25,7 @@ constexpr std::string_view kAdminTokenMetaKey = "admin_token_sha256";
 Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log,
                          std::array<std::uint8_t, 32>* hash) {
   if (options.admin_token) {
-    *hash = Sha256(*options.admin_token);
+    *hash = app::Sha256(*options.admin_token);
     return Status::Ok();
   }
   std::string stored;
@@ -35,8 +35,8 @@ Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log
     return Status::Ok();
   }
   if (!s.ok() && !s.IsNotFound()) return s;
-  std::string token = NewBearerToken();
-  *hash = Sha256(token);
+  std::string token = app::NewBearerToken();
+  *hash = app::Sha256(token);
   s = log.PutMeta(kAdminTokenMetaKey,
                   std::string_view(reinterpret_cast<const char*>(hash->data()), hash->size()));
   if (!s.ok()) return s;
@@ -50,7 +50,7 @@ Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log
 }  // namespace
 
 int RunServer(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "backup") return RunBackupCommand(argc - 1, argv + 1);
+  if (argc > 1 && std::string_view(argv[1]) == "backup") return app::RunBackupCommand(argc - 1, argv + 1);
   std::string error;
   bool help = false;
   std::optional<ServerOptions> options = ParseServerOptions(argc, argv, &error, &help);
@@ -73,7 +73,7 @@ int RunServer(int argc, char** argv) {
 
   Metrics metrics;
   std::unique_ptr<Engine> engine;
-  EngineOptions engine_options;
+  app::EngineOptions engine_options;
   engine_options.data_dir = options->data_dir;
   engine_options.sync = options->sync;
   if (options->seal_personal_data) {
@@ -110,8 +110,9 @@ int RunServer(int argc, char** argv) {
     std::fprintf(stderr, "ticketd: cannot store the admin token: %s\n", s.ToString().c_str());
     return 1;
   }
-  std::unique_ptr<EventStream> event_stream;
-  s = EventStream::Start(*options, *engine, metrics, &event_stream);
+  std::unique_ptr<app::EventStream> event_stream;
+  s = app::EventStream::Start({options->kafka, options->kafka_topic, options->kafka_config}, *engine, metrics,
+                         &event_stream);
   if (!s.ok()) {
     std::fprintf(stderr, "ticketd: kafka: %s\n", s.ToString().c_str());
     return 1;

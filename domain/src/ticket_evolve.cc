@@ -8,8 +8,7 @@ namespace ticketd::domain {
 
 TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
   Ticket& t = state.ticket;
-  bool applied = true;
-  std::visit(Overloaded{
+  const bool applied = VisitTicketEvent(event.payload, Overloaded{
                  [&](const TicketCreated& e) {
                    state.phase = TicketState::Phase::kLive;
                    t = Ticket{};
@@ -46,14 +45,7 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                    t.description = kErasedText;
                    t.erased_at = event.at;
                  },
-                 [&](const UserErased&) { applied = false; },
-                 [&](const TenantCreated&) { applied = false; },
-                 [&](const UserCreated&) { applied = false; },
-                 [&](const TokenIssued&) { applied = false; },
-                 [&](const AssetCreated&) { applied = false; },
-                 [&](const AssetDeleted&) { applied = false; },
-             },
-             event.payload);
+                                                          });
   assert(applied && "a directory event was folded into a ticket");
   if (applied) {
     t.version += 1;

@@ -161,8 +161,8 @@ bool BinaryReader::Hash32(std::array<std::uint8_t, 32>* hash) {
 bool BinaryReader::Ticket(domain::Ticket* t) {
   bool has_due = false;
   if (!(Id(&t->id) && Id(&t->tenant_id) && I64(&t->number) && Bytes(&t->number_text) && Bytes(&t->subject) &&
-        Bytes(&t->description) && EnumBelow(4, &t->priority) && EnumBelow(6, &t->status) &&
-        EnumBelow(2, &t->type) && Bytes(&t->category) && Id(&t->reporter_id) && OptionalId(&t->assignee_id) &&
+        Bytes(&t->description) && DomainEnum(&t->priority) && DomainEnum(&t->status) &&
+        DomainEnum(&t->type) && Bytes(&t->category) && Id(&t->reporter_id) && OptionalId(&t->assignee_id) &&
         OptionalId(&t->asset_id) && Bool(&has_due)))
     return false;
   if (has_due) {

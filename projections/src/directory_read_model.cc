@@ -92,7 +92,8 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
       map.erase(id);
     }
   };
-  std::visit(
+  domain::VisitDirectoryEvent(
+      event.payload,
       Overloaded{
           [&](const domain::TenantCreated& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
@@ -116,13 +117,6 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { d.assets.erase(e.asset_id); });
             remember(impl_->asset_tenant, e.asset_id, false);
           },
-          [](const domain::TicketCreated&) {},
-          [](const domain::TicketUpdated&) {},
-          [](const domain::TicketAssigned&) {},
-          [](const domain::TicketStatusChanged&) {},
-          [](const domain::CommentAdded&) {},
-          [](const domain::TicketDeleted&) {},
-          [](const domain::TicketErased&) {},
           [&](const domain::UserErased& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
               auto user = d.users.find(e.user_id);
@@ -132,8 +126,7 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
               user->second.erased_at = event.at;
             });
           },
-      },
-      event.payload);
+      });
 }
 
 std::optional<domain::Actor> DirectoryReadModel::Authenticate(const TokenHash& token_sha256) const {
@@ -280,7 +273,7 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
     users.resize(user_count);
     for (domain::User& u : users) {
       u.tenant_id = tenant_id;
-      if (!in.Id(&u.id) || !in.Bytes(&u.name) || !in.Bytes(&u.email) || !in.EnumBelow(4, &u.role) ||
+      if (!in.Id(&u.id) || !in.Bytes(&u.name) || !in.Bytes(&u.email) || !in.DomainEnum(&u.role) ||
           !in.Bytes(&u.department) || !in.OptionalI64(&u.erased_at))
         return false;
     }

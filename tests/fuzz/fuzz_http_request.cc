@@ -19,16 +19,17 @@
 #include <memory>
 #include <string>
 
-#include "engine.h"
-#include "ids.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/app/ids.h"
 #include "query_string.h"
-#include "metrics.h"
+#include "ticketd/app/metrics.h"
 #include "router.h"
 
 namespace {
 
 using namespace ticketd;
 using namespace ticketd::api;
+using namespace ticketd::app;
 
 constexpr char kAdminToken[] = "fuzz-platform-admin";
 constexpr std::size_t kBodyLimit = 1 << 20;  // HttpServerOptions' default

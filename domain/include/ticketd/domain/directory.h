@@ -12,7 +12,7 @@
 
 #include "ticketd/domain/errors.h"
 #include "ticketd/domain/events.h"
-#include "ticketd/domain/result.h"
+#include "ticketd/base/result.h"
 
 namespace ticketd::domain {
 

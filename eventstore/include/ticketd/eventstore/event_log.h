@@ -30,7 +30,7 @@
 
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/id.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/subject_keys.h"
 
 namespace ticketd::eventstore {

@@ -16,7 +16,7 @@
 #include <functional>
 #include <string_view>
 
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 
 namespace ticketd::eventstore {
 

@@ -71,6 +71,13 @@ class BinaryReader {
     return true;
   }
 
+  // A domain enum, checked against its number of values (kEnumCount).
+  template <class Enum>
+  [[nodiscard]] bool DomainEnum(Enum* value) {
+    static_assert(domain::kEnumCount<Enum> > 0, "not a counted domain enum");
+    return EnumBelow(static_cast<int>(domain::kEnumCount<Enum>), value);
+  }
+
   bool AtEnd() const { return in_.empty(); }
 
  private:

@@ -1,13 +1,13 @@
-#include "event_stream.h"
+#include "ticketd/app/event_stream.h"
 
 #include <cstdio>
 
-#include "engine.h"
-#include "metrics.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/app/metrics.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
-Status EventStream::Start(const ServerOptions& options, Engine& engine, Metrics& metrics,
+Status EventStream::Start(const EventStreamOptions& options, Engine& engine, Metrics& metrics,
                           std::unique_ptr<EventStream>* stream) {
   stream->reset();
   if (options.kafka == "off") return Status::Ok();
@@ -53,4 +53,4 @@ void EventStream::Stop(std::chrono::milliseconds drain) {
   cluster_.reset();
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -3,7 +3,7 @@
 
 #include "write_model.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 using domain::Id;
 using projections::BinaryReader;
@@ -53,7 +53,7 @@ bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
   for (std::size_t i = 0; i < count; ++i) {
     domain::User u;
     if (!in.Id(&u.id) || !in.Id(&u.tenant_id) || !in.Bytes(&u.name) || !in.Bytes(&u.email) ||
-        !in.EnumBelow(4, &u.role) || !in.Bytes(&u.department) || !in.OptionalI64(&u.erased_at))
+        !in.DomainEnum(&u.role) || !in.Bytes(&u.department) || !in.OptionalI64(&u.erased_at))
       return false;
     t->users[u.id] = std::move(u);
   }
@@ -110,7 +110,7 @@ bool WriteModel::Decode(BinaryReader& in) {
     Id id;
     TicketEntry entry;
     bool has_ticket = false;
-    if (!in.Id(&id) || !in.EnumBelow(3, &entry.phase) || !in.Bool(&has_ticket)) return false;
+    if (!in.Id(&id) || !in.EnumBelow(domain::TicketState::kPhaseCount, &entry.phase) || !in.Bool(&has_ticket)) return false;
     if (has_ticket) {
       domain::Ticket ticket;
       if (!in.Ticket(&ticket)) return false;
@@ -142,4 +142,4 @@ bool WriteModel::Decode(BinaryReader& in) {
   return true;
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

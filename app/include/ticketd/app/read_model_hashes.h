@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <string>
 
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/event_log.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 struct ReadModelHashes {
   std::uint64_t position = 0;  // the last log position folded in (0: empty log)
@@ -26,4 +26,4 @@ Status RebuildReadModelHashes(const eventstore::EventLog& log, ReadModelHashes* 
 // {"position":N,"hashes":{"tickets":"…",…}} — the route's and the CLI's output.
 std::string ReadModelHashesJson(const ReadModelHashes& hashes);
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

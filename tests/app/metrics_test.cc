@@ -1,4 +1,4 @@
-#include "metrics.h"
+#include "ticketd/app/metrics.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-namespace ticketd::api {
+namespace ticketd::app {
 namespace {
 
 bool Contains(const std::string& text, const std::string& line) {
@@ -103,4 +103,4 @@ TEST(Metrics, ConcurrentObservationsAreAllCounted) {
 }
 
 }  // namespace
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -12,7 +12,7 @@
 
 #include "ticketd/eventstore/outbox_relay.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 class Metrics {
  public:
@@ -42,4 +42,4 @@ class Metrics {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

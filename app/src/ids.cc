@@ -1,4 +1,4 @@
-#include "ids.h"
+#include "ticketd/app/ids.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <random>
 
-namespace ticketd::api {
+namespace ticketd::app {
 namespace {
 
 // xoshiro256**: fast, good statistical quality; ids need uniqueness, not secrecy.
@@ -84,4 +84,4 @@ std::string NewBearerToken() {
   return token;
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -1,4 +1,4 @@
-#include "metrics.h"
+#include "ticketd/app/metrics.h"
 
 #include <array>
 #include <charconv>
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <shared_mutex>
 
-namespace ticketd::api {
+namespace ticketd::app {
 namespace {
 
 constexpr std::array<double, 14> kSecondsBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -269,4 +269,4 @@ std::string Metrics::Render() const {
   return out;
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -2,37 +2,14 @@
 
 #include "ticketd/domain/overloaded.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 using domain::DomainEvent;
 using domain::Id;
 
-namespace {
-
-bool IsTicketEvent(const domain::EventPayload& payload) {
-  return std::visit(Overloaded{
-                        [](const domain::TenantCreated&) { return false; },
-                        [](const domain::UserCreated&) { return false; },
-                        [](const domain::TokenIssued&) { return false; },
-                        [](const domain::AssetCreated&) { return false; },
-                        [](const domain::AssetDeleted&) { return false; },
-                        [](const domain::UserErased&) { return false; },
-                        [](const domain::TicketErased&) { return true; },
-                        [](const domain::TicketCreated&) { return true; },
-                        [](const domain::TicketUpdated&) { return true; },
-                        [](const domain::TicketAssigned&) { return true; },
-                        [](const domain::TicketStatusChanged&) { return true; },
-                        [](const domain::CommentAdded&) { return true; },
-                        [](const domain::TicketDeleted&) { return true; },
-                    },
-                    payload);
-}
-
-}  // namespace
-
 projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
   const auto& payload = event.payload;
-  if (IsTicketEvent(payload)) {
+  if (domain::IsTicketEvent(payload)) {
     if (std::holds_alternative<domain::TicketCreated>(payload)) {
       tenants_[event.tenant_id] = domain::EvolveTenant(std::move(tenants_[event.tenant_id]), event);
     }
@@ -100,7 +77,7 @@ const domain::TenantState* WriteModel::Tenant(const Id& tenant_id) const {
 }
 
 std::int64_t WriteModel::NextVersion(const DomainEvent& event) const {
-  if (IsTicketEvent(event.payload)) {
+  if (domain::IsTicketEvent(event.payload)) {
     auto it = tickets_.find(event.stream_id);
     return (it == tickets_.end() || !it->second.ticket) ? 1 : it->second.ticket->version + 1;
   }
@@ -165,4 +142,4 @@ void WriteModel::Clear() {
   tickets_by_asset_.clear();
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -10,7 +10,7 @@
 
 #include "ticketd/domain/id.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 // A random version-4 UUID from a per-thread generator seeded by the OS.
 domain::Id RandomId();
@@ -21,4 +21,4 @@ domain::Id DerivedId(std::string_view name);
 std::string NewBearerToken();
 std::array<std::uint8_t, 32> Sha256(std::string_view data);
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

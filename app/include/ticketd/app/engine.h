@@ -19,11 +19,11 @@
 #include <variant>
 #include <vector>
 
-#include "backup.h"
-#include "ticketd/api/read_model_hashes.h"
+#include "ticketd/app/backup.h"
+#include "ticketd/app/read_model_hashes.h"
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/errors.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/domain/ticket.h"
 #include "ticketd/eventstore/event_log.h"
 #include "ticketd/projections/analytics_read_model.h"
@@ -32,7 +32,7 @@
 #include "ticketd/projections/directory_read_model.h"
 #include "ticketd/projections/ticket_read_model.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 class Metrics;
 
@@ -117,4 +117,4 @@ class Engine {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

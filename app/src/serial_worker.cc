@@ -1,6 +1,6 @@
 #include "serial_worker.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 SerialWorker::SerialWorker() : thread_([this] { Run(); }) {}
 
@@ -39,4 +39,4 @@ void SerialWorker::Run() {
   }
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

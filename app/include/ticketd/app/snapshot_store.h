@@ -13,20 +13,27 @@
 #include <string>
 #include <string_view>
 
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/event_log.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
-// 1: plain body; 2: body sealed under the master key (AES-256-GCM), so no
-// personal data lies in a snapshot file in clear.
-inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
-inline constexpr std::uint32_t kPlainSnapshotFormatVersion = 1;
+// The file format (the header's layout). 1: plain body; 2: body sealed
+// under the master key (AES-256-GCM); 3 (written now): a flags word says
+// whether the body is sealed, and the header carries the body's layout
+// version, so the two change independently. 1 and 2 are still read (their
+// bodies have layout 1).
+inline constexpr std::uint32_t kSnapshotFormatVersion = 3;
+inline constexpr std::uint32_t kSealedSnapshotFormatV2 = 2;
+inline constexpr std::uint32_t kPlainSnapshotFormatV1 = 1;
 
 struct SnapshotHeader {
   std::uint64_t position = 0;        // the last log position the body covers
   eventstore::Hash chain_hash{};     // that position's chain hash
-  bool sealed = false;               // read: the body was sealed (version 2)
+  // What the body's bytes mean (EngineState's encoding); a start skips a
+  // snapshot whose layout it does not know and replays the log instead.
+  std::uint32_t body_layout = 1;
+  bool sealed = false;               // read: the body was sealed under the master key
 };
 
 class SnapshotStore {
@@ -55,4 +62,4 @@ class SnapshotStore {
   std::size_t keep_;
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

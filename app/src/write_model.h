@@ -13,7 +13,7 @@
 #include "ticketd/projections/binary_codec.h"
 #include "ticketd/projections/ticket_read_model.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 class WriteModel {
  public:
@@ -65,4 +65,4 @@ class WriteModel {
       tickets_by_asset_;
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

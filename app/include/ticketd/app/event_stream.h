@@ -15,22 +15,30 @@
 #include <chrono>
 #include <memory>
 
-#include "server_options.h"
-#include "ticketd/domain/status.h"
+#include <string>
+
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/embedded_kafka.h"
 #include "ticketd/eventstore/outbox_relay.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 class Engine;
 class Metrics;
+
+// The `--kafka`, `--kafka-topic` and `--kafka-config` options.
+struct EventStreamOptions {
+  std::string kafka = "off";  // off | embedded | HOST:PORT,...
+  std::string kafka_topic = "ticket-events";
+  std::string kafka_config;   // librdkafka properties file (real brokers only)
+};
 
 class EventStream {
  public:
   // InvalidArgument for a bad --kafka-config (unreadable file, unknown
   // property); Unavailable if the embedded cluster cannot start. Unreachable
   // brokers are not an error (the relay logs them and /metrics shows it).
-  static Status Start(const ServerOptions& options, Engine& engine, Metrics& metrics,
+  static Status Start(const EventStreamOptions& options, Engine& engine, Metrics& metrics,
                       std::unique_ptr<EventStream>* stream);
   ~EventStream();  // Stop()s without draining
   EventStream(const EventStream&) = delete;
@@ -48,4 +56,4 @@ class EventStream {
   std::unique_ptr<eventstore::OutboxRelay> relay_;
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -23,10 +23,10 @@
 #include <cstdint>
 #include <string>
 
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/event_log.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 struct BackupResult {
   std::string to;              // the backup dir, as given
@@ -58,4 +58,4 @@ int RunBackupCommand(int argc, char** argv);
 // The log's place inside a data dir.
 inline constexpr const char* kLogDirName = "log";
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -4,7 +4,7 @@
 
 #include "ticketd/projections/json_writer.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 using projections::BinaryReader;
 using projections::BinaryWriter;
@@ -128,4 +128,4 @@ std::string ReadModelHashesJson(const ReadModelHashes& hashes) {
   return json.Take();
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ticketd/api/read_model_hashes.h"
+#include "ticketd/app/read_model_hashes.h"
 #include "ticketd/domain/events.h"
 #include "ticketd/projections/analytics_read_model.h"
 #include "ticketd/projections/comment_read_model.h"
@@ -17,7 +17,7 @@
 #include "ticketd/projections/ticket_read_model.h"
 #include "write_model.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 struct EngineState {
   WriteModel write_model;
@@ -37,6 +37,10 @@ struct EngineState {
 
   // The snapshot body: the write model, directory, comments and analytics
   // (tickets and digest are functions of the live tickets and are rebuilt).
+  // The layout EncodeSnapshotBody writes: bump it whenever any model's
+  // snapshot encoding changes, so an older file is skipped (and the log
+  // replayed) instead of misread.
+  static constexpr std::uint32_t kSnapshotBodyLayout = 1;
   std::string EncodeSnapshotBody() const;
   // Loads a body into this fresh state; false if it does not parse.
   [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);
@@ -48,4 +52,4 @@ struct EngineState {
   void RebuildFromLiveTickets();
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

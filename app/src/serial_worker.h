@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 class SerialWorker {
  public:
@@ -32,4 +32,4 @@ class SerialWorker {
   std::thread thread_;
 };
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

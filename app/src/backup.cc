@@ -1,4 +1,4 @@
-#include "backup.h"
+#include "ticketd/app/backup.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,7 +18,7 @@
 #include "ticketd/eventstore/failpoint.h"
 #include "ticketd/projections/json_writer.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 namespace {
 
 namespace fs = std::filesystem;
@@ -235,4 +235,4 @@ int RunBackupCommand(int argc, char** argv) {
   return 0;
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

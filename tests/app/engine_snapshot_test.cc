@@ -8,11 +8,11 @@
 #include <fstream>
 #include <future>
 
-#include "engine.h"
-#include "ids.h"
-#include "snapshot_store.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/app/ids.h"
+#include "ticketd/app/snapshot_store.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 namespace {
 
 namespace fs = std::filesystem;
@@ -149,4 +149,4 @@ TEST_F(EngineSnapshotTest, SnapshotFullReplayAndCorruptSnapshotAgree) {
 }
 
 }  // namespace
-}  // namespace ticketd::api
+}  // namespace ticketd::app

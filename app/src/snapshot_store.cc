@@ -1,4 +1,4 @@
-#include "snapshot_store.h"
+#include "ticketd/app/snapshot_store.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,15 +12,19 @@
 
 #include "ticketd/projections/binary_codec.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 namespace {
 
 namespace fs = std::filesystem;
 
 constexpr std::string_view kMagic = "TKDSNAP\n";
 constexpr std::string_view kSuffix = ".snap";
-// magic, version u32, position u64, chain hash, body length u64, checksum.
-constexpr std::size_t kHeaderSize = 8 + 4 + 8 + 32 + 8 + 32;
+// Version 1 and 2: magic, version u32, position u64, chain hash, body
+// length u64, checksum. Version 3 adds flags u32 and body layout u32 after
+// the version.
+constexpr std::size_t kLegacyHeaderSize = 8 + 4 + 8 + 32 + 8 + 32;
+constexpr std::size_t kHeaderSize = kLegacyHeaderSize + 4 + 4;
+constexpr std::uint32_t kFlagSealed = 1;
 
 void PutFixed(std::string& out, std::uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>(value >> (8 * i)));
@@ -84,21 +88,31 @@ Status SyncDir(const fs::path& dir) {
 
 // Checks one file; on success fills header and body.
 std::string Validate(const std::string& bytes, SnapshotHeader* header, std::string_view* body) {
-  if (bytes.size() < kHeaderSize || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
+  if (bytes.size() < kLegacyHeaderSize || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
     return "not a ticketd snapshot (bad magic or too short)";
   auto version = static_cast<std::uint32_t>(GetFixed(bytes, 8, 4));
-  if (version != kSnapshotFormatVersion && version != kPlainSnapshotFormatVersion)
+  std::size_t at = 12;  // after magic and version
+  if (version == kSnapshotFormatVersion) {
+    if (bytes.size() < kHeaderSize) return "truncated header";
+    header->sealed = (GetFixed(bytes, at, 4) & kFlagSealed) != 0;
+    header->body_layout = static_cast<std::uint32_t>(GetFixed(bytes, at + 4, 4));
+    at += 8;
+  } else if (version == kSealedSnapshotFormatV2 || version == kPlainSnapshotFormatV1) {
+    header->sealed = version == kSealedSnapshotFormatV2;
+    header->body_layout = 1;
+  } else {
     return "format version " + std::to_string(version) + ", this build reads " +
-           std::to_string(kPlainSnapshotFormatVersion) + " and " + std::to_string(kSnapshotFormatVersion);
-  header->sealed = version == kSnapshotFormatVersion;
-  header->position = GetFixed(bytes, 12, 8);
-  std::memcpy(header->chain_hash.data(), bytes.data() + 20, 32);
-  std::uint64_t length = GetFixed(bytes, 52, 8);
-  if (length != bytes.size() - kHeaderSize) return "truncated (body length does not match the file)";
+           std::to_string(kPlainSnapshotFormatV1) + " to " + std::to_string(kSnapshotFormatVersion);
+  }
+  header->position = GetFixed(bytes, at, 8);
+  std::memcpy(header->chain_hash.data(), bytes.data() + at + 8, 32);
+  const std::size_t header_size = at + 8 + 32 + 8 + 32;
+  std::uint64_t length = GetFixed(bytes, at + 40, 8);
+  if (length != bytes.size() - header_size) return "truncated (body length does not match the file)";
   eventstore::Hash stored;
-  std::memcpy(stored.data(), bytes.data() + 60, 32);
-  *body = std::string_view(bytes).substr(kHeaderSize);
-  if (Checksum(std::string_view(bytes).substr(0, 60), *body) != stored) return "checksum mismatch";
+  std::memcpy(stored.data(), bytes.data() + at + 48, 32);
+  *body = std::string_view(bytes).substr(header_size);
+  if (Checksum(std::string_view(bytes).substr(0, at + 48), *body) != stored) return "checksum mismatch";
   return "";
 }
 
@@ -127,7 +141,9 @@ Status SnapshotStore::Write(const SnapshotHeader& header, std::string_view plain
     body = sealed;
   }
   std::string head(kMagic);
-  PutFixed(head, key_ ? kSnapshotFormatVersion : kPlainSnapshotFormatVersion, 4);
+  PutFixed(head, kSnapshotFormatVersion, 4);
+  PutFixed(head, key_ ? kFlagSealed : 0, 4);
+  PutFixed(head, header.body_layout, 4);
   PutFixed(head, header.position, 8);
   head.append(reinterpret_cast<const char*>(header.chain_hash.data()), 32);
   PutFixed(head, body.size(), 8);
@@ -197,4 +213,4 @@ Status SnapshotStore::LoadNewest(
   return Status::NotFound("no usable snapshot in " + dir_);
 }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app

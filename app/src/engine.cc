@@ -1,4 +1,4 @@
-#include "engine.h"
+#include "ticketd/app/engine.h"
 
 #include <atomic>
 #include <chrono>
@@ -12,15 +12,15 @@
 #include <thread>
 
 #include "engine_state.h"
-#include "backup.h"
-#include "ids.h"
-#include "metrics.h"
+#include "ticketd/app/backup.h"
+#include "ticketd/app/ids.h"
+#include "ticketd/app/metrics.h"
 #include "serial_worker.h"
-#include "snapshot_store.h"
+#include "snapshot_scheduler.h"
 #include "ticketd/domain/idempotency.h"
 #include "ticketd/domain/overloaded.h"
 
-namespace ticketd::api {
+namespace ticketd::app {
 
 using domain::DomainEvent;
 
@@ -77,14 +77,8 @@ struct Engine::Impl {
   std::thread writer;
   std::function<void()> on_commit;  // set under mu before the first command
 
-  // Snapshots. snapshot_mu serializes capturing-and-writing against a
-  // background write in flight; events_since_snapshot is writer-thread only.
-  std::unique_ptr<SnapshotStore> snapshots;
-  std::mutex snapshot_mu;
-  std::thread snapshot_thread;
-  std::atomic<bool> snapshot_busy{false};
-  std::uint64_t snapshot_position = 0;  // newest snapshot loaded or written (under snapshot_mu)
-  std::uint64_t events_since_snapshot = 0;
+  std::unique_ptr<SnapshotScheduler> snapshots;
+  std::uint64_t loaded_snapshot_position = 0;  // set while recovering
 
   // Backups and erasures are ordered (README "Backups and erasure"): while
   // a backup runs, erasure commands wait in held_erasures instead of being
@@ -109,33 +103,31 @@ struct Engine::Impl {
   Status RebuildWriteModel();
   // False when the writer has finished: the caller runs `task` itself.
   bool PostTask(std::function<void()> task);
-  SnapshotHeader CaptureHead() const;
-  void MaybeSnapshotInBackground();
-  Status WriteSnapshotNow(bool only_this);
-  void JoinSnapshotThread();
+  // Writer thread: the head and the encoded state, for the scheduler.
+  std::pair<SnapshotHeader, std::string> CaptureSnapshot() const;
 };
 
 Status Engine::Impl::Recover() {
   auto started = std::chrono::steady_clock::now();
   const double cpu_started = ThreadCpuSeconds();
-  Status loaded = snapshots->LoadNewest(
+  Status loaded = snapshots->store().LoadNewest(
       [this](const SnapshotHeader& header, std::string_view body) { return LoadSnapshot(header, body); });
   if (!loaded.ok() && !loaded.IsNotFound()) return loaded;
   const double snapshot_seconds = SecondsSince(started);
   std::uint64_t replayed = 0;
-  Status s = log->ReadAll(snapshot_position + 1, [this, &replayed](const eventstore::RecordedEvent& recorded) {
+  Status s = log->ReadAll(loaded_snapshot_position + 1, [this, &replayed](const eventstore::RecordedEvent& recorded) {
     state->Apply(recorded.event);
     ++replayed;
     return true;
   });
   if (!s.ok()) return s;
-  events_since_snapshot = replayed;
+  snapshots->Recovered(loaded_snapshot_position, replayed);
   std::fprintf(stderr,
                "ticketd: recovered to position %llu in %.3f s (%.3f s CPU): snapshot at position %llu "
                "(%.3f s), then %llu events replayed\n",
                static_cast<unsigned long long>(log->HeadPosition()), SecondsSince(started),
                ThreadCpuSeconds() - cpu_started,
-               static_cast<unsigned long long>(snapshot_position), snapshot_seconds,
+               static_cast<unsigned long long>(loaded_snapshot_position), snapshot_seconds,
                static_cast<unsigned long long>(replayed));
   return Status::Ok();
 }
@@ -157,56 +149,17 @@ bool Engine::Impl::LoadSnapshot(const SnapshotHeader& header, std::string_view b
   }
   if (at_position != header.chain_hash) return false;
   auto fresh = std::make_unique<EngineState>();
-  if (!fresh->DecodeSnapshotBody(body)) return false;
+  if (header.body_layout != EngineState::kSnapshotBodyLayout || !fresh->DecodeSnapshotBody(body)) return false;
   state = std::move(fresh);
-  snapshot_position = header.position;
+  loaded_snapshot_position = header.position;
   return true;
 }
 
-SnapshotHeader Engine::Impl::CaptureHead() const {
+std::pair<SnapshotHeader, std::string> Engine::Impl::CaptureSnapshot() const {
   SnapshotHeader header;
   log->Head(&header.position, &header.chain_hash);
-  return header;
-}
-
-void Engine::Impl::JoinSnapshotThread() {
-  if (snapshot_thread.joinable()) snapshot_thread.join();
-}
-
-// Writer thread, after a batch: serializes here (the state cannot change
-// meanwhile), checksums and writes the file on another thread.
-void Engine::Impl::MaybeSnapshotInBackground() {
-  if (options.snapshot_every == 0 || events_since_snapshot < options.snapshot_every) return;
-  if (snapshot_busy.load()) return;  // the previous one is still being written: try after the next batch
-  JoinSnapshotThread();
-  events_since_snapshot = 0;
-  SnapshotHeader header = CaptureHead();
-  auto body = std::make_shared<std::string>(state->EncodeSnapshotBody());
-  snapshot_busy = true;
-  snapshot_thread = std::thread([this, header, body] {
-    std::lock_guard lock(snapshot_mu);
-    Status s = snapshots->Write(header, *body);
-    if (s.ok()) {
-      snapshot_position = header.position;
-    } else {
-      std::fprintf(stderr, "ticketd: writing a snapshot failed (the log is unaffected): %s\n",
-                   s.ToString().c_str());
-    }
-    snapshot_busy = false;
-  });
-}
-
-// Writer thread (or after it stopped): captures and writes synchronously.
-Status Engine::Impl::WriteSnapshotNow(bool only_this) {
-  JoinSnapshotThread();
-  std::lock_guard lock(snapshot_mu);
-  SnapshotHeader header = CaptureHead();
-  Status s = snapshots->Write(header, state->EncodeSnapshotBody(), only_this);
-  if (s.ok()) {
-    snapshot_position = header.position;
-    events_since_snapshot = 0;
-  }
-  return s;
+  header.body_layout = EngineState::kSnapshotBodyLayout;
+  return {header, state->EncodeSnapshotBody()};
 }
 
 Status Engine::Impl::CompleteErasures() {
@@ -216,7 +169,7 @@ Status Engine::Impl::CompleteErasures() {
   Status purged = log->PurgeErasedKeys();
   // Older snapshots hold the erased text (sealed, but under the master key,
   // which still exists): replace them all.
-  Status retaken = WriteSnapshotNow(/*only_this=*/true);
+  Status retaken = snapshots->WriteNow(/*only_this=*/true);
   if (!purged.ok()) return purged;
   if (!retaken.ok()) return retaken;
   return log->MarkErasuresPurged(position);
@@ -388,7 +341,7 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
           state->Project(decision.outcome.events[e], decision.ticket_before[e], decision.ticket_after[e]);
       }
       if (on_commit) on_commit();
-      events_since_snapshot += event_count;
+      snapshots->Committed(event_count);
     }
   }
 
@@ -418,7 +371,7 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
     }
     batch[i].done(std::move(outcome));
   }
-  MaybeSnapshotInBackground();
+  snapshots->MaybeWriteInBackground();
 }
 
 void Engine::Impl::WriterLoop() {
@@ -473,8 +426,10 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   if (ec) return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());
   Status s = eventstore::EventLog::Open(log_options, &impl->log);
   if (!s.ok()) return s;
-  impl->snapshots = std::make_unique<SnapshotStore>(
-      (std::filesystem::path(options.data_dir) / "snapshots").string(), options.master_key);
+  Impl* raw = impl.get();
+  impl->snapshots = std::make_unique<SnapshotScheduler>(
+      (std::filesystem::path(options.data_dir) / "snapshots").string(), options.master_key,
+      options.snapshot_every, [raw] { return raw->CaptureSnapshot(); });
   s = impl->Recover();
   if (!s.ok()) return s;
   // An erasure whose purge a crash interrupted is finished before anyone
@@ -482,7 +437,6 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   s = impl->CompleteErasures();
   if (!s.ok()) return s;
   impl->backups = std::make_unique<SerialWorker>();
-  Impl* raw = impl.get();
   impl->writer = std::thread([raw] { raw->WriterLoop(); });
   engine->reset(new Engine(std::move(impl)));
   return Status::Ok();
@@ -522,24 +476,15 @@ void Engine::Stop() {
   }
   impl_->cv.notify_all();
   if (impl_->writer.joinable()) impl_->writer.join();
-  impl_->JoinSnapshotThread();
-  bool behind = false;
-  {
-    std::lock_guard lock(impl_->snapshot_mu);
-    behind = impl_->log->HeadPosition() > impl_->snapshot_position;
-  }
-  if (impl_->options.snapshot_every > 0 && behind) {
-    Status s = impl_->WriteSnapshotNow(/*only_this=*/false);
-    if (!s.ok()) std::fprintf(stderr, "ticketd: the shutdown snapshot failed: %s\n", s.ToString().c_str());
-  }
+  impl_->snapshots->WriteOnStopIfBehind(impl_->log->HeadPosition());
 }
 
 Status Engine::RetakeSnapshotNow() {
-  if (std::this_thread::get_id() == impl_->writer.get_id()) return impl_->WriteSnapshotNow(/*only_this=*/true);
+  if (std::this_thread::get_id() == impl_->writer.get_id()) return impl_->snapshots->WriteNow(/*only_this=*/true);
   std::promise<Status> written;
   std::future<Status> result = written.get_future();
-  if (!impl_->PostTask([&] { written.set_value(impl_->WriteSnapshotNow(/*only_this=*/true)); }))
-    return impl_->WriteSnapshotNow(/*only_this=*/true);
+  if (!impl_->PostTask([&] { written.set_value(impl_->snapshots->WriteNow(/*only_this=*/true)); }))
+    return impl_->snapshots->WriteNow(/*only_this=*/true);
   return result.get();
 }
 
@@ -568,4 +513,4 @@ const projections::DigestReadModel& Engine::digest() const { return impl_->state
 const projections::AnalyticsReadModel& Engine::analytics() const { return impl_->state->analytics; }
 domain::Timestamp Engine::stale_after() const { return impl_->options.stale_after; }
 
-}  // namespace ticketd::api
+}  // namespace ticketd::app
