@@ -11,6 +11,7 @@
 #include "call.h"
 #include "ticketd/app/engine.h"
 #include "ticketd/app/ids.h"
+#include "ticketd/base/sha256.h"
 #include "json_body.h"
 #include "responses.h"
 #include "ticketd/domain/ticket.h"
@@ -22,7 +23,6 @@ namespace ticketd::api {
 using app::CommandOutcome;
 using app::NewBearerToken;
 using app::RandomId;
-using app::Sha256;
 using projections::JsonWriter;
 using projections::TicketJson;
 using projections::WriteAsset;

@@ -9,6 +9,7 @@
 #include "ticketd/app/engine.h"
 #include "handlers.h"
 #include "ticketd/app/ids.h"
+#include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
 #include "responses.h"
 
@@ -145,7 +146,7 @@ bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) 
   std::optional<std::string_view> token = BearerToken(call.request);
   if (!token) return false;
   std::array<std::uint8_t, 32>& hash = *token_hash;
-  hash = app::Sha256(*token);
+  hash = Sha256(*token);
   if (CRYPTO_memcmp(hash.data(), options_.admin_token_sha256.data(), hash.size()) == 0) {
     call.actor = domain::Actor{.kind = domain::Actor::Kind::kPlatformAdmin};
     return true;

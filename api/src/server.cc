@@ -11,6 +11,7 @@
 #include "ticketd/app/event_stream.h"
 #include "http_server.h"
 #include "ticketd/app/ids.h"
+#include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
 #include "router.h"
 #include "server_options.h"
@@ -25,7 +26,7 @@ constexpr std::string_view kAdminTokenMetaKey = "admin_token_sha256";
 Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log,
                          std::array<std::uint8_t, 32>* hash) {
   if (options.admin_token) {
-    *hash = app::Sha256(*options.admin_token);
+    *hash = Sha256(*options.admin_token);
     return Status::Ok();
   }
   std::string stored;
@@ -36,7 +37,7 @@ Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log
   }
   if (!s.ok() && !s.IsNotFound()) return s;
   std::string token = app::NewBearerToken();
-  *hash = app::Sha256(token);
+  *hash = Sha256(token);
   s = log.PutMeta(kAdminTokenMetaKey,
                   std::string_view(reinterpret_cast<const char*>(hash->data()), hash->size()));
   if (!s.ok()) return s;

@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "ticketd/base/sha256.h"
 #include "ticketd/projections/json_writer.h"
 
 namespace ticketd::app {
@@ -16,7 +17,7 @@ template <class Model>
 std::string CanonicalHash(const Model& model) {
   BinaryWriter out;
   model.EncodeCanonical(out);
-  return projections::Sha256Hex(out.str());
+  return Sha256Hex(out.str());
 }
 
 // Sections are length-prefixed so a reader knows each model's bytes exactly.

@@ -1,10 +1,12 @@
 #include "ticketd/app/ids.h"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <cstring>
 #include <random>
+
+#include "ticketd/base/encoding.h"
+#include "ticketd/base/sha256.h"
 
 namespace ticketd::app {
 namespace {
@@ -50,13 +52,6 @@ domain::Id RandomId() {
   return id;
 }
 
-std::array<std::uint8_t, 32> Sha256(std::string_view data) {
-  std::array<std::uint8_t, 32> digest{};
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  return digest;
-}
-
 domain::Id DerivedId(std::string_view name) {
   auto digest = Sha256(name);
   domain::Id id;
@@ -68,20 +63,7 @@ domain::Id DerivedId(std::string_view name) {
 std::string NewBearerToken() {
   unsigned char raw[32];
   if (RAND_bytes(raw, sizeof raw) != 1) std::abort();  // no entropy: never hand out a weak token
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string token = "tkd_";
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char byte : raw) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      token.push_back(kAlphabet[(buffer >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) token.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3F]);
-  return token;
+  return "tkd_" + Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
 }
 
 }  // namespace ticketd::app

@@ -12,6 +12,7 @@
 
 #include "aes_gcm.h"
 #include "ticketd/domain/overloaded.h"
+#include "ticketd/base/encoding.h"
 
 namespace ticketd::eventstore {
 namespace {
@@ -20,30 +21,7 @@ using namespace ticketd::domain;
 
 bool ParseHexKey(std::string_view text, MasterKey* key) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
-  if (text.size() != 64) return false;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < 32; ++i) {
-    const int hi = nibble(text[2 * i]);
-    const int lo = nibble(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    (*key)[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-  }
-  return true;
-}
-
-std::string HexOf(const MasterKey& key) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (std::uint8_t b : key) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
+  return HexDecode(text, *key);
 }
 
 // Written under a temp name with mode 0600 from the start, synced, then
@@ -55,7 +33,7 @@ Status WriteKeyFile(const std::string& file, const MasterKey& key) {
   const std::string temp = file + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::IOError("cannot create the master key file " + temp);
-  const std::string text = HexOf(key) + "\n";
+  const std::string text = HexEncode(key) + "\n";
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!written || std::rename(temp.c_str(), file.c_str()) != 0)

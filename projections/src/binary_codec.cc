@@ -1,7 +1,5 @@
 #include "ticketd/projections/binary_codec.h"
 
-#include <openssl/sha.h>
-
 #include <bit>
 #include <cstring>
 
@@ -180,12 +178,6 @@ bool BinaryReader::Count(std::size_t* count) {
   if (!U64(&raw) || raw > in_.size()) return false;
   *count = static_cast<std::size_t>(raw);
   return true;
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  eventstore::Hash digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest.data());
-  return eventstore::HashToHex(digest);
 }
 
 }  // namespace ticketd::projections

@@ -19,6 +19,5 @@ domain::Id RandomId();
 domain::Id DerivedId(std::string_view name);
 // 32 random bytes from the OS CSPRNG, base64url, prefixed "tkd_".
 std::string NewBearerToken();
-std::array<std::uint8_t, 32> Sha256(std::string_view data);
 
 }  // namespace ticketd::app

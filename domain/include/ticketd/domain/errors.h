@@ -1,5 +1,5 @@
 // DomainError: why a decider refused a command. The api maps each code to the
-// contract's HTTP status and error code (see api/src/error_mapping.cc).
+// contract's HTTP status and error code (see FromDomainError in api/src/responses.cc).
 #pragma once
 
 #include <string>

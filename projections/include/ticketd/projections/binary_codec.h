@@ -84,9 +84,6 @@ class BinaryReader {
   std::string_view in_;
 };
 
-// Lowercase hex SHA-256 of `bytes` (a canonical hash).
-std::string Sha256Hex(std::string_view bytes);
-
 // A map's entries ordered by key (hash maps iterate in no fixed order), so
 // that canonical serializations do not depend on a model's history.
 template <class Map>
