@@ -8,7 +8,8 @@
 // {position, hash} is what the backup contains, exactly.
 //
 // Online: POST /api/v1/admin/backups (platform admin) while the server runs,
-// since the running server holds the log's lock. Offline: `ticketd backup`.
+// since the running server holds the log's lock. Offline: `ticketd backup`
+// (backup_command.h).
 // Thread-safety: BackupDataDir may run concurrently with the engine's writer;
 // concurrent backups are serialised inside it.
 #pragma once
@@ -36,11 +37,6 @@ Status BackupDataDir(const eventstore::EventLog& log, const std::string& data_di
 
 // {to, position, hash(hex)}: the answer of the route and of the command.
 std::string BackupJson(const BackupResult& result);
-
-// `ticketd backup --data-dir DIR --to DIR` for a stopped server: opens the
-// log, backs it up, prints {to, position, hash} as JSON, exits. argv[0] is
-// "backup". Returns the process exit code (0 ok, 1 failed, 2 bad usage).
-int RunBackupCommand(int argc, char** argv);
 
 // The log's place inside a data dir.
 inline constexpr const char* kLogDirName = "log";

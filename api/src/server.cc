@@ -6,14 +6,14 @@
 #include <cstdio>
 #include <thread>
 
-#include "backup.h"
+#include "backup_command.h"
 #include "engine.h"
 #include "event_stream.h"
 #include "http_server.h"
 #include "ids.h"
 #include "metrics.h"
 #include "router.h"
-#include "server_options.h"
+#include "server_command_line.h"
 
 namespace ticketd::api {
 namespace {
@@ -50,18 +50,10 @@ Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log
 }  // namespace
 
 int RunServer(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "backup") return RunBackupCommand(argc - 1, argv + 1);
-  std::string error;
-  bool help = false;
-  std::optional<ServerOptions> options = ParseServerOptions(argc, argv, &error, &help);
-  if (help) {
-    std::fputs(kServerUsage, stdout);
-    return 0;
-  }
-  if (!options) {
-    std::fprintf(stderr, "ticketd: %s\n%s", error.c_str(), kServerUsage);
-    return 2;
-  }
+  ServerCommandLine command_line;
+  if (std::optional<int> exit_code = ParseServerCommandLine(argc, argv, &command_line)) return *exit_code;
+  if (command_line.backup) return RunBackupCommand(*command_line.backup);
+  const ServerOptions* options = &command_line.server;
 
   // Block the stop signals in every thread; the main thread waits for them.
   sigset_t stop_signals;

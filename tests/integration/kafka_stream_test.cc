@@ -327,7 +327,7 @@ TEST(KafkaFlags, BadModeConfigFileAndConsumeArgumentsAreRefusedWithAMessage) {
 
   CommandResult bad_mode = RunCommand(base + " --kafka nonsense");
   EXPECT_EQ(bad_mode.exit_code, 2);
-  EXPECT_NE(bad_mode.err.find("--kafka must be"), std::string::npos) << bad_mode.err;
+  EXPECT_NE(bad_mode.err.find("--kafka: must be"), std::string::npos) << bad_mode.err;
 
   CommandResult no_file = RunCommand(base + " --kafka 127.0.0.1:1 --kafka-config " + dir + "/missing.properties");
   EXPECT_EQ(no_file.exit_code, 1);
