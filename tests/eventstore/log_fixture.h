@@ -6,22 +6,15 @@
 #include <filesystem>
 #include <string>
 
+#include "temp_dir.h"
+#include "test_ids.h"
 #include "ticketd/eventstore/event_log.h"
 
 namespace ticketd::eventstore::testing {
 
-inline std::string TempDir() {
-  char pattern[] = "/tmp/ticketd-log-test-XXXXXX";
-  return mkdtemp(pattern);
-}
+inline std::string TempDir() { return test_support::MakeTempDir("log-test"); }
 
-inline domain::Id TestId(std::uint8_t a, std::uint8_t b = 0) {
-  domain::Id id;
-  id.bytes[0] = a;
-  id.bytes[1] = b;
-  id.bytes[15] = 1;
-  return id;
-}
+inline domain::Id TestId(std::uint8_t a, std::uint8_t b = 0) { return test_support::TestIdOf(a, b, 1); }
 
 inline EventToAppend CommentEvent(const domain::Id& event_id, const domain::Id& stream, std::int64_t version,
                                   const domain::Id& tenant = TestId(200)) {
