@@ -1,4 +1,5 @@
-// Helpers for the event log tests: a fresh temp dir and event builders.
+// Helpers for the event log tests: ids and event builders (temp dirs:
+// test_support::TempDir from temp_dir.h).
 #pragma once
 
 #include <stdlib.h>
@@ -11,8 +12,6 @@
 #include "ticketd/eventstore/event_log.h"
 
 namespace ticketd::eventstore::testing {
-
-inline std::string TempDir() { return test_support::MakeTempDir("log-test"); }
 
 inline domain::Id TestId(std::uint8_t a, std::uint8_t b = 0) { return test_support::TestIdOf(a, b, 1); }
 
@@ -27,10 +26,5 @@ inline EventToAppend CommentEvent(const domain::Id& event_id, const domain::Id& 
       domain::CommentAdded{TestId(91, static_cast<std::uint8_t>(version)), "hello", false}};
   return e;
 }
-
-struct ScopedDir {
-  std::string path = TempDir();
-  ~ScopedDir() { std::filesystem::remove_all(path); }
-};
 
 }  // namespace ticketd::eventstore::testing

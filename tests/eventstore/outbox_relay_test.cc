@@ -34,7 +34,7 @@ std::int64_t NowMicros() {
 class OutboxRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    log_ = OpenLog(dir_.path);
+    log_ = OpenLog(dir_.path());
     ASSERT_TRUE(log_);
     EmbeddedKafkaOptions options;
     options.topic = kTopic;
@@ -71,7 +71,7 @@ class OutboxRelayTest : public ::testing::Test {
 
   bool CaughtUp() const { return relay_->Stats().published_position == log_->HeadPosition(); }
 
-  ScopedDir dir_;
+  test_support::TempDir dir_{"log-test"};
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<EmbeddedKafka> cluster_;
   std::unique_ptr<OutboxRelay> relay_;
@@ -179,8 +179,8 @@ TEST_F(OutboxRelayTest, BrokerOutageQueuesTheBacklogAndPublishesItOnReturn) {
 }
 
 TEST(OutboxRelayUnreachable, StartsAndReportsTheBrokersDown) {
-  ScopedDir dir;
-  std::unique_ptr<EventLog> log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  std::unique_ptr<EventLog> log = OpenLog(dir.path());
   ASSERT_TRUE(log);
   ASSERT_TRUE(AppendOne(*log, Commit{{CommentEvent(TestId(10), TestId(1), 1)}}).ok());
   OutboxRelayOptions options;
@@ -220,8 +220,8 @@ TEST(KafkaProperties, ParsesKeyValueLinesAndNamesTheBadLine) {
 }
 
 TEST(KafkaProperties, RelayRefusesAnUnknownProperty) {
-  ScopedDir dir;
-  std::unique_ptr<EventLog> log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  std::unique_ptr<EventLog> log = OpenLog(dir.path());
   OutboxRelayOptions options;
   options.brokers = "127.0.0.1:1";
   options.properties = {{"no.such.property", "1"}};
