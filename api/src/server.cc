@@ -14,7 +14,8 @@
 #include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
 #include "router.h"
-#include "server_options.h"
+#include "backup_command.h"
+#include "server_command_line.h"
 
 namespace ticketd::api {
 namespace {
@@ -51,18 +52,10 @@ Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log
 }  // namespace
 
 int RunServer(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "backup") return app::RunBackupCommand(argc - 1, argv + 1);
-  std::string error;
-  bool help = false;
-  std::optional<ServerOptions> options = ParseServerOptions(argc, argv, &error, &help);
-  if (help) {
-    std::fputs(kServerUsage, stdout);
-    return 0;
-  }
-  if (!options) {
-    std::fprintf(stderr, "ticketd: %s\n%s", error.c_str(), kServerUsage);
-    return 2;
-  }
+  ServerCommandLine command_line;
+  if (std::optional<int> exit_code = ParseServerCommandLine(argc, argv, &command_line)) return *exit_code;
+  if (command_line.backup) return RunBackupCommand(*command_line.backup);
+  const ServerOptions* options = &command_line.server;
 
   // Block the stop signals in every thread; the main thread waits for them.
   sigset_t stop_signals;

@@ -121,11 +121,6 @@ Status Publish(const fs::path& staging, const std::string& to_text) {
   return SyncDirectory(to.parent_path());
 }
 
-constexpr const char* kBackupUsage =
-    "usage: ticketd backup --data-dir DIR --to BACKUP_DIR [--master-key-file F]\n"
-    "  Copies a STOPPED server's data dir (for a running one: POST /api/v1/admin/backups, ops/backup).\n"
-    "  BACKUP_DIR: absolute, missing or empty. Start a server on it with --data-dir BACKUP_DIR.\n";
-
 }  // namespace
 
 std::string BackupJson(const BackupResult& result) {
@@ -179,60 +174,6 @@ Status CheckDataDirLayout(const std::string& data_dir) {
                                    "missing directory, or a complete backup");
   }
   return Status::Ok();  // missing, empty, or only a master key: a new data dir
-}
-
-int RunBackupCommand(int argc, char** argv) {
-  std::string data_dir, to, key_file;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kBackupUsage, stdout);
-      return 0;
-    }
-    if ((arg == "--data-dir" || arg == "--to" || arg == "--master-key-file") && i + 1 < argc) {
-      (arg == "--to" ? to : arg == "--data-dir" ? data_dir : key_file) = argv[++i];
-      continue;
-    }
-    std::fprintf(stderr, "ticketd backup: unexpected argument '%s'\n%s", argv[i], kBackupUsage);
-    return 2;
-  }
-  if (data_dir.empty() || to.empty()) {
-    std::fprintf(stderr, "ticketd backup: --data-dir and --to are required\n%s", kBackupUsage);
-    return 2;
-  }
-  eventstore::EventLogOptions options;
-  options.path = (fs::path(data_dir) / kLogDirName).string();
-  options.create_if_missing = false;
-  // The log checks its master key on open, as ticketd does (env
-  // TICKETD_MASTER_KEY, else --master-key-file, else DIR/master.key).
-  const char* env = std::getenv("TICKETD_MASTER_KEY");
-  if (key_file.empty()) key_file = (fs::path(data_dir) / "master.key").string();
-  eventstore::MasterKey key{};
-  bool generated = false;
-  Status loaded = eventstore::LoadMasterKey(env ? env : "", key_file, /*create=*/false, &key, &generated);
-  if (loaded.ok()) {
-    options.master_key = key;
-  } else if (!loaded.IsNotFound()) {
-    std::fprintf(stderr, "ticketd backup: master key: %s\n", loaded.ToString().c_str());
-    return 2;
-  }
-  std::unique_ptr<eventstore::EventLog> log;
-  Status s = eventstore::EventLog::Open(options, &log);
-  if (!s.ok()) {
-    std::fprintf(stderr,
-                 "ticketd backup: cannot open %s: %s\n"
-                 "ticketd backup: for a running server use POST /api/v1/admin/backups (ops/backup)\n",
-                 data_dir.c_str(), s.ToString().c_str());
-    return 1;
-  }
-  BackupResult result;
-  s = BackupDataDir(*log, data_dir, to, &result);
-  if (!s.ok()) {
-    std::fprintf(stderr, "ticketd backup: %s: %s\n", to.c_str(), s.ToString().c_str());
-    return 1;
-  }
-  std::printf("%s\n", BackupJson(result).c_str());
-  return 0;
 }
 
 }  // namespace ticketd::app

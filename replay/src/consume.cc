@@ -4,12 +4,13 @@
 #include <signal.h>
 
 #include <atomic>
-#include <charconv>
+#include <climits>
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "ticketd/cli/command_line.h"
 #include "ticketd/eventstore/event_codec.h"
 #include "ticketd/eventstore/outbox_relay.h"
 #include "ticketd/projections/json_writer.h"
@@ -17,78 +18,8 @@
 namespace ticketd::replay {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: ticket-replay consume --brokers HOST:PORT,... [--topic T] [--group G] [--from-beginning]\n"
-    "                             [--max N] [--timeout-ms MS] [--kafka-config FILE]\n"
-    "  --topic T          default ticket-events\n"
-    "  --group G          consumer group (default ticket-replay); offsets are committed as it reads\n"
-    "  --from-beginning   a group without committed offsets starts at the oldest message (else: new ones)\n"
-    "  --max N            stop after N messages\n"
-    "  --timeout-ms MS    stop when no message came for MS milliseconds\n"
-    "  --kafka-config F   librdkafka properties, key=value lines (SASL, TLS)\n";
-
 std::atomic<bool> g_interrupted{false};
 void OnSignal(int) { g_interrupted.store(true); }
-
-struct ConsumeArgs {
-  std::string brokers, topic = "ticket-events", group = "ticket-replay", config_file;
-  bool from_beginning = false;
-  std::optional<std::uint64_t> max;
-  std::optional<int> timeout_ms;
-};
-
-template <class Number>
-bool ParseNumber(std::string_view text, Number* value) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-std::optional<ConsumeArgs> Parse(int argc, char** argv, std::string* error) {
-  ConsumeArgs args;
-  for (int i = 2; i < argc; ++i) {
-    std::string_view flag = argv[i];
-    if (flag == "--from-beginning") {
-      args.from_beginning = true;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      *error = std::string(flag) + " needs a value";
-      return std::nullopt;
-    }
-    std::string_view value = argv[++i];
-    if (flag == "--brokers") {
-      args.brokers = value;
-    } else if (flag == "--topic") {
-      args.topic = value;
-    } else if (flag == "--group") {
-      args.group = value;
-    } else if (flag == "--kafka-config") {
-      args.config_file = value;
-    } else if (flag == "--max") {
-      std::uint64_t max = 0;
-      if (!ParseNumber(value, &max) || max == 0) {
-        *error = "--max must be a positive number";
-        return std::nullopt;
-      }
-      args.max = max;
-    } else if (flag == "--timeout-ms") {
-      int timeout = 0;
-      if (!ParseNumber(value, &timeout) || timeout <= 0) {
-        *error = "--timeout-ms must be a positive number";
-        return std::nullopt;
-      }
-      args.timeout_ms = timeout;
-    } else {
-      *error = "unknown option " + std::string(flag);
-      return std::nullopt;
-    }
-  }
-  if (args.brokers.empty() || args.topic.empty() || args.group.empty()) {
-    *error = "--brokers is required (and --topic/--group must not be empty)";
-    return std::nullopt;
-  }
-  return args;
-}
 
 // One message as a JSON line; the envelope decoded with the same mapping as
 // `ticket-replay export`, or "event": null plus "error" if it is not one.
@@ -127,7 +58,7 @@ std::string MessageJson(const rd_kafka_message_t& message) {
   return json.str();
 }
 
-rd_kafka_t* NewConsumer(const ConsumeArgs& args, std::ostream& err) {
+rd_kafka_t* NewConsumer(const ConsumeOptions& args, std::ostream& err) {
   eventstore::KafkaProperties properties;
   if (!args.config_file.empty()) {
     if (Status s = eventstore::LoadKafkaProperties(args.config_file, &properties); !s.ok()) {
@@ -159,13 +90,28 @@ rd_kafka_t* NewConsumer(const ConsumeArgs& args, std::ostream& err) {
 
 }  // namespace
 
-int RunConsume(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  std::string error;
-  std::optional<ConsumeArgs> args = Parse(argc, argv, &error);
-  if (!args) {
-    err << "ticket-replay: " << error << "\n" << kUsage;
-    return 2;
-  }
+CLI::App* AddConsumeCommand(CLI::App& app, ConsumeOptions* o) {
+  CLI::App* consume = app.add_subcommand(
+      "consume", "prints the Kafka event stream as JSON lines: partition, offset, key, headers, the event");
+  consume->add_option("--brokers", o->brokers, "HOST:PORT,... bootstrap brokers")->required()->transform(cli::NonEmpty());
+  consume->add_option("--topic", o->topic, "the topic")->capture_default_str()->transform(cli::NonEmpty());
+  consume->add_option("--group", o->group, "consumer group; offsets are committed as it reads")
+      ->capture_default_str()
+      ->transform(cli::NonEmpty());
+  consume->add_flag("--from-beginning", o->from_beginning,
+                    "a group without committed offsets starts at the oldest message (else: new ones)");
+  consume->add_option_function<std::uint64_t>("--max", [o](std::uint64_t max) { o->max = max; },
+                                              "stop after N messages")
+      ->transform(cli::DecimalIn(1, UINT64_MAX));
+  consume->add_option_function<int>("--timeout-ms", [o](int ms) { o->timeout_ms = ms; },
+                                    "stop when no message came for MS milliseconds")
+      ->transform(cli::DecimalIn(1, INT_MAX));
+  consume->add_option("--kafka-config", o->config_file, "librdkafka properties, key=value lines (SASL, TLS)");
+  return consume;
+}
+
+int RunConsume(const ConsumeOptions& options, std::ostream& out, std::ostream& err) {
+  const ConsumeOptions* args = &options;
   rd_kafka_t* rk = NewConsumer(*args, err);
   if (!rk) return 2;
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);

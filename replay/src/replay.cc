@@ -1,15 +1,14 @@
 #include "ticketd/replay/replay.h"
 
-#include <charconv>
 #include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "ticketd/app/read_model_hashes.h"
+#include "ticketd/cli/command_line.h"
 #include "ticketd/domain/history.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/eventstore/event_codec.h"
@@ -22,75 +21,61 @@
 namespace ticketd::replay {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: ticket-replay verify  --data-dir DIR\n"
-    "       ticket-replay history --data-dir DIR --ticket ID [--as-of RFC3339]\n"
-    "       ticket-replay export  --data-dir DIR [--from POSITION]\n"
-    "       ticket-replay read-models --data-dir DIR\n"
-    "       ticket-replay consume --brokers HOST:PORT,... [--topic T] [--group G] [--from-beginning]\n"
-    "                             [--max N] [--timeout-ms MS] [--kafka-config FILE]\n"
-    "  read-models rebuilds every read model from the log alone and prints their canonical hashes\n"
-    "  (the same JSON as GET /api/v1/audit/read-models)\n"
-    "  --master-key-file F  opens sealed personal data (default DIR/master.key if present, or env\n"
-    "                       TICKETD_MASTER_KEY); without it, such text reads \"[encrypted]\"\n";
-
 using projections::JsonWriter;
 
-struct Args {
-  std::string command;
-  std::map<std::string, std::string, std::less<>> flags;
+// The flags of the subcommands that read a data dir.
+struct LogFlags {
+  std::string data_dir;
+  std::optional<std::string> master_key_file;  // else DIR/master.key if present, or env TICKETD_MASTER_KEY
 };
 
-std::optional<Args> ParseArgs(int argc, char** argv, std::string* error) {
-  if (argc < 2) {
-    *error = "missing command";
-    return std::nullopt;
-  }
-  Args args;
-  args.command = argv[1];
-  for (int i = 2; i < argc; ++i) {
-    std::string_view flag = argv[i];
-    if (!flag.starts_with("--") || i + 1 >= argc) {
-      *error = "expected --flag VALUE, got " + std::string(flag);
-      return std::nullopt;
-    }
-    args.flags[std::string(flag.substr(2))] = argv[++i];
-  }
-  return args;
+struct HistoryFlags {
+  std::string ticket;              // a ticket id, checked while parsing
+  std::optional<std::string> as_of;  // RFC 3339, checked while parsing
+};
+
+CLI::App* AddLogCommand(CLI::App& app, const char* name, const char* description, LogFlags* flags) {
+  CLI::App* command = app.add_subcommand(name, description);
+  command->add_option("--data-dir", flags->data_dir, "a ticketd data dir (read only; ticketd may be running)")
+      ->required();
+  command->add_option_function<std::string>(
+      "--master-key-file", [flags](const std::string& file) { flags->master_key_file = file; },
+      "opens sealed personal data (default DIR/master.key if present, or env TICKETD_MASTER_KEY); "
+      "without it, such text reads \"[encrypted]\"");
+  return command;
 }
 
-int OpenLog(const Args& args, std::ostream& err, std::unique_ptr<eventstore::EventLog>* log) {
-  auto dir = args.flags.find("data-dir");
-  if (dir == args.flags.end()) {
-    err << "ticket-replay: --data-dir is required\n" << kUsage;
-    return 2;
-  }
+// A check of the whole text by a domain parser.
+template <class Parser>
+CLI::Validator ParsesAs(Parser parse, std::string why) {
+  return CLI::Validator([parse, why](std::string& text) { return parse(text) ? std::string() : why; }, "");
+}
+
+int OpenLog(const LogFlags& flags, std::ostream& err, std::unique_ptr<eventstore::EventLog>* log) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir->second, ec)) {
-    err << "ticket-replay: " << dir->second << " is not a directory\n";
+  if (!std::filesystem::is_directory(flags.data_dir, ec)) {
+    err << "ticket-replay: " << flags.data_dir << " is not a directory\n";
     return 2;
   }
   // The master key is optional: verify and export need none, and history
   // without it shows sealed text as such.
   std::optional<eventstore::MasterKey> master_key;
-  auto key_flag = args.flags.find("master-key-file");
   const char* env = std::getenv("TICKETD_MASTER_KEY");
-  const std::string key_file = key_flag != args.flags.end()
-                                   ? key_flag->second
-                                   : (std::filesystem::path(dir->second) / "master.key").string();
+  const std::string key_file =
+      flags.master_key_file.value_or((std::filesystem::path(flags.data_dir) / "master.key").string());
   eventstore::MasterKey key{};
   bool generated = false;
   Status loaded = eventstore::LoadMasterKey(env ? env : "", key_file, /*create=*/false, &key, &generated);
   if (loaded.ok()) {
     master_key = key;
-  } else if (!loaded.IsNotFound() || key_flag != args.flags.end()) {
+  } else if (!loaded.IsNotFound() || flags.master_key_file) {
     err << "ticket-replay: master key: " << loaded.ToString() << "\n";
     return 2;
   }
-  std::filesystem::path path = std::filesystem::path(dir->second) / "log";
+  std::filesystem::path path = std::filesystem::path(flags.data_dir) / "log";
   Status s = eventstore::EventLog::OpenReadOnly(path.string(), master_key, log);
   if (!s.ok()) {
-    err << "ticket-replay: cannot read a ticketd log in " << dir->second << ": " << s.ToString() << "\n";
+    err << "ticket-replay: cannot read a ticketd log in " << flags.data_dir << ": " << s.ToString() << "\n";
     return 2;
   }
   return 0;
@@ -109,22 +94,10 @@ int Verify(const eventstore::EventLog& log, std::ostream& out, std::ostream& err
   return 0;
 }
 
-int History(const Args& args, const eventstore::EventLog& log, std::ostream& out, std::ostream& err) {
-  auto ticket_flag = args.flags.find("ticket");
-  std::optional<domain::Id> ticket_id;
-  if (ticket_flag != args.flags.end()) ticket_id = domain::Id::Parse(ticket_flag->second);
-  if (!ticket_id) {
-    err << "ticket-replay: --ticket must be a ticket id (UUID)\n";
-    return 2;
-  }
+int History(const HistoryFlags& flags, const eventstore::EventLog& log, std::ostream& out, std::ostream& err) {
+  const std::optional<domain::Id> ticket_id = domain::Id::Parse(flags.ticket);  // checked while parsing
   std::optional<domain::Timestamp> as_of;
-  if (auto it = args.flags.find("as-of"); it != args.flags.end()) {
-    as_of = domain::ParseRfc3339(it->second);
-    if (!as_of) {
-      err << "ticket-replay: --as-of must be an RFC 3339 date-time\n";
-      return 2;
-    }
-  }
+  if (flags.as_of) as_of = domain::ParseRfc3339(*flags.as_of);
   JsonWriter events_json;
   events_json.BeginArray();
   domain::TicketState state = domain::InitialTicketState();
@@ -170,16 +143,7 @@ int History(const Args& args, const eventstore::EventLog& log, std::ostream& out
   return 0;
 }
 
-int Export(const Args& args, const eventstore::EventLog& log, std::ostream& out, std::ostream& err) {
-  std::uint64_t from = 1;
-  if (auto it = args.flags.find("from"); it != args.flags.end()) {
-    const std::string& text = it->second;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), from);
-    if (ec != std::errc() || end != text.data() + text.size() || from == 0) {
-      err << "ticket-replay: --from must be a position >= 1\n";
-      return 2;
-    }
-  }
+int Export(std::uint64_t from, const eventstore::EventLog& log, std::ostream& out, std::ostream& err) {
   std::string line;
   Status problem;
   Status s = log.ReadAllRaw(from, [&](const eventstore::RawRecord& record) {
@@ -210,29 +174,53 @@ int ReadModels(const eventstore::EventLog& log, std::ostream& out, std::ostream&
 }  // namespace
 
 int RunReplay(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  // consume reads Kafka, not a data dir, and has flags without values.
-  if (argc >= 2 && std::string_view(argv[1]) == "consume") return RunConsume(argc, argv, out, err);
-  std::string error;
-  std::optional<Args> args = ParseArgs(argc, argv, &error);
-  if (!args) {
-    err << "ticket-replay: " << error << "\n" << kUsage;
-    return 2;
-  }
-  if (args->command == "--help" || args->command == "help") {
-    out << kUsage;
+  CLI::App app("ticket-replay: the auditors' CLI over a ticketd data dir (read only) or its Kafka stream.",
+               "ticket-replay");
+  cli::UseConventions(app);
+  // Not require_subcommand(): CLI11 would then report a mistyped command as
+  // "a subcommand is required" instead of naming it.
+  LogFlags log_flags;
+  CLI::App* verify = AddLogCommand(app, "verify", "checks the chain, the positions and the decoding; "
+                                   "prints {events, head_position, head_hash}", &log_flags);
+  CLI::App* history = AddLogCommand(app, "history", "a ticket's state as of an instant and its events, JSON",
+                                    &log_flags);
+  HistoryFlags history_flags;
+  history->add_option("--ticket", history_flags.ticket, "the ticket id (UUID)")
+      ->required()
+      ->check(ParsesAs(domain::Id::Parse, "must be a ticket id (UUID)"));
+  history->add_option_function<std::string>(
+             "--as-of", [&history_flags](const std::string& text) { history_flags.as_of = text; },
+             "RFC3339 instant (default: now)")
+      ->check(ParsesAs(domain::ParseRfc3339, "must be an RFC 3339 date-time"));
+  CLI::App* export_command = AddLogCommand(app, "export", "JSON lines, one event each, in log order", &log_flags);
+  std::uint64_t from = 1;
+  export_command->add_option("--from", from, "the first position to export")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(1, UINT64_MAX));
+  CLI::App* read_models = AddLogCommand(
+      app, "read-models",
+      "rebuilds every read model from the log alone and prints their canonical hashes "
+      "(the same JSON as GET /api/v1/audit/read-models)",
+      &log_flags);
+  ConsumeOptions consume_options;
+  CLI::App* consume = AddConsumeCommand(app, &consume_options);
+
+  if (argc == 2 && std::string_view(argv[1]) == "help") {  // as before CLI11: `ticket-replay help`
+    out << app.help();
     return 0;
   }
-  if (args->command != "verify" && args->command != "history" && args->command != "export" &&
-      args->command != "read-models") {
-    err << "ticket-replay: unknown command " << args->command << "\n" << kUsage;
+  if (std::optional<int> exit_code = cli::Parse(app, argc, argv, out, err)) return *exit_code;
+  if (app.get_subcommands().empty()) {
+    err << "ticket-replay: a command is required\n" << app.help();
     return 2;
   }
+  if (consume->parsed()) return RunConsume(consume_options, out, err);
   std::unique_ptr<eventstore::EventLog> log;
-  if (int code = OpenLog(*args, err, &log); code != 0) return code;
-  if (args->command == "verify") return Verify(*log, out, err);
-  if (args->command == "history") return History(*args, *log, out, err);
-  if (args->command == "read-models") return ReadModels(*log, out, err);
-  return Export(*args, *log, out, err);
+  if (int code = OpenLog(log_flags, err, &log); code != 0) return code;
+  if (verify->parsed()) return Verify(*log, out, err);
+  if (history->parsed()) return History(history_flags, *log, out, err);
+  if (read_models->parsed()) return ReadModels(*log, out, err);
+  return Export(from, *log, out, err);
 }
 
 }  // namespace ticketd::replay

@@ -18,7 +18,7 @@ bool WaitUntilRefused(std::uint16_t port) {
   while (std::chrono::steady_clock::now() < deadline) {
     boost::asio::io_context ioc;
     boost::asio::ip::tcp::socket socket(ioc);
-    beast::error_code ec;
+    boost::system::error_code ec;
     socket.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
     if (ec == boost::asio::error::connection_refused) return true;
     std::this_thread::yield();
@@ -33,9 +33,9 @@ TEST(HttpShutdownTest, StopCompletesARequestInFlight) {
   });
   auto server = StartServer(handler);
   ASSERT_TRUE(server);
-  RawClient client(server->port());
-  ASSERT_TRUE(client.connected());
-  ASSERT_FALSE(client.Send(GetRequest("/in-flight")));
+  HttpClient client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Connect());
+  ASSERT_TRUE(client.Send(GetRequest("/in-flight")));
   auto parked = parking.Take();
   ASSERT_TRUE(parked);
 
@@ -45,11 +45,11 @@ TEST(HttpShutdownTest, StopCompletesARequestInFlight) {
   EXPECT_TRUE(WaitUntilRefused(port));
   parked->second(TextResponse("done"));
 
-  ClientResponse response;
-  ASSERT_FALSE(client.Read(response));
-  EXPECT_EQ(response.result_int(), 200);
-  EXPECT_EQ(response.body(), "done");
-  EXPECT_FALSE(response.keep_alive());  // the last answer announces the close
+  HttpResponse response;
+  ASSERT_TRUE(client.Read(response));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "done");
+  EXPECT_FALSE(response.KeepAlive());  // the last answer announces the close
   EXPECT_TRUE(client.ReadsEof());
   stopper.join();
 }
@@ -58,11 +58,10 @@ TEST(HttpShutdownTest, StopClosesIdleKeepAliveConnections) {
   FnHandler handler([](Request&& request, Responder respond) { respond(EchoResponse(request)); });
   auto server = StartServer(handler);
   ASSERT_TRUE(server);
-  RawClient client(server->port());
-  ASSERT_TRUE(client.connected());
-  beast::error_code ec;
-  client.Get("/one", &ec);
-  ASSERT_FALSE(ec);
+  HttpClient client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Connect());
+  HttpResponse one = RawGet(client, "/one");
+  ASSERT_NE(one.status, 0) << one.body;
   server->Stop(std::chrono::seconds(20));  // returns without waiting for the idle client
   EXPECT_TRUE(client.ReadsEof());
 }
@@ -74,9 +73,9 @@ TEST(HttpShutdownTest, DrainDeadlineClosesAConnectionWhoseAnswerNeverComes) {
   });
   auto server = StartServer(handler);
   ASSERT_TRUE(server);
-  RawClient client(server->port());
-  ASSERT_TRUE(client.connected());
-  ASSERT_FALSE(client.Send(GetRequest("/never")));
+  HttpClient client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Connect());
+  ASSERT_TRUE(client.Send(GetRequest("/never")));
   auto parked = parking.Take();
   ASSERT_TRUE(parked);
   server->Stop(std::chrono::milliseconds(0));
@@ -95,9 +94,9 @@ TEST(HttpShutdownTest, AnswerAfterTheServerIsDestroyedIsDropped) {
   });
   auto server = StartServer(handler);
   ASSERT_TRUE(server);
-  RawClient client(server->port());
-  ASSERT_TRUE(client.connected());
-  ASSERT_FALSE(client.Send(GetRequest("/a") + GetRequest("/b")));
+  HttpClient client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Connect());
+  ASSERT_TRUE(client.Send(GetRequest("/a") + GetRequest("/b")));
   auto a = parking.Take();
   ASSERT_TRUE(a);
   ASSERT_TRUE(parking.WaitParkedTotal(2));
@@ -128,19 +127,18 @@ TEST(HttpSessionTest, ResponderDroppedUnansweredBecomesA503) {
   });
   auto server = StartServer(handler);
   ASSERT_TRUE(server);
-  RawClient client(server->port());
-  ASSERT_TRUE(client.connected());
-  beast::error_code ec;
-  ClientResponse dropped = client.Get("/drop", &ec);
-  ASSERT_FALSE(ec);
-  EXPECT_EQ(dropped.result_int(), 503);
-  EXPECT_EQ(dropped[http::field::retry_after], "1");
-  auto error = ParseErrorBody(dropped.body());
-  ASSERT_TRUE(error) << dropped.body();
+  HttpClient client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Connect());
+  HttpResponse dropped = RawGet(client, "/drop");
+  ASSERT_NE(dropped.status, 0);
+  EXPECT_EQ(dropped.status, 503);
+  EXPECT_EQ(dropped.Header("Retry-After"), "1");
+  auto error = ParseErrorBody(dropped.body);
+  ASSERT_TRUE(error) << dropped.body;
   // The connection is still usable.
-  ClientResponse next = client.Get("/next", &ec);
-  ASSERT_FALSE(ec);
-  EXPECT_EQ(next.body(), "GET /next 0");
+  HttpResponse next = RawGet(client, "/next");
+  ASSERT_NE(next.status, 0);
+  EXPECT_EQ(next.body, "GET /next 0");
 }
 
 TEST(HttpSessionTest, SecondAnswerToOneRequestIsIgnored) {
@@ -150,13 +148,10 @@ TEST(HttpSessionTest, SecondAnswerToOneRequestIsIgnored) {
   });
   auto server = StartServer(handler);
   ASSERT_TRUE(server);
-  RawClient client(server->port());
-  ASSERT_TRUE(client.connected());
-  beast::error_code ec;
-  EXPECT_EQ(client.Get("/1", &ec).body(), "first");
-  ASSERT_FALSE(ec);
-  EXPECT_EQ(client.Get("/2", &ec).body(), "first");
-  ASSERT_FALSE(ec);
+  HttpClient client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Connect());
+  EXPECT_EQ(RawGet(client, "/1").body, "first");
+  EXPECT_EQ(RawGet(client, "/2").body, "first");
 }
 
 TEST(HttpSessionTest, AHandlerThatThrowsDoesNotStopTheServer) {
@@ -166,13 +161,10 @@ TEST(HttpSessionTest, AHandlerThatThrowsDoesNotStopTheServer) {
   });
   auto server = StartServer(handler);
   ASSERT_TRUE(server);
-  RawClient client(server->port());
-  ASSERT_TRUE(client.connected());
-  beast::error_code ec;
-  EXPECT_EQ(client.Get("/throw", &ec).result_int(), 503);
-  ASSERT_FALSE(ec);
-  EXPECT_EQ(client.Get("/fine", &ec).body(), "GET /fine 0");
-  ASSERT_FALSE(ec);
+  HttpClient client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Connect());
+  EXPECT_EQ(RawGet(client, "/throw").status, 503);
+  EXPECT_EQ(RawGet(client, "/fine").body, "GET /fine 0");
 }
 
 TEST(HttpSessionTest, BodyOnA204IsDroppedRatherThanSent) {
@@ -183,16 +175,15 @@ TEST(HttpSessionTest, BodyOnA204IsDroppedRatherThanSent) {
   });
   auto server = StartServer(handler);
   ASSERT_TRUE(server);
-  RawClient client(server->port());
-  ASSERT_TRUE(client.connected());
-  beast::error_code ec;
-  ClientResponse response = client.Get("/x", &ec);
-  ASSERT_FALSE(ec);
-  EXPECT_EQ(response.result_int(), 204);
-  EXPECT_TRUE(response.body().empty());
-  ClientResponse next = client.Get("/y", &ec);  // framing intact
-  ASSERT_FALSE(ec);
-  EXPECT_EQ(next.result_int(), 204);
+  HttpClient client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Connect());
+  HttpResponse response = RawGet(client, "/x");
+  ASSERT_NE(response.status, 0);
+  EXPECT_EQ(response.status, 204);
+  EXPECT_TRUE(response.body.empty());
+  HttpResponse next = RawGet(client, "/y");  // framing intact
+  ASSERT_NE(next.status, 0) << next.body;
+  EXPECT_EQ(next.status, 204);
 }
 
 }  // namespace

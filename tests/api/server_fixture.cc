@@ -70,4 +70,17 @@ std::optional<ErrorBody> ParseErrorBody(const std::string& body) {
   return out;
 }
 
+HttpResponse RawGet(HttpClient& client, std::string_view target) {
+  HttpResponse response;
+  if (::testing::AssertionResult sent = client.Send(GetRequest(target)); !sent) {
+    response.body = sent.message();
+    return response;
+  }
+  if (::testing::AssertionResult read = client.Read(response); !read) {
+    response.status = 0;
+    response.body = read.message();
+  }
+  return response;
+}
+
 }  // namespace ticketd::api::testing

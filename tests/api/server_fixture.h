@@ -17,11 +17,20 @@
 #include <string>
 
 #include "http_server.h"
-#include "raw_client.h"
+#include "http_client.h"
 
 namespace ticketd::api::testing {
 
 inline constexpr std::chrono::seconds kWait{20};
+
+using integration::GetRequest;
+using integration::HttpClient;
+using integration::HttpResponse;
+
+// GET `target` on the client's open connection, never reconnecting (what the
+// tests of keep-alive and framing need): status 0 and the reason in `body`
+// when sending or reading failed.
+HttpResponse RawGet(HttpClient& client, std::string_view target);
 
 class FnHandler : public RequestHandler {
  public:

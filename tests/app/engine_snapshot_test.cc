@@ -11,6 +11,7 @@
 #include "ticketd/app/engine.h"
 #include "ticketd/app/ids.h"
 #include "ticketd/app/snapshot_store.h"
+#include "temp_dir.h"
 
 namespace ticketd::app {
 namespace {
@@ -20,9 +21,8 @@ namespace fs = std::filesystem;
 class EngineSnapshotTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/ticketd-engine-snap-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    dir_ = test_support::MakeTempDir("engine-snap");
+    ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override {
     engine_.reset();

@@ -3,11 +3,11 @@
 #include "ticketd/app/snapshot_store.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "temp_dir.h"
 #include "ticketd/eventstore/event_log.h"
 
 namespace ticketd::app {
@@ -17,12 +17,7 @@ namespace fs = std::filesystem;
 
 class SnapshotStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/ticketd-snapstore-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { ASSERT_TRUE(temp_.ok()); }
 
   // The newest accepted snapshot's header and body.
   bool LoadNewest(const SnapshotStore& store, SnapshotHeader* header, std::string* body) {
@@ -35,7 +30,8 @@ class SnapshotStoreTest : public ::testing::Test {
         .ok();
   }
 
-  std::string dir_;
+  test_support::TempDir temp_{"snapstore"};
+  const std::string& dir_ = temp_.path();
 };
 
 eventstore::MasterKey TestKey() {

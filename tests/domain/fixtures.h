@@ -5,18 +5,14 @@
 #include <vector>
 
 #include "ticketd/domain/directory.h"
+#include "test_ids.h"
 #include "ticketd/domain/ticket.h"
 
 namespace ticketd::domain::testing {
 
 // constexpr so that the constants below are constant-initialized: test files
 // use them in their own globals, whose initialization order is unspecified.
-constexpr Id MakeId(std::uint8_t tag, std::uint8_t tenant = 1) {
-  Id id{};
-  id.bytes[0] = tenant;
-  id.bytes[15] = tag;
-  return id;
-}
+constexpr Id MakeId(std::uint8_t tag, std::uint8_t tenant = 1) { return test_support::TestIdOf(tenant, 0, tag); }
 
 inline constexpr Id kTenant = MakeId(0, 1);
 inline constexpr Id kOtherTenant = MakeId(0, 2);

@@ -105,9 +105,9 @@ void WriteTwoTickets(EventLog& log) {
 }
 
 TEST(CryptoShredding, TextIsSealedOnDiskAndPlainToTheReader) {
-  ScopedDir dir;
+  test_support::TempDir dir{"log-test"};
   {
-    auto log = OpenSealed(dir.path);
+    auto log = OpenSealed(dir.path());
     WriteTwoTickets(*log);
     const Texts a = ReadTexts(*log, kTicketA);
     EXPECT_EQ(a.subject, "subject MARKER-ALPHA");
@@ -121,15 +121,15 @@ TEST(CryptoShredding, TextIsSealedOnDiskAndPlainToTheReader) {
     });
     EXPECT_TRUE(s.ok());
   }
-  EXPECT_FALSE(AnyFileContains(dir.path, "MARKER-ALPHA"));
-  EXPECT_FALSE(AnyFileContains(dir.path, "MARKER-BRAVO"));
+  EXPECT_FALSE(AnyFileContains(dir.path(), "MARKER-ALPHA"));
+  EXPECT_FALSE(AnyFileContains(dir.path(), "MARKER-BRAVO"));
 }
 
 TEST(CryptoShredding, ErasureMakesOneTicketsTextUnreadableForGood) {
-  ScopedDir dir;
+  test_support::TempDir dir{"log-test"};
   Hash head_before{};
   {
-    auto log = OpenSealed(dir.path);
+    auto log = OpenSealed(dir.path());
     WriteTwoTickets(*log);
     Commit erase;
     erase.events.push_back(Event(kTicketA, 3, TicketErased{}, 30));
@@ -162,7 +162,7 @@ TEST(CryptoShredding, ErasureMakesOneTicketsTextUnreadableForGood) {
   }
   {
     // After a restart: still erased, and the chain of stored bytes still holds.
-    auto log = OpenSealed(dir.path);
+    auto log = OpenSealed(dir.path());
     EXPECT_EQ(ReadTexts(*log, kTicketA).subject, kErasedText);
     EXPECT_EQ(ReadTexts(*log, kTicketB).comments, std::vector<std::string>{"comment MARKER-BRAVO"});
     Hash chain{};
@@ -180,9 +180,9 @@ TEST(CryptoShredding, ErasureMakesOneTicketsTextUnreadableForGood) {
 // before an erasure must not put it back into the cache after the erasure
 // committed; otherwise every later read would open the erased text.
 TEST(CryptoShredding, AReaderRacingAnErasureDoesNotCacheTheDestroyedKey) {
-  ScopedDir dir;
-  { WriteTwoTickets(*OpenSealed(dir.path)); }
-  auto log = OpenSealed(dir.path);  // a fresh cache: the next read of A loads its key
+  test_support::TempDir dir{"log-test"};
+  { WriteTwoTickets(*OpenSealed(dir.path())); }
+  auto log = OpenSealed(dir.path());  // a fresh cache: the next read of A loads its key
   std::mutex mu;
   std::condition_variable changed;
   bool loaded = false, go_on = false, armed = true;
@@ -216,10 +216,10 @@ TEST(CryptoShredding, AReaderRacingAnErasureDoesNotCacheTheDestroyedKey) {
 }
 
 TEST(CryptoShredding, TheDestroyedKeyLeavesNoBytesInAnyFile) {
-  ScopedDir dir;
+  test_support::TempDir dir{"log-test"};
   std::string wrapped_a, wrapped_b;
   {
-    auto log = OpenSealed(dir.path);
+    auto log = OpenSealed(dir.path());
     WriteTwoTickets(*log);
   }
   // The wrapped keys as stored, read as any program could.
@@ -229,7 +229,7 @@ TEST(CryptoShredding, TheDestroyedKeyLeavesNoBytesInAnyFile) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir.path, families, &handles, &db).ok());
+    ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir.path(), families, &handles, &db).ok());
     EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), handles[5], "ticket:" + kTicketA.ToString(), &wrapped_a).ok());
     EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), handles[5], "ticket:" + kTicketB.ToString(), &wrapped_b).ok());
     for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
@@ -238,9 +238,9 @@ TEST(CryptoShredding, TheDestroyedKeyLeavesNoBytesInAnyFile) {
   ASSERT_GT(wrapped_a.size(), 32u);
   // Only the tail of the value: unique random bytes (nonce and ciphertext).
   const std::string needle_a = wrapped_a.substr(1);
-  EXPECT_TRUE(AnyFileContains(dir.path, needle_a));  // the probe can see it while it exists
+  EXPECT_TRUE(AnyFileContains(dir.path(), needle_a));  // the probe can see it while it exists
   {
-    auto log = OpenSealed(dir.path);
+    auto log = OpenSealed(dir.path());
     Commit erase;
     erase.events.push_back(Event(kTicketA, 3, TicketErased{}, 30));
     ASSERT_TRUE(AppendOne(*log, erase).ok());
@@ -248,30 +248,30 @@ TEST(CryptoShredding, TheDestroyedKeyLeavesNoBytesInAnyFile) {
     ASSERT_TRUE(log->UnpurgedErasure(&unpurged).ok());
     EXPECT_EQ(unpurged, log->HeadPosition()) << "committed, not yet purged";
     ASSERT_TRUE(log->PurgeErasedKeys().ok());
-    EXPECT_FALSE(AnyFileContains(dir.path, needle_a));  // gone while the log is still open
+    EXPECT_FALSE(AnyFileContains(dir.path(), needle_a));  // gone while the log is still open
     ASSERT_TRUE(log->MarkErasuresPurged(unpurged).ok());
     ASSERT_TRUE(log->UnpurgedErasure(&unpurged).ok());
     EXPECT_EQ(unpurged, 0u);
   }
-  EXPECT_FALSE(AnyFileContains(dir.path, needle_a));
-  EXPECT_TRUE(AnyFileContains(dir.path, wrapped_b.substr(1)));
+  EXPECT_FALSE(AnyFileContains(dir.path(), needle_a));
+  EXPECT_TRUE(AnyFileContains(dir.path(), wrapped_b.substr(1)));
 }
 
 TEST(CryptoShredding, TheMasterKeyMustMatch) {
-  ScopedDir dir;
-  { auto log = OpenSealed(dir.path, 7); WriteTwoTickets(*log); }
-  EventLogOptions wrong{dir.path};
+  test_support::TempDir dir{"log-test"};
+  { auto log = OpenSealed(dir.path(), 7); WriteTwoTickets(*log); }
+  EventLogOptions wrong{dir.path()};
   wrong.master_key = KeyOf(8);
   std::unique_ptr<EventLog> log;
   EXPECT_EQ(EventLog::Open(wrong, &log).code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(EventLog::Open(EventLogOptions{dir.path}, &log).code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(EventLog::OpenReadOnly(dir.path, KeyOf(8), &log).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(EventLog::Open(EventLogOptions{dir.path()}, &log).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(EventLog::OpenReadOnly(dir.path(), KeyOf(8), &log).code(), Status::Code::kInvalidArgument);
   // A reader without the key still reads everything but the text.
-  ASSERT_TRUE(EventLog::OpenReadOnly(dir.path, &log).ok());
+  ASSERT_TRUE(EventLog::OpenReadOnly(dir.path(), &log).ok());
   const Texts a = ReadTexts(*log, kTicketA);
   EXPECT_EQ(a.subject, kSealedText);
   EXPECT_EQ(a.comments, std::vector<std::string>{std::string(kSealedText)});
-  ASSERT_TRUE(EventLog::OpenReadOnly(dir.path, KeyOf(7), &log).ok());
+  ASSERT_TRUE(EventLog::OpenReadOnly(dir.path(), KeyOf(7), &log).ok());
   EXPECT_EQ(ReadTexts(*log, kTicketA).subject, "subject MARKER-ALPHA");
 }
 
@@ -294,8 +294,8 @@ TEST(CryptoShredding, AlteredCiphertextIsCorruptionNotText) {
 }
 
 TEST(MasterKeyFile, GeneratedOnceThenReadBack) {
-  ScopedDir dir;
-  const std::string file = dir.path + "/keys/master.key";
+  test_support::TempDir dir{"log-test"};
+  const std::string file = dir.path() + "/keys/master.key";
   MasterKey first{}, second{};
   bool generated = false;
   ASSERT_TRUE(LoadMasterKey("", file, /*create=*/true, &first, &generated).ok());
@@ -305,7 +305,7 @@ TEST(MasterKeyFile, GeneratedOnceThenReadBack) {
   ASSERT_TRUE(LoadMasterKey("", file, /*create=*/true, &second, &generated).ok());
   EXPECT_FALSE(generated);
   EXPECT_EQ(first, second);
-  EXPECT_TRUE(LoadMasterKey("", dir.path + "/none", false, &second, &generated).IsNotFound());
+  EXPECT_TRUE(LoadMasterKey("", dir.path() + "/none", false, &second, &generated).IsNotFound());
   EXPECT_EQ(LoadMasterKey("abc", file, false, &second, &generated).code(), Status::Code::kInvalidArgument);
   ASSERT_TRUE(LoadMasterKey(std::string(64, 'A'), file, false, &second, &generated).ok());
   EXPECT_EQ(second, KeyOf(0xAA));

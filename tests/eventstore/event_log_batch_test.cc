@@ -16,8 +16,8 @@ const domain::Id kTenant = TestId(200);
 StreamKey Stream(const domain::Id& id) { return {kTenant, id}; }
 
 TEST(EventLogBatch, AMultiStreamCommitIsAllOrNothing) {
-  ScopedDir dir;
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
   const domain::Id a = TestId(1), b = TestId(2);
   ASSERT_TRUE(AppendOne(*log, Commit{{CommentEvent(TestId(10), b, 1)}}).ok());
 
@@ -44,8 +44,8 @@ TEST(EventLogBatch, AMultiStreamCommitIsAllOrNothing) {
 }
 
 TEST(EventLogBatch, VersionsCountEarlierCommitsOfTheBatchButNotRefusedOnes) {
-  ScopedDir dir;
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
   const domain::Id a = TestId(1);
   std::vector<Commit> batch = {
       Commit{{CommentEvent(TestId(10), a, 1)}},
@@ -76,14 +76,14 @@ TEST(EventLogBatch, VersionsCountEarlierCommitsOfTheBatchButNotRefusedOnes) {
   }
   // A fresh instance (empty version cache) agrees.
   log.reset();
-  log = OpenLog(dir.path);
+  log = OpenLog(dir.path());
   EXPECT_TRUE(AppendOne(*log, Commit{{CommentEvent(TestId(17), a, 4)}}).IsConflict());
   EXPECT_TRUE(AppendOne(*log, Commit{{CommentEvent(TestId(18), a, 5)}}).ok());
 }
 
 TEST(EventLogBatch, ADuplicateReportsTheOriginalPositions) {
-  ScopedDir dir;
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
   const domain::Id a = TestId(1), b = TestId(2);
   const Commit first{{CommentEvent(TestId(10), a, 1), CommentEvent(TestId(11), a, 2)}};
   std::vector<Commit> batch = {first, Commit{{CommentEvent(TestId(12), b, 1)}}, first};
@@ -107,8 +107,8 @@ TEST(EventLogBatch, ADuplicateReportsTheOriginalPositions) {
 }
 
 TEST(EventLogBatch, MalformedCommitsAreRefusedAlone) {
-  ScopedDir dir;
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
   const domain::Id a = TestId(1), b = TestId(2), c = TestId(3);
   ASSERT_TRUE(AppendOne(*log, Commit{{CommentEvent(TestId(10), a, 1)}}).ok());
   std::vector<Commit> batch = {
@@ -132,8 +132,8 @@ TEST(EventLogBatch, MalformedCommitsAreRefusedAlone) {
 }
 
 TEST(EventLogBatch, ReadersSeeAConsistentLogWhileTheWriterAppends) {
-  ScopedDir dir;
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
   constexpr int kBatches = 200, kCommitsPerBatch = 8;
   std::atomic<bool> done{false};
   std::thread reader([&] {

@@ -55,10 +55,10 @@ std::string StoredRecord(std::uint64_t named_position, std::int64_t version) {
 }
 
 TEST(EventLogIntegrity, ARecordNamingAnotherPositionIsCorruption) {
-  ScopedDir dir;
-  WriteThree(dir.path);
-  RawPut(dir.path, "events", PositionKey(2), StoredRecord(5, 2));  // moved here from position 5
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  WriteThree(dir.path());
+  RawPut(dir.path(), "events", PositionKey(2), StoredRecord(5, 2));  // moved here from position 5
+  auto log = OpenLog(dir.path());
   ASSERT_NE(log, nullptr);
   std::vector<std::uint64_t> seen;
   Status raw = log->ReadAllRaw(1, [&](const RawRecord& r) {
@@ -79,10 +79,10 @@ TEST(EventLogIntegrity, ARecordNamingAnotherPositionIsCorruption) {
 }
 
 TEST(EventLogIntegrity, AnUnparseableRecordIsCorruptionWithItsPosition) {
-  ScopedDir dir;
-  WriteThree(dir.path);
-  RawPut(dir.path, "events", PositionKey(2), "\x0a\xff\xff garbage");
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  WriteThree(dir.path());
+  RawPut(dir.path(), "events", PositionKey(2), "\x0a\xff\xff garbage");
+  auto log = OpenLog(dir.path());
   ASSERT_NE(log, nullptr);
   Status s = log->ReadAll(1, [](const RecordedEvent&) { return true; });
   EXPECT_TRUE(s.IsCorruption()) << s.ToString();
@@ -90,59 +90,59 @@ TEST(EventLogIntegrity, AnUnparseableRecordIsCorruptionWithItsPosition) {
 }
 
 TEST(EventLogIntegrity, ADamagedNewestRecordFailsTheOpen) {
-  ScopedDir dir;
-  WriteThree(dir.path);
-  RawPut(dir.path, "events", PositionKey(3), StoredRecord(4, 3));
+  test_support::TempDir dir{"log-test"};
+  WriteThree(dir.path());
+  RawPut(dir.path(), "events", PositionKey(3), StoredRecord(4, 3));
   std::unique_ptr<EventLog> log;
-  EXPECT_TRUE(EventLog::Open(EventLogOptions{dir.path}, &log).IsCorruption());
-  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path, &log).IsCorruption());
+  EXPECT_TRUE(EventLog::Open(EventLogOptions{dir.path()}, &log).IsCorruption());
+  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path(), &log).IsCorruption());
 }
 
 TEST(EventLogIntegrity, AWrongFormatMarkerFailsTheOpen) {
-  ScopedDir dir;
-  WriteThree(dir.path);
-  RawPut(dir.path, "meta", "format", "ticketd-log-v9");
+  test_support::TempDir dir{"log-test"};
+  WriteThree(dir.path());
+  RawPut(dir.path(), "meta", "format", "ticketd-log-v9");
   std::unique_ptr<EventLog> log;
-  Status s = EventLog::Open(EventLogOptions{dir.path}, &log);
+  Status s = EventLog::Open(EventLogOptions{dir.path()}, &log);
   EXPECT_TRUE(s.IsCorruption()) << s.ToString();
   EXPECT_NE(s.message().find("not a ticketd data dir"), std::string::npos) << s.ToString();
 }
 
 TEST(EventLogIntegrity, AnotherProgramsRocksDbIsLeftAlone) {
-  ScopedDir dir;
+  test_support::TempDir dir{"log-test"};
   {
     rocksdb::Options options;
     options.create_if_missing = true;
     rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path, &db).ok());
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), &db).ok());
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "user:1", "someone else's data").ok());
     delete db;
   }
   std::unique_ptr<EventLog> log;
-  Status s = EventLog::Open(EventLogOptions{dir.path}, &log);
+  Status s = EventLog::Open(EventLogOptions{dir.path()}, &log);
   EXPECT_TRUE(s.IsCorruption()) << s.ToString();
   EXPECT_NE(s.message().find("not a ticketd data dir"), std::string::npos) << s.ToString();
-  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path, &log).IsCorruption());
+  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path(), &log).IsCorruption());
   std::vector<std::string> families;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.path, &families).ok());
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.path(), &families).ok());
   EXPECT_EQ(families, (std::vector<std::string>{"default"}));  // nothing was created in it
 }
 
 TEST(EventLogIntegrity, TheReadOnlyInstanceNeverWritesToTheDataDir) {
-  ScopedDir dir;
-  auto writer = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto writer = OpenLog(dir.path());
   ASSERT_NE(writer, nullptr);
   ASSERT_TRUE(AppendOne(*writer, Commit{{CommentEvent(TestId(10), TestId(1), 1)}}).ok());
   auto listing = [&] {
     std::map<std::string, std::uintmax_t> files;
-    for (const auto& entry : fs::directory_iterator(dir.path))
+    for (const auto& entry : fs::directory_iterator(dir.path()))
       files[entry.path().filename()] = entry.file_size();
     return files;
   };
   const auto before = listing();
   {
     std::unique_ptr<EventLog> reader;
-    ASSERT_TRUE(EventLog::OpenReadOnly(dir.path, &reader).ok());
+    ASSERT_TRUE(EventLog::OpenReadOnly(dir.path(), &reader).ok());
     ASSERT_TRUE(reader->Refresh().ok());
     EXPECT_EQ(reader->HeadPosition(), 1u);
     EXPECT_EQ(reader->HeadHash(), writer->HeadHash());

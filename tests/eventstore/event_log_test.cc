@@ -11,8 +11,8 @@ namespace ticketd::eventstore::testing {
 namespace {
 
 TEST(EventLog, AppendsWithDensePositionsAndReadsStreamsBack) {
-  ScopedDir dir;
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
   const domain::Id a = TestId(1), b = TestId(2);
   std::vector<Commit> batch = {
       Commit{{CommentEvent(TestId(10), a, 1), CommentEvent(TestId(11), a, 2)}},
@@ -50,8 +50,8 @@ TEST(EventLog, AppendsWithDensePositionsAndReadsStreamsBack) {
 }
 
 TEST(EventLog, AVersionConflictWritesNothingOfThatCommitOnly) {
-  ScopedDir dir;
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
   const domain::Id a = TestId(1);
   ASSERT_TRUE(AppendOne(*log, Commit{{CommentEvent(TestId(10), a, 1)}}).ok());
   std::vector<Commit> batch = {
@@ -72,10 +72,10 @@ TEST(EventLog, AVersionConflictWritesNothingOfThatCommitOnly) {
 }
 
 TEST(EventLog, DuplicateEventIdsAreRecognisedAcrossRestarts) {
-  ScopedDir dir;
+  test_support::TempDir dir{"log-test"};
   const domain::Id a = TestId(1);
   {
-    auto log = OpenLog(dir.path);
+    auto log = OpenLog(dir.path());
     ASSERT_TRUE(
         AppendOne(*log, Commit{{CommentEvent(TestId(10), a, 1), CommentEvent(TestId(11), a, 2)}}).ok());
     std::vector<Commit> same_batch = {Commit{{CommentEvent(TestId(12), a, 3)}},
@@ -86,7 +86,7 @@ TEST(EventLog, DuplicateEventIdsAreRecognisedAcrossRestarts) {
     EXPECT_TRUE(outcomes[1].duplicate);
     EXPECT_EQ(outcomes[1].first_position, 3u);
   }
-  auto log = OpenLog(dir.path);
+  auto log = OpenLog(dir.path());
   CommitOutcome outcome;
   ASSERT_TRUE(
       AppendOne(*log, Commit{{CommentEvent(TestId(10), a, 1), CommentEvent(TestId(11), a, 2)}}, &outcome)
@@ -98,17 +98,17 @@ TEST(EventLog, DuplicateEventIdsAreRecognisedAcrossRestarts) {
 }
 
 TEST(EventLog, ReopenRecoversHeadAndContinuesTheChain) {
-  ScopedDir dir;
+  test_support::TempDir dir{"log-test"};
   Hash head_before{};
   {
-    auto log = OpenLog(dir.path);
+    auto log = OpenLog(dir.path());
     for (int v = 1; v <= 5; ++v)
       ASSERT_TRUE(
           AppendOne(*log, Commit{{CommentEvent(TestId(10, static_cast<std::uint8_t>(v)), TestId(1), v)}})
               .ok());
     head_before = log->HeadHash();
   }
-  auto log = OpenLog(dir.path);
+  auto log = OpenLog(dir.path());
   EXPECT_EQ(log->HeadPosition(), 5u);
   EXPECT_EQ(log->HeadHash(), head_before);
   ASSERT_TRUE(AppendOne(*log, Commit{{CommentEvent(TestId(10, 6), TestId(1), 6)}}).ok());
@@ -127,11 +127,11 @@ TEST(EventLog, ReopenRecoversHeadAndContinuesTheChain) {
 }
 
 TEST(EventLog, ReadOnlyInstanceFollowsTheWriterAndCannotWrite) {
-  ScopedDir dir;
-  auto writer = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto writer = OpenLog(dir.path());
   ASSERT_TRUE(AppendOne(*writer, Commit{{CommentEvent(TestId(10), TestId(1), 1)}}).ok());
   std::unique_ptr<EventLog> reader;
-  ASSERT_TRUE(EventLog::OpenReadOnly(dir.path, &reader).ok());
+  ASSERT_TRUE(EventLog::OpenReadOnly(dir.path(), &reader).ok());
   EXPECT_EQ(reader->HeadPosition(), 1u);
   ASSERT_TRUE(AppendOne(*writer, Commit{{CommentEvent(TestId(11), TestId(1), 2)}}).ok());
   ASSERT_TRUE(reader->Refresh().ok());
@@ -151,23 +151,23 @@ TEST(EventLog, ReadOnlyInstanceFollowsTheWriterAndCannotWrite) {
 }
 
 TEST(EventLog, OpeningSomethingElseFailsClearly) {
-  ScopedDir dir;
+  test_support::TempDir dir{"log-test"};
   std::unique_ptr<EventLog> log;
-  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path + "/missing", &log).IsNotFound());
-  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path, &log).IsNotFound());  // a dir, but no log in it
-  EventLogOptions no_create{dir.path + "/none"};
+  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path() + "/missing", &log).IsNotFound());
+  EXPECT_TRUE(EventLog::OpenReadOnly(dir.path(), &log).IsNotFound());  // a dir, but no log in it
+  EventLogOptions no_create{dir.path() + "/none"};
   no_create.create_if_missing = false;
   EXPECT_TRUE(EventLog::Open(no_create, &log).IsNotFound());
-  auto writer = OpenLog(dir.path + "/log");
+  auto writer = OpenLog(dir.path() + "/log");
   std::unique_ptr<EventLog> second;
-  Status locked = EventLog::Open(EventLogOptions{dir.path + "/log"}, &second);
+  Status locked = EventLog::Open(EventLogOptions{dir.path() + "/log"}, &second);
   EXPECT_TRUE(locked.IsIOError()) << locked.ToString();
   EXPECT_NE(locked.message().find("in use by another process"), std::string::npos) << locked.ToString();
 }
 
 TEST(EventLog, OneWriterSerialisesARaceOnTheSameStream) {
-  ScopedDir dir;
-  auto log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
   std::mutex writer;  // the engine's single writer thread, played by a mutex
   std::atomic<int> wins{0}, conflicts{0};
   std::vector<std::thread> threads;
@@ -186,12 +186,12 @@ TEST(EventLog, OneWriterSerialisesARaceOnTheSameStream) {
 }
 
 TEST(EventLog, MetadataSurvivesReopen) {
-  ScopedDir dir;
+  test_support::TempDir dir{"log-test"};
   {
-    auto log = OpenLog(dir.path);
+    auto log = OpenLog(dir.path());
     ASSERT_TRUE(log->PutMeta("admin_token_sha256", "abc").ok());
   }
-  auto log = OpenLog(dir.path);
+  auto log = OpenLog(dir.path());
   std::string value;
   ASSERT_TRUE(log->GetMeta("admin_token_sha256", &value).ok());
   EXPECT_EQ(value, "abc");

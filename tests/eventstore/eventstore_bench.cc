@@ -31,9 +31,9 @@ ticketd::domain::Id NumberedId(std::uint32_t n, std::uint8_t kind) {
 
 // Returns events/s, or a negative number if an append failed.
 double Run(bool update, bool sync, int total, int batch_size) {
-  ScopedDir dir;
+  ticketd::test_support::TempDir dir{"log-test"};
   std::unique_ptr<EventLog> log;
-  EventLogOptions options{dir.path};
+  EventLogOptions options{dir.path()};
   options.sync = sync;
   if (Status s = EventLog::Open(options, &log); !s.ok()) {
     std::fprintf(stderr, "open: %s\n", s.ToString().c_str());

@@ -61,9 +61,9 @@ int main(int argc, char** argv) {
   const int per_batch = std::max(1, rate * interval_ms / 1000);
   const std::size_t total = static_cast<std::size_t>(per_batch) * (seconds * 1000 / interval_ms);
 
-  ScopedDir dir;
+  ticketd::test_support::TempDir dir{"log-test"};
   std::unique_ptr<EventLog> log;
-  if (ticketd::Status s = EventLog::Open(EventLogOptions{dir.path}, &log); !s.ok()) {
+  if (ticketd::Status s = EventLog::Open(EventLogOptions{dir.path()}, &log); !s.ok()) {
     std::fprintf(stderr, "open: %s\n", s.ToString().c_str());
     return 1;
   }

@@ -1,4 +1,5 @@
-// Helpers for the event log tests: a fresh temp dir and event builders.
+// Helpers for the event log tests: ids and event builders (temp dirs:
+// test_support::TempDir from temp_dir.h).
 #pragma once
 
 #include <stdlib.h>
@@ -6,22 +7,13 @@
 #include <filesystem>
 #include <string>
 
+#include "temp_dir.h"
+#include "test_ids.h"
 #include "ticketd/eventstore/event_log.h"
 
 namespace ticketd::eventstore::testing {
 
-inline std::string TempDir() {
-  char pattern[] = "/tmp/ticketd-log-test-XXXXXX";
-  return mkdtemp(pattern);
-}
-
-inline domain::Id TestId(std::uint8_t a, std::uint8_t b = 0) {
-  domain::Id id;
-  id.bytes[0] = a;
-  id.bytes[1] = b;
-  id.bytes[15] = 1;
-  return id;
-}
+inline domain::Id TestId(std::uint8_t a, std::uint8_t b = 0) { return test_support::TestIdOf(a, b, 1); }
 
 inline EventToAppend CommentEvent(const domain::Id& event_id, const domain::Id& stream, std::int64_t version,
                                   const domain::Id& tenant = TestId(200)) {
@@ -34,10 +26,5 @@ inline EventToAppend CommentEvent(const domain::Id& event_id, const domain::Id& 
       domain::CommentAdded{TestId(91, static_cast<std::uint8_t>(version)), "hello", false}};
   return e;
 }
-
-struct ScopedDir {
-  std::string path = TempDir();
-  ~ScopedDir() { std::filesystem::remove_all(path); }
-};
 
 }  // namespace ticketd::eventstore::testing

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "log_test_util.h"
+#include "poll_until.h"
 #include "ticketd/eventstore/embedded_kafka.h"
 #include "ticketd/eventstore/event_codec.h"
 #include "topic_reader.h"
@@ -30,21 +31,10 @@ std::int64_t NowMicros() {
       .count();
 }
 
-// Waits (no sleep-then-assert: polls a condition up to a deadline).
-template <class Condition>
-bool WaitFor(Condition condition, milliseconds deadline = milliseconds(20000)) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  return true;
-}
-
 class OutboxRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    log_ = OpenLog(dir_.path);
+    log_ = OpenLog(dir_.path());
     ASSERT_TRUE(log_);
     EmbeddedKafkaOptions options;
     options.topic = kTopic;
@@ -81,7 +71,7 @@ class OutboxRelayTest : public ::testing::Test {
 
   bool CaughtUp() const { return relay_->Stats().published_position == log_->HeadPosition(); }
 
-  ScopedDir dir_;
+  test_support::TempDir dir_{"log-test"};
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<EmbeddedKafka> cluster_;
   std::unique_ptr<OutboxRelay> relay_;
@@ -92,7 +82,7 @@ class OutboxRelayTest : public ::testing::Test {
 TEST_F(OutboxRelayTest, PublishesEveryEventKeyedByStreamWithHeadersAndStoredBytes) {
   Append(40);
   StartRelay();
-  ASSERT_TRUE(WaitFor([&] { return CaughtUp(); })) << relay_->Stats().published_position;
+  ASSERT_TRUE(test_support::PollUntil([&] { return CaughtUp(); })) << relay_->Stats().published_position;
 
   std::vector<ReadMessage> messages = ReadTopic(cluster_->bootstrap(), kTopic, 40);
   ASSERT_EQ(messages.size(), 40u);
@@ -128,7 +118,7 @@ TEST_F(OutboxRelayTest, PublishesEveryEventKeyedByStreamWithHeadersAndStoredByte
 TEST_F(OutboxRelayTest, ResumesAfterThePersistedCursorWithoutRepublishing) {
   Append(5);
   StartRelay("relay_cursor_test");
-  ASSERT_TRUE(WaitFor([&] { return CaughtUp(); }));
+  ASSERT_TRUE(test_support::PollUntil([&] { return CaughtUp(); }));
   relay_->Stop(milliseconds(1000));
   std::string cursor;
   ASSERT_TRUE(log_->GetMeta("relay_cursor_test", &cursor).ok());
@@ -136,7 +126,7 @@ TEST_F(OutboxRelayTest, ResumesAfterThePersistedCursorWithoutRepublishing) {
 
   Append(3);
   StartRelay("relay_cursor_test");
-  ASSERT_TRUE(WaitFor([&] { return CaughtUp(); }));
+  ASSERT_TRUE(test_support::PollUntil([&] { return CaughtUp(); }));
   relay_->Stop(milliseconds(1000));
   EXPECT_EQ(TopicMessageCount(cluster_->bootstrap(), kTopic, kPartitions), 8);
   std::vector<ReadMessage> messages = ReadTopic(cluster_->bootstrap(), kTopic, 8);
@@ -148,29 +138,29 @@ TEST_F(OutboxRelayTest, ResumesAfterThePersistedCursorWithoutRepublishing) {
 TEST_F(OutboxRelayTest, WithoutACursorKeyEveryStartPublishesFromPositionOne) {
   Append(4);
   StartRelay();
-  ASSERT_TRUE(WaitFor([&] { return CaughtUp(); }));
+  ASSERT_TRUE(test_support::PollUntil([&] { return CaughtUp(); }));
   relay_->Stop(milliseconds(1000));
   StartRelay();
-  ASSERT_TRUE(WaitFor([&] { return relay_->Stats().published_total == 4; }));
+  ASSERT_TRUE(test_support::PollUntil([&] { return relay_->Stats().published_total == 4; }));
   EXPECT_EQ(TopicMessageCount(cluster_->bootstrap(), kTopic, kPartitions), 8);
 }
 
 TEST_F(OutboxRelayTest, BrokerOutageQueuesTheBacklogAndPublishesItOnReturn) {
   StartRelay();
   Append(3);
-  ASSERT_TRUE(WaitFor([&] { return CaughtUp(); }));
+  ASSERT_TRUE(test_support::PollUntil([&] { return CaughtUp(); }));
   ASSERT_TRUE(cluster_->SetAllBrokersDown(true).ok());
-  ASSERT_TRUE(WaitFor([&] { return !relay_->Stats().broker_up; }));
+  ASSERT_TRUE(test_support::PollUntil([&] { return !relay_->Stats().broker_up; }));
 
   Append(50);  // the log takes writes while the brokers are away
-  ASSERT_TRUE(WaitFor([&] { return relay_->Stats().lag_seconds > 0; }));
+  ASSERT_TRUE(test_support::PollUntil([&] { return relay_->Stats().lag_seconds > 0; }));
   OutboxRelayStats during = relay_->Stats();
   EXPECT_EQ(during.published_position, 3u);
   EXPECT_EQ(during.lag_events, 50u);
   EXPECT_GT(during.errors_total, 0u);
 
   ASSERT_TRUE(cluster_->SetAllBrokersDown(false).ok());
-  ASSERT_TRUE(WaitFor([&] { return CaughtUp(); })) << relay_->Stats().published_position;
+  ASSERT_TRUE(test_support::PollUntil([&] { return CaughtUp(); })) << relay_->Stats().published_position;
   OutboxRelayStats after = relay_->Stats();
   EXPECT_TRUE(after.broker_up);
   EXPECT_EQ(after.lag_events, 0u);
@@ -189,8 +179,8 @@ TEST_F(OutboxRelayTest, BrokerOutageQueuesTheBacklogAndPublishesItOnReturn) {
 }
 
 TEST(OutboxRelayUnreachable, StartsAndReportsTheBrokersDown) {
-  ScopedDir dir;
-  std::unique_ptr<EventLog> log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  std::unique_ptr<EventLog> log = OpenLog(dir.path());
   ASSERT_TRUE(log);
   ASSERT_TRUE(AppendOne(*log, Commit{{CommentEvent(TestId(10), TestId(1), 1)}}).ok());
   OutboxRelayOptions options;
@@ -203,7 +193,7 @@ TEST(OutboxRelayUnreachable, StartsAndReportsTheBrokersDown) {
   };
   std::unique_ptr<OutboxRelay> relay;
   ASSERT_TRUE(OutboxRelay::Start(options, log.get(), &relay).ok());
-  ASSERT_TRUE(WaitFor([&] {
+  ASSERT_TRUE(test_support::PollUntil([&] {
     std::lock_guard lock(lines_mu);
     return !lines.empty();
   }));
@@ -230,8 +220,8 @@ TEST(KafkaProperties, ParsesKeyValueLinesAndNamesTheBadLine) {
 }
 
 TEST(KafkaProperties, RelayRefusesAnUnknownProperty) {
-  ScopedDir dir;
-  std::unique_ptr<EventLog> log = OpenLog(dir.path);
+  test_support::TempDir dir{"log-test"};
+  std::unique_ptr<EventLog> log = OpenLog(dir.path());
   OutboxRelayOptions options;
   options.brokers = "127.0.0.1:1";
   options.properties = {{"no.such.property", "1"}};

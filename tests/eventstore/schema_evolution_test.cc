@@ -36,10 +36,10 @@ TEST(SchemaEvolution, AVersion1CommentIsUpcast) {
 }
 
 TEST(SchemaEvolution, TheVersion1FixtureReadsVerifiesAndGrows) {
-  ScopedDir dir;
-  fs::copy(TICKETD_LOG_FIXTURE, dir.path + "/log", fs::copy_options::recursive);
+  test_support::TempDir dir{"log-test"};
+  fs::copy(TICKETD_LOG_FIXTURE, dir.path() + "/log", fs::copy_options::recursive);
   std::unique_ptr<EventLog> log;
-  Status s = EventLog::Open(EventLogOptions{dir.path + "/log"}, &log);
+  Status s = EventLog::Open(EventLogOptions{dir.path() + "/log"}, &log);
   ASSERT_TRUE(s.ok()) << s.ToString();
   ASSERT_EQ(log->HeadPosition(), 17u);
 

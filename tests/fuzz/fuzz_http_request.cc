@@ -23,6 +23,7 @@
 #include "ticketd/app/ids.h"
 #include "query_string.h"
 #include "ticketd/app/metrics.h"
+#include "ticketd/base/sha256.h"
 #include "router.h"
 
 namespace {

@@ -19,17 +19,12 @@
 
 #include "api_fixture.h"
 #include "cli_runner.h"
+#include "temp_dir.h"
 
 namespace ticketd::integration {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string MakeTempDir(const char* name) {
-  std::string pattern = std::string("/tmp/ticketd-") + name + "-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) return {};
-  return pattern;
-}
 
 class BackupTest : public ApiTest {
  protected:
@@ -37,7 +32,7 @@ class BackupTest : public ApiTest {
   ServerProcess& server() override { return server_; }
   void SetUp() override {
     ASSERT_TRUE(server_.Start());
-    scratch_ = MakeTempDir("backup-it");
+    scratch_ = test_support::MakeTempDir("backup-it");
     ASSERT_FALSE(scratch_.empty());
   }
   void TearDown() override {

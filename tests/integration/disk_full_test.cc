@@ -22,6 +22,7 @@
 
 #include "api_fixture.h"
 #include "cli_runner.h"
+#include "temp_dir.h"
 
 namespace ticketd::integration {
 namespace {
@@ -130,9 +131,8 @@ bool Shell(const std::string& command) {
 }
 
 TEST_F(DiskFullTest, SmallTmpfsMakesWritesFailWith503AndReadsWork) {
-  char pattern[] = "/tmp/ticketd-tmpfs-XXXXXX";
-  ASSERT_NE(mkdtemp(pattern), nullptr);
-  const std::string mount_point = pattern;
+  const std::string mount_point = test_support::MakeTempDir("tmpfs");
+  ASSERT_FALSE(mount_point.empty());
   const bool mounted = geteuid() == 0 && Shell("mount -t tmpfs -o size=3m ticketd-it " + mount_point + " 2>/dev/null");
   if (!mounted) {
     // No privilege to mount here (a container): the rlimit test above is the

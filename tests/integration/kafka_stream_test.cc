@@ -12,6 +12,8 @@
 
 #include "api_fixture.h"
 #include "cli_runner.h"
+#include "poll_until.h"
+#include "temp_dir.h"
 
 namespace ticketd::integration {
 namespace {
@@ -105,14 +107,14 @@ class KafkaStreamTest : public ApiTest {
 
   // Waits until /metrics says every position up to `position` is published.
   ::testing::AssertionResult WaitPublished(std::int64_t position) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     std::string metrics;
-    while (std::chrono::steady_clock::now() < until) {
-      metrics = Get("", "/metrics").body;
-      if (MetricValue(metrics, "ticketd_kafka_published_position") >= static_cast<double>(position))
-        return ::testing::AssertionSuccess();
-      std::this_thread::sleep_for(milliseconds(20));
-    }
+    if (test_support::PollUntil(
+            [&] {
+              metrics = Get("", "/metrics").body;
+              return MetricValue(metrics, "ticketd_kafka_published_position") >= static_cast<double>(position);
+            },
+            std::chrono::seconds(30), milliseconds(20)))
+      return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "position " << position << " not published; metrics:\n" << metrics;
   }
 
@@ -306,13 +308,13 @@ TEST_F(KafkaStreamTest, UnreachableBrokersAtStartStillServeAndSaySo) {
   User agent = CreateUser(tenant, "agent");
   CreateTicket(agent);  // writes are accepted without brokers
 
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  bool logged = false;
-  while (!logged && std::chrono::steady_clock::now() < until) {
-    for (const std::string& line : server_.StderrLines())
-      logged = logged || line.find("unreachable") != std::string::npos;
-    if (!logged) std::this_thread::sleep_for(milliseconds(20));
-  }
+  const bool logged = test_support::PollUntil(
+      [&] {
+        for (const std::string& line : server_.StderrLines())
+          if (line.find("unreachable") != std::string::npos) return true;
+        return false;
+      },
+      std::chrono::seconds(30), milliseconds(20));
   EXPECT_TRUE(logged) << server_.StderrTail();
   const std::string metrics = Get("", "/metrics").body;
   EXPECT_EQ(MetricValue(metrics, "ticketd_kafka_broker_up"), 0) << metrics;
@@ -321,19 +323,20 @@ TEST_F(KafkaStreamTest, UnreachableBrokersAtStartStillServeAndSaySo) {
 }
 
 TEST(KafkaFlags, BadModeConfigFileAndConsumeArgumentsAreRefusedWithAMessage) {
-  char dir[] = "/tmp/ticketd-it-kafka-flags-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
+  test_support::TempDir temp("it-kafka-flags");
+  ASSERT_TRUE(temp.ok());
+  const std::string& dir = temp.path();
   const std::string base = TicketdBinary() + " --listen 127.0.0.1:0 --admin-token x --data-dir " + dir;
 
   CommandResult bad_mode = RunCommand(base + " --kafka nonsense");
   EXPECT_EQ(bad_mode.exit_code, 2);
-  EXPECT_NE(bad_mode.err.find("--kafka must be"), std::string::npos) << bad_mode.err;
+  EXPECT_NE(bad_mode.err.find("--kafka: must be"), std::string::npos) << bad_mode.err;
 
   CommandResult no_file = RunCommand(base + " --kafka 127.0.0.1:1 --kafka-config " + dir + "/missing.properties");
   EXPECT_EQ(no_file.exit_code, 1);
   EXPECT_NE(no_file.err.find("kafka-config"), std::string::npos) << no_file.err;
 
-  const std::string properties = std::string(dir) + "/bad.properties";
+  const std::string properties = dir + "/bad.properties";
   { std::ofstream(properties) << "no.such.property=1\n"; }
   CommandResult unknown = RunCommand(base + " --kafka 127.0.0.1:1 --kafka-config " + properties);
   EXPECT_EQ(unknown.exit_code, 1);
@@ -342,7 +345,6 @@ TEST(KafkaFlags, BadModeConfigFileAndConsumeArgumentsAreRefusedWithAMessage) {
   CommandResult consume = RunCommand(ReplayBinary() + " consume --topic ticket-events");
   EXPECT_EQ(consume.exit_code, 2);
   EXPECT_NE(consume.err.find("--brokers is required"), std::string::npos) << consume.err;
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

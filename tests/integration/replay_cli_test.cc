@@ -6,6 +6,7 @@
 
 #include "api_fixture.h"
 #include "cli_runner.h"
+#include "temp_dir.h"
 
 namespace ticketd::integration {
 namespace {
@@ -90,13 +91,13 @@ TEST(ReplayCli, BadInputGetsAClearMessageAndANonZeroExit) {
   CliResult missing = RunReplay("verify --data-dir /nonexistent/ticketd");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("not a directory"), std::string::npos);
-  char empty[] = "/tmp/ticket-replay-empty-XXXXXX";
-  ASSERT_NE(mkdtemp(empty), nullptr);
-  CliResult not_ticketd = RunReplay(std::string("verify --data-dir ") + empty);
+  test_support::TempDir empty_dir("replay-empty");
+  ASSERT_TRUE(empty_dir.ok());
+  const std::string& empty = empty_dir.path();
+  CliResult not_ticketd = RunReplay("verify --data-dir " + empty);
   EXPECT_EQ(not_ticketd.exit_code, 2);
   EXPECT_FALSE(not_ticketd.err.empty());
-  EXPECT_EQ(RunReplay(std::string("history --data-dir ") + empty + " --ticket nope").exit_code, 2);
-  fs::remove_all(empty);
+  EXPECT_EQ(RunReplay("history --data-dir " + empty + " --ticket nope").exit_code, 2);
 }
 
 }  // namespace

@@ -4,17 +4,12 @@
 #include <cstring>
 #include <memory>
 
+#include "test_ids.h"
 #include "ticketd/projections/ticket_read_model.h"
 
 namespace ticketd::projections::testing {
 
-inline domain::Id Tid(std::uint32_t n, std::uint8_t tenant = 1) {
-  domain::Id id;
-  id.bytes[0] = tenant;
-  std::memcpy(id.bytes.data() + 4, &n, 4);
-  id.bytes[15] = 9;
-  return id;
-}
+inline domain::Id Tid(std::uint32_t n, std::uint8_t tenant = 1) { return test_support::TestIdOf(tenant, n, 9); }
 
 inline const domain::Id kTenantA = Tid(0, 1);
 inline const domain::Id kTenantB = Tid(0, 2);

@@ -15,7 +15,7 @@
 // Online: POST /api/v1/admin/backups (platform admin) while the server runs,
 // since the running server holds the log's lock; the engine runs it on its
 // backup thread, ordered against erasures (Engine::Backup). Offline:
-// `ticketd backup`.
+// `ticketd backup` (api/src/backup_command.h).
 // Thread-safety: BackupDataDir may run concurrently with the engine's writer;
 // concurrent backups are serialised inside it.
 #pragma once
@@ -49,11 +49,6 @@ Status CheckDataDirLayout(const std::string& data_dir);
 
 // {to, position, hash(hex)}: the answer of the route and of the command.
 std::string BackupJson(const BackupResult& result);
-
-// `ticketd backup --data-dir DIR --to DIR` for a stopped server: opens the
-// log, backs it up, prints {to, position, hash} as JSON, exits. argv[0] is
-// "backup". Returns the process exit code (0 ok, 1 failed, 2 bad usage).
-int RunBackupCommand(int argc, char** argv);
 
 // The log's place inside a data dir.
 inline constexpr const char* kLogDirName = "log";

@@ -5,6 +5,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -49,6 +50,14 @@ std::string HttpResponse::Header(std::string_view name) const {
   return {};
 }
 
+bool HttpResponse::KeepAlive() const {
+  // Beast parses the token list; a response head with only this header is enough.
+  http::response<http::empty_body> head;
+  head.version(static_cast<unsigned>(version));
+  if (HasHeader("Connection")) head.set(http::field::connection, Header("Connection"));
+  return head.keep_alive();
+}
+
 bool HttpResponse::HasHeader(std::string_view name) const {
   for (const auto& header : headers)
     if (SameName(header.first, name)) return true;
@@ -91,8 +100,9 @@ struct HttpClient::Impl {
   }
 
   // Reads one response; `got_some` tells whether any byte of it arrived.
-  // `to_head`: the answer to a HEAD request has a length but no body.
-  beast::error_code ReadResponse(HttpResponse* out, bool* got_some, bool to_head) {
+  // `to_head`: the answer to a HEAD request has a length but no body. Keeps
+  // the connection open only if the response says so and `close_after` is true.
+  beast::error_code ReadResponse(HttpResponse* out, bool* got_some, bool to_head = false, bool close_after = true) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::uint64_t{1} << 30);  // our own server: trust it
     parser.skip(to_head);
@@ -104,11 +114,12 @@ struct HttpClient::Impl {
     if (ec) return ec;
     auto& message = parser.get();
     out->status = message.result_int();
+    out->version = static_cast<int>(message.version());
     out->headers.clear();
     for (const auto& field : message)
       out->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     out->body = std::move(message.body());
-    if (!message.keep_alive()) Close();
+    if (close_after && !message.keep_alive()) Close();
     return {};
   }
 
@@ -172,6 +183,45 @@ HttpClient::HttpClient(std::string host, std::uint16_t port) : impl_(std::make_u
 HttpClient::~HttpClient() { impl_->Close(); }
 
 void HttpClient::Close() { impl_->Close(); }
+
+bool HttpClient::Connect() { return !impl_->Connect(); }
+
+::testing::AssertionResult HttpClient::Send(std::string_view bytes) {
+  if (!impl_->stream) return ::testing::AssertionFailure() << "send: not connected";
+  beast::error_code ec;
+  impl_->stream->expires_after(kIoTimeout);
+  net::async_write(*impl_->stream, net::buffer(bytes.data(), bytes.size()),
+                   [&](beast::error_code e, std::size_t) { ec = e; });
+  impl_->Run();
+  if (ec) return ::testing::AssertionFailure() << "send: " << ec.message();
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult HttpClient::Read(HttpResponse& response) {
+  response = {};
+  if (!impl_->stream) return ::testing::AssertionFailure() << "read: not connected";
+  bool got_some = false;
+  beast::error_code ec = impl_->ReadResponse(&response, &got_some, /*to_head=*/false, /*close_after=*/false);
+  if (ec) return ::testing::AssertionFailure() << "read: " << ec.message();
+  return ::testing::AssertionSuccess();
+}
+
+bool HttpClient::ReadsEof() {
+  if (!impl_->stream) return true;
+  if (impl_->buffer.size() > 0) return false;
+  char byte;
+  beast::error_code ec;
+  impl_->stream->expires_after(kIoTimeout);
+  impl_->stream->async_read_some(net::buffer(&byte, 1), [&](beast::error_code e, std::size_t) { ec = e; });
+  impl_->Run();
+  return ec == net::error::eof || ec == net::error::connection_reset;
+}
+
+std::string GetRequest(std::string_view target, bool keep_alive) {
+  std::string request = "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  if (!keep_alive) request += "Connection: close\r\n";
+  return request + "\r\n";
+}
 
 HttpResponse HttpClient::Request(std::string_view method, std::string_view target, std::string_view body,
                                  const Headers& headers) {

@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ticketd/projections/json_writer.h"
+
 namespace ticketd::integration {
 
 using simdjson::dom::element;
@@ -116,32 +118,11 @@ inline std::vector<std::string> GetKeys(element e, std::string_view path) {
   return out;
 }
 
-// Quotes `text` as a JSON string (for building request bodies).
+// Quotes `text` as a JSON string (for building request bodies), with the
+// project's one JSON escaper.
 inline std::string Quote(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out += '"';
+  std::string out;
+  projections::AppendJsonEscaped(out, text);  // with the quotes
   return out;
 }
 

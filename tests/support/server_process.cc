@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "http_client.h"
+#include "temp_dir.h"
 
 extern char** environ;
 
@@ -43,13 +44,6 @@ std::uint16_t PortOf(const std::string& line) {
   return static_cast<std::uint16_t>(port);
 }
 
-std::string MakeTempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/ticketd-it-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) return {};
-  return pattern;
-}
-
 }  // namespace
 
 ServerProcess::ServerProcess(std::string binary, std::string admin_token)
@@ -75,7 +69,7 @@ ServerProcess::~ServerProcess() {
     std::error_code ignored;
     std::filesystem::remove_all(data_dir_, ignored);
   }
-  data_dir_ = MakeTempDir();
+  data_dir_ = test_support::MakeTempDir("it");
   if (data_dir_.empty()) return ::testing::AssertionFailure() << "mkdtemp failed: " << std::strerror(errno);
   return Launch();
 }
