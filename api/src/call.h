@@ -17,6 +17,7 @@
 
 namespace ticketd::api {
 
+class ApiKeyUsage;
 class Engine;
 class Metrics;
 
@@ -25,6 +26,9 @@ struct Call {
   Target target;
   std::vector<std::string> path_params;  // the {} segments of the matched route, in order
   domain::Actor actor;
+  // Set on /public/v1 routes: the API key that authenticated the request
+  // (the actor is then its creator; handlers accept the public extras).
+  std::optional<domain::Id> api_key_id;
   domain::Id correlation_id;
   domain::Timestamp now = 0;
   const char* route = "unmatched";
@@ -40,6 +44,7 @@ using CallPtr = std::shared_ptr<Call>;
 struct Services {
   Engine& engine;
   Metrics& metrics;
+  ApiKeyUsage* api_key_usage = nullptr;  // per-key request counts (router, /api-keys)
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);

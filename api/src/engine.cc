@@ -47,6 +47,15 @@ bool AnyErasure(const std::vector<Decision>& decisions, const std::vector<std::s
   return false;
 }
 
+// The QuotaAlertRaised to record for a directory command refused with
+// QUOTA_EXCEEDED; nullopt for any other outcome.
+std::optional<DomainEvent> QuotaAlertFor(const EngineCommand& command, const domain::DomainError& error) {
+  const auto* directory = std::get_if<domain::DirectoryCommand>(&command);
+  if (!directory || error.code != domain::ErrorCode::kQuotaExceeded) return std::nullopt;
+  return std::visit(
+      [&](const auto& c) { return domain::QuotaAlertEvent(error, c.tenant_id, c.actor, c.at); }, *directory);
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point started) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
@@ -240,11 +249,17 @@ Decision Engine::Impl::Decide(const Pending& pending) {
           },
       },
       pending.command);
-  if (!decided.ok()) {
+  std::vector<DomainEvent> events;
+  if (decided.ok()) {
+    events = std::move(decided).value();
+  } else {
     decision.outcome.error = decided.error();
-    return decision;
+    // A refusal for exceeding a quota is still recorded, as a quota alert
+    // for the platform admin (ACCESS.md); the caller gets the refusal.
+    std::optional<DomainEvent> alert = QuotaAlertFor(pending.command, decided.error());
+    if (!alert) return decision;
+    events.push_back(std::move(*alert));
   }
-  std::vector<DomainEvent> events = std::move(decided).value();
   for (const DomainEvent& event : events) {
     eventstore::EventToAppend append;
     append.event_id = RandomId();

@@ -66,6 +66,16 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
           [&](const TokenIssued&) {},
           [&](const AssetCreated&) {},
           [&](const AssetDeleted&) {},
+          // access (issue 11): directory events, never in a ticket's history
+          [](const PermissionGroupCreated&) {},
+          [](const PermissionGroupMemberAdded&) {},
+          [](const PermissionGroupMemberRemoved&) {},
+          [](const SettingsChanged&) {},
+          [](const LicenseChanged&) {},
+          [](const QuotaAlertRaised&) {},
+          [](const ApiKeyCreated&) {},
+          [](const ApiKeyRevoked&) {},
+          [](const ApiKeyUsage&) {},
       },
       event.payload);
   return changes;

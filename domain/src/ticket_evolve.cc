@@ -52,6 +52,16 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                  [&](const TokenIssued&) { applied = false; },
                  [&](const AssetCreated&) { applied = false; },
                  [&](const AssetDeleted&) { applied = false; },
+                 // access (issue 11): directory events
+                 [&](const PermissionGroupCreated&) { applied = false; },
+                 [&](const PermissionGroupMemberAdded&) { applied = false; },
+                 [&](const PermissionGroupMemberRemoved&) { applied = false; },
+                 [&](const SettingsChanged&) { applied = false; },
+                 [&](const LicenseChanged&) { applied = false; },
+                 [&](const QuotaAlertRaised&) { applied = false; },
+                 [&](const ApiKeyCreated&) { applied = false; },
+                 [&](const ApiKeyRevoked&) { applied = false; },
+                 [&](const ApiKeyUsage&) { applied = false; },
              },
              event.payload);
   assert(applied && "a directory event was folded into a ticket");

@@ -148,8 +148,8 @@ TEST(Users, DepartmentItGrantsAgentRights) {
   CreateUser sales{A.platform, 2, kTenant, MakeId(21), "Bob", "bob@example.com", Role::kReporter, "Sales"};
   tenant = Apply(std::move(tenant), DecideDirectory(tenant, it, {}));
   tenant = Apply(std::move(tenant), DecideDirectory(tenant, sales, {}));
-  EXPECT_TRUE(tenant.users.at(MakeId(20)).HasAgentRights());
-  EXPECT_FALSE(tenant.users.at(MakeId(21)).HasAgentRights());
+  EXPECT_TRUE(tenant.users.at(MakeId(20)).RolePermissions().Has(Permission::kTicketsManage));
+  EXPECT_FALSE(tenant.users.at(MakeId(21)).RolePermissions().Has(Permission::kTicketsManage));
 }
 
 struct UserFieldCase {
