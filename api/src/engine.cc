@@ -229,9 +229,9 @@ Decision Engine::Impl::Decide(const Pending& pending) {
           [&](const domain::TicketCommand& command) -> Result<std::vector<DomainEvent>, domain::DomainError> {
             const domain::CommandHeader& header = domain::HeaderOf(command);
             domain::TicketState ticket_state = state->write_model.TicketState(header.ticket_id);
-            if (std::holds_alternative<domain::CreateTicket>(command) &&
-                ticket_state.phase == domain::TicketState::Phase::kLive &&
-                ticket_state.ticket.reporter_id == header.actor.user_id) {
+            const auto* create = std::get_if<domain::CreateTicket>(&command);
+            if (create && ticket_state.phase == domain::TicketState::Phase::kLive &&
+                ticket_state.ticket.reporter_id == create->reporter_id.value_or(header.actor.user_id)) {
               // Idempotent retry: the id was derived from the same key.
               decision.outcome.replayed = true;
               return std::vector<DomainEvent>{};

@@ -65,6 +65,12 @@ std::optional<DomainError> CheckAgentQuota(const TenantState& state, const Id& u
   return e;
 }
 
+std::optional<DomainError> CheckAgentQuotaForRole(const TenantState& state, const Id& user_id, Role role,
+                                                  std::string_view department) {
+  return CheckAgentQuota(state, user_id,
+                         RolePermissions(role, department == "IT") | state.access.GroupPermissionsOf(user_id));
+}
+
 DomainEvent QuotaAlertEvent(const DomainError& error, const Id& tenant_id, const Actor& actor, Timestamp at) {
   QuotaAlertRaised alert{ParseQuota(error.quota).value_or(Quota::kMaxAgents), error.limit, error.current};
   return DirectoryEvent(actor, at, tenant_id, alert);

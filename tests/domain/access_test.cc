@@ -122,6 +122,10 @@ TEST(AccessDirectory, MaxAgentsCountsHoldersOfTicketsManage) {
   EXPECT_EQ(member.error().code, ErrorCode::kQuotaExceeded);
   EXPECT_FALSE(CheckAgentQuota(t, kAgentUser, RolePermissions(Role::kAdmin, false)).has_value())
       << "promoting an existing agent adds no agent";
+  std::optional<DomainError> promote = CheckAgentQuotaForRole(t, kReporterUser, Role::kReporter, "IT");
+  ASSERT_TRUE(promote.has_value()) << "moving a reporter to the IT department makes an agent";
+  EXPECT_EQ(promote->code, ErrorCode::kQuotaExceeded);
+  EXPECT_FALSE(CheckAgentQuotaForRole(t, kReporterUser, Role::kManager, "").has_value());
   EXPECT_TRUE(DecideDirectory(Licensed(t, std::nullopt), agent2, {}).ok()) << "null: unlimited";
 }
 

@@ -128,6 +128,11 @@ std::int64_t CountAgents(const std::unordered_map<Id, User, IdHash>& users, cons
 // QUOTA_EXCEEDED when they would newly hold tickets:manage beyond
 // max_agents; the engine then records a QuotaAlertRaised.
 std::optional<DomainError> CheckAgentQuota(const TenantState& state, const Id& user_id, PermissionSet after);
+// CheckAgentQuota for a user whose role or department changes (PATCH
+// /users/{id}): what they will hold is the new role's permissions (with the
+// IT rule) plus their groups'.
+std::optional<DomainError> CheckAgentQuotaForRole(const TenantState& state, const Id& user_id, Role role,
+                                                  std::string_view department);
 // The alert event for a kQuotaExceeded refusal (the engine appends it).
 DomainEvent QuotaAlertEvent(const DomainError& error, const Id& tenant_id, const Actor& actor, Timestamp at);
 
