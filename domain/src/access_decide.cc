@@ -29,6 +29,16 @@ const User* FindLiveUser(const TenantState& state, const Id& user_id) {
 
 }  // namespace
 
+std::optional<DomainError> CheckMayGrant(const Actor& actor, PermissionSet granted) {
+  if (actor.IsPlatformAdmin()) return std::nullopt;
+  for (const PermissionName& entry : kPermissionNames) {
+    if (granted.Has(entry.permission) && !Can(actor, entry.permission))
+      return MissingPermission(entry.permission, "you cannot grant " + std::string(entry.name) +
+                                                     ", which you do not hold yourself");
+  }
+  return std::nullopt;
+}
+
 PermissionSet EffectivePermissions(const TenantAccess& access, const User& user) {
   return user.RolePermissions() | access.GroupPermissionsOf(user.id);
 }
@@ -80,6 +90,7 @@ DirectoryDecision DecideAccess(const TenantState& state, const CreatePermissionG
   if (auto e = CheckTenantPermission(c.actor, c.tenant_id, Permission::kUsersManage, false)) return Err{*e};
   if (!state.exists) return Fail(ErrorCode::kNotFound, "no such tenant");
   if (auto e = CheckText("name", c.name, 1, kMaxGroupNameChars, LineRule::kSingleLine)) return Err{*e};
+  if (auto e = CheckMayGrant(c.actor, c.permissions)) return Err{*e};
   for (const auto& [id, group] : state.access.groups)
     if (Lowercase(group.name) == Lowercase(c.name))
       return Fail(ErrorCode::kNameTaken, "a permission group with this name exists", "name");
@@ -97,6 +108,7 @@ DirectoryDecision DecideAccess(const TenantState& state, const SetGroupMembershi
   if (member == c.member) return Events{};
   if (!c.member)
     return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, PermissionGroupMemberRemoved{c.group_id, c.user_id})};
+  if (auto e = CheckMayGrant(c.actor, group->second.permissions)) return Err{*e};
   PermissionSet after = EffectivePermissions(state.access, *user) | group->second.permissions;
   if (auto e = CheckAgentQuota(state, c.user_id, after)) return Err{*e};
   return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, PermissionGroupMemberAdded{c.group_id, c.user_id})};

@@ -68,6 +68,7 @@ Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
   if (auto e = CheckEmail(c.email)) return Err{*e};
   if (auto e = CheckText("department", c.department, 0, kMaxDepartmentChars, LineRule::kSingleLine))
     return Err{*e};
+  if (auto e = CheckMayGrant(c.actor, RolePermissions(c.role, c.department == "IT"))) return Err{*e};
   if (state.user_by_email.contains(Lowercase(c.email)))
     return Fail(ErrorCode::kEmailTaken, "a user with this email already exists in the tenant", "email");
   if (auto e = CheckAgentQuota(state, c.user_id, RolePermissions(c.role, c.department == "IT"))) return Err{*e};

@@ -93,6 +93,31 @@ TEST(AccessDirectory, MembershipAddsThePermissionsAndIsIdempotent) {
   EXPECT_EQ(unknown_group.error().code, ErrorCode::kNotFound);
 }
 
+// users:manage through a group does not make its holder an admin: they grant
+// only what they hold.
+TEST(AccessDirectory, NobodyGrantsWhatTheyDoNotHold) {
+  TenantState t = Tenant();
+  Actor user_manager = A.reporter;
+  user_manager.group_permissions = {Permission::kUsersManage};
+  Decision group = DecideDirectory(
+      t, CreatePermissionGroup{user_manager, 5, kTenant, MakeId(71), "Power", {Permission::kSettingsManage}}, {});
+  ASSERT_FALSE(group.ok());
+  EXPECT_EQ(group.error().permission, Permission::kSettingsManage);
+  Decision join = DecideDirectory(t, SetGroupMembership{user_manager, 5, kTenant, kItsm, kReporterUser, true}, {});
+  ASSERT_FALSE(join.ok());
+  EXPECT_EQ(join.error().permission, Permission::kTicketsManage);
+  Decision admin = DecideDirectory(
+      t, CreateUser{user_manager, 5, kTenant, MakeId(32), "Eve", "eve@example.com", Role::kAdmin, ""}, {});
+  ASSERT_FALSE(admin.ok());
+  EXPECT_EQ(admin.error().code, ErrorCode::kForbidden);
+  EXPECT_TRUE(DecideDirectory(
+                  t, CreateUser{user_manager, 5, kTenant, MakeId(33), "Rob", "rob@example.com", Role::kReporter, ""}, {})
+                  .ok());
+  EXPECT_TRUE(
+      DecideDirectory(t, CreatePermissionGroup{user_manager, 5, kTenant, MakeId(71), "Same", {Permission::kUsersManage}}, {})
+          .ok());
+}
+
 TEST(AccessDirectory, GroupNamesAreUniqueIgnoringCase) {
   TenantState t = Tenant();
   Decision r = DecideDirectory(t, CreatePermissionGroup{A.admin, 5, kTenant, MakeId(71), "itsm agent", {}}, {});

@@ -128,6 +128,11 @@ std::int64_t CountAgents(const std::unordered_map<Id, User, IdHash>& users, cons
 // QUOTA_EXCEEDED when they would newly hold tickets:manage beyond
 // max_agents; the engine then records a QuotaAlertRaised.
 std::optional<DomainError> CheckAgentQuota(const TenantState& state, const Id& user_id, PermissionSet after);
+// No escalation: an actor grants (a group's permissions, a membership, a
+// user's role) only permissions it holds itself; the platform admin may grant
+// anything. 403 naming the first permission it lacks. Call it for role
+// changes too (PATCH /users/{id}).
+std::optional<DomainError> CheckMayGrant(const Actor& actor, PermissionSet granted);
 // CheckAgentQuota for a user whose role or department changes (PATCH
 // /users/{id}): what they will hold is the new role's permissions (with the
 // IT rule) plus their groups'.
