@@ -1,6 +1,6 @@
 #include "api_key_usage.h"
 
-#include "engine.h"
+#include "ticketd/app/engine.h"
 
 namespace ticketd::api {
 
@@ -83,7 +83,7 @@ void ApiKeyUsage::Flush() {
     command.actor = domain::Actor{.kind = domain::Actor::Kind::kPlatformAdmin};
     command.at = now;
     command.tenant_id = tenant_id;
-    engine_.Submit(domain::DirectoryCommand{std::move(command)}, domain::Id{}, [](CommandOutcome&&) {});
+    engine_.Submit(domain::DirectoryCommand{std::move(command)}, domain::Id{}, [](app::CommandOutcome&&) {});
   }
 }
 

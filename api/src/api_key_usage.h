@@ -25,9 +25,13 @@
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/time.h"
 
+namespace ticketd::app {
+class Engine;
+}  // namespace ticketd::app
+
 namespace ticketd::api {
 
-class Engine;
+using app::Engine;
 
 class ApiKeyUsage {
  public:

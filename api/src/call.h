@@ -15,11 +15,18 @@
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"
 
+namespace ticketd::app {
+class Engine;
+class Metrics;
+}  // namespace ticketd::app
+
 namespace ticketd::api {
 
 class ApiKeyUsage;
-class Engine;
-class Metrics;
+
+// The application core this adapter drives.
+using app::Engine;
+using app::Metrics;
 
 struct Call {
   Request request;

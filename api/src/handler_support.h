@@ -9,7 +9,9 @@
 #include <string_view>
 
 #include "call.h"
-#include "engine.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/app/ids.h"
+#include "ticketd/base/sha256.h"
 #include "json_body.h"
 #include "responses.h"
 #include "ticketd/domain/ticket.h"
@@ -18,6 +20,9 @@
 
 namespace ticketd::api {
 
+using app::CommandOutcome;
+using app::NewBearerToken;
+using app::RandomId;
 using projections::JsonWriter;
 using projections::TicketJson;
 using projections::WriteAsset;

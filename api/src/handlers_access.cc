@@ -2,7 +2,7 @@
 #include "access_json.h"
 #include "handler_support.h"
 #include "handlers.h"
-#include "ids.h"
+#include "ticketd/app/ids.h"
 #include "ticketd/domain/time.h"
 
 namespace ticketd::api {

@@ -4,7 +4,7 @@
 #include "api_key_usage.h"
 #include "handler_support.h"
 #include "handlers.h"
-#include "ids.h"
+#include "ticketd/app/ids.h"
 #include "ticketd/domain/time.h"
 
 namespace ticketd::api {

@@ -1,6 +1,7 @@
 // POST /api/v1/admin/backups: an online backup taken by the running server
 // (it holds the log's lock, so nobody else can). Platform admin only.
-#include "backup.h"
+#include "ticketd/app/backup.h"
+#include "ticketd/app/engine.h"
 #include "handler_support.h"
 #include "handlers.h"
 
@@ -14,13 +15,14 @@ void HandleCreateBackup(Services& services, const CallPtr& call) {
   FieldReader fields(*body);
   std::optional<std::string> to = fields.String("to", true, 4096);
   if (fields.error) return call->Reply(std::move(*fields.error));
-  // Blocks this HTTP thread for the checkpoint (a memtable flush plus hard
-  // links: milliseconds to a few seconds); the engine keeps committing.
-  BackupResult result;
-  Status s = BackupDataDir(services.engine.log(), services.engine.data_dir(), *to, &result);
-  if (s.code() == Status::Code::kInvalidArgument) return call->Reply(ValidationError("to", s.message()));
-  if (!s.ok()) return call->Reply(FromStatus(s));
-  call->Reply(JsonResponse(http::status::created, BackupJson(result)));
+  // The backup runs on the engine's backup thread (seconds on a large data
+  // dir); this HTTP thread goes back to other requests, and the answer is
+  // sent when the backup is done.
+  services.engine.Backup(std::move(*to), [call](Status s, const app::BackupResult& result) {
+    if (s.code() == Status::Code::kInvalidArgument) return call->Reply(ValidationError("to", s.message()));
+    if (!s.ok()) return call->Reply(FromStatus(s));
+    call->Reply(JsonResponse(http::status::created, BackupJson(result)));
+  });
 }
 
 }  // namespace ticketd::api

@@ -1,8 +1,7 @@
-// Tenants, users and assets; plus /healthz and /metrics.
+// Tenants, users and assets.
 #include "handler_support.h"
 #include "handlers.h"
-#include "ids.h"
-#include "metrics.h"
+#include "ticketd/app/ids.h"
 #include "ticketd/projections/views.h"
 
 namespace ticketd::api {
@@ -17,17 +16,6 @@ const Payload* FirstEvent(const CommandOutcome& outcome) {
 }
 
 }  // namespace
-
-void HandleHealth(Services&, const CallPtr& call) {
-  call->Reply(JsonResponse(http::status::ok, R"({"status":"ok"})"));
-}
-
-void HandleMetrics(Services& services, const CallPtr& call) {
-  Response response{http::status::ok, 11};
-  response.set(http::field::content_type, "text/plain; version=0.0.4");
-  response.body() = services.metrics.Render();
-  call->Reply(std::move(response));
-}
 
 void HandleCreateTenant(Services& services, const CallPtr& call) {
   auto body = ReadBody(call, {"name", "ticket_prefix"});

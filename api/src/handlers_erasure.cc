@@ -1,6 +1,8 @@
 // POST /api/v1/erasure: GDPR erasure by crypto-shredding (contract: Erasure).
 // The engine appends TicketErased / UserErased; the log destroys the subject's
-// data key in the same write and purges it from disk before the answer.
+// data key in the same write, and the engine completes the erasure (purges
+// the key from disk, replaces every snapshot) before the answer. A retry of
+// an erasure whose completion failed or was cut by a crash completes it.
 #include "handler_support.h"
 #include "handlers.h"
 
@@ -9,6 +11,15 @@ namespace {
 
 void ReplyErased(const CallPtr& call, std::string_view subject_type, const domain::Id& id,
                  const CommandOutcome& outcome) {
+  if (!outcome.status.ok() && outcome.erased_at) {
+    // Committed, but not yet gone from every file: not "erased" until a
+    // retry (or the next start) completes it.
+    Response response = ErrorResponse(http::status::service_unavailable, "STORAGE_UNAVAILABLE",
+                                      "the erasure is recorded, but removing its traces from disk failed; "
+                                      "retry the request to complete it");
+    response.set(http::field::retry_after, "1");
+    return call->Reply(std::move(response));
+  }
   if (ReplyIfFailed(call, outcome)) return;
   JsonWriter json;
   json.BeginObject();

@@ -1,5 +1,5 @@
 // Reports: the morning digest, analytics and the audit head.
-#include "engine.h"
+#include "ticketd/app/engine.h"
 #include "handler_support.h"
 #include "handlers.h"
 #include "ticketd/domain/time.h"
@@ -89,10 +89,10 @@ void HandleAnalytics(Services& services, const CallPtr& call) {
   JsonWriter json;
   json.BeginObject().Key("by_status").BeginObject();
   for (auto status : domain::kAllStatuses)
-    json.Key(domain::ToString(status)).Int(a.by_status[static_cast<int>(status)]);
+    json.Key(domain::ToString(status)).Int(a.by_status[domain::IndexOf(status)]);
   json.EndObject().Key("open_by_priority").BeginObject();
   for (auto priority : domain::kAllPriorities)
-    json.Key(domain::ToString(priority)).Int(a.open_by_priority[static_cast<int>(priority)]);
+    json.Key(domain::ToString(priority)).Int(a.open_by_priority[domain::IndexOf(priority)]);
   json.EndObject().Key("per_assignee").BeginArray();
   for (const auto& load : a.per_assignee) {
     json.BeginObject().Key("assignee_id").String(load.assignee_id.ToString());

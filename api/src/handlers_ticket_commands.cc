@@ -1,7 +1,7 @@
 // Ticket commands: create, PATCH, status, assignment, claim, comments, delete.
 #include "handler_support.h"
 #include "handlers.h"
-#include "ids.h"
+#include "ticketd/app/ids.h"
 #include "ticketd/projections/views.h"
 
 namespace ticketd::api {
@@ -11,11 +11,11 @@ namespace {
 // retry lands on the same ticket (the engine then answers the original).
 domain::Id NewTicketId(const CallPtr& call) {
   auto it = call->request.find("Idempotency-Key");
-  if (it == call->request.end() || it->value().empty()) return RandomId();
+  if (it == call->request.end() || it->value().empty()) return app::RandomId();
   std::string name =
       "ticket|" + call->actor.tenant_id.ToString() + "|" + call->actor.user_id.ToString() + "|";
   name.append(it->value().data(), it->value().size());
-  return DerivedId(name);
+  return app::DerivedId(name);
 }
 
 }  // namespace
@@ -92,7 +92,7 @@ void HandleChangeStatus(Services& services, const CallPtr& call) {
   command.to = fields.EnumValue<domain::TicketStatus>("status", true, domain::ParseStatus)
                    .value_or(domain::TicketStatus::kOpen);
   if (!body->IsNull("comment")) command.comment = fields.String("comment", false, 1 << 20);
-  command.comment_id = RandomId();
+  command.comment_id = app::RandomId();
   if (fields.error) return call->Reply(std::move(*fields.error));
   SubmitTicketCommand(services, call, std::move(command), http::status::ok);
 }
@@ -134,7 +134,7 @@ void HandleAddComment(Services& services, const CallPtr& call) {
   command.header = MakeHeader(call, *ticket_id);
   command.body = fields.String("body", true, 1 << 20).value_or("");
   command.internal = fields.Bool("internal").value_or(false);
-  command.comment_id = RandomId();
+  command.comment_id = app::RandomId();
   if (fields.error) return call->Reply(std::move(*fields.error));
   services.engine.Submit(std::move(command), call->correlation_id, [call](CommandOutcome&& outcome) {
     if (ReplyIfFailed(call, outcome)) return;

@@ -1,7 +1,7 @@
 // Ticket reads: one ticket (also as of an instant), the list/queue, comments
 // and the history. Served from the read models, except as_of and history,
 // which fold the ticket's stream from the log.
-#include "engine.h"
+#include "ticketd/app/engine.h"
 #include "handler_support.h"
 #include "handlers.h"
 #include "list_query.h"
@@ -93,10 +93,15 @@ void HandleHistory(Services& services, const CallPtr& call) {
   JsonWriter json;
   json.BeginObject().Key("items").BeginArray();
   domain::TicketState state = domain::InitialTicketState();
-  for (const auto& recorded : events) {
+  std::int64_t shown = 0;
+  for (auto& recorded : events) {
     std::vector<domain::FieldChange> changes = domain::ChangesOf(state, recorded.event);
     state = domain::EvolveTicket(std::move(state), recorded.event);
     if (!agent_side && domain::IsAgentOnly(recorded.event)) continue;
+    // Versions as the caller sees the ticket: a reporter's history counts
+    // only the events it shows, so no gap tells that internal ones exist
+    // (docs/api-decisions.md).
+    if (!agent_side) recorded.version = ++shown;
     WriteHistoryEntry(json, recorded, changes);
   }
   json.EndArray().EndObject();

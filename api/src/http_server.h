@@ -14,7 +14,7 @@
 #include <utility>
 
 #include "http_types.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 
 namespace ticketd::api {
 

@@ -1,5 +1,7 @@
 #include "http_session.h"
 
+#include "ticketd/projections/json_writer.h"
+
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/http.hpp>
@@ -19,27 +21,14 @@ bool IsDisconnect(beast::error_code ec) {
          ec == beast::error::timeout;
 }
 
-// The messages here are our own ASCII text plus Beast's error strings.
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    unsigned char byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else {
-      out.push_back(byte < 0x20 || byte >= 0x7F ? '?' : c);
-    }
-  }
-}
-
 // The contract's error body, built here so the transport needs no router code.
 Response ErrorJson(http::status status, std::string_view code, std::string_view message,
                    std::string_view details_json) {
   std::string body = "{\"error\":{\"code\":\"";
   body += code;
-  body += "\",\"message\":\"";
-  AppendEscaped(body, message);
-  body += "\",\"details\":";
+  body += "\",\"message\":";
+  projections::AppendJsonEscaped(body, message);  // quotes included
+  body += ",\"details\":";
   body += details_json;
   body += "}}";
   Response response{status, 11};
@@ -206,6 +195,7 @@ void HttpSession::Dispatch(Request&& request) {
   auto slot = std::make_shared<Slot>();
   slot->version = request.version();
   slot->keep_alive = request.keep_alive();
+  slot->head = request.method() == http::verb::head;
   slots_.push_back(slot);
   if (!slot->keep_alive) closing_ = true;
   auto completion = std::make_shared<Completion>(link_, slot);
@@ -257,6 +247,7 @@ void HttpSession::WriteNext() {
     response->body().clear();
     response->prepare_payload();
   }
+  if (slot.head) response->body().clear();  // Content-Length stays the GET body's
   const bool close = !keep_alive || response->need_eof();
   stream_.expires_after(options_.read_timeout);
   http::async_write(stream_, *response,

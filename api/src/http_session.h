@@ -68,6 +68,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::optional<Response> response;
     unsigned version = 11;
     bool keep_alive = true;
+    bool head = false;  // a HEAD request: the answer's header only (RFC 9110 9.3.2)
   };
 
   HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler, const HttpServerOptions& options,

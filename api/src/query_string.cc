@@ -1,14 +1,9 @@
 #include "query_string.h"
 
+#include "ticketd/base/hex_digit.h"
+
 namespace ticketd::api {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
   std::string out;
@@ -17,7 +12,7 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space
     char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return std::nullopt;
-      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      int hi = HexDigitValue(in[i + 1]), lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       out.push_back(static_cast<char>(hi << 4 | lo));
       i += 2;
@@ -98,6 +93,48 @@ std::vector<std::string_view> PathSegments(std::string_view path) {
     start = slash + 1;
   }
   return segments;
+}
+
+std::optional<std::vector<std::string_view>> RawPathSegments(std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  std::vector<std::string_view> segments;
+  if (path.empty() || path.front() != '/') return std::nullopt;
+  if (path == "/") return segments;
+  path.remove_prefix(1);
+  for (;;) {
+    const std::size_t slash = path.find('/');
+    const std::string_view segment = path.substr(0, slash);
+    if (segment.empty()) return std::nullopt;
+    segments.push_back(segment);
+    if (slash == std::string_view::npos) return segments;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+std::optional<std::string> DecodeSegment(std::string_view raw) {
+  std::optional<std::string> decoded = PercentDecode(raw, false);
+  if (decoded && decoded->find('/') != std::string::npos) return std::nullopt;
+  return decoded;
+}
+
+std::string_view OriginForm(std::string_view target) {
+  const auto starts_with_scheme = [&](std::string_view scheme) {
+    if (target.size() < scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+      char c = target[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != scheme[i]) return false;
+    }
+    return true;
+  };
+  std::size_t authority = 0;
+  if (starts_with_scheme("http://")) authority = 7;
+  else if (starts_with_scheme("https://")) authority = 8;
+  else return target;
+  const std::size_t path = target.find_first_of("/?", authority);
+  if (path == std::string_view::npos) return "/";
+  if (target[path] == '?') return "/";  // "http://host?q": no path; a query on the root means nothing here
+  return target.substr(path);
 }
 
 }  // namespace ticketd::api

@@ -29,4 +29,16 @@ std::optional<std::string> ValueOf(const Target& target, std::string_view key);
 // Splits a path into segments: "/api/v1/tickets/x" -> {"api","v1","tickets","x"}.
 std::vector<std::string_view> PathSegments(std::string_view path);
 
+// The path of an origin-form target split at '/' as sent, still
+// percent-encoded, for routing: so "%2F" and "%61" never lead to another
+// route. nullopt when a segment is empty ("//", a trailing '/'): every route
+// has exactly one spelling. "/" alone has no segments.
+std::optional<std::vector<std::string_view>> RawPathSegments(std::string_view target);
+// One raw path segment decoded; nullopt on a malformed escape or when it
+// decodes to '/' (a segment is never two).
+std::optional<std::string> DecodeSegment(std::string_view raw);
+// RFC 9112 absolute-form ("http://host:port/p?q") -> its origin-form
+// ("/p?q"; "/" when it has no path); any other target unchanged.
+std::string_view OriginForm(std::string_view target);
+
 }  // namespace ticketd::api

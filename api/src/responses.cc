@@ -74,6 +74,9 @@ Response FromDomainError(const domain::DomainError& error) {
       return ErrorResponse(http::status::conflict, "EMAIL_TAKEN", error.message, R"({"field":"email"})");
     case ErrorCode::kSubjectErased:
       return ErrorResponse(http::status::conflict, "SUBJECT_ERASED", error.message);
+    case ErrorCode::kIdempotencyKeyReused:
+      return ErrorResponse(http::status::unprocessable_entity, "IDEMPOTENCY_KEY_REUSED", error.message,
+                           R"({"header":"Idempotency-Key"})");
     case ErrorCode::kTicketClosed:
       return ErrorResponse(http::status::conflict, "TICKET_CLOSED", error.message);
     // access (issue 11)

@@ -8,7 +8,7 @@
 
 #include "http_types.h"
 #include "ticketd/domain/errors.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 
 namespace ticketd::api {
 

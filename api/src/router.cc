@@ -3,13 +3,15 @@
 #include <openssl/crypto.h>
 
 #include <array>
+#include <optional>
 #include <string_view>
 
 #include "api_key_usage.h"
-#include "engine.h"
+#include "ticketd/app/engine.h"
 #include "handlers.h"
-#include "ids.h"
-#include "metrics.h"
+#include "ticketd/app/ids.h"
+#include "ticketd/base/sha256.h"
+#include "ticketd/app/metrics.h"
 #include "responses.h"
 
 namespace ticketd::api {
@@ -94,7 +96,9 @@ constexpr Route kRoutes[] = {
      domain::ApiScope::kTicketsWrite},
 };
 
-// Matches `segments` against a pattern; fills the {} values.
+// Matches the raw (still percent-encoded) `segments` against a pattern:
+// literal segments as sent, so "%61dmin" is not "admin"; the {} values are
+// decoded, and one that decodes to a '/' matches nothing.
 bool Matches(std::string_view pattern, const std::vector<std::string_view>& segments,
              std::vector<std::string>* params) {
   std::vector<std::string_view> parts = PathSegments(pattern);
@@ -102,7 +106,9 @@ bool Matches(std::string_view pattern, const std::vector<std::string_view>& segm
   params->clear();
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (parts[i] == "{}") {
-      params->emplace_back(segments[i]);
+      std::optional<std::string> value = DecodeSegment(segments[i]);
+      if (!value) return false;
+      params->push_back(std::move(*value));
     } else if (parts[i] != segments[i]) {
       return false;
     }
@@ -141,6 +147,16 @@ Response Unauthenticated() {
 }
 
 }  // namespace
+
+std::vector<ServedRoute> ServedRoutes() {
+  std::vector<ServedRoute> routes;
+  for (const Route& route : kRoutes) {
+    const auto method = http::to_string(route.method);
+    routes.push_back({std::string_view(method.data(), method.size()), route.name,
+                      route.access != Access::kPublic});
+  }
+  return routes;
+}
 
 void Call::Reply(Response&& response) {
   response.version(request.version());
@@ -203,26 +219,34 @@ void Router::Handle(Request&& request, Responder respond) {
   std::optional<domain::Id> request_id;
   if (auto it = call->request.find("X-Request-Id"); it != call->request.end())
     request_id = domain::Id::Parse(std::string_view(it->value().data(), it->value().size()));
-  call->correlation_id = request_id ? *request_id : RandomId();
+  call->correlation_id = request_id ? *request_id : app::RandomId();
 
-  std::string_view raw_target(call->request.target().data(), call->request.target().size());
+  const std::string_view raw_target =
+      OriginForm(std::string_view(call->request.target().data(), call->request.target().size()));
   std::optional<Target> target = ParseTarget(raw_target);
   if (!target) return call->Reply(ValidationError("", "the request target is not a valid URL path"));
   call->target = std::move(*target);
+  // Two credentials: which one would count is a guess; refuse instead.
+  if (call->request.count(http::field::authorization) > 1)
+    return call->Reply(ValidationError("Authorization", "must be sent once"));
 
-  std::vector<std::string_view> segments = PathSegments(call->target.path);
+  // HEAD is GET without the body (the session drops it, keeping the length).
+  const http::verb method =
+      call->request.method() == http::verb::head ? http::verb::get : call->request.method();
+  std::optional<std::vector<std::string_view>> segments = RawPathSegments(raw_target);
   const Route* matched = nullptr;
   std::string allowed;
   std::vector<std::string> params;
   for (const Route& route : kRoutes) {
-    if (!Matches(route.pattern, segments, &params)) continue;
-    if (route.method == call->request.method()) {
+    if (!segments || !Matches(route.pattern, *segments, &params)) continue;
+    if (route.method == method) {
       matched = &route;
       call->path_params = params;
       break;
     }
     if (!allowed.empty()) allowed += ", ";
     allowed += std::string(http::to_string(route.method));
+    if (route.method == http::verb::get) allowed += ", HEAD";
   }
   if (!matched) {
     if (allowed.empty()) return call->Reply(NotFound("no route for " + call->target.path));

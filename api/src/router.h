@@ -9,6 +9,8 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "call.h"
 #include "ticketd/projections/directory_read_model.h"
@@ -22,6 +24,16 @@ struct RouterOptions {
   double rate_limit = 0;  // requests per second per token; 0 = off
   double rate_burst = 0;
 };
+
+// One served route as documented: method ("GET"), path with {name}
+// placeholders, whether it needs a bearer token. For the test that holds
+// schemas/openapi.yaml to the route table.
+struct ServedRoute {
+  std::string_view method;
+  std::string_view path;
+  bool authenticated = true;
+};
+std::vector<ServedRoute> ServedRoutes();
 
 class Router final : public RequestHandler {
  public:

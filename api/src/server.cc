@@ -7,12 +7,13 @@
 #include <thread>
 
 #include "api_key_usage.h"
-#include "backup.h"
-#include "engine.h"
-#include "event_stream.h"
+#include "ticketd/app/backup.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/app/event_stream.h"
 #include "http_server.h"
-#include "ids.h"
-#include "metrics.h"
+#include "ticketd/app/ids.h"
+#include "ticketd/base/sha256.h"
+#include "ticketd/app/metrics.h"
 #include "router.h"
 #include "server_options.h"
 
@@ -36,7 +37,7 @@ Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log
     return Status::Ok();
   }
   if (!s.ok() && !s.IsNotFound()) return s;
-  std::string token = NewBearerToken();
+  std::string token = app::NewBearerToken();
   *hash = Sha256(token);
   s = log.PutMeta(kAdminTokenMetaKey,
                   std::string_view(reinterpret_cast<const char*>(hash->data()), hash->size()));
@@ -51,7 +52,7 @@ Status ResolveAdminToken(const ServerOptions& options, eventstore::EventLog& log
 }  // namespace
 
 int RunServer(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "backup") return RunBackupCommand(argc - 1, argv + 1);
+  if (argc > 1 && std::string_view(argv[1]) == "backup") return app::RunBackupCommand(argc - 1, argv + 1);
   std::string error;
   bool help = false;
   std::optional<ServerOptions> options = ParseServerOptions(argc, argv, &error, &help);
@@ -74,7 +75,7 @@ int RunServer(int argc, char** argv) {
 
   Metrics metrics;
   std::unique_ptr<Engine> engine;
-  EngineOptions engine_options;
+  app::EngineOptions engine_options;
   engine_options.data_dir = options->data_dir;
   engine_options.sync = options->sync;
   if (options->seal_personal_data) {
@@ -111,8 +112,9 @@ int RunServer(int argc, char** argv) {
     std::fprintf(stderr, "ticketd: cannot store the admin token: %s\n", s.ToString().c_str());
     return 1;
   }
-  std::unique_ptr<EventStream> event_stream;
-  s = EventStream::Start(*options, *engine, metrics, &event_stream);
+  std::unique_ptr<app::EventStream> event_stream;
+  s = app::EventStream::Start({options->kafka, options->kafka_topic, options->kafka_config}, *engine, metrics,
+                         &event_stream);
   if (!s.ok()) {
     std::fprintf(stderr, "ticketd: kafka: %s\n", s.ToString().c_str());
     return 1;

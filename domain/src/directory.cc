@@ -1,4 +1,5 @@
 // The tenant directory aggregate: tenants, users and their tokens, assets.
+#include "ticketd/domain/status_facts.h"
 #include "ticketd/domain/directory.h"
 
 #include <cstdio>
@@ -93,7 +94,7 @@ Decision DeleteAssetDecision(const TenantState& state, const DeleteAsset& c, con
     return Err{*e};
   if (!state.assets.contains(c.asset_id)) return Fail(ErrorCode::kNotFound, "no such asset");
   for (const auto& [ticket_id, status] : ctx.tickets_referencing_asset) {
-    if (status != TicketStatus::kClosed && status != TicketStatus::kCancelled)
+    if (!IsTerminal(status))
       return Fail(ErrorCode::kAssetInUse, "a ticket that is not closed or cancelled references this asset");
   }
   Events events{DirectoryEvent(c.actor, c.at, c.tenant_id, AssetDeleted{c.asset_id})};
@@ -152,8 +153,8 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
 }
 
 TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
-  bool directory_event = true;
-  std::visit(Overloaded{
+  if (std::holds_alternative<TicketCreated>(event.payload)) ++state.tickets_created;
+  const bool directory_event = VisitDirectoryEvent(event.payload, Overloaded{
                  [&](const TenantCreated& e) {
                    state.exists = true;
                    state.tenant_id = e.tenant_id;
@@ -180,16 +181,6 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    user->second.email = kErasedText;
                    user->second.erased_at = event.at;
                  },
-                 [&](const TicketCreated&) {
-                   ++state.tickets_created;
-                   directory_event = false;
-                 },
-                 [&](const TicketUpdated&) { directory_event = false; },
-                 [&](const TicketAssigned&) { directory_event = false; },
-                 [&](const TicketStatusChanged&) { directory_event = false; },
-                 [&](const CommentAdded&) { directory_event = false; },
-                 [&](const TicketDeleted&) { directory_event = false; },
-                 [&](const TicketErased&) { directory_event = false; },
                  // access (issue 11): folded by EvolveAccess below
                  [](const PermissionGroupCreated&) {},
                  [](const PermissionGroupMemberAdded&) {},
@@ -200,8 +191,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                  [](const ApiKeyCreated&) {},
                  [](const ApiKeyRevoked&) {},
                  [](const ApiKeyUsage&) {},
-             },
-             event.payload);
+                                                               });
   EvolveAccess(state.access, event);
   if (directory_event) ++state.version;
   return state;

@@ -26,7 +26,8 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
   auto add = [&](std::string field, HistoryValue from, HistoryValue to) {
     changes.push_back(FieldChange{std::move(field), std::move(from), std::move(to)});
   };
-  std::visit(
+  VisitTicketEvent(
+      event.payload,
       Overloaded{
           [&](const TicketCreated& e) {
             add("number", nullptr, Value(e.number_text));
@@ -60,24 +61,7 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
             add("subject", Value(t.subject), Value(std::string(kErasedText)));
             add("description", Value(t.description), Value(std::string(kErasedText)));
           },
-          [&](const UserErased&) {},
-          [&](const TenantCreated&) {},
-          [&](const UserCreated&) {},
-          [&](const TokenIssued&) {},
-          [&](const AssetCreated&) {},
-          [&](const AssetDeleted&) {},
-          // access (issue 11): directory events, never in a ticket's history
-          [](const PermissionGroupCreated&) {},
-          [](const PermissionGroupMemberAdded&) {},
-          [](const PermissionGroupMemberRemoved&) {},
-          [](const SettingsChanged&) {},
-          [](const LicenseChanged&) {},
-          [](const QuotaAlertRaised&) {},
-          [](const ApiKeyCreated&) {},
-          [](const ApiKeyRevoked&) {},
-          [](const ApiKeyUsage&) {},
-      },
-      event.payload);
+      });
   return changes;
 }
 

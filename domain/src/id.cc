@@ -1,14 +1,9 @@
 #include "ticketd/domain/id.h"
 
+#include "ticketd/base/hex_digit.h"
+
 namespace ticketd::domain {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 constexpr bool IsDashPosition(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
 
@@ -36,8 +31,8 @@ std::optional<Id> Id::Parse(std::string_view text) {
       ++i;
       continue;
     }
-    int hi = HexValue(text[i]);
-    int lo = HexValue(text[i + 1]);
+    int hi = HexDigitValue(text[i]);
+    int lo = HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     id.bytes[byte++] = static_cast<std::uint8_t>(hi << 4 | lo);
     i += 2;

@@ -41,23 +41,43 @@ bool NextCodePoint(std::string_view text, std::size_t* i, char32_t* out) {
   return true;
 }
 
+// C0, DEL and C1 controls, and the bidirectional embeddings, overrides and
+// isolates that make a text display in another order than it is stored
+// ("Trojan Source").
+bool IsForbiddenControl(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// White space and invisible format characters: a text of only these looks
+// empty in every list.
+bool IsBlank(char32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x2060 || cp == 0x3000 || cp == 0xFEFF;
+}
+
 }  // namespace
 
 std::optional<DomainError> CheckText(std::string_view field, std::string_view text, std::size_t min_chars,
                                      std::size_t max_chars, LineRule rule) {
   std::size_t count = 0;
+  bool blank = true;
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp;
     if (!NextCodePoint(text, &i, &cp))
       return MakeError(ErrorCode::kValidation, "is not valid UTF-8", std::string(field));
-    bool control = cp < 0x20 || cp == 0x7F;
+    blank = blank && IsBlank(cp);
     bool allowed_whitespace = rule == LineRule::kMultiLine && (cp == '\n' || cp == '\r' || cp == '\t');
-    if (control && !allowed_whitespace)
+    if (IsForbiddenControl(cp) && !allowed_whitespace)
       return MakeError(ErrorCode::kValidation, "must not contain control characters", std::string(field));
     if (++count > max_chars)
       return MakeError(ErrorCode::kValidation, "must be at most " + std::to_string(max_chars) + " characters",
                        std::string(field));
   }
+  // A required single-line text (subject, name) must show something.
+  if (rule == LineRule::kSingleLine && min_chars > 0 && count > 0 && blank)
+    return MakeError(ErrorCode::kValidation, "must not be only white space", std::string(field));
   if (count < min_chars) {
     return MakeError(ErrorCode::kValidation,
                      min_chars == 1 ? "must not be empty"

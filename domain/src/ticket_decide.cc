@@ -1,6 +1,7 @@
 // DecideTicket: the ticket aggregate's rules (contract: State machine, Roles;
 // docs/api-decisions.md for what the contract leaves open).
 #include "text_rules.h"
+#include "ticketd/domain/status_facts.h"
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/overloaded.h"
 #include "ticketd/domain/ticket.h"
@@ -168,7 +169,7 @@ Decision Assign(const Ticket& t, const AssignTicket& c, const TicketContext& ctx
   const Actor& actor = c.header.actor;
   if (!Can(actor, Permission::kTicketsManage))
     return Lacks(Permission::kTicketsManage, "assigning tickets needs tickets:manage");
-  if (t.status == TicketStatus::kClosed || t.status == TicketStatus::kCancelled)
+  if (IsTerminal(t.status))
     return Fail(ErrorCode::kTicketClosed, "a closed or cancelled ticket cannot be assigned; reopen it first");
   if (c.assignee_id)
     if (auto e = CheckAssignee(actor, ctx.assignee)) return Err{*e};

@@ -8,8 +8,7 @@ namespace ticketd::domain {
 
 TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
   Ticket& t = state.ticket;
-  bool applied = true;
-  std::visit(Overloaded{
+  const bool applied = VisitTicketEvent(event.payload, Overloaded{
                  [&](const TicketCreated& e) {
                    state.phase = TicketState::Phase::kLive;
                    t = Ticket{};
@@ -46,24 +45,7 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                    t.description = kErasedText;
                    t.erased_at = event.at;
                  },
-                 [&](const UserErased&) { applied = false; },
-                 [&](const TenantCreated&) { applied = false; },
-                 [&](const UserCreated&) { applied = false; },
-                 [&](const TokenIssued&) { applied = false; },
-                 [&](const AssetCreated&) { applied = false; },
-                 [&](const AssetDeleted&) { applied = false; },
-                 // access (issue 11): directory events
-                 [&](const PermissionGroupCreated&) { applied = false; },
-                 [&](const PermissionGroupMemberAdded&) { applied = false; },
-                 [&](const PermissionGroupMemberRemoved&) { applied = false; },
-                 [&](const SettingsChanged&) { applied = false; },
-                 [&](const LicenseChanged&) { applied = false; },
-                 [&](const QuotaAlertRaised&) { applied = false; },
-                 [&](const ApiKeyCreated&) { applied = false; },
-                 [&](const ApiKeyRevoked&) { applied = false; },
-                 [&](const ApiKeyUsage&) { applied = false; },
-             },
-             event.payload);
+                                                          });
   assert(applied && "a directory event was folded into a ticket");
   if (applied) {
     t.version += 1;

@@ -132,7 +132,11 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-  if (seconds < 0) return std::nullopt;
+  // The instant itself must be within 1970..9999 in UTC, not only as
+  // written: "9999-12-31T23:00:00-05:00" is year 10000 in UTC, which this
+  // API could echo but never accept back.
+  constexpr std::int64_t kYear10000 = 253'402'300'800;  // 10000-01-01T00:00:00Z
+  if (seconds < 0 || seconds >= kYear10000) return std::nullopt;
   return seconds * kMicrosPerSecond + micros;
 }
 

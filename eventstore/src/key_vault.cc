@@ -3,6 +3,7 @@
 #include <rocksdb/options.h>
 
 #include "rocks_event_log.h"
+#include "ticketd/eventstore/failpoint.h"
 
 namespace ticketd::eventstore {
 namespace {
@@ -44,18 +45,29 @@ Status KeyVault::CheckMasterKey(rocksdb::ColumnFamilyHandle* meta, bool writer) 
   return Status::Ok();
 }
 
+// A miss loads the key from RocksDB and caches it. A reader can load a key
+// just before an erasure's fence is written and reach the insert just after
+// Commit() dropped that key from the cache: inserting then would bring the
+// destroyed key back for every later reader. So Commit() bumps
+// erasure_epoch_ (under cache_mu_, after the fence is durable), and a loaded
+// key is cached only if the epoch is still the one seen before the load:
+// either the load saw the fence, or no erasure committed since it began.
 TextKeys::Found KeyVault::FindKey(std::string_view key_id, DataKey* key) const {
   if (!seals()) return Found::kUnknown;
+  std::uint64_t epoch_before_load = 0;
   {
     std::lock_guard lock(cache_mu_);
     if (auto it = cache_.find(std::string(key_id)); it != cache_.end()) {
       *key = it->second;
       return Found::kKey;
     }
+    epoch_before_load = erasure_epoch_;
   }
   Found found = Load(key_id, key);
   if (found == Found::kKey) {
+    (void)Failpoint("key_vault.loaded");
     std::lock_guard lock(cache_mu_);
+    if (erasure_epoch_ != epoch_before_load) return found;  // this read only; the next one loads afresh
     if (cache_.size() >= kMaxCachedKeys) cache_.clear();
     cache_.emplace(key_id, *key);
   }
@@ -124,6 +136,7 @@ void KeyVault::Commit(const Batch& batch) {
   // created ticket shows in the create benchmark. The first read loads it.
   if (!batch.erases_) return;
   std::lock_guard lock(cache_mu_);
+  ++erasure_epoch_;  // loads that began before this erasure must not cache (see FindKey)
   for (const auto& [id, key] : batch.staged_)
     if (!key) cache_.erase(id);
 }

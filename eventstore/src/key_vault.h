@@ -20,6 +20,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -87,6 +88,7 @@ class KeyVault final : public TextKeys {
   static constexpr std::size_t kMaxCachedKeys = 1 << 16;
   mutable std::mutex cache_mu_;
   mutable std::unordered_map<std::string, DataKey> cache_;
+  std::uint64_t erasure_epoch_ = 0;  // guarded by cache_mu_; bumped by every Commit() that erases
 };
 
 }  // namespace ticketd::eventstore

@@ -35,6 +35,10 @@ inline bool DecodeBigEndian64(std::string_view bytes, std::uint64_t* value) {
   return true;
 }
 
+// meta keys of erasure completion (rocks_erasure.cc).
+inline constexpr std::string_view kErasurePositionMetaKey = "erasure_position";
+inline constexpr std::string_view kErasurePurgedMetaKey = "erasure_purged_through";
+
 inline constexpr std::size_t kStreamPrefixSize = 32;
 
 inline std::string StreamPrefix(const StreamKey& stream) {

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "aes_gcm.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/subject_keys.h"
 #include "ticketd/v1/events.pb.h"
 

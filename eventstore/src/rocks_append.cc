@@ -85,6 +85,9 @@ Status RocksEventLog::AppendBatch(std::span<const Commit> commits, std::vector<C
       if (!s.ok()) return FailBatch(s, outcomes);
     }
     if (!batch.any_written) return Status::Ok();
+    // Marks the erasure unfinished in the same write as its fence: a crash
+    // before its purge completes is then noticed at the next start.
+    if (batch.keys.erases()) (void)batch.write.Put(cf(kMeta), kErasurePositionMetaKey, BigEndian64(batch.position));
 
     rocksdb::WriteOptions write;
     write.sync = sync_;
@@ -102,15 +105,6 @@ Status RocksEventLog::AppendBatch(std::span<const Commit> commits, std::vector<C
     committed = true;
     for (const auto& [stream, version] : batch.versions) versions_[stream] = version;
     vault_->Commit(batch.keys);
-    if (batch.keys.erases()) {
-      // The erasure is durable (the fence is written); what is left is to
-      // make the destroyed key's bytes unreachable on disk.
-      std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin(), handles_.end());
-      Status purged = vault_->Purge(families);
-      if (!purged.ok())
-        std::fprintf(stderr, "ticketd: erasure committed, but purging the destroyed key failed: %s\n",
-                     purged.ToString().c_str());
-    }
     return Status::Ok();
   } catch (const std::exception& e) {
     // A half-updated cache could let a stale version through: start over.

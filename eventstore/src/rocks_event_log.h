@@ -3,7 +3,8 @@
 //
 // Files: rocks_open.cc (options, open, format marker, head, status
 // translation), rocks_append.cc (AppendBatch), rocks_event_log.cc (reads),
-// rocks_checkpoint.cc (online copies for backups).
+// rocks_checkpoint.cc (online copies for backups), rocks_erasure.cc (erasure
+// completion markers and purge).
 // The head (position + hash) is guarded by head_mu_ so any thread may read
 // it; versions_ belongs to the writer thread alone.
 #pragma once
@@ -42,6 +43,9 @@ class RocksEventLog final : public EventLog {
   Status PutMeta(std::string_view key, std::string_view value) override;
   Status Refresh() override;
   Status Checkpoint(const std::string& dir, std::uint64_t* position, Hash* hash) const override;
+  Status UnpurgedErasure(std::uint64_t* position) const override;
+  Status PurgeErasedKeys() override;
+  Status MarkErasuresPurged(std::uint64_t position) override;
 
  private:
   enum Family { kDefault = 0, kEvents, kStreams, kEventIds, kMeta, kSubjectKeys, kFamilyCount };

@@ -5,7 +5,7 @@
 
 #include "personal_text.h"
 #include "ticketd/domain/events.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/v1/events.pb.h"
 
 namespace ticketd::eventstore {

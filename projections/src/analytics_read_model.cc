@@ -62,8 +62,8 @@ struct TicketFact {
 using TicketFacts = std::vector<TicketFact>;
 
 struct TenantAnalytics {
-  std::int64_t by_status[6] = {};
-  std::int64_t open_by_priority[4] = {};
+  std::array<std::int64_t, domain::kStatusCount> by_status{};
+  std::array<std::int64_t, domain::kPriorityCount> open_by_priority{};
   std::map<domain::Id, AssigneeLoad> per_assignee;
   std::unordered_map<std::string, std::int64_t> categories;
   std::set<std::pair<domain::Timestamp, domain::Id>> in_progress;  // (since, id)
@@ -75,8 +75,8 @@ struct TenantAnalytics {
 
   // Adds (sign +1) or removes (-1) the state-based contribution of a ticket.
   void Count(const domain::Ticket& t, int sign) {
-    by_status[static_cast<int>(t.status)] += sign;
-    if (t.status == TicketStatus::kOpen) open_by_priority[static_cast<int>(t.priority)] += sign;
+    by_status[domain::IndexOf(t.status)] += sign;
+    if (t.status == TicketStatus::kOpen) open_by_priority[domain::IndexOf(t.priority)] += sign;
     if (t.assignee_id) {
       AssigneeLoad& load = per_assignee[*t.assignee_id];
       load.assignee_id = *t.assignee_id;
@@ -187,8 +187,8 @@ Analytics AnalyticsReadModel::Snapshot(const domain::Id& tenant_id, domain::Time
                                        domain::Timestamp stale_after) const {
   Analytics out;
   impl_->tenants.Read(tenant_id, [&](const TenantAnalytics& t) {
-    std::copy(std::begin(t.by_status), std::end(t.by_status), out.by_status);
-    std::copy(std::begin(t.open_by_priority), std::end(t.open_by_priority), out.open_by_priority);
+    out.by_status = t.by_status;
+    out.open_by_priority = t.open_by_priority;
     for (const auto& [id, load] : t.per_assignee) out.per_assignee.push_back(load);
     out.time_to_resolve = t.resolve.Summary();
     out.time_to_close = t.close.Summary();

@@ -1,7 +1,5 @@
 #include "ticketd/projections/binary_codec.h"
 
-#include <openssl/sha.h>
-
 #include <bit>
 #include <cstring>
 
@@ -161,8 +159,8 @@ bool BinaryReader::Hash32(std::array<std::uint8_t, 32>* hash) {
 bool BinaryReader::Ticket(domain::Ticket* t) {
   bool has_due = false;
   if (!(Id(&t->id) && Id(&t->tenant_id) && I64(&t->number) && Bytes(&t->number_text) && Bytes(&t->subject) &&
-        Bytes(&t->description) && EnumBelow(4, &t->priority) && EnumBelow(6, &t->status) &&
-        EnumBelow(2, &t->type) && Bytes(&t->category) && Id(&t->reporter_id) && OptionalId(&t->assignee_id) &&
+        Bytes(&t->description) && DomainEnum(&t->priority) && DomainEnum(&t->status) &&
+        DomainEnum(&t->type) && Bytes(&t->category) && Id(&t->reporter_id) && OptionalId(&t->assignee_id) &&
         OptionalId(&t->asset_id) && Bool(&has_due)))
     return false;
   if (has_due) {
@@ -180,12 +178,6 @@ bool BinaryReader::Count(std::size_t* count) {
   if (!U64(&raw) || raw > in_.size()) return false;
   *count = static_cast<std::size_t>(raw);
   return true;
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  eventstore::Hash digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest.data());
-  return eventstore::HashToHex(digest);
 }
 
 }  // namespace ticketd::projections

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ticketd/base/encoding.h"
+
 namespace ticketd::projections {
 namespace {
 
@@ -28,54 +30,6 @@ std::uint32_t Crc32(std::string_view data) {
   return crc ^ 0xFFFFFFFFu;
 }
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-constexpr std::array<std::int8_t, 256> MakeDecodeTable() {
-  std::array<std::int8_t, 256> table{};
-  for (auto& v : table) v = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
-  return table;
-}
-constexpr auto kDecode = MakeDecodeTable();
-
-std::string Base64Url(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() * 4 + 2) / 3);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(buffer >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3F]);
-  return out;
-}
-
-// Strict: only the alphabet, no padding, and the unused low bits of the last
-// character must be zero, so every byte string has exactly one encoding.
-std::optional<std::string> FromBase64Url(std::string_view in) {
-  if (in.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char ch : in) {
-    const std::int8_t v = kDecode[static_cast<unsigned char>(ch)];
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
-    }
-  }
-  if ((buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
-}
 
 void PutU64(std::string& out, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
@@ -106,13 +60,13 @@ std::string EncodeCursor(const SortSpec& raw_spec, const CursorKey& key) {
   if (spec.field == SortField::kSubject) bytes.append(key.subject);
   const std::uint32_t crc = Crc32(bytes);
   for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<char>((crc >> (8 * i)) & 0xFF));
-  return Base64Url(bytes);
+  return Base64UrlEncode(bytes);
 }
 
 std::optional<CursorKey> DecodeCursor(std::string_view cursor, const SortSpec& raw_spec) {
   const SortSpec spec = Normalize(raw_spec);
   if (cursor.size() > kMaxCursorChars) return std::nullopt;
-  std::optional<std::string> bytes = FromBase64Url(cursor);
+  std::optional<std::string> bytes = Base64UrlDecode(cursor);
   if (!bytes || bytes->size() < kFixedBytes + kCrcBytes) return std::nullopt;
   const std::size_t body = bytes->size() - kCrcBytes;
   const char* p = bytes->data();

@@ -1,3 +1,4 @@
+#include "ticketd/domain/status_facts.h"
 #include "ticketd/projections/digest_read_model.h"
 
 #include <array>
@@ -13,7 +14,7 @@ namespace {
 using domain::TicketStatus;
 
 bool InDigest(const TicketPtr& ticket) {
-  return ticket && (ticket->status == TicketStatus::kOpen || ticket->status == TicketStatus::kInProgress);
+  return ticket && domain::IsActive(ticket->status);
 }
 
 // Order inside a priority group: due date (none last), then number.

@@ -106,7 +106,8 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
       map.erase(id);
     }
   };
-  std::visit(
+  domain::VisitDirectoryEvent(
+      event.payload,
       Overloaded{
           [&](const domain::TenantCreated& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
@@ -130,13 +131,6 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { d.assets.erase(e.asset_id); });
             remember(impl_->asset_tenant, e.asset_id, false);
           },
-          [](const domain::TicketCreated&) {},
-          [](const domain::TicketUpdated&) {},
-          [](const domain::TicketAssigned&) {},
-          [](const domain::TicketStatusChanged&) {},
-          [](const domain::CommentAdded&) {},
-          [](const domain::TicketDeleted&) {},
-          [](const domain::TicketErased&) {},
           // access (issue 11): folded by EvolveAccess below; keys also enter the key table
           [](const domain::PermissionGroupCreated&) {},
           [](const domain::PermissionGroupMemberAdded&) {},
@@ -156,8 +150,7 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
               user->second.erased_at = event.at;
             });
           },
-      },
-      event.payload);
+      });
   if (IsAccessEvent(event.payload))
     impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { domain::EvolveAccess(d.access, event); });
 }
@@ -351,7 +344,7 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
     users.resize(user_count);
     for (domain::User& u : users) {
       u.tenant_id = tenant_id;
-      if (!in.Id(&u.id) || !in.Bytes(&u.name) || !in.Bytes(&u.email) || !in.EnumBelow(4, &u.role) ||
+      if (!in.Id(&u.id) || !in.Bytes(&u.name) || !in.Bytes(&u.email) || !in.DomainEnum(&u.role) ||
           !in.Bytes(&u.department) || !in.OptionalI64(&u.erased_at))
         return false;
     }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ticketd/domain/status_facts.h"
 #include "chunked_set.h"
 #include "cursor.h"
 #include "paged_vector.h"
@@ -52,8 +53,8 @@ class QueueLess {
 
 class QueueIndex {
  public:
-  static constexpr int kStatuses = 6;
-  static constexpr int kPriorities = 4;
+  static constexpr int kStatuses = static_cast<int>(domain::kStatusCount);
+  static constexpr int kPriorities = static_cast<int>(domain::kPriorityCount);
 
   // `ids` (slot -> id) must outlive the index.
   explicit QueueIndex(const PagedVector<domain::Id>* ids);

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ticketd/domain/status_facts.h"
 #include "id_slot_map.h"
 #include "paged_vector.h"
 #include "queue_index.h"
@@ -72,9 +73,9 @@ using TextCodes = ValueCodes<std::string, std::hash<std::string>>;
 
 class TicketIndex {
  public:
-  static constexpr int kStatuses = 6;
-  static constexpr int kPriorities = 4;
-  static constexpr int kTypes = 2;
+  static constexpr int kStatuses = static_cast<int>(domain::kStatusCount);
+  static constexpr int kPriorities = static_cast<int>(domain::kPriorityCount);
+  static constexpr int kTypes = static_cast<int>(domain::kTicketTypeCount);
 
   TicketIndex();
   TicketIndex(const TicketIndex&) = delete;

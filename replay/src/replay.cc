@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "ticketd/api/read_model_hashes.h"
+#include "ticketd/app/read_model_hashes.h"
 #include "ticketd/domain/history.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/eventstore/event_codec.h"
@@ -197,13 +197,13 @@ int Export(const Args& args, const eventstore::EventLog& log, std::ostream& out,
 }
 
 int ReadModels(const eventstore::EventLog& log, std::ostream& out, std::ostream& err) {
-  api::ReadModelHashes hashes;
-  Status s = api::RebuildReadModelHashes(log, &hashes);
+  app::ReadModelHashes hashes;
+  Status s = app::RebuildReadModelHashes(log, &hashes);
   if (!s.ok()) {
     err << "ticket-replay: rebuilding the read models failed: " << s.ToString() << "\n";
     return 1;
   }
-  out << api::ReadModelHashesJson(hashes) << "\n";
+  out << app::ReadModelHashesJson(hashes) << "\n";
   return 0;
 }
 

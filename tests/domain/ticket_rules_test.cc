@@ -39,6 +39,16 @@ TEST(CreateTicket, ValidatesTextFields) {
       {"ok", "bell \a", "", "description"},
       {"ok", "d", std::string(65, 'c'), "category"},
       {"ok", "d", "\xc0\xaf", "category"},  // overlong encoding of '/'
+      // Issue 10, item 8: C1 controls, bidi overrides and isolates, blank subjects.
+      {"c1 \xc2\x85 next line", "d", "", "subject"},
+      {"c1 \xc2\x9f", "d", "", "subject"},
+      {"ok", "csi \xc2\x9b in text", "", "description"},
+      {"invoice\xe2\x80\xaetxt.exe", "d", "", "subject"},  // U+202E RIGHT-TO-LEFT OVERRIDE
+      {"ok", "\xe2\x80\xaa embedding", "", "description"},  // U+202A
+      {"ok", "d", "\xe2\x81\xa6isolate", "category"},       // U+2066
+      {"ok", "\xe2\x81\xa9 pop", "", "description"},       // U+2069
+      {"   ", "d", "", "subject"},
+      {"\xc2\xa0\xe3\x80\x80\xe2\x80\x8b", "d", "", "subject"},  // NBSP, ideographic space, ZWSP
   };
   for (const auto& c : cases) {
     CreateTicket command{Header(A.agent), c.subject, c.description};
@@ -50,6 +60,9 @@ TEST(CreateTicket, ValidatesTextFields) {
   }
   CreateTicket fine{Header(A.agent), std::string(200, 'x'), "multi\nline\ttext \xe2\x9c\x93"};
   fine.subject = "Drucker \xc3\xbc \xe3\x83\x97";  // ü, プ
+  EXPECT_TRUE(DecideTicket(InitialTicketState(), fine, TicketContext{"TKT", 1}).ok());
+  fine.subject = "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xc2\xa0x";  // Hebrew (right-to-left) text and a NBSP are fine
+  fine.description = "   ";
   EXPECT_TRUE(DecideTicket(InitialTicketState(), fine, TicketContext{"TKT", 1}).ok());
 }
 

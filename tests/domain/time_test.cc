@@ -74,6 +74,16 @@ INSTANTIATE_TEST_SUITE_P(
                                   "2026-11-22T07:00:00Z",
                                   21)));
 
+// Issue 10, item 7: an offset that carries the instant past 9999 in UTC.
+TEST(Time, InstantsPastYear9999InUtcAreRefused) {
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:00:00-05:00").has_value());
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59.999-00:01").has_value());
+  EXPECT_EQ(ParseRfc3339("9999-12-31T23:59:59.999Z"), 253'402'300'799 * kSecond + 999'000);
+  EXPECT_EQ(ParseRfc3339("9999-12-31T23:00:00+05:00"), 253'402'279'200 * kSecond);
+  for (std::string_view text : {"9999-12-31T23:59:59Z", "9999-12-31T18:59:59-05:00"})
+    EXPECT_EQ(FormatRfc3339(*ParseRfc3339(text)).substr(0, 4), "9999") << text;
+}
+
 TEST(Time, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatRfc3339(999), "1970-01-01T00:00:00.000Z");  // truncated to the millisecond

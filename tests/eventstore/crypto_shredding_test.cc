@@ -9,8 +9,14 @@
 
 #include <rocksdb/db.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "log_test_util.h"
 #include "ticketd/eventstore/event_codec.h"
+#include "ticketd/eventstore/failpoint.h"
 #include "ticketd/v1/events.pb.h"
 
 namespace ticketd::eventstore::testing {
@@ -170,6 +176,45 @@ TEST(CryptoShredding, ErasureMakesOneTicketsTextUnreadableForGood) {
   }
 }
 
+// Issue 10, item 12: a reader that missed the key cache and loaded the key
+// before an erasure must not put it back into the cache after the erasure
+// committed; otherwise every later read would open the erased text.
+TEST(CryptoShredding, AReaderRacingAnErasureDoesNotCacheTheDestroyedKey) {
+  ScopedDir dir;
+  { WriteTwoTickets(*OpenSealed(dir.path)); }
+  auto log = OpenSealed(dir.path);  // a fresh cache: the next read of A loads its key
+  std::mutex mu;
+  std::condition_variable changed;
+  bool loaded = false, go_on = false, armed = true;
+  SetFailpointHook("key_vault.loaded", [&] {
+    std::unique_lock lock(mu);
+    if (!armed) return;
+    armed = false;
+    loaded = true;
+    changed.notify_all();
+    changed.wait_for(lock, std::chrono::seconds(30), [&] { return go_on; });
+  });
+  std::thread reader([&] { (void)ReadTexts(*log, kTicketA); });
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return loaded; }));
+  }
+  // The reader holds the loaded key, between the load and the cache insert.
+  Commit erase;
+  erase.events.push_back(Event(kTicketA, 3, TicketErased{}, 30));
+  EXPECT_TRUE(AppendOne(*log, erase).ok());
+  {
+    std::lock_guard lock(mu);
+    go_on = true;
+  }
+  changed.notify_all();
+  reader.join();
+  SetFailpointHook("key_vault.loaded", nullptr);
+  const Texts after = ReadTexts(*log, kTicketA);
+  EXPECT_EQ(after.subject, kErasedText);
+  EXPECT_EQ(after.comments, std::vector<std::string>{std::string(kErasedText)});
+}
+
 TEST(CryptoShredding, TheDestroyedKeyLeavesNoBytesInAnyFile) {
   ScopedDir dir;
   std::string wrapped_a, wrapped_b;
@@ -199,7 +244,14 @@ TEST(CryptoShredding, TheDestroyedKeyLeavesNoBytesInAnyFile) {
     Commit erase;
     erase.events.push_back(Event(kTicketA, 3, TicketErased{}, 30));
     ASSERT_TRUE(AppendOne(*log, erase).ok());
+    std::uint64_t unpurged = 0;
+    ASSERT_TRUE(log->UnpurgedErasure(&unpurged).ok());
+    EXPECT_EQ(unpurged, log->HeadPosition()) << "committed, not yet purged";
+    ASSERT_TRUE(log->PurgeErasedKeys().ok());
     EXPECT_FALSE(AnyFileContains(dir.path, needle_a));  // gone while the log is still open
+    ASSERT_TRUE(log->MarkErasuresPurged(unpurged).ok());
+    ASSERT_TRUE(log->UnpurgedErasure(&unpurged).ok());
+    EXPECT_EQ(unpurged, 0u);
   }
   EXPECT_FALSE(AnyFileContains(dir.path, needle_a));
   EXPECT_TRUE(AnyFileContains(dir.path, wrapped_b.substr(1)));

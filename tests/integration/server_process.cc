@@ -150,6 +150,11 @@ ServerProcess::~ServerProcess() {
 }
 
 pid_t ServerProcess::Spawn(std::vector<char*>& argv, int stderr_fd, int* error) const {
+  std::vector<std::string> env_strings(extra_env_);
+  std::vector<char*> env;
+  for (std::string& entry : env_strings) env.push_back(entry.data());
+  for (char** entry = environ; *entry != nullptr; ++entry) env.push_back(*entry);
+  env.push_back(nullptr);
   if (file_size_limit_ > 0) {
     // posix_spawn cannot set a resource limit: fork, and between fork and
     // exec only async-signal-safe calls (setrlimit, sigaction, dup2, execve).
@@ -171,7 +176,7 @@ pid_t ServerProcess::Spawn(std::vector<char*>& argv, int stderr_fd, int* error) 
       sigemptyset(&empty_set);
       sigprocmask(SIG_SETMASK, &empty_set, nullptr);
       dup2(stderr_fd, STDERR_FILENO);
-      execve(argv[0], argv.data(), environ);
+      execve(argv[0], argv.data(), env.data());
       _exit(127);
     }
     return pid;
@@ -194,7 +199,7 @@ pid_t ServerProcess::Spawn(std::vector<char*>& argv, int stderr_fd, int* error) 
   posix_spawnattr_setsigdefault(&attributes, &defaults);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), environ);
+  int rc = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (rc != 0) {

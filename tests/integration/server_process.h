@@ -43,6 +43,9 @@ class ServerProcess {
 
   // Extra command-line arguments for the next Start()/Restart().
   void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
+  // Extra environment ("NAME=value") for the next Start()/Restart(), on top
+  // of the test's own (failpoints: ticketd/eventstore/failpoint.h).
+  void set_extra_env(std::vector<std::string> env) { extra_env_ = std::move(env); }
   // RLIMIT_FSIZE for the next Start()/Restart() (0: none), with SIGXFSZ
   // ignored in the child, so a file growing past it fails with EFBIG: a full
   // disk without mounting anything.
@@ -63,6 +66,7 @@ class ServerProcess {
   // Starts `argv` with stderr on `stderr_fd`; the child's pid or -1 (errno-style code in *error).
   pid_t Spawn(std::vector<char*>& argv, int stderr_fd, int* error) const;
   std::vector<std::string> extra_args_;
+  std::vector<std::string> extra_env_;
   std::uint64_t file_size_limit_ = 0;
   void ReadStderr(int fd);
   // Waits until the process exits or the deadline passes; true if reaped.

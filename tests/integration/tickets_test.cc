@@ -189,6 +189,34 @@ TEST_F(TicketsTest, IdempotencyKeyMakesACreateRetrySafe) {
   EXPECT_EQ(GetString(Json(next.body).root(), "number"), "TKT-000002") << "the retry used no number";
 }
 
+// Issue 10, item 10: a key reused with another body is refused, not answered
+// with the first ticket; a retry after the ticket was deleted names the key,
+// not a field the request does not have.
+TEST_F(TicketsTest, IdempotencyKeyReusedWithAnotherRequestIsRefused) {
+  Headers key = {{"Idempotency-Key", "reuse-me-1"}};
+  HttpResponse first = Call("POST", agent_.token, "/api/v1/tickets", R"({"subject":"First","description":"a"})", key);
+  ASSERT_TRUE(HasStatus(first, 201));
+  for (std::string_view other : {R"({"subject":"Second","description":"a"})", R"({"subject":"First","description":"b"})",
+                                 R"({"subject":"First","description":"a","priority":"urgent"})",
+                                 R"({"subject":"First","description":"a","due_at":"2030-01-01T00:00:00Z"})"}) {
+    HttpResponse reused = Call("POST", agent_.token, "/api/v1/tickets", other, key);
+    EXPECT_TRUE(IsError(reused, 422, "IDEMPOTENCY_KEY_REUSED")) << other;
+    EXPECT_EQ(GetString(Json(reused.body).root(), "error.details.header"), "Idempotency-Key");
+  }
+  // The same request is still a replay of the first answer.
+  HttpResponse same = Call("POST", agent_.token, "/api/v1/tickets", R"({"subject":"First","description":"a"})", key);
+  ASSERT_TRUE(same.status == 200 || same.status == 201) << same.body;
+  EXPECT_EQ(GetString(Json(same.body).root(), "id"), GetString(Json(first.body).root(), "id"));
+  EXPECT_EQ(GetString(Json(GetTicket(agent_, GetString(Json(first.body).root(), "id")).body).root(), "subject"), "First");
+
+  const std::string id = GetString(Json(first.body).root(), "id");
+  ASSERT_TRUE(HasStatus(Delete(tenant_.admin.token, "/api/v1/tickets/" + id), 204));
+  HttpResponse after_delete =
+      Call("POST", agent_.token, "/api/v1/tickets", R"({"subject":"First","description":"a"})", key);
+  EXPECT_TRUE(IsError(after_delete, 422, "IDEMPOTENCY_KEY_REUSED"));
+  EXPECT_EQ(after_delete.body.find("\"field\":\"id\""), std::string::npos) << after_delete.body;
+}
+
 TEST_F(TicketsTest, ManagerMayChangePriorityAndDueDateOnly) {
   std::string id = CreateTicket(reporter_);
   HttpResponse response =
@@ -295,6 +323,26 @@ TEST_F(TicketsTest, HistoryListsEveryChangeInOrder) {
   EXPECT_EQ(GetString(items[0], "actor_id"), reporter_.id);
   EXPECT_EQ(GetString(items.back(), "actor_id"), agent_.id);
   EXPECT_EQ(last_version, GetInt(Json(GetTicket(agent_, id).body).root(), "version"));
+}
+
+// Issue 10, item 11: a reporter's history has no version gaps that would
+// tell internal comments exist; agents still see the stored versions.
+TEST_F(TicketsTest, ReporterHistoryVersionsHaveNoGaps) {
+  std::string id = CreateTicket(reporter_);
+  ASSERT_TRUE(HasStatus(Post(agent_.token, TicketPath(id) + "/comments", R"({"body":"hidden","internal":true})"), 201));
+  ASSERT_TRUE(HasStatus(Post(agent_.token, TicketPath(id) + "/comments", R"({"body":"shown"})"), 201));
+  ASSERT_TRUE(HasStatus(Post(agent_.token, TicketPath(id) + "/comments", R"({"body":"hidden 2","internal":true})"), 201));
+  ASSERT_TRUE(HasStatus(ChangeStatus(agent_, id, "in_progress"), 200));
+  auto versions = [&](const User& user) {
+    std::vector<std::int64_t> out;
+    HttpResponse response = Get(user.token, TicketPath(id) + "/history");
+    EXPECT_TRUE(HasStatus(response, 200));
+    Json json(response.body);
+    for (element item : GetArray(json.root(), "items")) out.push_back(GetInt(item, "version").value_or(-1));
+    return out;
+  };
+  EXPECT_EQ(versions(reporter_), (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(versions(agent_), (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
 }
 
 TEST_F(TicketsTest, AdminDeleteRemovesTheTicketEverywhere) {

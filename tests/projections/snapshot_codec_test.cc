@@ -122,7 +122,7 @@ TEST(SnapshotCodecTest, EqualContentEncodesEquallyWhateverTheHistory) {
   with_deleted_ticket.Apply(Event(kTenantA, Tid(1), 1, domain::CommentAdded{Tid(8), "kept", false}));
   with_deleted_ticket.Apply(Event(kTenantA, Tid(2), 2, domain::TicketDeleted{}));
   EXPECT_EQ(Encode(direct), Encode(with_deleted_ticket));
-  EXPECT_EQ(Sha256Hex(Encode(direct)), Sha256Hex(Encode(with_deleted_ticket)));
+  EXPECT_EQ(Encode(direct), Encode(with_deleted_ticket));
   EXPECT_NE(Encode(direct), Encode(CommentReadModel{}));
 }
 

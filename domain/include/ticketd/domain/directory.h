@@ -13,7 +13,7 @@
 #include "ticketd/domain/access.h"
 #include "ticketd/domain/errors.h"
 #include "ticketd/domain/events.h"
-#include "ticketd/domain/result.h"
+#include "ticketd/base/result.h"
 
 namespace ticketd::domain {
 

@@ -1,5 +1,5 @@
 // DomainError: why a decider refused a command. The api maps each code to the
-// contract's HTTP status and error code (see api/src/error_mapping.cc).
+// contract's HTTP status and error code (see FromDomainError in api/src/responses.cc).
 #pragma once
 
 #include <optional>
@@ -22,6 +22,7 @@ enum class ErrorCode {
   kTicketClosed,          // 409 TICKET_CLOSED: assignment on a closed/cancelled ticket
   kVersionConflict,       // 412 VERSION_CONFLICT (If-Match mismatch)
   kSubjectErased,         // 409 SUBJECT_ERASED: new personal text for an erased ticket
+  kIdempotencyKeyReused,  // 422 IDEMPOTENCY_KEY_REUSED: the key already made another request's result
   // ---- access (ACCESS.md: groups, settings, licences, quotas) ----
   kNotLicensed,    // 403 NOT_LICENSED; `field` names the feature
   kQuotaExceeded,  // 409 QUOTA_EXCEEDED; quota/limit/current filled in

@@ -1,7 +1,8 @@
-// Domain events: plain structs in one variant. Each is persisted through the
-// protobuf envelope in schemas/ (eventstore/src/event_codec.cc); adding an
-// alternative here makes every std::visit without it fail to compile, which is
-// the point: nobody forgets to handle a new event.
+// Domain events: plain structs in two families (directory, ticket) and one
+// persisted variant. Each is persisted through the protobuf envelope in
+// schemas/ (eventstore/src/event_codec.cc); adding an alternative makes every
+// visit of its family fail to compile until it is handled, which is the
+// point: nobody forgets to handle a new event.
 //
 // Streams: a ticket's events go to the stream (tenant_id, ticket_id); the
 // tenant directory (tenant, users, tokens, assets) to (tenant_id, tenant_id).
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 #include "ticketd/domain/access_types.h"
@@ -165,6 +167,26 @@ struct TicketErased {};
 // What every reader shows in place of erased personal data.
 inline constexpr std::string_view kErasedText = "[erased]";
 
+// The two event families. A directory event goes to the tenant's directory
+// stream, a ticket event to the ticket's stream; every event is in exactly
+// one. Code that cares about one family visits only it (VisitDirectoryEvent,
+// VisitTicketEvent) with one branch per event of that family and no
+// "ignore" branches for the other, so a new event fails to compile exactly
+// where its own family is handled.
+template <class... Events>
+struct EventFamily {
+  template <class E>
+  static constexpr bool kContains = (std::is_same_v<E, Events> || ...);
+};
+using DirectoryEvents =
+    EventFamily<TenantCreated, UserCreated, TokenIssued, AssetCreated, AssetDeleted, UserErased,
+                // access (issue 11)
+                PermissionGroupCreated, PermissionGroupMemberAdded, PermissionGroupMemberRemoved, SettingsChanged,
+                LicenseChanged, QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage>;
+using TicketEvents = EventFamily<TicketCreated, TicketUpdated, TicketAssigned, TicketStatusChanged, CommentAdded,
+                                 TicketDeleted, TicketErased>;
+
+// Every event, as persisted (the protobuf envelope's oneof).
 using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, AssetCreated, AssetDeleted,
                                   UserErased, TicketCreated, TicketUpdated, TicketAssigned,
                                   TicketStatusChanged, CommentAdded, TicketDeleted, TicketErased,
@@ -172,6 +194,57 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   PermissionGroupCreated, PermissionGroupMemberAdded,
                                   PermissionGroupMemberRemoved, SettingsChanged, LicenseChanged,
                                   QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage>;
+
+template <class E>
+inline constexpr bool kIsDirectoryEvent = DirectoryEvents::kContains<E>;
+template <class E>
+inline constexpr bool kIsTicketEvent = TicketEvents::kContains<E>;
+
+namespace internal {
+template <class Variant>
+struct EveryEventInOneFamily;
+template <class... Es>
+struct EveryEventInOneFamily<std::variant<Es...>> {
+  static constexpr bool kValue = ((kIsDirectoryEvent<Es> != kIsTicketEvent<Es>) && ...);
+};
+}  // namespace internal
+static_assert(internal::EveryEventInOneFamily<EventPayload>::kValue,
+              "every event belongs to exactly one family (DirectoryEvents or TicketEvents)");
+
+inline bool IsDirectoryEvent(const EventPayload& payload) {
+  return std::visit([](const auto& e) { return kIsDirectoryEvent<std::decay_t<decltype(e)>>; }, payload);
+}
+inline bool IsTicketEvent(const EventPayload& payload) { return !IsDirectoryEvent(payload); }
+
+// Calls visitor(event) when the payload is a directory event; the visitor
+// must take every directory event. Returns whether it was called.
+template <class Visitor>
+bool VisitDirectoryEvent(const EventPayload& payload, Visitor&& visitor) {
+  return std::visit(
+      [&](const auto& e) {
+        if constexpr (kIsDirectoryEvent<std::decay_t<decltype(e)>>) {
+          visitor(e);
+          return true;
+        } else {
+          return false;
+        }
+      },
+      payload);
+}
+// The same for ticket events.
+template <class Visitor>
+bool VisitTicketEvent(const EventPayload& payload, Visitor&& visitor) {
+  return std::visit(
+      [&](const auto& e) {
+        if constexpr (kIsTicketEvent<std::decay_t<decltype(e)>>) {
+          visitor(e);
+          return true;
+        } else {
+          return false;
+        }
+      },
+      payload);
+}
 
 // An event as decided: the payload plus what every event needs to know.
 struct DomainEvent {

@@ -13,13 +13,14 @@
 
 #include "ticketd/domain/errors.h"
 #include "ticketd/domain/events.h"
-#include "ticketd/domain/result.h"
+#include "ticketd/base/result.h"
 #include "ticketd/domain/ticket_value.h"
 
 namespace ticketd::domain {
 
 struct TicketState {
   enum class Phase { kNew, kLive, kDeleted };
+  static constexpr std::size_t kPhaseCount = 3;
   Phase phase = Phase::kNew;
   Ticket ticket;  // meaningful once phase != kNew
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -24,6 +25,19 @@ inline constexpr std::array kAllPriorities = {Priority::kLow, Priority::kMedium,
                                               Priority::kUrgent};
 inline constexpr std::array kAllTypes = {TicketType::kIncident, TicketType::kServiceRequest};
 inline constexpr std::array kAllRoles = {Role::kReporter, Role::kAgent, Role::kManager, Role::kAdmin};
+
+// How many values an enum has (its values are 0..N-1): what decoders check a
+// stored value against, so a new value needs no literal changed elsewhere.
+template <class Enum>
+inline constexpr std::size_t kEnumCount = 0;  // no specialization: not a counted enum
+template <>
+inline constexpr std::size_t kEnumCount<TicketStatus> = kAllStatuses.size();
+template <>
+inline constexpr std::size_t kEnumCount<Priority> = kAllPriorities.size();
+template <>
+inline constexpr std::size_t kEnumCount<TicketType> = kAllTypes.size();
+template <>
+inline constexpr std::size_t kEnumCount<Role> = kAllRoles.size();
 
 // Wire names ("in_progress", "urgent", "service_request", "manager").
 std::string_view ToString(TicketStatus s);

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 
 namespace ticketd::eventstore {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/event_log.h"
 #include "ticketd/eventstore/subject_keys.h"
 

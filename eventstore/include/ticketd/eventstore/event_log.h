@@ -30,7 +30,7 @@
 
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/id.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/subject_keys.h"
 
 namespace ticketd::eventstore {
@@ -115,10 +115,24 @@ class EventLog {
   // itself could not be written; then nothing was written and every
   // non-duplicate, non-conflicting outcome carries that status.
   // A UserErased / TicketErased event destroys its subject's data key in the
-  // same write, and AppendBatch returns only once the key is physically gone
-  // from the data dir (memtables flushed, key range compacted). A commit with
-  // new personal text for an erased subject is refused (InvalidArgument).
+  // same write (the erasure fence) and records the erasure's position as not
+  // yet purged; the caller then completes it (PurgeErasedKeys, its own
+  // copies such as snapshots, MarkErasuresPurged). A commit with new personal
+  // text for an erased subject is refused (InvalidArgument).
   virtual Status AppendBatch(std::span<const Commit> commits, std::vector<CommitOutcome>* outcomes) = 0;
+
+  // Erasure completion, crash-safe: the fence is durable with its event, the
+  // "purged through" marker only once every trace of the destroyed key is
+  // gone, so an erasure whose purge a crash interrupted is still known as
+  // unfinished after a restart (and completed then, or by a retry).
+  // *position: the newest erasure not yet marked purged, 0 if none.
+  virtual Status UnpurgedErasure(std::uint64_t* position) const = 0;
+  // Makes destroyed keys physically gone from the data dir: memtables
+  // flushed (so the WAL that held them is deleted), the key range compacted
+  // (no SST keeps an old version). Writer thread. IOError on failure.
+  virtual Status PurgeErasedKeys() = 0;
+  // Records that every erasure up to `position` is complete (synced).
+  virtual Status MarkErasuresPurged(std::uint64_t position) = 0;
 
   // Every event of a stream in version order (empty if none).
   virtual Status ReadStream(const StreamKey& stream, std::vector<RecordedEvent>* events) const = 0;

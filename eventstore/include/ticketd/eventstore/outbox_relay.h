@@ -33,7 +33,7 @@
 #include <utility>
 #include <vector>
 
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/eventstore/event_log.h"
 
 namespace ticketd::eventstore {

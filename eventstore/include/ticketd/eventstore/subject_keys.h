@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "ticketd/domain/events.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 
 namespace ticketd::eventstore {
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ticketd/domain/status_facts.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/projections/binary_codec.h"
@@ -47,8 +48,8 @@ struct StaleTicket {
 };
 
 struct Analytics {
-  std::int64_t by_status[6] = {};          // indexed by TicketStatus
-  std::int64_t open_by_priority[4] = {};   // status open, indexed by Priority
+  std::array<std::int64_t, domain::kStatusCount> by_status{};           // indexed by TicketStatus
+  std::array<std::int64_t, domain::kPriorityCount> open_by_priority{};  // status open, by Priority
   std::vector<AssigneeLoad> per_assignee;  // by assignee id
   DurationSummary time_to_resolve, time_to_close;
   std::vector<DayCount> created_per_day, closed_per_day;  // ascending

@@ -71,14 +71,18 @@ class BinaryReader {
     return true;
   }
 
+  // A domain enum, checked against its number of values (kEnumCount).
+  template <class Enum>
+  [[nodiscard]] bool DomainEnum(Enum* value) {
+    static_assert(domain::kEnumCount<Enum> > 0, "not a counted domain enum");
+    return EnumBelow(static_cast<int>(domain::kEnumCount<Enum>), value);
+  }
+
   bool AtEnd() const { return in_.empty(); }
 
  private:
   std::string_view in_;
 };
-
-// Lowercase hex SHA-256 of `bytes` (a canonical hash).
-std::string Sha256Hex(std::string_view bytes);
 
 // A map's entries ordered by key (hash maps iterate in no fixed order), so
 // that canonical serializations do not depend on a model's history.

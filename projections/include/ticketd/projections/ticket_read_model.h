@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "ticketd/domain/id.h"
-#include "ticketd/domain/status.h"
+#include "ticketd/base/status.h"
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"

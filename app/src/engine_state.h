@@ -1,0 +1,55 @@
+// EngineState: everything the engine folds from the log — the write model
+// and the five read models — and the one way events are folded into them,
+// shared by the engine's recovery and writer, snapshots, and
+// `ticket-replay read-models` (read_model_hashes.h). Writer thread only
+// (the read models' own locks make their const methods safe elsewhere).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ticketd/app/read_model_hashes.h"
+#include "ticketd/domain/events.h"
+#include "ticketd/projections/analytics_read_model.h"
+#include "ticketd/projections/comment_read_model.h"
+#include "ticketd/projections/digest_read_model.h"
+#include "ticketd/projections/directory_read_model.h"
+#include "ticketd/projections/ticket_read_model.h"
+#include "write_model.h"
+
+namespace ticketd::app {
+
+struct EngineState {
+  WriteModel write_model;
+  projections::TicketReadModel tickets;
+  projections::DirectoryReadModel directory;
+  projections::CommentReadModel comments;
+  projections::DigestReadModel digest;
+  projections::AnalyticsReadModel analytics;
+  std::vector<projections::TicketProjector*> projectors{&digest, &analytics};
+
+  // Folds one stored event into the write model, then the read models.
+  void Apply(const domain::DomainEvent& event);
+  // Feeds the read models one event whose effect on the write model is
+  // known: `before`/`after` are the ticket around it (null for directory events).
+  void Project(const domain::DomainEvent& event, const projections::TicketPtr& before,
+               const projections::TicketPtr& after);
+
+  // The snapshot body: the write model, directory, comments and analytics
+  // (tickets and digest are functions of the live tickets and are rebuilt).
+  // The layout EncodeSnapshotBody writes: bump it whenever any model's
+  // snapshot encoding changes, so an older file is skipped (and the log
+  // replayed) instead of misread.
+  static constexpr std::uint32_t kSnapshotBodyLayout = 1;
+  std::string EncodeSnapshotBody() const;
+  // Loads a body into this fresh state; false if it does not parse.
+  [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);
+
+  ReadModelHashes Hashes(std::uint64_t position) const;
+
+ private:
+  // The ticket list and the digest from the write model's live tickets.
+  void RebuildFromLiveTickets();
+};
+
+}  // namespace ticketd::app

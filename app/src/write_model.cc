@@ -1,0 +1,151 @@
+#include "write_model.h"
+
+#include "ticketd/domain/overloaded.h"
+
+namespace ticketd::app {
+
+using domain::DomainEvent;
+using domain::Id;
+
+projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
+  const auto& payload = event.payload;
+  if (domain::IsTicketEvent(payload)) {
+    if (std::holds_alternative<domain::TicketCreated>(payload)) {
+      tenants_[event.tenant_id] = domain::EvolveTenant(std::move(tenants_[event.tenant_id]), event);
+    }
+    return ApplyToTicket(event);
+  }
+  if (const auto* user = std::get_if<domain::UserCreated>(&payload)) {
+    users_[user->user_id] = UserEntry{event.tenant_id};
+  } else if (const auto* asset = std::get_if<domain::AssetCreated>(&payload)) {
+    asset_tenant_[asset->asset_id] = event.tenant_id;
+  } else if (const auto* deleted = std::get_if<domain::AssetDeleted>(&payload)) {
+    asset_tenant_.erase(deleted->asset_id);
+  }
+  tenants_[event.tenant_id] = domain::EvolveTenant(std::move(tenants_[event.tenant_id]), event);
+  return nullptr;
+}
+
+projections::TicketPtr WriteModel::ApplyToTicket(const DomainEvent& event) {
+  TicketEntry& entry = tickets_[event.stream_id];
+  domain::TicketState state =
+      entry.ticket ? domain::TicketState{entry.phase, *entry.ticket} : domain::InitialTicketState();
+  state = domain::EvolveTicket(std::move(state), event);
+  projections::TicketPtr before = entry.ticket;
+  entry.phase = state.phase;
+  entry.ticket = std::make_shared<const domain::Ticket>(std::move(state.ticket));
+  if (entry.phase == domain::TicketState::Phase::kDeleted) {
+    IndexAssetReference(before, nullptr);
+    return nullptr;
+  }
+  IndexAssetReference(before, entry.ticket);
+  return entry.ticket;
+}
+
+void WriteModel::IndexAssetReference(const projections::TicketPtr& before,
+                                     const projections::TicketPtr& after) {
+  std::optional<Id> old_asset = before ? before->asset_id : std::nullopt;
+  std::optional<Id> new_asset = after ? after->asset_id : std::nullopt;
+  if (old_asset == new_asset) return;
+  const Id& ticket_id = before ? before->id : after->id;
+  if (old_asset) {
+    auto it = tickets_by_asset_.find(*old_asset);
+    if (it != tickets_by_asset_.end()) {
+      it->second.erase(ticket_id);
+      if (it->second.empty()) tickets_by_asset_.erase(it);
+    }
+  }
+  if (new_asset) tickets_by_asset_[*new_asset].insert(ticket_id);
+}
+
+domain::TicketState WriteModel::TicketState(const Id& ticket_id) const {
+  auto it = tickets_.find(ticket_id);
+  if (it == tickets_.end() || !it->second.ticket) return domain::InitialTicketState();
+  return domain::TicketState{it->second.phase, *it->second.ticket};
+}
+
+projections::TicketPtr WriteModel::Ticket(const Id& ticket_id) const {
+  auto it = tickets_.find(ticket_id);
+  if (it == tickets_.end() || it->second.phase != domain::TicketState::Phase::kLive) return nullptr;
+  return it->second.ticket;
+}
+
+const domain::TenantState* WriteModel::Tenant(const Id& tenant_id) const {
+  auto it = tenants_.find(tenant_id);
+  return it == tenants_.end() ? nullptr : &it->second;
+}
+
+std::int64_t WriteModel::NextVersion(const DomainEvent& event) const {
+  if (domain::IsTicketEvent(event.payload)) {
+    auto it = tickets_.find(event.stream_id);
+    return (it == tickets_.end() || !it->second.ticket) ? 1 : it->second.ticket->version + 1;
+  }
+  const domain::TenantState* tenant = Tenant(event.tenant_id);
+  return tenant ? tenant->version + 1 : 1;
+}
+
+domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& command) const {
+  domain::TicketContext context;
+  const domain::CommandHeader& header = domain::HeaderOf(command);
+  if (const domain::TenantState* tenant = Tenant(header.actor.tenant_id)) {
+    context.ticket_prefix = tenant->ticket_prefix;
+    context.next_number = tenant->tickets_created + 1;
+    context.asset_integration = tenant->access.Enabled(domain::Feature::kAssetIntegration);
+  }
+  auto lookup_user = [&](const std::optional<Id>& id) {
+    if (!id) return;
+    auto it = users_.find(*id);
+    if (it == users_.end()) return;
+    bool can_manage = false;
+    if (const domain::TenantState* tenant = Tenant(it->second.tenant_id)) {
+      if (auto user = tenant->users.find(*id); user != tenant->users.end())
+        can_manage = domain::EffectivePermissions(tenant->access, user->second).Has(domain::Permission::kTicketsManage);
+    }
+    context.assignee = domain::UserFacts{*id, it->second.tenant_id, can_manage};
+  };
+  auto lookup_asset = [&](const std::optional<Id>& id) {
+    if (!id) return;
+    if (auto it = asset_tenant_.find(*id); it != asset_tenant_.end())
+      context.asset = domain::AssetFacts{*id, it->second};
+  };
+  std::visit(Overloaded{
+                 [&](const domain::CreateTicket& c) {
+                   lookup_user(c.assignee_id);
+                   lookup_asset(c.asset_id);
+                 },
+                 [&](const domain::UpdateTicket& c) {
+                   if (c.asset_id) lookup_asset(*c.asset_id);
+                 },
+                 [&](const domain::AssignTicket& c) { lookup_user(c.assignee_id); },
+                 [&](const domain::ClaimTicket& c) { lookup_user(c.header.actor.user_id); },
+                 [](const domain::ChangeStatus&) {},
+                 [](const domain::AddComment&) {},
+                 [](const domain::DeleteTicket&) {},
+                 [](const domain::EraseTicket&) {},
+             },
+             command);
+  return context;
+}
+
+domain::DirectoryContext WriteModel::ContextFor(const domain::DirectoryCommand& command) const {
+  domain::DirectoryContext context;
+  if (const auto* del = std::get_if<domain::DeleteAsset>(&command)) {
+    if (auto it = tickets_by_asset_.find(del->asset_id); it != tickets_by_asset_.end()) {
+      for (const Id& ticket_id : it->second) {
+        if (auto ticket = Ticket(ticket_id))
+          context.tickets_referencing_asset.emplace_back(ticket_id, ticket->status);
+      }
+    }
+  }
+  return context;
+}
+
+void WriteModel::Clear() {
+  tickets_.clear();
+  tenants_.clear();
+  users_.clear();
+  asset_tenant_.clear();
+  tickets_by_asset_.clear();
+}
+
+}  // namespace ticketd::app

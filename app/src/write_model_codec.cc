@@ -1,0 +1,146 @@
+// WriteModel's canonical serialization and snapshot decoding (write_model.h).
+#include <algorithm>
+
+#include "ticketd/projections/access_codec.h"
+#include "write_model.h"
+
+namespace ticketd::app {
+
+using domain::Id;
+using projections::BinaryReader;
+using projections::BinaryWriter;
+using projections::SortedEntries;
+
+namespace {
+
+void EncodeTenant(BinaryWriter& out, const domain::TenantState& t) {
+  out.Bool(t.exists);
+  out.Id(t.tenant_id);
+  out.Bytes(t.name);
+  out.Bytes(t.ticket_prefix);
+  out.I64(t.tickets_created);
+  out.I64(t.version);
+  out.U64(t.users.size());
+  for (const auto* entry : SortedEntries(t.users)) {
+    const domain::User& u = entry->second;
+    out.Id(u.id);
+    out.Id(u.tenant_id);
+    out.Bytes(u.name);
+    out.Bytes(u.email);
+    out.U64(static_cast<std::uint64_t>(u.role));
+    out.Bytes(u.department);
+    out.OptionalI64(u.erased_at);
+  }
+  out.U64(t.user_by_email.size());
+  for (const auto* entry : SortedEntries(t.user_by_email)) {
+    out.Bytes(entry->first);
+    out.Id(entry->second);
+  }
+  out.U64(t.assets.size());
+  for (const auto* entry : SortedEntries(t.assets)) {
+    const domain::Asset& a = entry->second;
+    out.Id(a.id);
+    out.Id(a.tenant_id);
+    out.Bytes(a.name);
+    out.Bytes(a.kind);
+  }
+  projections::EncodeTenantAccess(out, t.access);
+}
+
+bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
+  std::size_t count = 0;
+  if (!in.Bool(&t->exists) || !in.Id(&t->tenant_id) || !in.Bytes(&t->name) || !in.Bytes(&t->ticket_prefix) ||
+      !in.I64(&t->tickets_created) || !in.I64(&t->version) || !in.Count(&count))
+    return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    domain::User u;
+    if (!in.Id(&u.id) || !in.Id(&u.tenant_id) || !in.Bytes(&u.name) || !in.Bytes(&u.email) ||
+        !in.DomainEnum(&u.role) || !in.Bytes(&u.department) || !in.OptionalI64(&u.erased_at))
+      return false;
+    t->users[u.id] = std::move(u);
+  }
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string email;
+    Id id;
+    if (!in.Bytes(&email) || !in.Id(&id)) return false;
+    t->user_by_email[std::move(email)] = id;
+  }
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    domain::Asset a;
+    if (!in.Id(&a.id) || !in.Id(&a.tenant_id) || !in.Bytes(&a.name) || !in.Bytes(&a.kind)) return false;
+    t->assets[a.id] = std::move(a);
+  }
+  return projections::DecodeTenantAccess(in, &t->access);
+}
+
+}  // namespace
+
+void WriteModel::EncodeCanonical(BinaryWriter& out) const {
+  out.U64(tickets_.size());
+  for (const auto* entry : SortedEntries(tickets_)) {
+    out.Id(entry->first);
+    out.U64(static_cast<std::uint64_t>(entry->second.phase));
+    out.Bool(entry->second.ticket != nullptr);
+    if (entry->second.ticket) out.Ticket(*entry->second.ticket);
+  }
+  out.U64(tenants_.size());
+  for (const auto* entry : SortedEntries(tenants_)) {
+    out.Id(entry->first);
+    EncodeTenant(out, entry->second);
+  }
+  out.U64(users_.size());
+  for (const auto* entry : SortedEntries(users_)) {
+    out.Id(entry->first);
+    out.Id(entry->second.tenant_id);
+  }
+  out.U64(asset_tenant_.size());
+  for (const auto* entry : SortedEntries(asset_tenant_)) {
+    out.Id(entry->first);
+    out.Id(entry->second);
+  }
+}
+
+bool WriteModel::Decode(BinaryReader& in) {
+  Clear();
+  std::size_t count = 0;
+  if (!in.Count(&count)) return false;
+  tickets_.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    Id id;
+    TicketEntry entry;
+    bool has_ticket = false;
+    if (!in.Id(&id) || !in.EnumBelow(domain::TicketState::kPhaseCount, &entry.phase) || !in.Bool(&has_ticket)) return false;
+    if (has_ticket) {
+      domain::Ticket ticket;
+      if (!in.Ticket(&ticket)) return false;
+      entry.ticket = std::make_shared<const domain::Ticket>(std::move(ticket));
+      if (entry.phase == domain::TicketState::Phase::kLive) IndexAssetReference(nullptr, entry.ticket);
+    }
+    tickets_.emplace(id, std::move(entry));
+  }
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    Id id;
+    domain::TenantState tenant;
+    if (!in.Id(&id) || !DecodeTenant(in, &tenant)) return false;
+    tenants_[id] = std::move(tenant);
+  }
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    Id id;
+    UserEntry user;
+    if (!in.Id(&id) || !in.Id(&user.tenant_id)) return false;
+    users_[id] = user;
+  }
+  if (!in.Count(&count)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    Id asset_id, tenant_id;
+    if (!in.Id(&asset_id) || !in.Id(&tenant_id)) return false;
+    asset_tenant_[asset_id] = tenant_id;
+  }
+  return true;
+}
+
+}  // namespace ticketd::app
