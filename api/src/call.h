@@ -22,6 +22,8 @@ class Metrics;
 
 namespace ticketd::api {
 
+class ApiKeyUsage;
+
 // The application core this adapter drives.
 using app::Engine;
 using app::Metrics;
@@ -31,6 +33,9 @@ struct Call {
   Target target;
   std::vector<std::string> path_params;  // the {} segments of the matched route, in order
   domain::Actor actor;
+  // Set on /public/v1 routes: the API key that authenticated the request
+  // (the actor is then its creator; handlers accept the public extras).
+  std::optional<domain::Id> api_key_id;
   domain::Id correlation_id;
   domain::Timestamp now = 0;
   const char* route = "unmatched";
@@ -46,6 +51,7 @@ using CallPtr = std::shared_ptr<Call>;
 struct Services {
   Engine& engine;
   Metrics& metrics;
+  ApiKeyUsage* api_key_usage = nullptr;  // per-key request counts (router, /api-keys)
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);

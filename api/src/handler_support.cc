@@ -109,6 +109,13 @@ bool RequireTenantUser(const CallPtr& call) {
   return false;
 }
 
+bool RequirePermission(const CallPtr& call, domain::Permission permission) {
+  if (domain::Can(call->actor, permission)) return true;
+  call->Reply(FromDomainError(
+      domain::MissingPermission(permission, "this needs the permission " + std::string(domain::ToString(permission)))));
+  return false;
+}
+
 domain::CommandHeader MakeHeader(const CallPtr& call, const domain::Id& ticket_id) {
   return domain::CommandHeader{call->actor, call->now, ticket_id, std::nullopt};
 }

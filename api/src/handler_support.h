@@ -74,6 +74,8 @@ std::optional<domain::Id> PathId(const CallPtr& call, std::size_t index = 0);
 bool ReadIfMatch(const CallPtr& call, std::optional<std::int64_t>* version);
 // Replies 403 unless the caller is a user of a tenant (not the platform admin).
 bool RequireTenantUser(const CallPtr& call);
+// Replies 403 FORBIDDEN {details:{permission}} unless Can(actor, permission).
+bool RequirePermission(const CallPtr& call, domain::Permission permission);
 
 domain::CommandHeader MakeHeader(const CallPtr& call, const domain::Id& ticket_id);
 

@@ -40,4 +40,19 @@ void HandleErasure(Services& services, const CallPtr& call);
 
 void HandleCreateBackup(Services& services, const CallPtr& call);  // handlers_backup.cc
 
+// access (issue 11): handlers_access.cc
+void HandleCreatePermissionGroup(Services& services, const CallPtr& call);
+void HandleListPermissionGroups(Services& services, const CallPtr& call);
+void HandleAddGroupMember(Services& services, const CallPtr& call);
+void HandleRemoveGroupMember(Services& services, const CallPtr& call);
+void HandleGetSettings(Services& services, const CallPtr& call);
+void HandlePatchSettings(Services& services, const CallPtr& call);
+void HandlePatchLicense(Services& services, const CallPtr& call);
+void HandleListAlerts(Services& services, const CallPtr& call);
+// handlers_api_keys.cc
+void HandleCreateApiKey(Services& services, const CallPtr& call);
+void HandleListApiKeys(Services& services, const CallPtr& call);
+void HandleRevokeApiKey(Services& services, const CallPtr& call);
+void HandleApiKeyUsage(Services& services, const CallPtr& call);
+
 }  // namespace ticketd::api

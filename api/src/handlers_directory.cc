@@ -7,7 +7,6 @@
 namespace ticketd::api {
 namespace {
 
-bool CanReadDirectory(const domain::Actor& actor) { return actor.HasAgentRights() || actor.IsManager(); }
 
 template <class Payload>
 const Payload* FirstEvent(const CommandOutcome& outcome) {
@@ -23,6 +22,7 @@ void HandleCreateTenant(Services& services, const CallPtr& call) {
   if (!body) return;
   FieldReader fields(*body);
   domain::CreateTenant command{.actor = call->actor, .at = call->now, .tenant_id = RandomId()};
+  command.itsm_agent_group_id = RandomId();
   command.name = fields.String("name", true, domain::kMaxNameChars).value_or("");
   command.ticket_prefix = fields.String("ticket_prefix", false, domain::kMaxPrefixChars).value_or("");
   if (fields.error) return call->Reply(std::move(*fields.error));
@@ -78,8 +78,7 @@ void HandleCreateUser(Services& services, const CallPtr& call) {
 
 void HandleListUsers(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!CanReadDirectory(call->actor))
-    return call->Reply(Forbidden("listing users needs agent, manager or admin"));
+  if (!RequirePermission(call, domain::Permission::kTicketsReadAll)) return;
   JsonWriter json;
   json.BeginObject().Key("items").BeginArray();
   for (const domain::User& user : services.engine.directory().ListUsers(call->actor.tenant_id))
@@ -112,8 +111,7 @@ void HandleCreateAsset(Services& services, const CallPtr& call) {
 
 void HandleListAssets(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!CanReadDirectory(call->actor))
-    return call->Reply(Forbidden("listing assets needs agent, manager or admin"));
+  if (!RequirePermission(call, domain::Permission::kTicketsReadAll)) return;
   JsonWriter json;
   json.BeginObject().Key("items").BeginArray();
   for (const domain::Asset& asset : services.engine.directory().ListAssets(call->actor.tenant_id))

@@ -43,8 +43,10 @@ void HandleErasure(Services& services, const CallPtr& call) {
     return call->Reply(ValidationError("subject_type", "must be \"ticket\" or \"user\""));
   std::optional<domain::Id> id = domain::Id::Parse(*id_text);
   if (!id) return call->Reply(ValidationError("id", "must be a UUID"));
-  if (call->actor.IsPlatformAdmin() || !call->actor.IsTenantAdmin())
-    return call->Reply(Forbidden("only a tenant admin may erase personal data"));
+  if (!RequireTenantUser(call)) return;
+  if (!RequirePermission(call, *subject_type == "ticket" ? domain::kTenantAdministration
+                                                         : domain::Permission::kUsersManage))
+    return;
 
   if (*subject_type == "ticket") {
     services.engine.Submit(domain::TicketCommand{domain::EraseTicket{MakeHeader(call, *id)}}, call->correlation_id,

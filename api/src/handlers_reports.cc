@@ -8,10 +8,6 @@
 namespace ticketd::api {
 namespace {
 
-// Digest and analytics are for the agent side and managers.
-bool CanReadReports(const domain::Actor& actor) {
-  return actor.HasAgentRights() || actor.IsManager() || actor.IsTenantAdmin();
-}
 
 void WriteOptionalTime(JsonWriter& json, const std::optional<domain::Timestamp>& t) {
   if (t) {
@@ -51,8 +47,7 @@ void WriteDays(JsonWriter& json, const std::vector<projections::DayCount>& days)
 
 void HandleDigest(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!CanReadReports(call->actor))
-    return call->Reply(Forbidden("the digest is for agents, managers and admins"));
+  if (!RequirePermission(call, domain::Permission::kReportsRead)) return;
   domain::Timestamp day = call->now / domain::kMicrosPerDay * domain::kMicrosPerDay;
   if (std::optional<std::string> date = ValueOf(call->target, "date")) {
     std::optional<domain::Timestamp> parsed = domain::ParseDate(*date);
@@ -88,8 +83,7 @@ void HandleDigest(Services& services, const CallPtr& call) {
 
 void HandleAnalytics(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!CanReadReports(call->actor))
-    return call->Reply(Forbidden("analytics are for agents, managers and admins"));
+  if (!RequirePermission(call, domain::Permission::kReportsRead)) return;
   projections::Analytics a =
       services.engine.analytics().Snapshot(call->actor.tenant_id, call->now, services.engine.stale_after());
   JsonWriter json;
@@ -127,7 +121,7 @@ void HandleAnalytics(Services& services, const CallPtr& call) {
 
 void HandleAuditHead(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  if (!call->actor.IsTenantAdmin()) return call->Reply(Forbidden("the audit head is for admins"));
+  if (!RequirePermission(call, domain::kTenantAdministration)) return;
   // Position and hash are read as one pair: the hash belongs to that position.
   std::uint64_t position = 0;
   eventstore::Hash hash{};

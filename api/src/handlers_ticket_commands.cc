@@ -22,8 +22,11 @@ domain::Id NewTicketId(const CallPtr& call) {
 
 void HandleCreateTicket(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
-  auto body = ReadBody(
-      call, {"subject", "description", "priority", "type", "category", "assignee_id", "asset_id", "due_at"});
+  // The public API (an API key) may file on behalf of a user: reporter_id.
+  auto body = call->api_key_id ? ReadBody(call, {"subject", "description", "priority", "type", "category",
+                                                 "assignee_id", "asset_id", "due_at", "reporter_id"})
+                               : ReadBody(call, {"subject", "description", "priority", "type", "category",
+                                                 "assignee_id", "asset_id", "due_at"});
   if (!body) return;
   FieldReader fields(*body);
   domain::CreateTicket command;
@@ -40,7 +43,15 @@ void HandleCreateTicket(Services& services, const CallPtr& call) {
   command.assignee_id = fields.NullableId("assignee_id", false).value_or(std::nullopt);
   command.asset_id = fields.NullableId("asset_id", false).value_or(std::nullopt);
   command.due_at = fields.NullableTime("due_at").value_or(std::nullopt);
+  command.reporter_id = fields.NullableId("reporter_id", false).value_or(std::nullopt);
   if (fields.error) return call->Reply(std::move(*fields.error));
+  if (command.reporter_id) {
+    std::optional<domain::User> reporter = services.engine.directory().FindUserAnyTenant(*command.reporter_id);
+    if (!reporter || reporter->erased_at) return call->Reply(ValidationError("reporter_id", "no such user"));
+    if (reporter->tenant_id != call->actor.tenant_id)
+      return call->Reply(FromDomainError(domain::MakeError(domain::ErrorCode::kCrossTenantReference,
+                                                           "the reporter belongs to another tenant", "reporter_id")));
+  }
   SubmitTicketCommand(services, call, std::move(command), http::status::created);
 }
 

@@ -32,8 +32,9 @@ JsonValue ToValue(simdjson::dom::element value) {
     case simdjson::dom::element_type::STRING:
       return std::string(std::string_view(value));
     case simdjson::dom::element_type::ARRAY:
+      return JsonOther{simdjson::minify(value), true};
     case simdjson::dom::element_type::OBJECT:
-      return JsonOther{};
+      return JsonOther{simdjson::minify(value), false};
   }
   return JsonOther{};
 }
@@ -121,6 +122,42 @@ std::variant<std::optional<bool>, FieldError> JsonBody::GetBool(std::string_view
   const auto* flag = std::get_if<bool>(value);
   if (!flag) return FieldError{std::string(field), "must be true or false"};
   return std::optional<bool>{*flag};
+}
+
+std::variant<std::optional<JsonBody>, FieldError> JsonBody::GetObject(std::string_view field) const {
+  const JsonValue* value = Find(field);
+  if (!value) return std::optional<JsonBody>{};
+  const auto* nested = std::get_if<JsonOther>(value);
+  if (!nested || nested->array) return FieldError{std::string(field), "must be an object"};
+  auto parsed = Parse(nested->json);
+  if (auto* failure = std::get_if<FieldError>(&parsed))
+    return FieldError{std::string(field), failure->message};
+  return std::optional<JsonBody>{std::get<JsonBody>(std::move(parsed))};
+}
+
+std::variant<std::optional<std::vector<std::string>>, FieldError> JsonBody::GetStringArray(
+    std::string_view field, std::size_t max_items, std::size_t max_chars) const try {
+  const JsonValue* value = Find(field);
+  if (!value) return std::optional<std::vector<std::string>>{};
+  const auto* nested = std::get_if<JsonOther>(value);
+  if (!nested || !nested->array) return FieldError{std::string(field), "must be an array of strings"};
+  simdjson::dom::parser parser;
+  simdjson::dom::array array;
+  if (parser.parse(nested->json).get_array().get(array))
+    return FieldError{std::string(field), "must be an array of strings"};
+  std::vector<std::string> items;
+  for (simdjson::dom::element element : array) {
+    std::string_view text;
+    if (element.get_string().get(text)) return FieldError{std::string(field), "must be an array of strings"};
+    if (CountCodePoints(text) > max_chars)
+      return FieldError{std::string(field), "has an item longer than " + std::to_string(max_chars) + " characters"};
+    if (items.size() == max_items)
+      return FieldError{std::string(field), "must have at most " + std::to_string(max_items) + " items"};
+    items.emplace_back(text);
+  }
+  return std::optional<std::vector<std::string>>{std::move(items)};
+} catch (const std::exception&) {
+  return FieldError{std::string(field), "must be an array of strings"};
 }
 
 }  // namespace ticketd::api

@@ -15,7 +15,12 @@
 
 namespace ticketd::api {
 
-struct JsonOther {};  // object or array: present, but not a scalar
+// Object or array: not a scalar. `json` is the value's minified text, which
+// GetObject / GetStringArray parse on demand (nested bodies, e.g. features).
+struct JsonOther {
+  std::string json;
+  bool array = false;
+};
 using JsonValue = std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, JsonOther>;
 
 struct FieldError {
@@ -42,6 +47,12 @@ class JsonBody {
   std::variant<std::optional<std::string>, FieldError> GetString(std::string_view field, bool required,
                                                                  std::size_t max_chars) const;
   std::variant<std::optional<bool>, FieldError> GetBool(std::string_view field) const;
+  // A nested object, parsed like a body (field names in its errors are the
+  // nested ones; callers prefix them).
+  std::variant<std::optional<JsonBody>, FieldError> GetObject(std::string_view field) const;
+  // An array of strings, each at most max_chars code points.
+  std::variant<std::optional<std::vector<std::string>>, FieldError> GetStringArray(
+      std::string_view field, std::size_t max_items, std::size_t max_chars) const;
 
   const std::vector<std::pair<std::string, JsonValue>>& fields() const { return fields_; }
 

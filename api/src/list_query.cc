@@ -76,7 +76,7 @@ std::optional<Response> ParseListQuery(const Target& target, projections::Ticket
 }
 
 bool RestrictToVisibleTickets(const domain::Actor& actor, projections::TicketQuery* query) {
-  if (actor.HasAgentRights() || actor.IsManager() || actor.IsTenantAdmin()) return true;
+  if (domain::Can(actor, domain::Permission::kTicketsReadAll)) return true;
   auto& reporters = query->reporter_ids;
   if (!reporters.empty() && std::find(reporters.begin(), reporters.end(), actor.user_id) == reporters.end())
     return false;

@@ -47,8 +47,12 @@ Response FromDomainError(const domain::DomainError& error) {
   switch (error.code) {
     case ErrorCode::kValidation:
       return ValidationError(error.field, error.message);
-    case ErrorCode::kForbidden:
-      return Forbidden(error.message);
+    case ErrorCode::kForbidden: {
+      if (!error.permission) return Forbidden(error.message);
+      JsonWriter details;
+      details.BeginObject().Key("permission").String(domain::ToString(*error.permission)).EndObject();
+      return ErrorResponse(http::status::forbidden, "FORBIDDEN", error.message, details.str());
+    }
     case ErrorCode::kCrossTenantReference: {
       JsonWriter details;
       details.BeginObject().Key("field").String(error.field).EndObject();
@@ -75,6 +79,20 @@ Response FromDomainError(const domain::DomainError& error) {
                            R"({"header":"Idempotency-Key"})");
     case ErrorCode::kTicketClosed:
       return ErrorResponse(http::status::conflict, "TICKET_CLOSED", error.message);
+    // access (issue 11)
+    case ErrorCode::kNotLicensed: {
+      JsonWriter details;
+      details.BeginObject().Key("feature").String(error.field).EndObject();
+      return ErrorResponse(http::status::forbidden, "NOT_LICENSED", error.message, details.str());
+    }
+    case ErrorCode::kQuotaExceeded: {
+      JsonWriter details;
+      details.BeginObject().Key("quota").String(error.quota).Key("limit").Int(error.limit);
+      details.Key("current").Int(error.current).EndObject();
+      return ErrorResponse(http::status::conflict, "QUOTA_EXCEEDED", error.message, details.str());
+    }
+    case ErrorCode::kNameTaken:
+      return ErrorResponse(http::status::conflict, "NAME_TAKEN", error.message, R"({"field":"name"})");
     case ErrorCode::kVersionConflict: {
       JsonWriter details;
       details.BeginObject().Key("expected_version").Int(error.expected_version);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "api_key_usage.h"
 #include "ticketd/app/engine.h"
 #include "handlers.h"
 #include "ticketd/app/ids.h"
@@ -16,7 +17,8 @@
 namespace ticketd::api {
 namespace {
 
-enum class Access { kPublic, kAuthenticated };
+// kApiKey: /public/v1, API keys only (ACCESS.md); `scope` is what the key needs.
+enum class Access { kPublic, kAuthenticated, kApiKey };
 
 struct Route {
   http::verb method;
@@ -24,6 +26,7 @@ struct Route {
   const char* name;
   HandlerFn handler;
   Access access;
+  domain::ApiScope scope = domain::ApiScope::kTicketsRead;  // kApiKey routes only
 };
 
 constexpr Route kRoutes[] = {
@@ -63,6 +66,34 @@ constexpr Route kRoutes[] = {
     {http::verb::get, "/api/v1/audit/read-models", "/api/v1/audit/read-models", HandleReadModelHashes,
      Access::kAuthenticated},
     {http::verb::post, "/api/v1/admin/backups", "/api/v1/admin/backups", HandleCreateBackup, Access::kAuthenticated},
+    // access (issue 11)
+    {http::verb::post, "/api/v1/permission-groups", "/api/v1/permission-groups", HandleCreatePermissionGroup,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/permission-groups", "/api/v1/permission-groups", HandleListPermissionGroups,
+     Access::kAuthenticated},
+    {http::verb::put, "/api/v1/permission-groups/{}/members/{}", "/api/v1/permission-groups/{id}/members/{user_id}",
+     HandleAddGroupMember, Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/permission-groups/{}/members/{}",
+     "/api/v1/permission-groups/{id}/members/{user_id}", HandleRemoveGroupMember, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/settings", "/api/v1/settings", HandleGetSettings, Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/settings", "/api/v1/settings", HandlePatchSettings, Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/tenants/{}/license", "/api/v1/tenants/{id}/license", HandlePatchLicense,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/admin/alerts", "/api/v1/admin/alerts", HandleListAlerts, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/api-keys", "/api/v1/api-keys", HandleCreateApiKey, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/api-keys", "/api/v1/api-keys", HandleListApiKeys, Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/api-keys/{}", "/api/v1/api-keys/{id}", HandleRevokeApiKey, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/api-keys/{}/usage", "/api/v1/api-keys/{id}/usage", HandleApiKeyUsage,
+     Access::kAuthenticated},
+    // The public API: the same handlers as /api/v1, authenticated by API keys.
+    {http::verb::get, "/public/v1/tickets", "/public/v1/tickets", HandleListTickets, Access::kApiKey,
+     domain::ApiScope::kTicketsRead},
+    {http::verb::get, "/public/v1/tickets/{}", "/public/v1/tickets/{id}", HandleGetTicket, Access::kApiKey,
+     domain::ApiScope::kTicketsRead},
+    {http::verb::post, "/public/v1/tickets", "/public/v1/tickets", HandleCreateTicket, Access::kApiKey,
+     domain::ApiScope::kTicketsWrite},
+    {http::verb::patch, "/public/v1/tickets/{}", "/public/v1/tickets/{id}", HandlePatchTicket, Access::kApiKey,
+     domain::ApiScope::kTicketsWrite},
 };
 
 // Matches the raw (still percent-encoded) `segments` against a pattern:
@@ -108,6 +139,13 @@ std::optional<std::string_view> BearerToken(const Request& request) {
   return token;
 }
 
+Response Unauthenticated() {
+  Response response =
+      ErrorResponse(http::status::unauthorized, "UNAUTHENTICATED", "a valid bearer token is required");
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
 }  // namespace
 
 std::vector<ServedRoute> ServedRoutes() {
@@ -115,7 +153,7 @@ std::vector<ServedRoute> ServedRoutes() {
   for (const Route& route : kRoutes) {
     const auto method = http::to_string(route.method);
     routes.push_back({std::string_view(method.data(), method.size()), route.name,
-                      route.access == Access::kAuthenticated});
+                      route.access != Access::kPublic});
   }
   return routes;
 }
@@ -135,11 +173,25 @@ void Call::Reply(Response&& response) {
   respond(std::move(response));
 }
 
-Router::Router(Engine& engine, Metrics& metrics, const RouterOptions& options)
-    : services_{engine, metrics}, options_(options) {
+Router::Router(Engine& engine, Metrics& metrics, const RouterOptions& options, ApiKeyUsage* api_key_usage)
+    : services_{engine, metrics, api_key_usage}, options_(options) {
   if (options.rate_limit > 0)
     rate_limiter_ = std::make_unique<RateLimiter>(
         options.rate_limit, options.rate_burst > 0 ? options.rate_burst : options.rate_limit);
+}
+
+std::optional<projections::DirectoryReadModel::ApiKeyCaller> Router::AuthenticateApiKey(
+    Call& call, std::array<std::uint8_t, 32>* key_hash) const {
+  std::optional<std::string_view> key = BearerToken(call.request);
+  if (!key) return std::nullopt;
+  *key_hash = Sha256(*key);
+  auto caller = services_.engine.directory().AuthenticateApiKey(*key_hash, call.now);
+  if (!caller) return std::nullopt;
+  call.actor = caller->actor;
+  call.api_key_id = caller->key_id;
+  // Every request the key authenticated counts, refusals included.
+  if (services_.api_key_usage) services_.api_key_usage->Count(call.actor.tenant_id, caller->key_id, call.now);
+  return caller;
 }
 
 bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const {
@@ -206,13 +258,22 @@ void Router::Handle(Request&& request, Responder respond) {
     return call->Reply(std::move(response));
   }
   call->route = matched->name;
-  if (matched->access == Access::kAuthenticated) {
+  if (matched->access != Access::kPublic) {
     std::array<std::uint8_t, 32> token_hash{};
-    if (!Authenticate(*call, &token_hash)) {
-      Response response =
-          ErrorResponse(http::status::unauthorized, "UNAUTHENTICATED", "a valid bearer token is required");
-      response.set(http::field::www_authenticate, "Bearer");
-      return call->Reply(std::move(response));
+    std::optional<domain::ApiScope> key_scope;
+    if (matched->access == Access::kApiKey) {
+      auto caller = AuthenticateApiKey(*call, &token_hash);
+      if (!caller) return call->Reply(Unauthenticated());
+      if (!services_.engine.directory().FeatureEnabled(call->actor.tenant_id, domain::Feature::kPublicApi))
+        return call->Reply(ErrorResponse(http::status::forbidden, "FEATURE_DISABLED",
+                                         "the public API is switched off for this tenant",
+                                         R"({"feature":"public_api"})"));
+      if (!caller->scopes.Has(matched->scope))
+        return call->Reply(ErrorResponse(http::status::forbidden, "INSUFFICIENT_SCOPE",
+                                         "this API key lacks the scope " + std::string(ToString(matched->scope)),
+                                         "{\"required\":\"" + std::string(ToString(matched->scope)) + "\"}"));
+    } else if (!Authenticate(*call, &token_hash)) {
+      return call->Reply(Unauthenticated());
     }
     int retry_after = 0;
     if (rate_limiter_ && !rate_limiter_->Allow(token_hash, call->started, &retry_after)) {

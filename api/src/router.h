@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "call.h"
+#include "ticketd/projections/directory_read_model.h"
 #include "http_types.h"
 #include "rate_limiter.h"
 
@@ -36,11 +37,14 @@ std::vector<ServedRoute> ServedRoutes();
 
 class Router final : public RequestHandler {
  public:
-  Router(Engine& engine, Metrics& metrics, const RouterOptions& options);
+  Router(Engine& engine, Metrics& metrics, const RouterOptions& options, ApiKeyUsage* api_key_usage = nullptr);
   void Handle(Request&& request, Responder respond) override;
 
  private:
   bool Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const;
+  // /public/v1: the API key's caller (also counts the request); nullopt -> 401.
+  std::optional<projections::DirectoryReadModel::ApiKeyCaller> AuthenticateApiKey(
+      Call& call, std::array<std::uint8_t, 32>* key_hash) const;
   Services services_;
   RouterOptions options_;
   std::unique_ptr<RateLimiter> rate_limiter_;  // null when off

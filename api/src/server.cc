@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "api_key_usage.h"
 #include "ticketd/app/backup.h"
 #include "ticketd/app/engine.h"
 #include "ticketd/app/event_stream.h"
@@ -112,7 +113,9 @@ int RunServer(int argc, char** argv) {
     return 1;
   }
 
-  Router router(*engine, metrics, router_options);
+  // API key usage: counted in memory, persisted as batched events (api_key_usage.h).
+  ApiKeyUsage api_key_usage(*engine, std::chrono::seconds(5));
+  Router router(*engine, metrics, router_options, &api_key_usage);
   HttpServerOptions http_options;
   http_options.address = options->listen_host;
   http_options.port = options->listen_port;
@@ -134,6 +137,7 @@ int RunServer(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "ticketd: signal %d: draining\n", signal_number);
   server->Stop(std::chrono::milliseconds(5000));
+  api_key_usage.Stop();  // its last flush goes through the engine
   engine->Stop();
   // After the engine: every committed event is in the log for the relay.
   if (event_stream) event_stream->Stop(std::chrono::milliseconds(2000));

@@ -46,6 +46,15 @@ bool IsErasureCommand(const EngineCommand& command) {
   return std::holds_alternative<domain::EraseUser>(std::get<domain::DirectoryCommand>(command));
 }
 
+// The QuotaAlertRaised to record for a directory command refused with
+// QUOTA_EXCEEDED; nullopt for any other outcome.
+std::optional<DomainEvent> QuotaAlertFor(const EngineCommand& command, const domain::DomainError& error) {
+  const auto* directory = std::get_if<domain::DirectoryCommand>(&command);
+  if (!directory || error.code != domain::ErrorCode::kQuotaExceeded) return std::nullopt;
+  return std::visit(
+      [&](const auto& c) { return domain::QuotaAlertEvent(error, c.tenant_id, c.actor, c.at); }, *directory);
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point started) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
@@ -244,7 +253,7 @@ Decision Engine::Impl::Decide(const Pending& pending) {
             domain::TicketState ticket_state = state->write_model.TicketState(header.ticket_id);
             const auto* create = std::get_if<domain::CreateTicket>(&command);
             if (create && ticket_state.phase != domain::TicketState::Phase::kNew &&
-                ticket_state.ticket.reporter_id == header.actor.user_id) {
+                ticket_state.ticket.reporter_id == create->reporter_id.value_or(header.actor.user_id)) {
               // The id was derived from the same Idempotency-Key.
               std::optional<domain::DomainError> reused = CheckCreateRetry(*create, ticket_state);
               if (reused) return Err{*reused};
@@ -264,11 +273,17 @@ Decision Engine::Impl::Decide(const Pending& pending) {
           },
       },
       pending.command);
-  if (!decided.ok()) {
+  std::vector<DomainEvent> events;
+  if (decided.ok()) {
+    events = std::move(decided).value();
+  } else {
     decision.outcome.error = decided.error();
-    return decision;
+    // A refusal for exceeding a quota is still recorded, as a quota alert
+    // for the platform admin (ACCESS.md); the caller gets the refusal.
+    std::optional<DomainEvent> alert = QuotaAlertFor(pending.command, decided.error());
+    if (!alert) return decision;
+    events.push_back(std::move(*alert));
   }
-  std::vector<DomainEvent> events = std::move(decided).value();
   for (const DomainEvent& event : events) {
     eventstore::EventToAppend append;
     append.event_id = RandomId();

@@ -40,7 +40,9 @@ struct EngineState {
   // The layout EncodeSnapshotBody writes: bump it whenever any model's
   // snapshot encoding changes, so an older file is skipped (and the log
   // replayed) instead of misread.
-  static constexpr std::uint32_t kSnapshotBodyLayout = 1;
+  // 2: the write model's tenants and the directory carry the access state
+  // (groups, settings, licence, alerts, API keys; issue 11).
+  static constexpr std::uint32_t kSnapshotBodyLayout = 2;
   std::string EncodeSnapshotBody() const;
   // Loads a body into this fresh state; false if it does not parse.
   [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);

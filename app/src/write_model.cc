@@ -16,8 +16,7 @@ projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
     return ApplyToTicket(event);
   }
   if (const auto* user = std::get_if<domain::UserCreated>(&payload)) {
-    users_[user->user_id] = UserEntry{
-        event.tenant_id, domain::User{.role = user->role, .department = user->department}.HasAgentRights()};
+    users_[user->user_id] = UserEntry{event.tenant_id};
   } else if (const auto* asset = std::get_if<domain::AssetCreated>(&payload)) {
     asset_tenant_[asset->asset_id] = event.tenant_id;
   } else if (const auto* deleted = std::get_if<domain::AssetDeleted>(&payload)) {
@@ -91,11 +90,18 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
   if (const domain::TenantState* tenant = Tenant(header.actor.tenant_id)) {
     context.ticket_prefix = tenant->ticket_prefix;
     context.next_number = tenant->tickets_created + 1;
+    context.asset_integration = tenant->access.Enabled(domain::Feature::kAssetIntegration);
   }
   auto lookup_user = [&](const std::optional<Id>& id) {
     if (!id) return;
-    if (auto it = users_.find(*id); it != users_.end())
-      context.assignee = domain::UserFacts{*id, it->second.tenant_id, it->second.agent_rights};
+    auto it = users_.find(*id);
+    if (it == users_.end()) return;
+    bool can_manage = false;
+    if (const domain::TenantState* tenant = Tenant(it->second.tenant_id)) {
+      if (auto user = tenant->users.find(*id); user != tenant->users.end())
+        can_manage = domain::EffectivePermissions(tenant->access, user->second).Has(domain::Permission::kTicketsManage);
+    }
+    context.assignee = domain::UserFacts{*id, it->second.tenant_id, can_manage};
   };
   auto lookup_asset = [&](const std::optional<Id>& id) {
     if (!id) return;

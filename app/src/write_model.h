@@ -52,7 +52,6 @@ class WriteModel {
   };
   struct UserEntry {
     domain::Id tenant_id;
-    bool agent_rights = false;
   };
   projections::TicketPtr ApplyToTicket(const domain::DomainEvent& event);
   void IndexAssetReference(const projections::TicketPtr& before, const projections::TicketPtr& after);

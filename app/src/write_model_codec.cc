@@ -1,6 +1,7 @@
 // WriteModel's canonical serialization and snapshot decoding (write_model.h).
 #include <algorithm>
 
+#include "ticketd/projections/access_codec.h"
 #include "write_model.h"
 
 namespace ticketd::app {
@@ -43,6 +44,7 @@ void EncodeTenant(BinaryWriter& out, const domain::TenantState& t) {
     out.Bytes(a.name);
     out.Bytes(a.kind);
   }
+  projections::EncodeTenantAccess(out, t.access);
 }
 
 bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
@@ -70,7 +72,7 @@ bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
     if (!in.Id(&a.id) || !in.Id(&a.tenant_id) || !in.Bytes(&a.name) || !in.Bytes(&a.kind)) return false;
     t->assets[a.id] = std::move(a);
   }
-  return true;
+  return projections::DecodeTenantAccess(in, &t->access);
 }
 
 }  // namespace
@@ -92,7 +94,6 @@ void WriteModel::EncodeCanonical(BinaryWriter& out) const {
   for (const auto* entry : SortedEntries(users_)) {
     out.Id(entry->first);
     out.Id(entry->second.tenant_id);
-    out.Bool(entry->second.agent_rights);
   }
   out.U64(asset_tenant_.size());
   for (const auto* entry : SortedEntries(asset_tenant_)) {
@@ -130,7 +131,7 @@ bool WriteModel::Decode(BinaryReader& in) {
   for (std::size_t i = 0; i < count; ++i) {
     Id id;
     UserEntry user;
-    if (!in.Id(&id) || !in.Id(&user.tenant_id) || !in.Bool(&user.agent_rights)) return false;
+    if (!in.Id(&id) || !in.Id(&user.tenant_id)) return false;
     users_[id] = user;
   }
   if (!in.Count(&count)) return false;

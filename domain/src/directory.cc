@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "directory_rules.h"
 #include "text_rules.h"
 #include "ticketd/domain/overloaded.h"
 
@@ -44,22 +45,6 @@ std::optional<DomainError> CheckEmail(std::string_view email) {
   return MakeError(ErrorCode::kValidation, "must be an email address like name@example.com", "email");
 }
 
-// The tenant admin of this tenant, or the platform admin.
-std::optional<DomainError> CheckTenantAdmin(const Actor& actor, const Id& tenant_id, bool platform_allowed) {
-  if (actor.IsPlatformAdmin()) {
-    if (platform_allowed) return std::nullopt;
-    return MakeError(ErrorCode::kForbidden, "the platform admin token cannot do this; use a tenant admin");
-  }
-  // Role first: only an admin learns that another tenant's id is unknown to
-  // them (404); everyone else is refused outright (403), as for any tenant.
-  if (!actor.IsTenantAdmin()) return MakeError(ErrorCode::kForbidden, "only admins may do this");
-  if (actor.tenant_id != tenant_id) return MakeError(ErrorCode::kNotFound, "no such tenant");
-  return std::nullopt;
-}
-
-DomainEvent DirectoryEvent(const Actor& actor, Timestamp at, const Id& tenant_id, EventPayload payload) {
-  return DomainEvent{tenant_id, tenant_id, at, actor.user_id, std::move(payload)};
-}
 
 Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c) {
   if (!c.actor.IsPlatformAdmin())
@@ -68,18 +53,26 @@ Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c) {
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
   std::string prefix = c.ticket_prefix.empty() ? "TKT" : c.ticket_prefix;
   if (auto e = CheckPrefix(prefix)) return Err{*e};
-  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix})};
+  return Events{
+      DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix}),
+      DirectoryEvent(c.actor, c.at, c.tenant_id,
+                     PermissionGroupCreated{c.itsm_agent_group_id, std::string(kItsmAgentGroupName),
+                                            kItsmAgentPermissions, /*system=*/true}),
+  };
 }
 
 Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
-  if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/true)) return Err{*e};
+  if (auto e = CheckTenantPermission(c.actor, c.tenant_id, Permission::kUsersManage, /*platform_allowed=*/true))
+    return Err{*e};
   if (!state.exists) return Fail(ErrorCode::kNotFound, "no such tenant");
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
   if (auto e = CheckEmail(c.email)) return Err{*e};
   if (auto e = CheckText("department", c.department, 0, kMaxDepartmentChars, LineRule::kSingleLine))
     return Err{*e};
+  if (auto e = CheckMayGrant(c.actor, RolePermissions(c.role, c.department == "IT"))) return Err{*e};
   if (state.user_by_email.contains(Lowercase(c.email)))
     return Fail(ErrorCode::kEmailTaken, "a user with this email already exists in the tenant", "email");
+  if (auto e = CheckAgentQuota(state, c.user_id, RolePermissions(c.role, c.department == "IT"))) return Err{*e};
   return Events{
       DirectoryEvent(c.actor, c.at, c.tenant_id,
                      UserCreated{c.user_id, c.name, c.email, c.role, c.department}),
@@ -88,7 +81,8 @@ Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
 }
 
 Decision CreateAssetDecision(const TenantState& state, const CreateAsset& c) {
-  if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/false)) return Err{*e};
+  if (auto e = CheckTenantPermission(c.actor, c.tenant_id, kTenantAdministration, /*platform_allowed=*/false))
+    return Err{*e};
   if (!state.exists) return Fail(ErrorCode::kNotFound, "no such tenant");
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
   if (auto e = CheckText("kind", c.kind, 0, kMaxAssetKindChars, LineRule::kSingleLine)) return Err{*e};
@@ -96,7 +90,8 @@ Decision CreateAssetDecision(const TenantState& state, const CreateAsset& c) {
 }
 
 Decision DeleteAssetDecision(const TenantState& state, const DeleteAsset& c, const DirectoryContext& ctx) {
-  if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/false)) return Err{*e};
+  if (auto e = CheckTenantPermission(c.actor, c.tenant_id, kTenantAdministration, /*platform_allowed=*/false))
+    return Err{*e};
   if (!state.assets.contains(c.asset_id)) return Fail(ErrorCode::kNotFound, "no such asset");
   for (const auto& [ticket_id, status] : ctx.tickets_referencing_asset) {
     if (!IsTerminal(status))
@@ -112,7 +107,8 @@ Decision DeleteAssetDecision(const TenantState& state, const DeleteAsset& c, con
 }
 
 Decision EraseUserDecision(const TenantState& state, const EraseUser& c) {
-  if (auto e = CheckTenantAdmin(c.actor, c.tenant_id, /*platform_allowed=*/false)) return Err{*e};
+  if (auto e = CheckTenantPermission(c.actor, c.tenant_id, Permission::kUsersManage, /*platform_allowed=*/false))
+    return Err{*e};
   auto user = state.users.find(c.user_id);
   if (user == state.users.end()) return Fail(ErrorCode::kNotFound, "no such user");
   if (user->second.erased_at) return Events{};  // idempotent: the key is already destroyed
@@ -120,6 +116,18 @@ Decision EraseUserDecision(const TenantState& state, const EraseUser& c) {
 }
 
 }  // namespace
+
+std::optional<DomainError> CheckTenantPermission(const Actor& actor, const Id& tenant_id, Permission permission,
+                                                 bool platform_allowed) {
+  if (actor.IsPlatformAdmin()) {
+    if (platform_allowed) return std::nullopt;
+    return MakeError(ErrorCode::kForbidden, "the platform admin token cannot do this; use a tenant admin");
+  }
+  if (!Can(actor, permission))
+    return MissingPermission(permission, "this needs " + std::string(ToString(permission)));
+  if (actor.tenant_id != tenant_id) return MakeError(ErrorCode::kNotFound, "no such tenant");
+  return std::nullopt;
+}
 
 TenantState InitialTenantState() { return TenantState{}; }
 
@@ -132,6 +140,14 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                         [&](const CreateAsset& c) { return CreateAssetDecision(state, c); },
                         [&](const DeleteAsset& c) { return DeleteAssetDecision(state, c, context); },
                         [&](const EraseUser& c) { return EraseUserDecision(state, c); },
+                        // access (issue 11): access_decide.cc
+                        [&](const CreatePermissionGroup& c) { return DecideAccess(state, c); },
+                        [&](const SetGroupMembership& c) { return DecideAccess(state, c); },
+                        [&](const ChangeSettings& c) { return DecideAccess(state, c); },
+                        [&](const ChangeLicense& c) { return DecideAccess(state, c); },
+                        [&](const CreateApiKey& c) { return DecideAccess(state, c); },
+                        [&](const RevokeApiKey& c) { return DecideAccess(state, c); },
+                        [&](const RecordApiKeyUsage& c) { return DecideAccess(state, c); },
                     },
                     command);
 }
@@ -165,7 +181,18 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    user->second.email = kErasedText;
                    user->second.erased_at = event.at;
                  },
+                 // access (issue 11): folded by EvolveAccess below
+                 [](const PermissionGroupCreated&) {},
+                 [](const PermissionGroupMemberAdded&) {},
+                 [](const PermissionGroupMemberRemoved&) {},
+                 [](const SettingsChanged&) {},
+                 [](const LicenseChanged&) {},
+                 [](const QuotaAlertRaised&) {},
+                 [](const ApiKeyCreated&) {},
+                 [](const ApiKeyRevoked&) {},
+                 [](const ApiKeyUsage&) {},
                                                                });
+  EvolveAccess(state.access, event);
   if (directory_event) ++state.version;
   return state;
 }

@@ -16,6 +16,10 @@ Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {
   return Err{MakeError(code, std::move(message), std::move(field))};
 }
 
+Err<DomainError> Lacks(Permission permission, std::string message) {
+  return Err{MissingPermission(permission, std::move(message))};
+}
+
 DomainError InvalidTransition(TicketStatus from, TicketStatus to) {
   DomainError e =
       MakeError(ErrorCode::kInvalidTransition, "cannot move a ticket from " + std::string(ToString(from)) +
@@ -56,9 +60,9 @@ std::optional<DomainError> CheckAssignee(const Actor& actor, const std::optional
   if (facts->tenant_id != actor.tenant_id)
     return MakeError(ErrorCode::kCrossTenantReference, "the assignee belongs to another tenant",
                      "assignee_id");
-  if (!facts->agent_rights)
-    return MakeError(ErrorCode::kValidation,
-                     "the assignee must be an agent, an admin or in the IT department", "assignee_id");
+  if (!facts->can_manage_tickets)
+    return MakeError(ErrorCode::kValidation, "the assignee must hold tickets:manage (an agent, an admin, "
+                     "in the IT department or in a group that grants it)", "assignee_id");
   return std::nullopt;
 }
 
@@ -72,16 +76,19 @@ std::optional<DomainError> CheckAsset(const Actor& actor, const std::optional<As
 Decision Create(const TicketState& state, const CreateTicket& c, const TicketContext& ctx) {
   const Actor& actor = c.header.actor;
   if (actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "the platform admin does not file tickets");
+  if (!Can(actor, Permission::kTicketsCreate))
+    return Lacks(Permission::kTicketsCreate, "filing tickets needs tickets:create");
   if (state.phase != TicketState::Phase::kNew)
     return Fail(ErrorCode::kValidation, "ticket id already used", "id");
   if (auto e = CheckSubject(c.subject)) return Err{*e};
   if (auto e = CheckDescription(c.description)) return Err{*e};
   if (auto e = CheckCategory(c.category)) return Err{*e};
   if (c.assignee_id) {
-    if (!actor.HasAgentRights()) return Fail(ErrorCode::kForbidden, "only agents may assign tickets");
+    if (!Can(actor, Permission::kTicketsManage))
+      return Lacks(Permission::kTicketsManage, "assigning tickets needs tickets:manage");
     if (auto e = CheckAssignee(actor, ctx.assignee)) return Err{*e};
   }
-  if (c.asset_id) {
+  if (c.asset_id && ctx.asset_integration) {
     if (auto e = CheckAsset(actor, ctx.asset)) return Err{*e};
   }
   TicketCreated created;
@@ -93,9 +100,9 @@ Decision Create(const TicketState& state, const CreateTicket& c, const TicketCon
   created.priority = c.priority;
   created.type = c.type;
   created.category = c.category;
-  created.reporter_id = actor.user_id;
+  created.reporter_id = c.reporter_id.value_or(actor.user_id);
   created.assignee_id = c.assignee_id;
-  created.asset_id = c.asset_id;
+  if (ctx.asset_integration) created.asset_id = c.asset_id;  // off: ignored, stays null
   created.due_at = c.due_at;
   return Events{MakeEvent(c.header, actor.tenant_id, std::move(created))};
 }
@@ -104,14 +111,16 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
   const Actor& actor = c.header.actor;
   if (!c.subject && !c.description && !c.category && !c.priority && !c.due_at && !c.asset_id)
     return Fail(ErrorCode::kValidation, "no field to change");
-  const bool agent = actor.HasAgentRights();
+  const bool manage = Can(actor, Permission::kTicketsManage);
   const bool reporter = t.reporter_id == actor.user_id;
-  if ((c.subject || c.description) && !agent && !reporter)
-    return Fail(ErrorCode::kForbidden, "only agents and the reporter may edit subject and description");
-  if ((c.category || c.asset_id) && !agent)
-    return Fail(ErrorCode::kForbidden, "only agents may change category and asset");
-  if ((c.priority || c.due_at) && !agent && !actor.IsManager())
-    return Fail(ErrorCode::kForbidden, "only agents and managers may change priority and due date");
+  // asset_integration off: asset_id is ignored (ACCESS.md "Effects").
+  const std::optional<Nullable<Id>> asset_id = ctx.asset_integration ? c.asset_id : std::nullopt;
+  if ((c.subject || c.description) && !manage && !reporter)
+    return Lacks(Permission::kTicketsManage, "editing another's ticket needs tickets:manage");
+  if ((c.category || asset_id) && !manage)
+    return Lacks(Permission::kTicketsManage, "changing category and asset needs tickets:manage");
+  if ((c.priority || c.due_at) && !Can(actor, Permission::kTicketsPrioritize))
+    return Lacks(Permission::kTicketsPrioritize, "changing priority and due date needs tickets:prioritize");
   if (c.subject || c.description)
     if (auto e = CheckNotErased(t)) return Err{*e};
   if (c.subject)
@@ -120,7 +129,7 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
     if (auto e = CheckDescription(*c.description)) return Err{*e};
   if (c.category)
     if (auto e = CheckCategory(*c.category)) return Err{*e};
-  if (c.asset_id && *c.asset_id && **c.asset_id != t.asset_id)
+  if (asset_id && *asset_id && **asset_id != t.asset_id)
     if (auto e = CheckAsset(actor, ctx.asset)) return Err{*e};
 
   TicketUpdated u;
@@ -136,7 +145,7 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
   take(u.category, c.category, t.category);
   take(u.priority, c.priority, t.priority);
   take(u.due_at, c.due_at, t.due_at);
-  take(u.asset_id, c.asset_id, t.asset_id);
+  take(u.asset_id, asset_id, t.asset_id);
   if (!any) return Events{};
   return Events{MakeEvent(c.header, t.tenant_id, std::move(u))};
 }
@@ -144,14 +153,8 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
 Decision Status(const Ticket& t, const ChangeStatus& c) {
   const Actor& actor = c.header.actor;
   if (!IsTransitionAllowed(t.status, c.to)) return Err{InvalidTransition(t.status, c.to)};
-  if (!actor.HasAgentRights()) {
-    const bool own = t.reporter_id == actor.user_id && !actor.IsManager();
-    const bool close_resolved = t.status == TicketStatus::kResolved && c.to == TicketStatus::kClosed;
-    const bool reopen = (t.status == TicketStatus::kResolved || t.status == TicketStatus::kClosed) &&
-                        c.to == TicketStatus::kOpen;
-    if (!own || !(close_resolved || reopen))
-      return Fail(ErrorCode::kForbidden, "only agents may change this ticket's status");
-  }
+  if (auto missing = MissingForStatusChange(actor, t, c.to))
+    return Lacks(*missing, "this status change needs " + std::string(ToString(*missing)));
   if (c.comment) {
     if (auto e = CheckNotErased(t)) return Err{*e};
     if (auto e = CheckComment(*c.comment)) return Err{DomainError{e->code, e->message, "comment"}};
@@ -164,7 +167,8 @@ Decision Status(const Ticket& t, const ChangeStatus& c) {
 
 Decision Assign(const Ticket& t, const AssignTicket& c, const TicketContext& ctx) {
   const Actor& actor = c.header.actor;
-  if (!actor.HasAgentRights()) return Fail(ErrorCode::kForbidden, "only agents may assign tickets");
+  if (!Can(actor, Permission::kTicketsManage))
+    return Lacks(Permission::kTicketsManage, "assigning tickets needs tickets:manage");
   if (IsTerminal(t.status))
     return Fail(ErrorCode::kTicketClosed, "a closed or cancelled ticket cannot be assigned; reopen it first");
   if (c.assignee_id)
@@ -175,7 +179,8 @@ Decision Assign(const Ticket& t, const AssignTicket& c, const TicketContext& ctx
 
 Decision Claim(const Ticket& t, const ClaimTicket& c) {
   const Actor& actor = c.header.actor;
-  if (!actor.HasAgentRights()) return Fail(ErrorCode::kForbidden, "only agents may claim tickets");
+  if (!Can(actor, Permission::kTicketsManage))
+    return Lacks(Permission::kTicketsManage, "claiming tickets needs tickets:manage");
   if (t.status != TicketStatus::kInProgress && !IsTransitionAllowed(t.status, TicketStatus::kInProgress))
     return Err{InvalidTransition(t.status, TicketStatus::kInProgress)};
   Events events;
@@ -189,14 +194,15 @@ Decision Claim(const Ticket& t, const ClaimTicket& c) {
 
 Decision Comment(const Ticket& t, const AddComment& c) {
   if (c.internal && !CanSeeInternalComments(c.header.actor))
-    return Fail(ErrorCode::kForbidden, "only agents may write internal comments");
+    return Lacks(Permission::kTicketsManage, "internal comments need tickets:manage");
   if (auto e = CheckNotErased(t)) return Err{*e};
   if (auto e = CheckComment(c.body)) return Err{*e};
   return Events{MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, c.body, c.internal})};
 }
 
 Decision Erase(const TicketState& state, const EraseTicket& c) {
-  if (!c.header.actor.IsTenantAdmin()) return Fail(ErrorCode::kForbidden, "only admins may erase personal data");
+  if (!Can(c.header.actor, kTenantAdministration))
+    return Lacks(kTenantAdministration, "erasing personal data needs settings:manage (admins)");
   const Ticket& t = state.ticket;
   if (state.phase == TicketState::Phase::kNew || t.tenant_id != c.header.actor.tenant_id)
     return Fail(ErrorCode::kNotFound, "no such ticket");
@@ -205,7 +211,8 @@ Decision Erase(const TicketState& state, const EraseTicket& c) {
 }
 
 Decision Delete(const Ticket& t, const DeleteTicket& c) {
-  if (!c.header.actor.IsTenantAdmin()) return Fail(ErrorCode::kForbidden, "only admins may delete tickets");
+  if (!Can(c.header.actor, kTenantAdministration))
+    return Lacks(kTenantAdministration, "deleting tickets needs settings:manage (admins)");
   return Events{MakeEvent(c.header, t.tenant_id, TicketDeleted{t})};
 }
 

@@ -41,12 +41,10 @@ bool IsTransitionAllowed(TicketStatus from, TicketStatus to) {
 }
 
 bool CanReadTicket(const Actor& actor, const Ticket& ticket) {
-  if (actor.IsPlatformAdmin() || actor.tenant_id != ticket.tenant_id) return false;
-  return actor.HasAgentRights() || actor.IsManager() || actor.IsTenantAdmin() ||
-         ticket.reporter_id == actor.user_id;
+  return Can(actor, Permission::kTicketsReadAll, ticket);
 }
 
-bool CanSeeInternalComments(const Actor& actor) { return actor.HasAgentRights(); }
+bool CanSeeInternalComments(const Actor& actor) { return Can(actor, Permission::kTicketsManage); }
 
 TicketState InitialTicketState() { return TicketState{}; }
 

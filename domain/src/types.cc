@@ -94,6 +94,20 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const CommentAdded&) { return std::string_view("comment.added"); },
                         [](const TicketDeleted&) { return std::string_view("ticket.deleted"); },
                         [](const TicketErased&) { return std::string_view("ticket.erased"); },
+                        // access (issue 11)
+                        [](const PermissionGroupCreated&) { return std::string_view("permission_group.created"); },
+                        [](const PermissionGroupMemberAdded&) {
+                          return std::string_view("permission_group.member_added");
+                        },
+                        [](const PermissionGroupMemberRemoved&) {
+                          return std::string_view("permission_group.member_removed");
+                        },
+                        [](const SettingsChanged&) { return std::string_view("settings.changed"); },
+                        [](const LicenseChanged&) { return std::string_view("license.changed"); },
+                        [](const QuotaAlertRaised&) { return std::string_view("quota_alert.raised"); },
+                        [](const ApiKeyCreated&) { return std::string_view("api_key.created"); },
+                        [](const ApiKeyRevoked&) { return std::string_view("api_key.revoked"); },
+                        [](const ApiKeyUsage&) { return std::string_view("api_key.usage"); },
                     },
                     payload);
 }

@@ -3,6 +3,7 @@
 // one decoder case per oneof field, older versions through upcast.cc.
 #include "payload_codec.h"
 
+#include "access_payload_codec.h"
 #include "id_text.h"
 #include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
@@ -158,6 +159,16 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
           [&](const TicketDeleted& e) {
             EncodeSnapshot(e.snapshot, text, env->mutable_ticket_deleted()->mutable_snapshot());
           },
+          // access (issue 11): access_payload_codec.cc
+          [&](const PermissionGroupCreated& e) { EncodeAccess(e, env); },
+          [&](const PermissionGroupMemberAdded& e) { EncodeAccess(e, env); },
+          [&](const PermissionGroupMemberRemoved& e) { EncodeAccess(e, env); },
+          [&](const SettingsChanged& e) { EncodeAccess(e, env); },
+          [&](const LicenseChanged& e) { EncodeAccess(e, env); },
+          [&](const QuotaAlertRaised& e) { EncodeAccess(e, env); },
+          [&](const ApiKeyCreated& e) { EncodeAccess(e, env); },
+          [&](const ApiKeyRevoked& e) { EncodeAccess(e, env); },
+          [&](const ApiKeyUsage& e) { EncodeAccess(e, env); },
       },
       payload);
 }
@@ -277,6 +288,18 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
       *payload = std::move(e);
       break;
     }
+    // access (issue 11): access_payload_codec.cc
+    case v1::EventEnvelope::kPermissionGroupCreated:
+    case v1::EventEnvelope::kPermissionGroupMemberAdded:
+    case v1::EventEnvelope::kPermissionGroupMemberRemoved:
+    case v1::EventEnvelope::kSettingsChanged:
+    case v1::EventEnvelope::kLicenseChanged:
+    case v1::EventEnvelope::kQuotaAlertRaised:
+    case v1::EventEnvelope::kApiKeyCreated:
+    case v1::EventEnvelope::kApiKeyRevoked:
+    case v1::EventEnvelope::kApiKeyUsage:
+      DecodeAccess(env, payload, &ok);
+      break;
     case v1::EventEnvelope::PAYLOAD_NOT_SET:
       return Status::Corruption("event envelope has no payload (written by a newer ticketd?)");
   }

@@ -56,6 +56,16 @@ std::string SubjectKeyId(const DomainEvent& event) {
           [](const TokenIssued&) { return std::string(); },
           [](const AssetCreated&) { return std::string(); },
           [](const AssetDeleted&) { return std::string(); },
+          // access (issue 11): no personal data
+          [](const PermissionGroupCreated&) { return std::string(); },
+          [](const PermissionGroupMemberAdded&) { return std::string(); },
+          [](const PermissionGroupMemberRemoved&) { return std::string(); },
+          [](const SettingsChanged&) { return std::string(); },
+          [](const LicenseChanged&) { return std::string(); },
+          [](const QuotaAlertRaised&) { return std::string(); },
+          [](const ApiKeyCreated&) { return std::string(); },
+          [](const ApiKeyRevoked&) { return std::string(); },
+          [](const ApiKeyUsage&) { return std::string(); },
           // A ticket's events all seal under the ticket's key.
           [&](const TicketCreated&) { return TicketKeyId(event); },
           [&](const TicketUpdated&) { return TicketKeyId(event); },

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "tenant_partitions.h"
+#include "ticketd/projections/access_codec.h"
 #include "ticketd/domain/overloaded.h"
 
 namespace ticketd::projections {
@@ -30,6 +31,7 @@ struct TenantDirectory {
   std::optional<TenantInfo> info;
   std::unordered_map<Id, domain::User, domain::IdHash> users;
   std::unordered_map<Id, domain::Asset, domain::IdHash> assets;
+  domain::TenantAccess access;
 };
 
 // Token hash -> user, sharded by the hash's first byte.
@@ -70,11 +72,23 @@ class TokenTable {
   std::array<Shard, kShards> shards_;
 };
 
+bool IsAccessEvent(const domain::EventPayload& payload) {
+  return std::holds_alternative<domain::PermissionGroupCreated>(payload) ||
+         std::holds_alternative<domain::PermissionGroupMemberAdded>(payload) ||
+         std::holds_alternative<domain::PermissionGroupMemberRemoved>(payload) ||
+         std::holds_alternative<domain::SettingsChanged>(payload) ||
+         std::holds_alternative<domain::LicenseChanged>(payload) ||
+         std::holds_alternative<domain::QuotaAlertRaised>(payload) ||
+         std::holds_alternative<domain::ApiKeyCreated>(payload) ||
+         std::holds_alternative<domain::ApiKeyRevoked>(payload) || std::holds_alternative<domain::ApiKeyUsage>(payload);
+}
+
 }  // namespace
 
 struct DirectoryReadModel::Impl {
   TenantPartitions<TenantDirectory> tenants;
   TokenTable tokens;
+  TokenTable api_keys;  // key hash -> (tenant, key id)
   mutable std::shared_mutex global_mu;  // user/asset id -> tenant, for FindXAnyTenant
   std::unordered_map<Id, Id, domain::IdHash> user_tenant, asset_tenant;
 };
@@ -117,6 +131,16 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { d.assets.erase(e.asset_id); });
             remember(impl_->asset_tenant, e.asset_id, false);
           },
+          // access (issue 11): folded by EvolveAccess below; keys also enter the key table
+          [](const domain::PermissionGroupCreated&) {},
+          [](const domain::PermissionGroupMemberAdded&) {},
+          [](const domain::PermissionGroupMemberRemoved&) {},
+          [](const domain::SettingsChanged&) {},
+          [](const domain::LicenseChanged&) {},
+          [](const domain::QuotaAlertRaised&) {},
+          [&](const domain::ApiKeyCreated& e) { impl_->api_keys.Put(e.key_sha256, tenant_id, e.key_id); },
+          [](const domain::ApiKeyRevoked&) {},
+          [](const domain::ApiKeyUsage&) {},
           [&](const domain::UserErased& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
               auto user = d.users.find(e.user_id);
@@ -127,19 +151,19 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
             });
           },
       });
+  if (IsAccessEvent(event.payload))
+    impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { domain::EvolveAccess(d.access, event); });
 }
 
 std::optional<domain::Actor> DirectoryReadModel::Authenticate(const TokenHash& token_sha256) const {
   auto owner = impl_->tokens.Find(token_sha256);
   if (!owner) return std::nullopt;
-  std::optional<domain::User> user = GetUser(owner->first, owner->second);
-  if (!user || user->erased_at) return std::nullopt;  // an erased user's tokens stop working
-  domain::Actor actor;
-  actor.kind = domain::Actor::Kind::kUser;
-  actor.user_id = user->id;
-  actor.tenant_id = user->tenant_id;
-  actor.role = user->role;
-  actor.it_department = user->department == "IT";
+  std::optional<domain::Actor> actor;
+  impl_->tenants.Read(owner->first, [&](const TenantDirectory& d) {
+    auto user = d.users.find(owner->second);
+    // An erased user's tokens stop working.
+    if (user != d.users.end() && !user->second.erased_at) actor = domain::ActorOf(d.access, user->second);
+  });
   return actor;
 }
 
@@ -203,6 +227,52 @@ std::vector<domain::Asset> DirectoryReadModel::ListAssets(const Id& tenant_id) c
   return assets;
 }
 
+std::optional<domain::TenantAccess> DirectoryReadModel::GetAccess(const Id& tenant_id) const {
+  std::optional<domain::TenantAccess> access;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    if (d.info) access = d.access;
+  });
+  return access;
+}
+
+bool DirectoryReadModel::FeatureEnabled(const Id& tenant_id, domain::Feature feature) const {
+  bool enabled = false;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) { enabled = d.access.Enabled(feature); });
+  return enabled;
+}
+
+std::int64_t DirectoryReadModel::CountAgents(const Id& tenant_id) const {
+  std::int64_t agents = 0;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) { agents = domain::CountAgents(d.users, d.access); });
+  return agents;
+}
+
+std::optional<DirectoryReadModel::ApiKeyCaller> DirectoryReadModel::AuthenticateApiKey(
+    const TokenHash& key_sha256, domain::Timestamp now) const {
+  auto owner = impl_->api_keys.Find(key_sha256);
+  if (!owner) return std::nullopt;
+  std::optional<ApiKeyCaller> caller;
+  impl_->tenants.Read(owner->first, [&](const TenantDirectory& d) {
+    auto key = d.access.api_keys.find(owner->second);
+    if (key == d.access.api_keys.end() || key->second.revoked) return;
+    if (key->second.expires_at && *key->second.expires_at <= now) return;
+    auto creator = d.users.find(key->second.created_by);
+    if (creator == d.users.end() || creator->second.erased_at) return;
+    caller = ApiKeyCaller{domain::ActorOf(d.access, creator->second), key->first, key->second.scopes};
+  });
+  return caller;
+}
+
+std::vector<DirectoryReadModel::TenantAlert> DirectoryReadModel::ListAlerts() const {
+  std::vector<TenantAlert> alerts;
+  impl_->tenants.ForEachSorted([&](const Id& tenant_id, const TenantDirectory& d) {
+    for (const domain::QuotaAlert& alert : d.access.alerts) alerts.push_back(TenantAlert{tenant_id, alert});
+  });
+  std::stable_sort(alerts.begin(), alerts.end(),
+                   [](const TenantAlert& a, const TenantAlert& b) { return a.alert.at < b.alert.at; });
+  return alerts;
+}
+
 }  // namespace ticketd::projections
 
 namespace ticketd::projections {
@@ -244,6 +314,7 @@ void DirectoryReadModel::EncodeCanonical(BinaryWriter& out) const {
       out.Bytes(asset->name);
       out.Bytes(asset->kind);
     }
+    EncodeTenantAccess(out, d.access);
   });
   out.Bool(false);
   auto tokens = impl_->tokens.All();
@@ -284,6 +355,8 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
       a.tenant_id = tenant_id;
       if (!in.Id(&a.id) || !in.Bytes(&a.name) || !in.Bytes(&a.kind)) return false;
     }
+    domain::TenantAccess access;
+    if (!DecodeTenantAccess(in, &access)) return false;
     {
       std::unique_lock lock(impl_->global_mu);
       for (const domain::User& u : users) impl_->user_tenant[u.id] = tenant_id;
@@ -293,6 +366,8 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
       d.info = std::move(info);
       for (domain::User& u : users) d.users.emplace(u.id, std::move(u));
       for (domain::Asset& a : assets) d.assets.emplace(a.id, std::move(a));
+      for (const auto& [key_id, key] : access.api_keys) impl_->api_keys.Put(key.key_sha256, tenant_id, key_id);
+      d.access = std::move(access);
     });
   }
   std::size_t token_count = 0;

@@ -39,7 +39,7 @@ class EngineSnapshotTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
-  // One CreateTenant command (one event), waited for.
+  // One CreateTenant command (two events: the tenant and its ITSM Agent group), waited for.
   void CreateTenant(int n) {
     domain::CreateTenant command;
     command.actor = domain::Actor{.kind = domain::Actor::Kind::kPlatformAdmin};
@@ -82,7 +82,7 @@ TEST_F(EngineSnapshotTest, PeriodicSnapshotsKeepTheNewestTwo) {
   engine_->Stop();  // waits for a background write, then the shutdown snapshot
   std::vector<std::string> files = SnapshotFiles();
   ASSERT_EQ(files.size(), 2u);
-  EXPECT_EQ(files[0], "snapshot-00000000000000000009.snap");
+  EXPECT_EQ(files[0], "snapshot-00000000000000000018.snap");
 }
 
 TEST_F(EngineSnapshotTest, RetakeSnapshotNowLeavesOnlyAFreshSnapshot) {
@@ -97,7 +97,7 @@ TEST_F(EngineSnapshotTest, RetakeSnapshotNowLeavesOnlyAFreshSnapshot) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   std::vector<std::string> files = SnapshotFiles();
   ASSERT_EQ(files.size(), 1u);
-  EXPECT_EQ(files[0], "snapshot-00000000000000000007.snap");
+  EXPECT_EQ(files[0], "snapshot-00000000000000000014.snap");
 
   // From a completion, i.e. on the writer thread itself (no deadlock).
   std::promise<Status> retaken;
@@ -110,7 +110,7 @@ TEST_F(EngineSnapshotTest, RetakeSnapshotNowLeavesOnlyAFreshSnapshot) {
   ASSERT_TRUE(retaken.get_future().get().ok());
   files = SnapshotFiles();
   ASSERT_EQ(files.size(), 1u);
-  EXPECT_EQ(files[0], "snapshot-00000000000000000008.snap");
+  EXPECT_EQ(files[0], "snapshot-00000000000000000016.snap");
 
   ReadModelHashes live = Hashes();
   Open(/*snapshot_every=*/0);
@@ -145,7 +145,7 @@ TEST_F(EngineSnapshotTest, SnapshotFullReplayAndCorruptSnapshotAgree) {
   fs::remove_all(dir_ + "/snapshots");
   Open(/*snapshot_every=*/0);  // the whole log
   ExpectSameHashes(Hashes(), live);
-  EXPECT_EQ(live.position, 8u);
+  EXPECT_EQ(live.position, 16u);
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ TEST(Tenants, DefaultAndCustomPrefixes) {
   EXPECT_EQ(tenant.tenant_id, kTenant);
   EXPECT_EQ(tenant.name, "Acme");
   EXPECT_EQ(tenant.ticket_prefix, "TKT");
-  EXPECT_EQ(tenant.version, 1);
+  EXPECT_EQ(tenant.version, 2);  // TenantCreated, PermissionGroupCreated (ITSM Agent)
   for (const std::string prefix : {"A", "ACME2", "ABCDEFGHIJ", "Z9"})
     EXPECT_EQ(Tenant(prefix).ticket_prefix, prefix);
 }
@@ -131,7 +131,7 @@ TEST(Users, EmailsAreUniquePerTenantIgnoringCase) {
   tenant = Apply(std::move(tenant), DecideDirectory(tenant, create, {}));
   ASSERT_TRUE(tenant.users.contains(MakeId(20)));
   EXPECT_EQ(tenant.user_by_email.at("ada@example.com"), MakeId(20));
-  EXPECT_EQ(tenant.version, 3);  // TenantCreated, UserCreated, TokenIssued
+  EXPECT_EQ(tenant.version, 4);  // TenantCreated, ITSM Agent group, UserCreated, TokenIssued
   for (const std::string taken : {"ada@example.com", "ADA@EXAMPLE.COM", "Ada@Example.com"}) {
     CreateUser again{A.admin, 3, kTenant, MakeId(21), "Ada 2", taken, Role::kReporter, ""};
     auto r = DecideDirectory(tenant, again, {});
@@ -148,8 +148,8 @@ TEST(Users, DepartmentItGrantsAgentRights) {
   CreateUser sales{A.platform, 2, kTenant, MakeId(21), "Bob", "bob@example.com", Role::kReporter, "Sales"};
   tenant = Apply(std::move(tenant), DecideDirectory(tenant, it, {}));
   tenant = Apply(std::move(tenant), DecideDirectory(tenant, sales, {}));
-  EXPECT_TRUE(tenant.users.at(MakeId(20)).HasAgentRights());
-  EXPECT_FALSE(tenant.users.at(MakeId(21)).HasAgentRights());
+  EXPECT_TRUE(tenant.users.at(MakeId(20)).RolePermissions().Has(Permission::kTicketsManage));
+  EXPECT_FALSE(tenant.users.at(MakeId(21)).RolePermissions().Has(Permission::kTicketsManage));
 }
 
 struct UserFieldCase {

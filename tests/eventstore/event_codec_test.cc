@@ -74,7 +74,20 @@ std::vector<EventPayload> EveryPayload() {
                                .reporter_id = TestId(2),
                                .erased_at = Timestamp{77}}},
           UserErased{TestId(2)},
-          TicketErased{}};
+          TicketErased{},
+          PermissionGroupCreated{TestId(7), "ITSM Agent", {Permission::kTicketsManage, Permission::kUsersManage}, true},
+          PermissionGroupCreated{TestId(7), "Empty", {}, false},
+          PermissionGroupMemberAdded{TestId(7), TestId(2)},
+          PermissionGroupMemberRemoved{TestId(7), TestId(2)},
+          SettingsChanged{FeatureSet{Feature::kPublicApi, Feature::kAgentPortal}},
+          SettingsChanged{},
+          LicenseChanged{FeatureSet{Feature::kEmailTemplates}, Quotas{{std::int64_t{3}, std::nullopt}}},
+          LicenseChanged{},
+          QuotaAlertRaised{Quota::kMaxAgents, 2, 2},
+          ApiKeyCreated{TestId(8), "ci", ScopeSet{ApiScope::kTicketsRead, ApiScope::kMailInbound}, hash, 5'000},
+          ApiKeyCreated{TestId(8), "ci", ScopeSet{ApiScope::kTicketsWrite}, hash, std::nullopt},
+          ApiKeyRevoked{TestId(8)},
+          ApiKeyUsage{TestId(8), 20'000, 17, 1'234}};
 }
 
 bool SamePayload(const EventPayload& a, const EventPayload& b) {
@@ -112,6 +125,8 @@ bool SamePayload(const EventPayload& a, const EventPayload& b) {
           return x.user_id == y.user_id;
         } else if constexpr (std::is_same_v<T, TicketErased>) {
           return true;
+        } else if constexpr (requires { x == y; }) {  // access events compare as values
+          return x == y;
         } else {
           return x.comment_id == y.comment_id && x.body == y.body && x.internal == y.internal;
         }

@@ -47,7 +47,7 @@ TEST_F(DirectoryTest, AuthenticatesByTokenHash) {
   EXPECT_EQ(zoe->tenant_id, kTenantA);
   EXPECT_EQ(zoe->role, Role::kReporter);
   EXPECT_TRUE(zoe->it_department) << "department IT grants agent rights";
-  EXPECT_TRUE(zoe->HasAgentRights());
+  EXPECT_TRUE(domain::Can(*zoe, domain::Permission::kTicketsManage));
   std::optional<domain::Actor> ada = dir_.Authenticate(Hash(7, 2));
   ASSERT_TRUE(ada.has_value());
   EXPECT_EQ(ada->user_id, Tid(3));

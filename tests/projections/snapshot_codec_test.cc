@@ -40,6 +40,22 @@ void Feed(DirectoryReadModel& directory, CommentReadModel& comments, AnalyticsRe
     token.token_sha256[0] = tenant.bytes[0];
     directory.Apply(Event(tenant, tenant, 3, token));
     directory.Apply(Event(tenant, tenant, 4, domain::AssetCreated{Tid(6, tenant.bytes[0]), "Laptop", "hw"}));
+    // Access state (groups, settings, licence, alerts, API keys) rides in the same snapshot.
+    const domain::Id group = Tid(40, tenant.bytes[0]), key = Tid(41, tenant.bytes[0]);
+    directory.Apply(Event(tenant, tenant, 5,
+                          domain::PermissionGroupCreated{group, "ITSM Agent", {domain::Permission::kTicketsManage}, true}));
+    directory.Apply(Event(tenant, tenant, 6, domain::PermissionGroupMemberAdded{group, Tid(5, tenant.bytes[0])}));
+    directory.Apply(Event(tenant, tenant, 7, domain::LicenseChanged{domain::FeatureSet{domain::Feature::kPublicApi},
+                                                                    domain::Quotas{{std::int64_t{3}, std::nullopt}}}));
+    directory.Apply(Event(tenant, tenant, 8, domain::SettingsChanged{domain::FeatureSet{domain::Feature::kPublicApi}}));
+    directory.Apply(Event(tenant, tenant, 9, domain::QuotaAlertRaised{domain::Quota::kMaxAgents, 3, 3}));
+    std::array<std::uint8_t, 32> key_hash{};
+    key_hash[1] = tenant.bytes[0];
+    domain::DomainEvent created = Event(
+        tenant, tenant, 10, domain::ApiKeyCreated{key, "ci", domain::ScopeSet{domain::ApiScope::kTicketsRead}, key_hash, 99});
+    created.actor_id = Tid(5, tenant.bytes[0]);  // the key acts as its creator, who must exist
+    directory.Apply(created);
+    directory.Apply(Event(tenant, tenant, 11, domain::ApiKeyUsage{key, 1, 12, 11}));
   }
   domain::Ticket ticket = MakeTicket(1);
   ticket.category = "network";
@@ -84,6 +100,13 @@ TEST(SnapshotCodecTest, DecodedModelsReencodeToTheSameBytes) {
   ASSERT_TRUE(directory2.Authenticate(token).has_value());
   EXPECT_EQ(directory2.Authenticate(token)->user_id, Tid(5, kTenantA.bytes[0]));
   EXPECT_TRUE(directory2.FindAssetAnyTenant(Tid(6, kTenantB.bytes[0])).has_value());
+  EXPECT_EQ(directory2.GetAccess(kTenantA), directory.GetAccess(kTenantA));
+  EXPECT_TRUE(directory2.Authenticate(token)->group_permissions.Has(domain::Permission::kTicketsManage));
+  std::array<std::uint8_t, 32> key_hash{};
+  key_hash[1] = kTenantA.bytes[0];
+  ASSERT_TRUE(directory2.AuthenticateApiKey(key_hash, 50).has_value()) << "the key table is rebuilt";
+  EXPECT_FALSE(directory2.AuthenticateApiKey(key_hash, 99).has_value()) << "expired";
+  EXPECT_EQ(directory2.ListAlerts().size(), 2u);
   EXPECT_EQ(comments2.List(kTenantA, MakeTicket(1).id, true).size(), 2u);
   Analytics before = analytics.Snapshot(kTenantA, 9'000'000'000, 1), after = analytics2.Snapshot(kTenantA, 9'000'000'000, 1);
   EXPECT_EQ(after.time_to_resolve.count, 1);

@@ -2,6 +2,7 @@
 // contract's HTTP status and error code (see FromDomainError in api/src/responses.cc).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,10 @@ enum class ErrorCode {
   kVersionConflict,       // 412 VERSION_CONFLICT (If-Match mismatch)
   kSubjectErased,         // 409 SUBJECT_ERASED: new personal text for an erased ticket
   kIdempotencyKeyReused,  // 422 IDEMPOTENCY_KEY_REUSED: the key already made another request's result
+  // ---- access (ACCESS.md: groups, settings, licences, quotas) ----
+  kNotLicensed,    // 403 NOT_LICENSED; `field` names the feature
+  kQuotaExceeded,  // 409 QUOTA_EXCEEDED; quota/limit/current filled in
+  kNameTaken,      // 409 NAME_TAKEN; `field` is "name"
 };
 
 struct DomainError {
@@ -35,10 +40,23 @@ struct DomainError {
   // kVersionConflict only:
   std::int64_t expected_version = 0;
   std::int64_t actual_version = 0;
+  // kForbidden: the permission the actor lacks (details.permission), if one.
+  std::optional<Permission> permission;
+  // kQuotaExceeded only:
+  std::string quota;
+  std::int64_t limit = 0;
+  std::int64_t current = 0;
 };
 
 inline DomainError MakeError(ErrorCode code, std::string message, std::string field = {}) {
   DomainError e{code, std::move(message), std::move(field)};
+  return e;
+}
+
+// 403 FORBIDDEN naming the missing permission.
+inline DomainError MissingPermission(Permission permission, std::string message) {
+  DomainError e{ErrorCode::kForbidden, std::move(message)};
+  e.permission = permission;
   return e;
 }
 

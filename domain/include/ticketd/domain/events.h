@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "ticketd/domain/access_types.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
@@ -56,6 +57,67 @@ struct AssetDeleted {
 // destroys the user's data key in the same atomic write). Tokens stop working.
 struct UserErased {
   Id user_id;
+};
+
+// ---- access (ACCESS.md: permission groups, settings, licences, quotas, API
+// keys); tenant directory stream ----
+struct PermissionGroupCreated {
+  Id group_id;
+  std::string name;
+  PermissionSet permissions;
+  bool system = false;  // the per-tenant "ITSM Agent" group
+  friend bool operator==(const PermissionGroupCreated&, const PermissionGroupCreated&) = default;
+};
+struct PermissionGroupMemberAdded {
+  Id group_id;
+  Id user_id;
+  friend bool operator==(const PermissionGroupMemberAdded&, const PermissionGroupMemberAdded&) = default;
+};
+struct PermissionGroupMemberRemoved {
+  Id group_id;
+  Id user_id;
+  friend bool operator==(const PermissionGroupMemberRemoved&, const PermissionGroupMemberRemoved&) = default;
+};
+// The tenant's enabled features after the change (all of them).
+struct SettingsChanged {
+  FeatureSet enabled;
+  friend bool operator==(const SettingsChanged&, const SettingsChanged&) = default;
+};
+// The licence after the change: the features the tenant may enable and its
+// quotas. Features no longer licensed are switched off by this event.
+struct LicenseChanged {
+  FeatureSet licensed;
+  Quotas quotas;
+  friend bool operator==(const LicenseChanged&, const LicenseChanged&) = default;
+};
+// A command was refused for exceeding a quota (GET /api/v1/admin/alerts).
+struct QuotaAlertRaised {
+  Quota quota = Quota::kMaxAgents;
+  std::int64_t limit = 0;
+  std::int64_t current = 0;
+  friend bool operator==(const QuotaAlertRaised&, const QuotaAlertRaised&) = default;
+};
+// Only the SHA-256 of the key is ever stored; the creator is the actor.
+struct ApiKeyCreated {
+  Id key_id;
+  std::string name;
+  ScopeSet scopes;
+  std::array<std::uint8_t, 32> key_sha256{};
+  std::optional<Timestamp> expires_at;
+  friend bool operator==(const ApiKeyCreated&, const ApiKeyCreated&) = default;
+};
+struct ApiKeyRevoked {
+  Id key_id;
+  friend bool operator==(const ApiKeyRevoked&, const ApiKeyRevoked&) = default;
+};
+// Requests a key authenticated on one UTC day: the running total of that day
+// (not a delta), so a batch written twice or late changes nothing.
+struct ApiKeyUsage {
+  Id key_id;
+  std::int64_t day = 0;  // days since 1970-01-01 UTC
+  std::int64_t requests = 0;
+  Timestamp last_used_at = 0;
+  friend bool operator==(const ApiKeyUsage&, const ApiKeyUsage&) = default;
 };
 
 // ---- ticket stream ----
@@ -117,14 +179,21 @@ struct EventFamily {
   static constexpr bool kContains = (std::is_same_v<E, Events> || ...);
 };
 using DirectoryEvents =
-    EventFamily<TenantCreated, UserCreated, TokenIssued, AssetCreated, AssetDeleted, UserErased>;
+    EventFamily<TenantCreated, UserCreated, TokenIssued, AssetCreated, AssetDeleted, UserErased,
+                // access (issue 11)
+                PermissionGroupCreated, PermissionGroupMemberAdded, PermissionGroupMemberRemoved, SettingsChanged,
+                LicenseChanged, QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage>;
 using TicketEvents = EventFamily<TicketCreated, TicketUpdated, TicketAssigned, TicketStatusChanged, CommentAdded,
                                  TicketDeleted, TicketErased>;
 
 // Every event, as persisted (the protobuf envelope's oneof).
 using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, AssetCreated, AssetDeleted,
                                   UserErased, TicketCreated, TicketUpdated, TicketAssigned,
-                                  TicketStatusChanged, CommentAdded, TicketDeleted, TicketErased>;
+                                  TicketStatusChanged, CommentAdded, TicketDeleted, TicketErased,
+                                  // access (issue 11)
+                                  PermissionGroupCreated, PermissionGroupMemberAdded,
+                                  PermissionGroupMemberRemoved, SettingsChanged, LicenseChanged,
+                                  QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage>;
 
 template <class E>
 inline constexpr bool kIsDirectoryEvent = DirectoryEvents::kContains<E>;

@@ -46,6 +46,9 @@ struct CreateTicket {
   std::optional<Id> assignee_id;
   std::optional<Id> asset_id;
   std::optional<Timestamp> due_at;
+  // Filed on behalf of this user of the tenant (the public API's
+  // reporter_id; the shell checked the user); default: the actor.
+  std::optional<Id> reporter_id;
 };
 // PATCH: only the set fields change; never touches status or assignment.
 struct UpdateTicket {
@@ -96,7 +99,7 @@ const CommandHeader& HeaderOf(const TicketCommand& command);
 struct UserFacts {
   Id id;
   Id tenant_id;
-  bool agent_rights = false;  // agent/admin role or IT department
+  bool can_manage_tickets = false;  // holds tickets:manage (role, IT department or a group)
 };
 struct AssetFacts {
   Id id;
@@ -109,6 +112,8 @@ struct TicketContext {
   // if it exists in any tenant; nullopt if no such id exists at all.
   std::optional<UserFacts> assignee;
   std::optional<AssetFacts> asset;
+  // The tenant's asset_integration feature: off -> asset_id is ignored.
+  bool asset_integration = true;
 };
 
 // Events on success (empty when the command changes nothing, e.g. a PATCH

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "ticketd/domain/id.h"
+#include "ticketd/domain/permissions.h"
 
 namespace ticketd::domain {
 
@@ -50,7 +51,7 @@ std::optional<TicketType> ParseTicketType(std::string_view s);
 std::optional<Role> ParseRole(std::string_view s);
 
 // Who issues a command. The shell authenticates the bearer token and fills
-// this in; the deciders only apply the role rules to it.
+// this in; the deciders ask Can(actor, permission) (permissions.h).
 struct Actor {
   enum class Kind { kUser, kPlatformAdmin };
   Kind kind = Kind::kUser;
@@ -58,14 +59,11 @@ struct Actor {
   Id tenant_id;  // nil for the platform admin
   Role role = Role::kReporter;
   bool it_department = false;  // department "IT" grants agent rights whatever the role
+  // What the user's permission groups add to the role, as of this request
+  // (a membership change takes effect on the member's next request).
+  PermissionSet group_permissions;
 
   bool IsPlatformAdmin() const { return kind == Kind::kPlatformAdmin; }
-  // agent or admin role, or the IT department: may triage and work tickets.
-  bool HasAgentRights() const {
-    return kind == Kind::kUser && (role == Role::kAgent || role == Role::kAdmin || it_department);
-  }
-  bool IsTenantAdmin() const { return kind == Kind::kUser && role == Role::kAdmin; }
-  bool IsManager() const { return kind == Kind::kUser && role == Role::kManager; }
 };
 
 }  // namespace ticketd::domain

@@ -49,6 +49,29 @@ class DirectoryReadModel {
   std::vector<domain::User> ListUsers(const domain::Id& tenant_id) const;
   std::vector<domain::Asset> ListAssets(const domain::Id& tenant_id) const;
 
+  // ---- access (issue 11): groups, settings, licence, alerts, API keys ----
+  // The tenant's access state (a copy); nullopt for an unknown tenant.
+  std::optional<domain::TenantAccess> GetAccess(const domain::Id& tenant_id) const;
+  bool FeatureEnabled(const domain::Id& tenant_id, domain::Feature feature) const;
+  // Users holding tickets:manage (the max_agents usage).
+  std::int64_t CountAgents(const domain::Id& tenant_id) const;
+  // What an API key authenticates as: its creator as of now (role and
+  // groups), with the key's id and scopes. nullopt for an unknown, revoked
+  // or expired key, or a creator who was erased. Constant-time compare.
+  struct ApiKeyCaller {
+    domain::Actor actor;
+    domain::Id key_id;
+    domain::ScopeSet scopes;
+  };
+  std::optional<ApiKeyCaller> AuthenticateApiKey(const std::array<std::uint8_t, 32>& key_sha256,
+                                                 domain::Timestamp now) const;
+  struct TenantAlert {
+    domain::Id tenant_id;
+    domain::QuotaAlert alert;
+  };
+  // Every tenant's quota alerts, oldest first.
+  std::vector<TenantAlert> ListAlerts() const;
+
   // Canonical serialization (binary_codec.h): equal content, equal bytes.
   // It is also this model's snapshot body; DecodeSnapshot loads one into an
   // empty model (writer thread, before any Apply) and returns false if the
