@@ -19,12 +19,14 @@ namespace ticketd::api {
 
 class Engine;
 class Metrics;
+struct SignIn;
 
 struct Call {
   Request request;
   Target target;
   std::vector<std::string> path_params;  // the {} segments of the matched route, in order
   domain::Actor actor;
+  std::optional<domain::Id> session_id;  // signed in with a JWT: its session
   domain::Id correlation_id;
   domain::Timestamp now = 0;
   const char* route = "unmatched";
@@ -40,6 +42,7 @@ using CallPtr = std::shared_ptr<Call>;
 struct Services {
   Engine& engine;
   Metrics& metrics;
+  SignIn* signin = nullptr;  // the sign-in routes' keys, pool and lockout (server.cc)
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);

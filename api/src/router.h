@@ -24,7 +24,7 @@ struct RouterOptions {
 
 class Router final : public RequestHandler {
  public:
-  Router(Engine& engine, Metrics& metrics, const RouterOptions& options);
+  Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options);
   void Handle(Request&& request, Responder respond) override;
 
  private:

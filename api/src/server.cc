@@ -14,6 +14,7 @@
 #include "metrics.h"
 #include "router.h"
 #include "server_options.h"
+#include "signin.h"
 
 namespace ticketd::api {
 namespace {
@@ -117,7 +118,18 @@ int RunServer(int argc, char** argv) {
     return 1;
   }
 
-  Router router(*engine, metrics, router_options);
+  // Sign-in: the JWT key beside the log, and the Argon2id pool: one worker
+  // per two cores (at least one), 32 jobs queued at most.
+  SignIn signin;
+  signin.access_token_ttl_seconds = options->access_token_ttl;
+  s = JwtKeys::Open(options->data_dir, &signin.keys);
+  if (!s.ok()) {
+    std::fprintf(stderr, "ticketd: JWT signing key: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  signin.pool = std::make_unique<PasswordPool>(std::max(1u, std::thread::hardware_concurrency() / 2), 32);
+  (void)DummyPasswordHash();  // made now, so the first failed login costs what the others do
+  Router router(*engine, metrics, signin, router_options);
   HttpServerOptions http_options;
   http_options.address = options->listen_host;
   http_options.port = options->listen_port;
@@ -139,6 +151,7 @@ int RunServer(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "ticketd: signal %d: draining\n", signal_number);
   server->Stop(std::chrono::milliseconds(5000));
+  signin.pool->Stop();  // its jobs submit commands: before the engine stops
   engine->Stop();
   // After the engine: every committed event is in the log for the relay.
   if (event_stream) event_stream->Stop(std::chrono::milliseconds(2000));

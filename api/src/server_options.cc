@@ -134,6 +134,14 @@ std::optional<ServerOptions> ParseServerOptions(int argc, char** argv, std::stri
         *error = "--snapshot-every must be a number of events (0 = no snapshots)";
         return std::nullopt;
       }
+    } else if (arg == "--access-token-ttl") {
+      if (!next(&v)) return std::nullopt;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), options.access_token_ttl);
+      if (ec != std::errc() || end != v.data() + v.size() || options.access_token_ttl < 1 ||
+          options.access_token_ttl > 86400 * 30) {
+        *error = "--access-token-ttl must be 1..2592000 seconds";
+        return std::nullopt;
+      }
     } else if (arg == "--unsafe-no-fsync") {
       options.sync = false;
     } else {

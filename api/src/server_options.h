@@ -25,6 +25,7 @@ struct ServerOptions {
   std::string master_key_hex;              // env TICKETD_MASTER_KEY
   bool seal_personal_data = true;          // --unsafe-no-encryption for benchmarks only
   std::uint64_t snapshot_every = 100000;   // --snapshot-every N events; 0 = no snapshots written
+  std::int64_t access_token_ttl = 900;     // --access-token-ttl SECONDS: JWT lifetime (sign-in)
 };
 
 // Parses argv; on error returns nullopt and sets *error for a person. `help`
@@ -35,6 +36,7 @@ inline constexpr const char* kServerUsage =
     "usage: ticketd [--data-dir DIR] [--listen HOST:PORT] [--admin-token TOKEN]\n"
     "               [--kafka embedded|off|HOST:PORT,...] [--kafka-topic T] [--kafka-config FILE]\n"
     "               [--threads N] [--rate-limit N/s [--rate-burst N]] [--snapshot-every N]\n"
+    "               [--access-token-ttl SECONDS]\n"
     "  --data-dir DIR     event log and state (default ./data; created if empty, recovered if not)\n"
     "  --listen HOST:PORT address to serve HTTP on (default 127.0.0.1:8080; port 0 picks a free one)\n"
     "  --admin-token T    platform admin token (else env TICKETD_ADMIN_TOKEN, else generated once)\n"
@@ -49,6 +51,7 @@ inline constexpr const char* kServerUsage =
     "                     64 hex digits; default DIR/master.key, generated on first start:\n"
     "                     back it up apart from the data dir)\n"
     "  --snapshot-every N write a read-model snapshot every N events and on shutdown (default 100000;\n"
-    "                     0 = none)\n";
+    "                     0 = none)\n"
+    "  --access-token-ttl S lifetime of the access tokens (JWTs) that sign-in issues (default 900)\n";
 
 }  // namespace ticketd::api

@@ -24,6 +24,7 @@ bool IsTicketEvent(const domain::EventPayload& payload) {
                         [](const domain::TicketStatusChanged&) { return true; },
                         [](const domain::CommentAdded&) { return true; },
                         [](const domain::TicketDeleted&) { return true; },
+                        [](const domain::AccountEvent&) { return false; },
                     },
                     payload);
 }
@@ -45,8 +46,12 @@ projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
     asset_tenant_[asset->asset_id] = event.tenant_id;
   } else if (const auto* deleted = std::get_if<domain::AssetDeleted>(&payload)) {
     asset_tenant_.erase(deleted->asset_id);
+  } else if (const auto* tenant = std::get_if<domain::TenantCreated>(&payload)) {
+    if (!tenant->slug.empty()) tenant_by_slug_[tenant->slug] = tenant->tenant_id;
   }
-  tenants_[event.tenant_id] = domain::EvolveTenant(std::move(tenants_[event.tenant_id]), event);
+  domain::TenantState& tenant_state = tenants_[event.tenant_id];
+  tenant_state = domain::EvolveTenant(std::move(tenant_state), event);
+  if (const auto* account = std::get_if<domain::AccountEvent>(&payload)) RefreshUserEntry(tenant_state, *account);
   return nullptr;
 }
 
@@ -144,8 +149,25 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
   return context;
 }
 
+// A role or department change moves the user's agent rights (assignments).
+void WriteModel::RefreshUserEntry(const domain::TenantState& tenant, const domain::AccountEvent& event) {
+  const auto* updated = std::get_if<domain::UserUpdated>(&event);
+  if (!updated) return;
+  auto user = tenant.users.find(updated->user_id);
+  auto entry = users_.find(updated->user_id);
+  if (user != tenant.users.end() && entry != users_.end()) entry->second.agent_rights = user->second.HasAgentRights();
+}
+
+void WriteModel::IndexSlugs() {
+  tenant_by_slug_.clear();
+  for (const auto& [id, tenant] : tenants_)
+    if (!tenant.slug.empty()) tenant_by_slug_[tenant.slug] = id;
+}
+
 domain::DirectoryContext WriteModel::ContextFor(const domain::DirectoryCommand& command) const {
   domain::DirectoryContext context;
+  if (const auto* create = std::get_if<domain::CreateTenant>(&command))
+    context.slug_taken = tenant_by_slug_.contains(create->slug);
   if (const auto* del = std::get_if<domain::DeleteAsset>(&command)) {
     if (auto it = tickets_by_asset_.find(del->asset_id); it != tickets_by_asset_.end()) {
       for (const Id& ticket_id : it->second) {
@@ -163,6 +185,7 @@ void WriteModel::Clear() {
   users_.clear();
   asset_tenant_.clear();
   tickets_by_asset_.clear();
+  tenant_by_slug_.clear();
 }
 
 }  // namespace ticketd::api

@@ -63,6 +63,10 @@ class WriteModel {
   std::unordered_map<domain::Id, domain::Id, domain::IdHash> asset_tenant_;  // live assets
   std::unordered_map<domain::Id, std::unordered_set<domain::Id, domain::IdHash>, domain::IdHash>
       tickets_by_asset_;
+  // ---- sign-in ----
+  void RefreshUserEntry(const domain::TenantState& tenant, const domain::AccountEvent& event);
+  void IndexSlugs();  // from tenants_ (after a snapshot load)
+  std::unordered_map<std::string, domain::Id> tenant_by_slug_;
 };
 
 }  // namespace ticketd::api

@@ -1,6 +1,7 @@
 // WriteModel's canonical serialization and snapshot decoding (write_model.h).
 #include <algorithm>
 
+#include "ticketd/projections/account_codec.h"
 #include "write_model.h"
 
 namespace ticketd::api {
@@ -43,6 +44,10 @@ void EncodeTenant(BinaryWriter& out, const domain::TenantState& t) {
     out.Bytes(a.name);
     out.Bytes(a.kind);
   }
+  // ---- sign-in ----
+  out.Bytes(t.slug);
+  for (const auto* entry : SortedEntries(t.users)) out.Bool(entry->second.active);
+  projections::EncodeAccountState(out, t.accounts);
 }
 
 bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
@@ -70,7 +75,15 @@ bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
     if (!in.Id(&a.id) || !in.Id(&a.tenant_id) || !in.Bytes(&a.name) || !in.Bytes(&a.kind)) return false;
     t->assets[a.id] = std::move(a);
   }
-  return true;
+  // ---- sign-in ----
+  if (!in.Bytes(&t->slug)) return false;
+  std::vector<Id> user_ids;
+  for (const auto& [id, user] : t->users) user_ids.push_back(id);
+  std::sort(user_ids.begin(), user_ids.end());
+  for (const Id& id : user_ids) {
+    if (!in.Bool(&t->users[id].active)) return false;
+  }
+  return projections::DecodeAccountState(in, &t->accounts);
 }
 
 }  // namespace
@@ -139,6 +152,7 @@ bool WriteModel::Decode(BinaryReader& in) {
     if (!in.Id(&asset_id) || !in.Id(&tenant_id)) return false;
     asset_tenant_[asset_id] = tenant_id;
   }
+  IndexSlugs();
   return true;
 }
 

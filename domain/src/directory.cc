@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "account_decide.h"
 #include "text_rules.h"
 #include "ticketd/domain/overloaded.h"
 
@@ -60,14 +61,18 @@ DomainEvent DirectoryEvent(const Actor& actor, Timestamp at, const Id& tenant_id
   return DomainEvent{tenant_id, tenant_id, at, actor.user_id, std::move(payload)};
 }
 
-Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c) {
+Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c, const DirectoryContext& ctx) {
   if (!c.actor.IsPlatformAdmin())
     return Fail(ErrorCode::kForbidden, "only the platform admin creates tenants");
   if (state.exists) return Fail(ErrorCode::kValidation, "tenant id already used", "id");
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
   std::string prefix = c.ticket_prefix.empty() ? "TKT" : c.ticket_prefix;
   if (auto e = CheckPrefix(prefix)) return Err{*e};
-  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix})};
+  if (!IsValidSlug(c.slug))
+    return Fail(ErrorCode::kValidation,
+                "must be 2-40 of a-z, 0-9 and '-' (a name without enough letters or digits needs one)", "slug");
+  if (ctx.slug_taken) return Fail(ErrorCode::kSlugTaken, "another tenant has this slug", "slug");
+  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix, c.slug})};
 }
 
 Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
@@ -79,11 +84,15 @@ Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
     return Err{*e};
   if (state.user_by_email.contains(Lowercase(c.email)))
     return Fail(ErrorCode::kEmailTaken, "a user with this email already exists in the tenant", "email");
-  return Events{
+  Events events{
       DirectoryEvent(c.actor, c.at, c.tenant_id,
                      UserCreated{c.user_id, c.name, c.email, c.role, c.department}),
       DirectoryEvent(c.actor, c.at, c.tenant_id, TokenIssued{c.user_id, c.token_sha256}),
   };
+  if (!c.password_hash.empty())
+    events.push_back(DirectoryEvent(c.actor, c.at, c.tenant_id,
+                                    AccountEvent{PasswordSet{c.user_id, c.password_hash, {}}}));
+  return events;
 }
 
 Decision CreateAssetDecision(const TenantState& state, const CreateAsset& c) {
@@ -126,11 +135,19 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                                                               const DirectoryCommand& command,
                                                               const DirectoryContext& context) {
   return std::visit(Overloaded{
-                        [&](const CreateTenant& c) { return CreateTenantDecision(state, c); },
+                        [&](const CreateTenant& c) { return CreateTenantDecision(state, c, context); },
                         [&](const CreateUser& c) { return CreateUserDecision(state, c); },
                         [&](const CreateAsset& c) { return CreateAssetDecision(state, c); },
                         [&](const DeleteAsset& c) { return DeleteAssetDecision(state, c, context); },
                         [&](const EraseUser& c) { return EraseUserDecision(state, c); },
+                        // sign-in (account_decide.cc)
+                        [&](const SetPassword& c) { return DecideAccount(state, c); },
+                        [&](const IssuePasswordReset& c) { return DecideAccount(state, c); },
+                        [&](const ResetPassword& c) { return DecideAccount(state, c); },
+                        [&](const StartSession& c) { return DecideAccount(state, c); },
+                        [&](const RefreshSession& c) { return DecideAccount(state, c); },
+                        [&](const EndSession& c) { return DecideAccount(state, c); },
+                        [&](const UpdateUser& c) { return DecideAccount(state, c); },
                     },
                     command);
 }
@@ -143,6 +160,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    state.tenant_id = e.tenant_id;
                    state.name = e.name;
                    state.ticket_prefix = e.ticket_prefix;
+                   state.slug = e.slug;
                  },
                  [&](const UserCreated& e) {
                    state.users[e.user_id] =
@@ -163,6 +181,8 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    user->second.name = kErasedText;
                    user->second.email = kErasedText;
                    user->second.erased_at = event.at;
+                   RevokeUserCredentials(state.accounts, e.user_id);
+                   state.accounts.password_hash.erase(e.user_id);
                  },
                  [&](const TicketCreated&) {
                    ++state.tickets_created;
@@ -174,6 +194,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                  [&](const CommentAdded&) { directory_event = false; },
                  [&](const TicketDeleted&) { directory_event = false; },
                  [&](const TicketErased&) { directory_event = false; },
+                 [&](const AccountEvent& e) { EvolveTenantAccounts(state, event, e); },
              },
              event.payload);
   if (directory_event) ++state.version;

@@ -64,6 +64,7 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
           [&](const TenantCreated&) {},
           [&](const UserCreated&) {},
           [&](const TokenIssued&) {},
+          [&](const AccountEvent&) {},
           [&](const AssetCreated&) {},
           [&](const AssetDeleted&) {},
       },

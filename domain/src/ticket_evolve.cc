@@ -50,6 +50,7 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                  [&](const TenantCreated&) { applied = false; },
                  [&](const UserCreated&) { applied = false; },
                  [&](const TokenIssued&) { applied = false; },
+                 [&](const AccountEvent&) { applied = false; },
                  [&](const AssetCreated&) { applied = false; },
                  [&](const AssetDeleted&) { applied = false; },
              },

@@ -94,6 +94,7 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const CommentAdded&) { return std::string_view("comment.added"); },
                         [](const TicketDeleted&) { return std::string_view("ticket.deleted"); },
                         [](const TicketErased&) { return std::string_view("ticket.erased"); },
+                        [](const AccountEvent& e) { return AccountEventTypeName(e); },
                     },
                     payload);
 }

@@ -74,6 +74,10 @@ std::string SubjectKeyId(const DomainEvent& event) {
           [](const TokenIssued&) { return std::string(); },
           [](const AssetCreated&) { return std::string(); },
           [](const AssetDeleted&) { return std::string(); },
+          [](const AccountEvent& e) {
+            std::optional<Id> user = AccountEventSealedUser(e);
+            return user ? "user:" + user->ToString() : std::string();
+          },
           [&](const auto&) { return "ticket:" + event.stream_id.ToString(); },  // the ticket stream's events
       },
       event.payload);

@@ -21,6 +21,11 @@ enum class ErrorCode {
   kTicketClosed,          // 409 TICKET_CLOSED: assignment on a closed/cancelled ticket
   kVersionConflict,       // 412 VERSION_CONFLICT (If-Match mismatch)
   kSubjectErased,         // 409 SUBJECT_ERASED: new personal text for an erased ticket
+  // ---- sign-in (issue 11) ----
+  kSlugTaken,             // 409 SLUG_TAKEN
+  kInvalidCredentials,    // 401 INVALID_CREDENTIALS (login, current password)
+  kInvalidRefreshToken,   // 401 INVALID_REFRESH_TOKEN
+  kInvalidResetToken,     // 400 INVALID_RESET_TOKEN
 };
 
 struct DomainError {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <variant>
 
+#include "ticketd/domain/account_events.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
@@ -29,6 +30,7 @@ struct TenantCreated {
   Id tenant_id;
   std::string name;
   std::string ticket_prefix;
+  std::string slug;  // sign-in: lower-case [a-z0-9-]{2,40}, unique; empty in logs from before slugs
 };
 struct UserCreated {
   Id user_id;
@@ -105,7 +107,9 @@ inline constexpr std::string_view kErasedText = "[erased]";
 
 using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, AssetCreated, AssetDeleted,
                                   UserErased, TicketCreated, TicketUpdated, TicketAssigned,
-                                  TicketStatusChanged, CommentAdded, TicketDeleted, TicketErased>;
+                                  TicketStatusChanged, CommentAdded, TicketDeleted, TicketErased,
+                                  // sign-in (account_events.h): one alternative for all of them
+                                  AccountEvent>;
 
 // An event as decided: the payload plus what every event needs to know.
 struct DomainEvent {
