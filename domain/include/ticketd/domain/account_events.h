@@ -29,30 +29,35 @@ struct PasswordSet {
   Id user_id;
   std::string password_hash;  // Argon2id string; personal data (sealed)
   std::optional<Sha256Bytes> reset_sha256;
+  bool operator==(const PasswordSet&) const = default;
 };
 // A tenant admin issued a one-time reset token; earlier ones of the user die.
 struct PasswordResetIssued {
   Id user_id;
   Sha256Bytes reset_sha256{};
   Timestamp expires_at = 0;
+  bool operator==(const PasswordResetIssued&) const = default;
 };
 struct SessionStarted {
   Id session_id;
   Id user_id;
   Sha256Bytes refresh_sha256{};
   Timestamp expires_at = 0;  // of the refresh token
+  bool operator==(const SessionStarted&) const = default;
 };
 // Rotation: the previous refresh token of the session is spent from now on.
 struct SessionRefreshed {
   Id session_id;
   Sha256Bytes refresh_sha256{};
   Timestamp expires_at = 0;
+  bool operator==(const SessionRefreshed&) const = default;
 };
 // Persistent values: never renumber.
 enum class RevokeReason { kLogout = 0, kRefreshReuse = 1 };
 struct SessionRevoked {
   Id session_id;
   RevokeReason reason = RevokeReason::kLogout;
+  bool operator==(const SessionRevoked&) const = default;
 };
 // PATCH /users/{id}: only the fields that changed are set. active=false
 // revokes every session of the user.
@@ -62,6 +67,7 @@ struct UserUpdated {
   std::optional<Role> role;
   std::optional<std::string> department;
   std::optional<bool> active;
+  bool operator==(const UserUpdated&) const = default;
 };
 
 using AccountEvent = std::variant<PasswordSet, PasswordResetIssued, SessionStarted, SessionRefreshed,
