@@ -110,7 +110,7 @@ TEST_F(SignInTest, LoginBySlugOrIdGivesAWorkingAccessTokenAndTheUser) {
   EXPECT_TRUE(HasStatus(ticket, 201));
   EXPECT_EQ(GetString(Json(ticket.body).root(), "reporter_id"), ann_.id);
   EXPECT_TRUE(HasStatus(Login(http(), tenant_id_, "ann@example.com"), 200)) << "tenant by id";
-  EXPECT_TRUE(HasStatus(Login(http(), slug_, "  ANN@EXAMPLE.COM\\t"), 200)) << "trimmed, case-folded email";
+  EXPECT_TRUE(HasStatus(Login(http(), slug_, "  ANN@EXAMPLE.COM "), 200)) << "trimmed, case-folded email";
 }
 
 TEST_F(SignInTest, EveryFailedSignInGetsTheSameAnswer) {
