@@ -41,7 +41,8 @@ void HandleCreateTenant(Services& services, const CallPtr& call) {
   command.name = fields.String("name", true, domain::kMaxNameChars).value_or("");
   command.ticket_prefix = fields.String("ticket_prefix", false, domain::kMaxPrefixChars).value_or("");
   std::optional<std::string> slug = fields.String("slug", false, domain::kMaxSlugChars + 1);
-  command.slug = slug ? *slug : domain::DeriveSlug(command.name);
+  if (slug && slug->empty()) fields.error = ValidationError("slug", "must be 2-40 of a-z, 0-9 and '-'");
+  command.slug = slug.value_or("");  // empty: the decider derives it from the name
   if (fields.error) return call->Reply(std::move(*fields.error));
   services.engine.Submit(
       domain::DirectoryCommand{std::move(command)}, call->correlation_id, [call](CommandOutcome&& outcome) {

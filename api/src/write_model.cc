@@ -167,7 +167,7 @@ void WriteModel::IndexSlugs() {
 domain::DirectoryContext WriteModel::ContextFor(const domain::DirectoryCommand& command) const {
   domain::DirectoryContext context;
   if (const auto* create = std::get_if<domain::CreateTenant>(&command))
-    context.slug_taken = tenant_by_slug_.contains(create->slug);
+    context.slug_taken = tenant_by_slug_.contains(domain::TenantSlug(*create));
   if (const auto* del = std::get_if<domain::DeleteAsset>(&command)) {
     if (auto it = tickets_by_asset_.find(del->asset_id); it != tickets_by_asset_.end()) {
       for (const Id& ticket_id : it->second) {

@@ -68,11 +68,12 @@ Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c, c
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
   std::string prefix = c.ticket_prefix.empty() ? "TKT" : c.ticket_prefix;
   if (auto e = CheckPrefix(prefix)) return Err{*e};
-  if (!IsValidSlug(c.slug))
+  const std::string slug = TenantSlug(c);
+  if (!IsValidSlug(slug))
     return Fail(ErrorCode::kValidation,
                 "must be 2-40 of a-z, 0-9 and '-' (a name without enough letters or digits needs one)", "slug");
   if (ctx.slug_taken) return Fail(ErrorCode::kSlugTaken, "another tenant has this slug", "slug");
-  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix, c.slug})};
+  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix, slug})};
 }
 
 Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
