@@ -86,6 +86,7 @@ void HandleChangePassword(Services& services, const CallPtr& call) {
   auto current = std::make_shared<std::string>(
       fields.String("current_password", false, domain::kMaxPasswordChars).value_or(""));
   auto fresh = std::make_shared<std::string>(fields.String("new_password", true, domain::kMaxPasswordChars).value_or(""));
+  WipeSecret(call->request.body());
   CheckPasswordLength(fields, "new_password", *fresh);
   std::optional<std::string> existing =
       services.engine.directory().PasswordHashOf(call->actor.tenant_id, call->actor.user_id);

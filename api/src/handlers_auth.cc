@@ -139,6 +139,7 @@ void HandleLogin(Services& services, const CallPtr& call) {
   std::string tenant = fields.String("tenant", true, 64).value_or("");
   std::string email = fields.String("email", true, domain::kMaxEmailChars).value_or("");
   std::string password = fields.String("password", true, domain::kMaxPasswordChars).value_or("");
+  WipeSecret(call->request.body());  // the request's copy of the password
   if (fields.error) {
     WipeSecret(password);
     return call->Reply(std::move(*fields.error));
@@ -218,6 +219,7 @@ void HandleResetPassword(Services& services, const CallPtr& call) {
   FieldReader fields(*body);
   std::string token = fields.String("reset_token", true, 128).value_or("");
   auto password = std::make_shared<std::string>(fields.String("new_password", true, domain::kMaxPasswordChars).value_or(""));
+  WipeSecret(call->request.body());
   if (!fields.error && CountCodePoints(*password) < domain::kMinPasswordChars)
     fields.error = ValidationError("new_password", "must be 10 to 256 characters");
   if (fields.error) {

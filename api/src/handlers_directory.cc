@@ -71,6 +71,7 @@ void HandleCreateUser(Services& services, const CallPtr& call) {
       fields.EnumValue<domain::Role>("role", true, domain::ParseRole).value_or(domain::Role::kReporter);
   command.department = fields.String("department", false, 64).value_or("");
   std::optional<std::string> password = fields.String("password", false, domain::kMaxPasswordChars);
+  if (password) WipeSecret(call->request.body());
   if (!fields.error && password && CountCodePoints(*password) < domain::kMinPasswordChars)
     fields.error = ValidationError("password", "must be 10 to 256 characters");
   if (fields.error) {
