@@ -18,12 +18,10 @@
 
 namespace ticketd::api {
 
-// Odd: plain body; even: body sealed under the master key (AES-256-GCM), so
-// no personal data lies in a snapshot file in clear. 3/4 carry the sign-in
-// state (slugs, active flags, passwords, sessions); files of 1/2 are skipped
-// and the log replayed instead.
-inline constexpr std::uint32_t kSnapshotFormatVersion = 4;
-inline constexpr std::uint32_t kPlainSnapshotFormatVersion = 3;
+// 1: plain body; 2: body sealed under the master key (AES-256-GCM), so no
+// personal data lies in a snapshot file in clear.
+inline constexpr std::uint32_t kSnapshotFormatVersion = 2;
+inline constexpr std::uint32_t kPlainSnapshotFormatVersion = 1;
 
 struct SnapshotHeader {
   std::uint64_t position = 0;        // the last log position the body covers
