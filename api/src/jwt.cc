@@ -11,7 +11,7 @@
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
 #include "ids.h"
@@ -79,33 +79,39 @@ std::optional<std::string> StringField(const JsonBody& body, std::string_view fi
 }
 
 // Tokens verified before, by SHA-256: 16 shards, each emptied when full.
+// Readers share a shard's lock: every request with a cached token only reads.
 class VerifiedCache {
  public:
-  std::optional<AccessClaims> Find(const std::array<std::uint8_t, 32>& hash) const {
+  using Hash = std::array<std::uint8_t, 32>;
+  std::optional<AccessClaims> Find(const Hash& hash) const {
     const Shard& shard = shards_[hash[0] % kShards];
-    std::lock_guard lock(shard.mu);
-    auto it = shard.entries.find(Key(hash));
+    std::shared_lock lock(shard.mu);
+    auto it = shard.entries.find(hash);
     if (it == shard.entries.end()) return std::nullopt;
     return it->second;
   }
-  void Put(const std::array<std::uint8_t, 32>& hash, const AccessClaims& claims) {
+  void Put(const Hash& hash, const AccessClaims& claims) {
     Shard& shard = shards_[hash[0] % kShards];
-    std::lock_guard lock(shard.mu);
+    std::unique_lock lock(shard.mu);
     if (shard.entries.size() >= kPerShard) shard.entries.clear();
-    shard.entries[Key(hash)] = claims;
+    shard.entries[hash] = claims;
   }
 
  private:
-  static std::string Key(const std::array<std::uint8_t, 32>& hash) {
-    return std::string(reinterpret_cast<const char*>(hash.data()), hash.size());
-  }
+  struct HashHasher {
+    std::size_t operator()(const Hash& h) const noexcept {
+      std::size_t v;
+      std::memcpy(&v, h.data() + 1, sizeof v);
+      return v;
+    }
+  };
   static constexpr std::size_t kShards = 16;
   static constexpr std::size_t kPerShard = 8192;
   struct Shard {
-    mutable std::mutex mu;
-    std::unordered_map<std::string, AccessClaims> entries;
+    mutable std::shared_mutex mu;
+    std::unordered_map<Hash, AccessClaims, HashHasher> entries;
   };
-  mutable std::array<Shard, kShards> shards_;
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace
@@ -115,7 +121,7 @@ struct JwtKeys::Impl {
   std::string public_key;  // 32 raw bytes
   std::string kid;
   std::string header_b64;  // base64url of the fixed header
-  VerifiedCache verified;
+  mutable VerifiedCache verified;
 };
 
 JwtKeys::JwtKeys(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
