@@ -128,7 +128,7 @@ JwtKeys::JwtKeys(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 JwtKeys::~JwtKeys() = default;
 
 Status JwtKeys::Open(const std::string& data_dir, std::unique_ptr<JwtKeys>* keys) {
-  if (sodium_init() < 0) return Status::IOError("libsodium did not initialise");
+  RequireSodium();
   auto impl = std::make_unique<Impl>();
   const std::string path = (std::filesystem::path(data_dir) / kKeyFile).string();
   impl->key = ReadKey(path);

@@ -7,9 +7,12 @@
 
 #include <cstdlib>
 
+#include "signin.h"
+
 namespace ticketd::api {
 
 std::string HashPassword(std::string_view password) {
+  RequireSodium();
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), kPasswordOpsLimit, kPasswordMemLimit,
                             crypto_pwhash_ALG_ARGON2ID13) != 0)
@@ -24,6 +27,7 @@ bool VerifyPassword(const std::string& hash, std::string_view password) {
 
 const std::string& DummyPasswordHash() {
   static const std::string hash = [] {
+    RequireSodium();
     unsigned char random[32];
     randombytes_buf(random, sizeof random);
     return HashPassword(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
@@ -32,7 +36,7 @@ const std::string& DummyPasswordHash() {
 }
 
 PasswordPool::PasswordPool(std::size_t workers, std::size_t max_queue) : max_queue_(max_queue) {
-  if (sodium_init() < 0) std::abort();  // no libsodium: no passwords, and no safe way on
+  RequireSodium();
   for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
 }
 

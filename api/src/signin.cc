@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "responses.h"
@@ -28,6 +29,11 @@ std::optional<std::string> FromBase64Url(std::string_view text) {
   return out;
 }
 
+void RequireSodium() {
+  static const bool ready = sodium_init() >= 0;
+  if (!ready) std::abort();
+}
+
 void WipeSecret(std::string& secret) {
   if (!secret.empty()) sodium_memzero(secret.data(), secret.size());
   secret.clear();
@@ -41,6 +47,7 @@ Response PasswordPoolBusy() {
 }
 
 std::string NewTenantToken(std::string_view prefix, const domain::Id& tenant_id) {
+  RequireSodium();
   unsigned char raw[48];
   std::memcpy(raw, tenant_id.bytes.data(), 16);
   randombytes_buf(raw + 16, 32);

@@ -37,6 +37,9 @@ std::string NewTenantToken(std::string_view prefix, const domain::Id& tenant_id)
 // The tenant of a well-formed token with this prefix; nullopt otherwise.
 std::optional<domain::Id> TenantOfToken(std::string_view prefix, std::string_view token);
 
+// libsodium's one-time initialisation (thread-safe, cheap after the first
+// call); aborts if the library cannot start, as no secret could be made.
+void RequireSodium();
 // Overwrites a password or token before its memory is released.
 void WipeSecret(std::string& secret);
 // 503 OVERLOADED with Retry-After: the password pool's queue is full.
