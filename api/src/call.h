@@ -23,6 +23,7 @@ class Metrics;
 namespace ticketd::api {
 
 class ApiKeyUsage;
+struct SignIn;
 
 // The application core this adapter drives.
 using app::Engine;
@@ -36,6 +37,7 @@ struct Call {
   // Set on /public/v1 routes: the API key that authenticated the request
   // (the actor is then its creator; handlers accept the public extras).
   std::optional<domain::Id> api_key_id;
+  std::optional<domain::Id> session_id;  // signed in with a JWT: its session
   domain::Id correlation_id;
   domain::Timestamp now = 0;
   const char* route = "unmatched";
@@ -52,6 +54,7 @@ struct Services {
   Engine& engine;
   Metrics& metrics;
   ApiKeyUsage* api_key_usage = nullptr;  // per-key request counts (router, /api-keys)
+  SignIn* signin = nullptr;  // the sign-in routes' keys, pool and lockout (server.cc)
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);

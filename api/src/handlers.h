@@ -5,6 +5,8 @@
 #pragma once
 
 #include "call.h"
+#include "ticketd/domain/directory.h"
+#include "ticketd/projections/json_writer.h"
 
 namespace ticketd::api {
 
@@ -54,5 +56,22 @@ void HandleCreateApiKey(Services& services, const CallPtr& call);
 void HandleListApiKeys(Services& services, const CallPtr& call);
 void HandleRevokeApiKey(Services& services, const CallPtr& call);
 void HandleApiKeyUsage(Services& services, const CallPtr& call);
+// ---- sign-in (issue 11) ----
+// handlers_auth.cc
+void HandleLogin(Services& services, const CallPtr& call);
+void HandleRefresh(Services& services, const CallPtr& call);
+void HandleLogout(Services& services, const CallPtr& call);
+void HandleResetPassword(Services& services, const CallPtr& call);
+void HandleJwks(Services& services, const CallPtr& call);
+// handlers_account.cc
+void HandleGetMe(Services& services, const CallPtr& call);
+void HandlePatchUser(Services& services, const CallPtr& call);
+void HandleChangePassword(Services& services, const CallPtr& call);
+void HandleIssuePasswordReset(Services& services, const CallPtr& call);
+// {id, tenant_id, name, email, role, department, active, permissions}
+void WriteUserWithPermissions(projections::JsonWriter& json, const domain::User& user,
+                              const domain::PermissionSet& permissions);
+// A user's permissions: role (with the IT rule) and permission groups.
+domain::PermissionSet UserPermissions(const projections::DirectoryReadModel& directory, const domain::User& user);
 
 }  // namespace ticketd::api

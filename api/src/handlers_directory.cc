@@ -2,6 +2,7 @@
 #include "handler_support.h"
 #include "handlers.h"
 #include "ticketd/app/ids.h"
+#include "signin.h"
 #include "ticketd/projections/views.h"
 
 namespace ticketd::api {
@@ -17,21 +18,27 @@ const Payload* FirstEvent(const CommandOutcome& outcome) {
 
 }  // namespace
 
+void SubmitCreateUser(Services& services, const CallPtr& call, domain::CreateUser command, std::string token);
+
 void HandleCreateTenant(Services& services, const CallPtr& call) {
-  auto body = ReadBody(call, {"name", "ticket_prefix"});
+  auto body = ReadBody(call, {"name", "ticket_prefix", "slug"});
   if (!body) return;
   FieldReader fields(*body);
   domain::CreateTenant command{.actor = call->actor, .at = call->now, .tenant_id = RandomId()};
   command.itsm_agent_group_id = RandomId();
   command.name = fields.String("name", true, domain::kMaxNameChars).value_or("");
   command.ticket_prefix = fields.String("ticket_prefix", false, domain::kMaxPrefixChars).value_or("");
+  std::optional<std::string> slug = fields.String("slug", false, domain::kMaxSlugChars + 1);
+  if (slug && slug->empty()) fields.error = ValidationError("slug", "must be 2-40 of a-z, 0-9 and '-'");
+  command.slug = slug.value_or("");  // empty: the decider derives it from the name
   if (fields.error) return call->Reply(std::move(*fields.error));
   services.engine.Submit(
       domain::DirectoryCommand{std::move(command)}, call->correlation_id, [call](CommandOutcome&& outcome) {
         if (ReplyIfFailed(call, outcome)) return;
         const auto* created = FirstEvent<domain::TenantCreated>(outcome);
         JsonWriter json;
-        WriteTenant(json, projections::TenantInfo{created->tenant_id, created->name, created->ticket_prefix});
+        WriteTenant(json, projections::TenantInfo{created->tenant_id, created->name, created->ticket_prefix,
+                                                  created->slug});
         Response response = JsonResponse(http::status::created, json.Take());
         response.set(http::field::location, "/api/v1/tenants/" + created->tenant_id.ToString());
         call->Reply(std::move(response));
@@ -41,7 +48,7 @@ void HandleCreateTenant(Services& services, const CallPtr& call) {
 void HandleCreateUser(Services& services, const CallPtr& call) {
   std::optional<domain::Id> tenant_id = PathId(call);
   if (!tenant_id) return;
-  auto body = ReadBody(call, {"name", "email", "role", "department"});
+  auto body = ReadBody(call, {"name", "email", "role", "department", "password"});
   if (!body) return;
   FieldReader fields(*body);
   domain::CreateUser command{
@@ -51,9 +58,32 @@ void HandleCreateUser(Services& services, const CallPtr& call) {
   command.role =
       fields.EnumValue<domain::Role>("role", true, domain::ParseRole).value_or(domain::Role::kReporter);
   command.department = fields.String("department", false, 64).value_or("");
-  if (fields.error) return call->Reply(std::move(*fields.error));
+  std::optional<std::string> password = fields.String("password", false, domain::kMaxPasswordChars);
+  if (password) WipeSecret(call->request.body());
+  if (!fields.error && password && CountCodePoints(*password) < domain::kMinPasswordChars)
+    fields.error = ValidationError("password", "must be 10 to 256 characters");
+  if (fields.error) {
+    if (password) WipeSecret(*password);
+    return call->Reply(std::move(*fields.error));
+  }
   std::string token = NewBearerToken();
   command.token_sha256 = Sha256(token);
+  if (password) {
+    // Argon2id on the pool, then the command (with the hash only).
+    auto job = [&services, call, command = std::move(command), password = std::move(*password),
+                token = std::move(token)]() mutable {
+      command.password_hash = HashPassword(password);
+      WipeSecret(password);
+      if (command.password_hash.empty()) return call->Reply(PasswordPoolBusy());
+      SubmitCreateUser(services, call, std::move(command), std::move(token));
+    };
+    if (!services.signin->pool->TrySubmit(std::move(job))) call->Reply(PasswordPoolBusy());
+    return;
+  }
+  SubmitCreateUser(services, call, std::move(command), std::move(token));
+}
+
+void SubmitCreateUser(Services& services, const CallPtr& call, domain::CreateUser command, std::string token) {
   services.engine.Submit(domain::DirectoryCommand{std::move(command)}, call->correlation_id,
                          [call, token = std::move(token)](CommandOutcome&& outcome) {
                            if (ReplyIfFailed(call, outcome)) return;

@@ -42,6 +42,10 @@ Response Forbidden(std::string_view message) {
   return ErrorResponse(http::status::forbidden, "FORBIDDEN", message);
 }
 
+Response InvalidCredentials() {
+  return ErrorResponse(http::status::unauthorized, "INVALID_CREDENTIALS", "wrong tenant, email or password");
+}
+
 Response FromDomainError(const domain::DomainError& error) {
   using domain::ErrorCode;
   switch (error.code) {
@@ -100,6 +104,15 @@ Response FromDomainError(const domain::DomainError& error) {
       return ErrorResponse(http::status::precondition_failed, "VERSION_CONFLICT", error.message,
                            details.str());
     }
+    // ---- sign-in ----
+    case ErrorCode::kSlugTaken:
+      return ErrorResponse(http::status::conflict, "SLUG_TAKEN", error.message, R"({"field":"slug"})");
+    case ErrorCode::kInvalidCredentials:
+      return InvalidCredentials();
+    case ErrorCode::kInvalidRefreshToken:
+      return ErrorResponse(http::status::unauthorized, "INVALID_REFRESH_TOKEN", error.message);
+    case ErrorCode::kInvalidResetToken:
+      return ErrorResponse(http::status::bad_request, "INVALID_RESET_TOKEN", error.message);
   }
   return ErrorResponse(http::status::bad_request, "VALIDATION_ERROR", error.message);
 }

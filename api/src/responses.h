@@ -20,6 +20,8 @@ Response ErrorResponse(http::status status, std::string_view code, std::string_v
 Response ValidationError(std::string_view field, std::string_view message);
 Response NotFound(std::string_view what = "no such resource");
 Response Forbidden(std::string_view message = "this action is not allowed for your role");
+// 401 INVALID_CREDENTIALS: the one answer for every failed sign-in.
+Response InvalidCredentials();
 // The decider's refusal, mapped to the contract's status and code.
 Response FromDomainError(const domain::DomainError& error);
 // A storage or shutdown failure: 503 with Retry-After (never 500).

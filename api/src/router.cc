@@ -13,6 +13,7 @@
 #include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
 #include "responses.h"
+#include "signin.h"
 
 namespace ticketd::api {
 namespace {
@@ -94,6 +95,18 @@ constexpr Route kRoutes[] = {
      domain::ApiScope::kTicketsWrite},
     {http::verb::patch, "/public/v1/tickets/{}", "/public/v1/tickets/{id}", HandlePatchTicket, Access::kApiKey,
      domain::ApiScope::kTicketsWrite},
+    // ---- sign-in (issue 11) ----
+    {http::verb::post, "/api/v1/auth/login", "/api/v1/auth/login", HandleLogin, Access::kPublic},
+    {http::verb::post, "/api/v1/auth/refresh", "/api/v1/auth/refresh", HandleRefresh, Access::kPublic},
+    {http::verb::post, "/api/v1/auth/logout", "/api/v1/auth/logout", HandleLogout, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/auth/reset", "/api/v1/auth/reset", HandleResetPassword, Access::kPublic},
+    {http::verb::get, "/.well-known/jwks.json", "/.well-known/jwks.json", HandleJwks, Access::kPublic},
+    {http::verb::get, "/api/v1/users/me", "/api/v1/users/me", HandleGetMe, Access::kAuthenticated},
+    {http::verb::put, "/api/v1/users/me/password", "/api/v1/users/me/password", HandleChangePassword,
+     Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/users/{}", "/api/v1/users/{id}", HandlePatchUser, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/users/{}/password-reset", "/api/v1/users/{id}/password-reset",
+     HandleIssuePasswordReset, Access::kAuthenticated},
 };
 
 // Matches the raw (still percent-encoded) `segments` against a pattern:
@@ -173,8 +186,9 @@ void Call::Reply(Response&& response) {
   respond(std::move(response));
 }
 
-Router::Router(Engine& engine, Metrics& metrics, const RouterOptions& options, ApiKeyUsage* api_key_usage)
-    : services_{engine, metrics, api_key_usage}, options_(options) {
+Router::Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options,
+               ApiKeyUsage* api_key_usage)
+    : services_{engine, metrics, api_key_usage, &signin}, options_(options) {
   if (options.rate_limit > 0)
     rate_limiter_ = std::make_unique<RateLimiter>(
         options.rate_limit, options.rate_burst > 0 ? options.rate_burst : options.rate_limit);
@@ -203,7 +217,17 @@ bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) 
     call.actor = domain::Actor{.kind = domain::Actor::Kind::kPlatformAdmin};
     return true;
   }
-  std::optional<domain::Actor> actor = services_.engine.directory().Authenticate(hash);
+  std::optional<domain::Actor> actor;
+  if (LooksLikeJwt(*token)) {
+    // A signed access token whose session is still live (O(1): verified
+    // tokens are cached by hash; the session is one map lookup).
+    std::optional<AccessClaims> claims = services_.signin->keys->Verify(*token, call.now / 1000000);
+    if (!claims) return false;
+    actor = services_.engine.directory().AuthenticateSession(claims->tenant_id, claims->user_id, claims->session_id);
+    if (actor) call.session_id = claims->session_id;
+  } else {
+    actor = services_.engine.directory().Authenticate(hash);
+  }
   if (!actor) return false;
   call.actor = *actor;
   return true;

@@ -37,7 +37,8 @@ std::vector<ServedRoute> ServedRoutes();
 
 class Router final : public RequestHandler {
  public:
-  Router(Engine& engine, Metrics& metrics, const RouterOptions& options, ApiKeyUsage* api_key_usage = nullptr);
+  Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options,
+         ApiKeyUsage* api_key_usage = nullptr);
   void Handle(Request&& request, Responder respond) override;
 
  private:

@@ -17,6 +17,7 @@
 #include "router.h"
 #include "backup_command.h"
 #include "server_command_line.h"
+#include "signin.h"
 
 namespace ticketd::api {
 namespace {
@@ -115,7 +116,18 @@ int RunServer(int argc, char** argv) {
 
   // API key usage: counted in memory, persisted as batched events (api_key_usage.h).
   ApiKeyUsage api_key_usage(*engine, std::chrono::seconds(5));
-  Router router(*engine, metrics, router_options, &api_key_usage);
+  // Sign-in: the JWT key beside the log, and the Argon2id pool: one worker
+  // per two cores (at least one), 32 jobs queued at most.
+  SignIn signin;
+  signin.access_token_ttl_seconds = options->access_token_ttl;
+  s = JwtKeys::Open(options->data_dir, &signin.keys);
+  if (!s.ok()) {
+    std::fprintf(stderr, "ticketd: JWT signing key: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  signin.pool = std::make_unique<PasswordPool>(std::max(1u, std::thread::hardware_concurrency() / 2), 32);
+  (void)DummyPasswordHash();  // made now, so the first failed login costs what the others do
+  Router router(*engine, metrics, signin, router_options, &api_key_usage);
   HttpServerOptions http_options;
   http_options.address = options->listen_host;
   http_options.port = options->listen_port;
@@ -137,6 +149,7 @@ int RunServer(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "ticketd: signal %d: draining\n", signal_number);
   server->Stop(std::chrono::milliseconds(5000));
+  signin.pool->Stop();  // its jobs submit commands: before the engine stops
   api_key_usage.Stop();  // its last flush goes through the engine
   engine->Stop();
   // After the engine: every committed event is in the log for the relay.

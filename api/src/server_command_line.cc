@@ -106,6 +106,9 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
                  "write a read-model snapshot every N events and on shutdown (0 = none)")
       ->capture_default_str()
       ->transform(cli::DecimalIn(0, UINT64_MAX));
+  app.add_option("--access-token-ttl", o->access_token_ttl, "lifetime in seconds of the access tokens (JWTs) sign-in issues")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(1, 31 * 86400));
   app.add_flag_callback("--unsafe-no-encryption", [o] { o->seal_personal_data = false; },
                         "store personal data in plain text (for measuring the cost of sealing only)");
   app.add_flag_callback("--unsafe-no-fsync", [o] { o->sync = false; }, "no fsync per commit (experiments only)");

@@ -26,6 +26,7 @@ struct ServerOptions {
   std::string master_key_hex;              // env TICKETD_MASTER_KEY
   bool seal_personal_data = true;          // --unsafe-no-encryption for benchmarks only
   std::uint64_t snapshot_every = 100000;   // --snapshot-every N events; 0 = no snapshots written
+  std::int64_t access_token_ttl = 900;     // --access-token-ttl SECONDS: JWT lifetime (sign-in)
 };
 
 }  // namespace ticketd::api

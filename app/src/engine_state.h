@@ -42,7 +42,8 @@ struct EngineState {
   // replayed) instead of misread.
   // 2: the write model's tenants and the directory carry the access state
   // (groups, settings, licence, alerts, API keys; issue 11).
-  static constexpr std::uint32_t kSnapshotBodyLayout = 2;
+  // 3: and the sign-in state (slugs, users' active flag, sessions, resets).
+  static constexpr std::uint32_t kSnapshotBodyLayout = 3;
   std::string EncodeSnapshotBody() const;
   // Loads a body into this fresh state; false if it does not parse.
   [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);

@@ -21,8 +21,11 @@ projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
     asset_tenant_[asset->asset_id] = event.tenant_id;
   } else if (const auto* deleted = std::get_if<domain::AssetDeleted>(&payload)) {
     asset_tenant_.erase(deleted->asset_id);
+  } else if (const auto* tenant = std::get_if<domain::TenantCreated>(&payload)) {
+    if (!tenant->slug.empty()) tenant_by_slug_[tenant->slug] = tenant->tenant_id;
   }
-  tenants_[event.tenant_id] = domain::EvolveTenant(std::move(tenants_[event.tenant_id]), event);
+  domain::TenantState& tenant_state = tenants_[event.tenant_id];
+  tenant_state = domain::EvolveTenant(std::move(tenant_state), event);
   return nullptr;
 }
 
@@ -127,8 +130,16 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
   return context;
 }
 
+void WriteModel::IndexSlugs() {
+  tenant_by_slug_.clear();
+  for (const auto& [id, tenant] : tenants_)
+    if (!tenant.slug.empty()) tenant_by_slug_[tenant.slug] = id;
+}
+
 domain::DirectoryContext WriteModel::ContextFor(const domain::DirectoryCommand& command) const {
   domain::DirectoryContext context;
+  if (const auto* create = std::get_if<domain::CreateTenant>(&command))
+    context.slug_taken = tenant_by_slug_.contains(domain::TenantSlug(*create));
   if (const auto* del = std::get_if<domain::DeleteAsset>(&command)) {
     if (auto it = tickets_by_asset_.find(del->asset_id); it != tickets_by_asset_.end()) {
       for (const Id& ticket_id : it->second) {
@@ -146,6 +157,7 @@ void WriteModel::Clear() {
   users_.clear();
   asset_tenant_.clear();
   tickets_by_asset_.clear();
+  tenant_by_slug_.clear();
 }
 
 }  // namespace ticketd::app

@@ -62,6 +62,8 @@ class WriteModel {
   std::unordered_map<domain::Id, domain::Id, domain::IdHash> asset_tenant_;  // live assets
   std::unordered_map<domain::Id, std::unordered_set<domain::Id, domain::IdHash>, domain::IdHash>
       tickets_by_asset_;
+  void IndexSlugs();  // from tenants_ (after a snapshot load)
+  std::unordered_map<std::string, domain::Id> tenant_by_slug_;
 };
 
 }  // namespace ticketd::app

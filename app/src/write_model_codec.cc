@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "ticketd/projections/access_codec.h"
+#include "ticketd/projections/account_codec.h"
 #include "write_model.h"
 
 namespace ticketd::app {
@@ -45,6 +46,10 @@ void EncodeTenant(BinaryWriter& out, const domain::TenantState& t) {
     out.Bytes(a.kind);
   }
   projections::EncodeTenantAccess(out, t.access);
+  // ---- sign-in ----
+  out.Bytes(t.slug);
+  for (const auto* entry : SortedEntries(t.users)) out.Bool(entry->second.active);
+  projections::EncodeAccountState(out, t.accounts);
 }
 
 bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
@@ -72,7 +77,17 @@ bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
     if (!in.Id(&a.id) || !in.Id(&a.tenant_id) || !in.Bytes(&a.name) || !in.Bytes(&a.kind)) return false;
     t->assets[a.id] = std::move(a);
   }
-  return projections::DecodeTenantAccess(in, &t->access);
+  if (!projections::DecodeTenantAccess(in, &t->access)) return false;
+
+  // ---- sign-in ----
+  if (!in.Bytes(&t->slug)) return false;
+  std::vector<Id> user_ids;
+  for (const auto& [id, user] : t->users) user_ids.push_back(id);
+  std::sort(user_ids.begin(), user_ids.end());
+  for (const Id& id : user_ids) {
+    if (!in.Bool(&t->users[id].active)) return false;
+  }
+  return projections::DecodeAccountState(in, &t->accounts);
 }
 
 }  // namespace
@@ -140,6 +155,7 @@ bool WriteModel::Decode(BinaryReader& in) {
     if (!in.Id(&asset_id) || !in.Id(&tenant_id)) return false;
     asset_tenant_[asset_id] = tenant_id;
   }
+  IndexSlugs();
   return true;
 }
 

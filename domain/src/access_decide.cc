@@ -56,7 +56,7 @@ Actor ActorOf(const TenantAccess& access, const User& user) {
 std::int64_t CountAgents(const std::unordered_map<Id, User, IdHash>& users, const TenantAccess& access) {
   std::int64_t agents = 0;
   for (const auto& [id, user] : users)
-    if (!user.erased_at && EffectivePermissions(access, user).Has(Permission::kTicketsManage)) ++agents;
+    if (!user.erased_at && user.active && EffectivePermissions(access, user).Has(Permission::kTicketsManage)) ++agents;
   return agents;
 }
 

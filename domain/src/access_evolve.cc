@@ -69,6 +69,7 @@ void EvolveAccess(TenantAccess& access, const DomainEvent& event) {
                  [](const CommentAdded&) {},
                  [](const TicketDeleted&) {},
                  [](const TicketErased&) {},
+                 [](const AccountEvent&) {},
              },
              event.payload);
 }

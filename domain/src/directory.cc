@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "directory_rules.h"
+#include "account_decide.h"
 #include "text_rules.h"
 #include "ticketd/domain/overloaded.h"
 
@@ -46,15 +47,20 @@ std::optional<DomainError> CheckEmail(std::string_view email) {
 }
 
 
-Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c) {
+Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c, const DirectoryContext& ctx) {
   if (!c.actor.IsPlatformAdmin())
     return Fail(ErrorCode::kForbidden, "only the platform admin creates tenants");
   if (state.exists) return Fail(ErrorCode::kValidation, "tenant id already used", "id");
   if (auto e = CheckText("name", c.name, 1, kMaxNameChars, LineRule::kSingleLine)) return Err{*e};
   std::string prefix = c.ticket_prefix.empty() ? "TKT" : c.ticket_prefix;
   if (auto e = CheckPrefix(prefix)) return Err{*e};
+  const std::string slug = TenantSlug(c);
+  if (!IsValidSlug(slug))
+    return Fail(ErrorCode::kValidation,
+                "must be 2-40 of a-z, 0-9 and '-' (a name without enough letters or digits needs one)", "slug");
+  if (ctx.slug_taken) return Fail(ErrorCode::kSlugTaken, "another tenant has this slug", "slug");
   return Events{
-      DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix}),
+      DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix, slug}),
       DirectoryEvent(c.actor, c.at, c.tenant_id,
                      PermissionGroupCreated{c.itsm_agent_group_id, std::string(kItsmAgentGroupName),
                                             kItsmAgentPermissions, /*system=*/true}),
@@ -73,11 +79,15 @@ Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
   if (state.user_by_email.contains(Lowercase(c.email)))
     return Fail(ErrorCode::kEmailTaken, "a user with this email already exists in the tenant", "email");
   if (auto e = CheckAgentQuota(state, c.user_id, RolePermissions(c.role, c.department == "IT"))) return Err{*e};
-  return Events{
+  Events events{
       DirectoryEvent(c.actor, c.at, c.tenant_id,
                      UserCreated{c.user_id, c.name, c.email, c.role, c.department}),
       DirectoryEvent(c.actor, c.at, c.tenant_id, TokenIssued{c.user_id, c.token_sha256}),
   };
+  if (!c.password_hash.empty())
+    events.push_back(DirectoryEvent(c.actor, c.at, c.tenant_id,
+                                    AccountEvent{PasswordSet{c.user_id, c.password_hash, {}}}));
+  return events;
 }
 
 Decision CreateAssetDecision(const TenantState& state, const CreateAsset& c) {
@@ -135,7 +145,7 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                                                               const DirectoryCommand& command,
                                                               const DirectoryContext& context) {
   return std::visit(Overloaded{
-                        [&](const CreateTenant& c) { return CreateTenantDecision(state, c); },
+                        [&](const CreateTenant& c) { return CreateTenantDecision(state, c, context); },
                         [&](const CreateUser& c) { return CreateUserDecision(state, c); },
                         [&](const CreateAsset& c) { return CreateAssetDecision(state, c); },
                         [&](const DeleteAsset& c) { return DeleteAssetDecision(state, c, context); },
@@ -148,6 +158,14 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                         [&](const CreateApiKey& c) { return DecideAccess(state, c); },
                         [&](const RevokeApiKey& c) { return DecideAccess(state, c); },
                         [&](const RecordApiKeyUsage& c) { return DecideAccess(state, c); },
+                        // sign-in (account_decide.cc)
+                        [&](const SetPassword& c) { return DecideAccount(state, c); },
+                        [&](const IssuePasswordReset& c) { return DecideAccount(state, c); },
+                        [&](const ResetPassword& c) { return DecideAccount(state, c); },
+                        [&](const StartSession& c) { return DecideAccount(state, c); },
+                        [&](const RefreshSession& c) { return DecideAccount(state, c); },
+                        [&](const EndSession& c) { return DecideAccount(state, c); },
+                        [&](const UpdateUser& c) { return DecideAccount(state, c); },
                     },
                     command);
 }
@@ -160,6 +178,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    state.tenant_id = e.tenant_id;
                    state.name = e.name;
                    state.ticket_prefix = e.ticket_prefix;
+                   state.slug = e.slug;
                  },
                  [&](const UserCreated& e) {
                    state.users[e.user_id] =
@@ -180,7 +199,10 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    user->second.name = kErasedText;
                    user->second.email = kErasedText;
                    user->second.erased_at = event.at;
+                   RevokeUserCredentials(state.accounts, e.user_id);
+                   state.accounts.password_hash.erase(e.user_id);
                  },
+                 [&](const AccountEvent& e) { EvolveTenantAccounts(state, event, e); },
                  // access (issue 11): folded by EvolveAccess below
                  [](const PermissionGroupCreated&) {},
                  [](const PermissionGroupMemberAdded&) {},

@@ -108,6 +108,7 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const ApiKeyCreated&) { return std::string_view("api_key.created"); },
                         [](const ApiKeyRevoked&) { return std::string_view("api_key.revoked"); },
                         [](const ApiKeyUsage&) { return std::string_view("api_key.usage"); },
+                        [](const AccountEvent& e) { return AccountEventTypeName(e); },
                     },
                     payload);
 }

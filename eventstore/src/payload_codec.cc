@@ -4,6 +4,7 @@
 #include "payload_codec.h"
 
 #include "access_payload_codec.h"
+#include "account_payload_codec.h"
 #include "id_text.h"
 #include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
@@ -82,6 +83,7 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
             p->set_tenant_id(IdText(e.tenant_id));
             p->set_name(e.name);
             p->set_ticket_prefix(e.ticket_prefix);
+            p->set_slug(e.slug);
           },
           [&](const UserCreated& e) {
             auto* p = env->mutable_user_created();
@@ -169,6 +171,7 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
           [&](const ApiKeyCreated& e) { EncodeAccess(e, env); },
           [&](const ApiKeyRevoked& e) { EncodeAccess(e, env); },
           [&](const ApiKeyUsage& e) { EncodeAccess(e, env); },
+          [&](const AccountEvent& e) { EncodeAccountPayload(e, text, env); },
       },
       payload);
 }
@@ -178,7 +181,7 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
   switch (env.payload_case()) {
     case v1::EventEnvelope::kTenantCreated: {
       const auto& p = env.tenant_created();
-      TenantCreated e{.name = p.name(), .ticket_prefix = p.ticket_prefix()};
+      TenantCreated e{.name = p.name(), .ticket_prefix = p.ticket_prefix(), .slug = p.slug()};
       ok = ParseId(p.tenant_id(), &e.tenant_id);
       *payload = std::move(e);
       break;
@@ -300,6 +303,13 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
     case v1::EventEnvelope::kApiKeyUsage:
       DecodeAccess(env, payload, &ok);
       break;
+    case v1::EventEnvelope::kPasswordSet:
+    case v1::EventEnvelope::kPasswordResetIssued:
+    case v1::EventEnvelope::kSessionStarted:
+    case v1::EventEnvelope::kSessionRefreshed:
+    case v1::EventEnvelope::kSessionRevoked:
+    case v1::EventEnvelope::kUserUpdated:
+      return DecodeAccountPayload(env, text, payload);
     case v1::EventEnvelope::PAYLOAD_NOT_SET:
       return Status::Corruption("event envelope has no payload (written by a newer ticketd?)");
   }

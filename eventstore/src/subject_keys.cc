@@ -66,6 +66,11 @@ std::string SubjectKeyId(const DomainEvent& event) {
           [](const ApiKeyCreated&) { return std::string(); },
           [](const ApiKeyRevoked&) { return std::string(); },
           [](const ApiKeyUsage&) { return std::string(); },
+          // sign-in: a user's sealed fields under the user's key
+          [](const AccountEvent& e) {
+            std::optional<Id> user = AccountEventSealedUser(e);
+            return user ? "user:" + user->ToString() : std::string();
+          },
           // A ticket's events all seal under the ticket's key.
           [&](const TicketCreated&) { return TicketKeyId(event); },
           [&](const TicketUpdated&) { return TicketKeyId(event); },

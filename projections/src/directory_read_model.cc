@@ -11,6 +11,8 @@
 
 #include "tenant_partitions.h"
 #include "ticketd/projections/access_codec.h"
+#include "ticketd/domain/accounts.h"
+#include "ticketd/projections/account_codec.h"
 #include "ticketd/domain/overloaded.h"
 
 namespace ticketd::projections {
@@ -32,7 +34,25 @@ struct TenantDirectory {
   std::unordered_map<Id, domain::User, domain::IdHash> users;
   std::unordered_map<Id, domain::Asset, domain::IdHash> assets;
   domain::TenantAccess access;
+  // ---- sign-in ----
+  std::unordered_map<std::string, Id> user_by_email;  // NormalizeEmail'd, live users only
+  domain::AccountState accounts;
 };
+
+bool CanAuthenticate(const domain::User& user) { return !user.erased_at && user.active; }
+
+// The directory side of an account event: user fields, then the sessions.
+void ApplyAccountEvent(TenantDirectory& d, const domain::DomainEvent& event, const domain::AccountEvent& payload) {
+  if (const auto* updated = std::get_if<domain::UserUpdated>(&payload)) {
+    if (auto user = d.users.find(updated->user_id); user != d.users.end()) {
+      if (updated->name) user->second.name = *updated->name;
+      if (updated->role) user->second.role = *updated->role;
+      if (updated->department) user->second.department = *updated->department;
+      if (updated->active) user->second.active = *updated->active;
+    }
+  }
+  domain::EvolveAccounts(d.accounts, event, payload);
+}
 
 // Token hash -> user, sharded by the hash's first byte.
 class TokenTable {
@@ -91,6 +111,7 @@ struct DirectoryReadModel::Impl {
   TokenTable api_keys;  // key hash -> (tenant, key id)
   mutable std::shared_mutex global_mu;  // user/asset id -> tenant, for FindXAnyTenant
   std::unordered_map<Id, Id, domain::IdHash> user_tenant, asset_tenant;
+  std::unordered_map<std::string, Id> tenant_by_slug;  // under global_mu
 };
 
 DirectoryReadModel::DirectoryReadModel() : impl_(std::make_unique<Impl>()) {}
@@ -111,12 +132,17 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
       Overloaded{
           [&](const domain::TenantCreated& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
-              d.info = TenantInfo{e.tenant_id, e.name, e.ticket_prefix};
+              d.info = TenantInfo{e.tenant_id, e.name, e.ticket_prefix, e.slug};
             });
+            if (!e.slug.empty()) {
+              std::unique_lock lock(impl_->global_mu);
+              impl_->tenant_by_slug[e.slug] = e.tenant_id;
+            }
           },
           [&](const domain::UserCreated& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
               d.users[e.user_id] = domain::User{e.user_id, tenant_id, e.name, e.email, e.role, e.department};
+              d.user_by_email[domain::NormalizeEmail(e.email)] = e.user_id;
             });
             remember(impl_->user_tenant, e.user_id, true);
           },
@@ -141,10 +167,17 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
           [&](const domain::ApiKeyCreated& e) { impl_->api_keys.Put(e.key_sha256, tenant_id, e.key_id); },
           [](const domain::ApiKeyRevoked&) {},
           [](const domain::ApiKeyUsage&) {},
+          [&](const domain::AccountEvent& e) {
+            impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { ApplyAccountEvent(d, event, e); });
+          },
           [&](const domain::UserErased& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
               auto user = d.users.find(e.user_id);
               if (user == d.users.end()) return;
+              auto by_email = d.user_by_email.find(domain::NormalizeEmail(user->second.email));
+              if (by_email != d.user_by_email.end() && by_email->second == e.user_id) d.user_by_email.erase(by_email);
+              domain::RevokeUserCredentials(d.accounts, e.user_id);
+              d.accounts.password_hash.erase(e.user_id);
               user->second.name = domain::kErasedText;
               user->second.email = domain::kErasedText;
               user->second.erased_at = event.at;
@@ -161,8 +194,8 @@ std::optional<domain::Actor> DirectoryReadModel::Authenticate(const TokenHash& t
   std::optional<domain::Actor> actor;
   impl_->tenants.Read(owner->first, [&](const TenantDirectory& d) {
     auto user = d.users.find(owner->second);
-    // An erased user's tokens stop working.
-    if (user != d.users.end() && !user->second.erased_at) actor = domain::ActorOf(d.access, user->second);
+    // An erased or deactivated user's tokens stop working.
+    if (user != d.users.end() && CanAuthenticate(user->second)) actor = domain::ActorOf(d.access, user->second);
   });
   return actor;
 }
@@ -257,7 +290,7 @@ std::optional<DirectoryReadModel::ApiKeyCaller> DirectoryReadModel::Authenticate
     if (key == d.access.api_keys.end() || key->second.revoked) return;
     if (key->second.expires_at && *key->second.expires_at <= now) return;
     auto creator = d.users.find(key->second.created_by);
-    if (creator == d.users.end() || creator->second.erased_at) return;
+    if (creator == d.users.end() || !CanAuthenticate(creator->second)) return;
     caller = ApiKeyCaller{domain::ActorOf(d.access, creator->second), key->first, key->second.scopes};
   });
   return caller;
@@ -298,6 +331,7 @@ void DirectoryReadModel::EncodeCanonical(BinaryWriter& out) const {
       out.Id(d.info->id);
       out.Bytes(d.info->name);
       out.Bytes(d.info->ticket_prefix);
+      out.Bytes(d.info->slug);
     }
     out.U64(d.users.size());
     for (const domain::User* user : SortedById(d.users)) {
@@ -306,7 +340,8 @@ void DirectoryReadModel::EncodeCanonical(BinaryWriter& out) const {
       out.Bytes(user->email);
       out.U64(static_cast<std::uint64_t>(user->role));
       out.Bytes(user->department);
-    out.OptionalI64(user->erased_at);
+      out.OptionalI64(user->erased_at);
+      out.Bool(user->active);
     }
     out.U64(d.assets.size());
     for (const domain::Asset* asset : SortedById(d.assets)) {
@@ -315,6 +350,7 @@ void DirectoryReadModel::EncodeCanonical(BinaryWriter& out) const {
       out.Bytes(asset->kind);
     }
     EncodeTenantAccess(out, d.access);
+    EncodeAccountState(out, d.accounts);
   });
   out.Bool(false);
   auto tokens = impl_->tokens.All();
@@ -336,7 +372,9 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
     if (!in.Id(&tenant_id) || !in.Bool(&has_info)) return false;
     if (has_info) {
       info.emplace();
-      if (!in.Id(&info->id) || !in.Bytes(&info->name) || !in.Bytes(&info->ticket_prefix)) return false;
+      if (!in.Id(&info->id) || !in.Bytes(&info->name) || !in.Bytes(&info->ticket_prefix) ||
+          !in.Bytes(&info->slug))
+        return false;
     }
     std::size_t user_count = 0, asset_count = 0;
     std::vector<domain::User> users;
@@ -345,7 +383,7 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
     for (domain::User& u : users) {
       u.tenant_id = tenant_id;
       if (!in.Id(&u.id) || !in.Bytes(&u.name) || !in.Bytes(&u.email) || !in.DomainEnum(&u.role) ||
-          !in.Bytes(&u.department) || !in.OptionalI64(&u.erased_at))
+          !in.Bytes(&u.department) || !in.OptionalI64(&u.erased_at) || !in.Bool(&u.active))
         return false;
     }
     std::vector<domain::Asset> assets;
@@ -357,14 +395,20 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
     }
     domain::TenantAccess access;
     if (!DecodeTenantAccess(in, &access)) return false;
+    domain::AccountState accounts;
+    if (!DecodeAccountState(in, &accounts)) return false;
     {
       std::unique_lock lock(impl_->global_mu);
       for (const domain::User& u : users) impl_->user_tenant[u.id] = tenant_id;
       for (const domain::Asset& a : assets) impl_->asset_tenant[a.id] = tenant_id;
+      if (info && !info->slug.empty()) impl_->tenant_by_slug[info->slug] = tenant_id;
     }
     impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
       d.info = std::move(info);
+      for (const domain::User& u : users)
+        if (!u.erased_at) d.user_by_email[domain::NormalizeEmail(u.email)] = u.id;
       for (domain::User& u : users) d.users.emplace(u.id, std::move(u));
+      d.accounts = std::move(accounts);
       for (domain::Asset& a : assets) d.assets.emplace(a.id, std::move(a));
       for (const auto& [key_id, key] : access.api_keys) impl_->api_keys.Put(key.key_sha256, tenant_id, key_id);
       d.access = std::move(access);
@@ -379,6 +423,80 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
     impl_->tokens.Put(hash, tenant_id, user_id);
   }
   return true;
+}
+
+}  // namespace ticketd::projections
+
+// ---- sign-in ----
+namespace ticketd::projections {
+
+std::optional<Id> DirectoryReadModel::ResolveTenant(std::string_view slug_or_id) const {
+  {
+    std::shared_lock lock(impl_->global_mu);
+    if (auto it = impl_->tenant_by_slug.find(std::string(slug_or_id)); it != impl_->tenant_by_slug.end())
+      return it->second;
+  }
+  std::optional<Id> id = Id::Parse(slug_or_id);
+  if (id && GetTenant(*id)) return id;
+  return std::nullopt;
+}
+
+std::optional<LoginCandidate> DirectoryReadModel::FindLogin(const Id& tenant_id,
+                                                            std::string_view normalized_email) const {
+  std::optional<LoginCandidate> found;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    auto id = d.user_by_email.find(std::string(normalized_email));
+    if (id == d.user_by_email.end()) return;
+    auto user = d.users.find(id->second);
+    if (user == d.users.end()) return;
+    found.emplace();
+    found->user = user->second;
+    if (auto hash = d.accounts.password_hash.find(id->second); hash != d.accounts.password_hash.end())
+      found->password_hash = hash->second;
+  });
+  return found;
+}
+
+std::optional<std::string> DirectoryReadModel::PasswordHashOf(const Id& tenant_id, const Id& user_id) const {
+  std::optional<std::string> hash;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    if (auto it = d.accounts.password_hash.find(user_id); it != d.accounts.password_hash.end()) hash = it->second;
+  });
+  return hash;
+}
+
+std::optional<domain::Actor> DirectoryReadModel::AuthenticateSession(const Id& tenant_id, const Id& user_id,
+                                                                     const Id& session_id) const {
+  std::optional<domain::Actor> actor;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    auto session = d.accounts.sessions.find(session_id);
+    if (session == d.accounts.sessions.end() || session->second.user_id != user_id) return;
+    auto user = d.users.find(user_id);
+    if (user == d.users.end() || !CanAuthenticate(user->second)) return;
+    actor = domain::ActorOf(d.access, user->second);
+  });
+  return actor;
+}
+
+std::optional<std::pair<Id, Id>> DirectoryReadModel::FindRefresh(const Id& tenant_id,
+                                                                 const domain::Sha256Bytes& refresh_sha256) const {
+  std::optional<std::pair<Id, Id>> found;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    auto owner = d.accounts.refresh_owner.find(refresh_sha256);
+    if (owner == d.accounts.refresh_owner.end()) return;
+    found.emplace(owner->second, d.accounts.sessions.at(owner->second).user_id);
+  });
+  return found;
+}
+
+bool DirectoryReadModel::ResetGrantLive(const Id& tenant_id, const domain::Sha256Bytes& reset_sha256,
+                                        domain::Timestamp now) const {
+  bool live = false;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    auto grant = d.accounts.resets.find(reset_sha256);
+    live = grant != d.accounts.resets.end() && grant->second.expires_at > now;
+  });
+  return live;
 }
 
 }  // namespace ticketd::projections

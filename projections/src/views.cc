@@ -76,6 +76,7 @@ void WriteUser(JsonWriter& json, const domain::User& u) {
   } else {
     json.String(u.department);
   }
+  json.Key("active").Bool(u.active);
   json.EndObject();
 }
 
@@ -97,6 +98,12 @@ void WriteTenant(JsonWriter& json, const TenantInfo& t) {
   json.Key("id").String(t.id.ToString());
   json.Key("name").String(t.name);
   json.Key("ticket_prefix").String(t.ticket_prefix);
+  json.Key("slug");
+  if (t.slug.empty()) {
+    json.Null();
+  } else {
+    json.String(t.slug);
+  }
   json.EndObject();
 }
 

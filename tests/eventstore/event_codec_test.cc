@@ -48,7 +48,19 @@ std::vector<EventPayload> EveryPayload() {
   due_set.description = "";
   std::array<std::uint8_t, 32> hash{};
   hash[0] = 0xAB;
+  Sha256Bytes other = hash;
+  other[1] = 0xCD;
   return {TenantCreated{TestId(200), "Acme", "ACME"},
+          TenantCreated{TestId(200), "Acme", "ACME", "acme-corp"},
+          AccountEvent{PasswordSet{TestId(2), "$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA", std::nullopt}},
+          AccountEvent{PasswordSet{TestId(2), "$argon2id$x", hash}},
+          AccountEvent{PasswordResetIssued{TestId(2), hash, 86'400'000'000}},
+          AccountEvent{SessionStarted{TestId(7), TestId(2), hash, 99}},
+          AccountEvent{SessionRefreshed{TestId(7), other, 100}},
+          AccountEvent{SessionRevoked{TestId(7), RevokeReason::kRefreshReuse}},
+          AccountEvent{SessionRevoked{TestId(7), RevokeReason::kLogout}},
+          AccountEvent{UserUpdated{TestId(2), "Ada L.", Role::kAgent, "", false}},
+          AccountEvent{UserUpdated{.user_id = TestId(2), .active = true}},
           UserCreated{TestId(2), "Ada", "ada@x.io", Role::kManager, "IT"},
           TokenIssued{TestId(2), hash},
           AssetCreated{TestId(4), "Printer", "hw"},
@@ -110,7 +122,10 @@ bool SamePayload(const EventPayload& a, const EventPayload& b) {
           return x.user_id == y.user_id && x.name == y.name && x.email == y.email && x.role == y.role &&
                  x.department == y.department;
         } else if constexpr (std::is_same_v<T, TenantCreated>) {
-          return x.tenant_id == y.tenant_id && x.name == y.name && x.ticket_prefix == y.ticket_prefix;
+          return x.tenant_id == y.tenant_id && x.name == y.name && x.ticket_prefix == y.ticket_prefix &&
+                 x.slug == y.slug;
+        } else if constexpr (std::is_same_v<T, AccountEvent>) {
+          return x == y;
         } else if constexpr (std::is_same_v<T, TokenIssued>) {
           return x.user_id == y.user_id && x.token_sha256 == y.token_sha256;
         } else if constexpr (std::is_same_v<T, AssetCreated>) {

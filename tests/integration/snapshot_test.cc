@@ -8,6 +8,7 @@
 
 #include "api_fixture.h"
 #include "cli_runner.h"
+#include "signin_fixture.h"
 
 namespace ticketd::integration {
 namespace {
@@ -85,6 +86,18 @@ class SnapshotTest : public ApiTest {
       std::string asset = CreateAsset(tenant.admin, "Laptop " + std::to_string(t));
       std::string spare = CreateAsset(tenant.admin, "Spare");
       ASSERT_TRUE(HasStatus(Delete(tenant.admin.token, "/api/v1/assets/" + spare), 204));
+      // Sign-in state: a password, sessions (one rotated, one reused, one
+      // logged out), a changed user and an unspent reset token.
+      User signer = CreateUserWithPassword(http(), tenant.id, "signer" + std::to_string(t) + "@example.com", "agent");
+      SignedIn kept = MustLogin(http(), tenant.id, signer.email);
+      SignedIn reused = MustLogin(http(), tenant.id, signer.email);
+      SignedIn ended = MustLogin(http(), tenant.id, signer.email);
+      ASSERT_TRUE(HasStatus(Refresh(http(), kept.refresh), 200));
+      ASSERT_TRUE(HasStatus(Refresh(http(), reused.refresh), 200));
+      ASSERT_TRUE(IsError(Refresh(http(), reused.refresh), 401, "INVALID_REFRESH_TOKEN"));
+      ASSERT_TRUE(HasStatus(WithBearer(http(), "POST", ended.access, "/api/v1/auth/logout"), 204));
+      ASSERT_TRUE(HasStatus(Patch(tenant.admin.token, "/api/v1/users/" + reporter.id, R"({"name":"Renamed","department":"IT"})"), 200));
+      ASSERT_TRUE(HasStatus(Post(tenant.admin.token, "/api/v1/users/" + signer.id + "/password-reset", ""), 201));
       for (int i = 0; i < 12; ++i) {
         const char* priority[] = {"low", "medium", "high", "urgent"};
         std::string body = R"({"subject":"Issue )" + std::to_string(i) + R"( on the VPN","description":"word)" +

@@ -27,6 +27,11 @@ enum class ErrorCode {
   kNotLicensed,    // 403 NOT_LICENSED; `field` names the feature
   kQuotaExceeded,  // 409 QUOTA_EXCEEDED; quota/limit/current filled in
   kNameTaken,      // 409 NAME_TAKEN; `field` is "name"
+  // ---- sign-in (issue 11) ----
+  kSlugTaken,             // 409 SLUG_TAKEN
+  kInvalidCredentials,    // 401 INVALID_CREDENTIALS (login, current password)
+  kInvalidRefreshToken,   // 401 INVALID_REFRESH_TOKEN
+  kInvalidResetToken,     // 400 INVALID_RESET_TOKEN
 };
 
 struct DomainError {

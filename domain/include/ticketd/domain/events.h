@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "ticketd/domain/access_types.h"
+#include "ticketd/domain/account_events.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
@@ -32,6 +33,7 @@ struct TenantCreated {
   Id tenant_id;
   std::string name;
   std::string ticket_prefix;
+  std::string slug;  // sign-in: lower-case [a-z0-9-]{2,40}, unique; empty in logs from before slugs
 };
 struct UserCreated {
   Id user_id;
@@ -182,7 +184,9 @@ using DirectoryEvents =
     EventFamily<TenantCreated, UserCreated, TokenIssued, AssetCreated, AssetDeleted, UserErased,
                 // access (issue 11)
                 PermissionGroupCreated, PermissionGroupMemberAdded, PermissionGroupMemberRemoved, SettingsChanged,
-                LicenseChanged, QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage>;
+                LicenseChanged, QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage,
+                // sign-in (account_events.h)
+                AccountEvent>;
 using TicketEvents = EventFamily<TicketCreated, TicketUpdated, TicketAssigned, TicketStatusChanged, CommentAdded,
                                  TicketDeleted, TicketErased>;
 
@@ -193,7 +197,9 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   // access (issue 11)
                                   PermissionGroupCreated, PermissionGroupMemberAdded,
                                   PermissionGroupMemberRemoved, SettingsChanged, LicenseChanged,
-                                  QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage>;
+                                  QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage,
+                                  // sign-in (account_events.h): one alternative for all of them
+                                  AccountEvent>;
 
 template <class E>
 inline constexpr bool kIsDirectoryEvent = DirectoryEvents::kContains<E>;

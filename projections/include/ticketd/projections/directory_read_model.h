@@ -23,6 +23,13 @@ struct TenantInfo {
   domain::Id id;
   std::string name;
   std::string ticket_prefix;
+  std::string slug;  // empty for tenants made before slugs
+};
+
+// Sign-in: what a login needs to know about a user.
+struct LoginCandidate {
+  domain::User user;
+  std::string password_hash;  // empty: the user has no password
 };
 
 class DirectoryReadModel {
@@ -71,6 +78,22 @@ class DirectoryReadModel {
   };
   // Every tenant's quota alerts, oldest first.
   std::vector<TenantAlert> ListAlerts() const;
+  // ---- sign-in (thread-safe, O(1) under a shared lock) ----
+  // The tenant whose slug is `slug_or_id`, else whose id it is.
+  std::optional<domain::Id> ResolveTenant(std::string_view slug_or_id) const;
+  // By NormalizeEmail()ed address; erased users are not found.
+  std::optional<LoginCandidate> FindLogin(const domain::Id& tenant_id, std::string_view normalized_email) const;
+  std::optional<std::string> PasswordHashOf(const domain::Id& tenant_id, const domain::Id& user_id) const;
+  // The user of a live session as an Actor; nullopt if the session is
+  // revoked or unknown, or the user inactive or erased.
+  std::optional<domain::Actor> AuthenticateSession(const domain::Id& tenant_id, const domain::Id& user_id,
+                                                   const domain::Id& session_id) const;
+  // The (session, user) a current or spent refresh token hash belongs to.
+  std::optional<std::pair<domain::Id, domain::Id>> FindRefresh(const domain::Id& tenant_id,
+                                                               const domain::Sha256Bytes& refresh_sha256) const;
+  // Whether a reset token hash is unspent and unexpired at `now`.
+  bool ResetGrantLive(const domain::Id& tenant_id, const domain::Sha256Bytes& reset_sha256,
+                      domain::Timestamp now) const;
 
   // Canonical serialization (binary_codec.h): equal content, equal bytes.
   // It is also this model's snapshot body; DecodeSnapshot loads one into an
