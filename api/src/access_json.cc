@@ -1,20 +1,15 @@
 #include "access_json.h"
 
 #include "ticketd/domain/time.h"
+#include "ticketd/projections/views.h"
 
 namespace ticketd::api {
 
 using projections::JsonWriter;
+using projections::WriteOptionalTime;
 
 namespace {
 
-void WriteOptionalTime(JsonWriter& json, const std::optional<domain::Timestamp>& t) {
-  if (t) {
-    json.String(domain::FormatRfc3339(*t));
-  } else {
-    json.Null();
-  }
-}
 
 void WriteNames(JsonWriter& json, const std::vector<std::string_view>& names) {
   json.BeginArray();

@@ -28,6 +28,7 @@ using projections::TicketJson;
 using projections::WriteAsset;
 using projections::WriteComment;
 using projections::WriteHistoryEntry;
+using projections::WriteOptionalTime;
 using projections::WriteTenant;
 using projections::WriteTicket;
 using projections::WriteUser;

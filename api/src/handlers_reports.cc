@@ -9,13 +9,6 @@ namespace ticketd::api {
 namespace {
 
 
-void WriteOptionalTime(JsonWriter& json, const std::optional<domain::Timestamp>& t) {
-  if (t) {
-    json.String(domain::FormatRfc3339(*t));
-  } else {
-    json.Null();
-  }
-}
 
 void WriteDurations(JsonWriter& json, const projections::DurationSummary& d) {
   json.BeginObject();

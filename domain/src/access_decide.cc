@@ -10,17 +10,6 @@ namespace {
 
 using Events = std::vector<DomainEvent>;
 
-Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {}) {
-  return Err{MakeError(code, std::move(message), std::move(field))};
-}
-
-std::string Lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 const User* FindLiveUser(const TenantState& state, const Id& user_id) {
   auto it = state.users.find(user_id);
   if (it == state.users.end() || it->second.erased_at) return nullptr;

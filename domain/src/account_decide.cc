@@ -10,10 +10,6 @@ namespace {
 
 using Events = std::vector<DomainEvent>;
 
-Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {}) {
-  return Err{MakeError(code, std::move(message), std::move(field))};
-}
-
 DomainEvent AccountDirectoryEvent(const Actor& actor, Timestamp at, const Id& tenant_id, AccountEvent payload) {
   return DomainEvent{tenant_id, tenant_id, at, actor.user_id, EventPayload{std::move(payload)}};
 }

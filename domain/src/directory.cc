@@ -18,17 +18,6 @@ using Decision = Result<Events, DomainError>;
 constexpr std::size_t kMaxDepartmentChars = 64;
 constexpr std::size_t kMaxAssetKindChars = 64;
 
-Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {}) {
-  return Err{MakeError(code, std::move(message), std::move(field))};
-}
-
-std::string Lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::optional<DomainError> CheckPrefix(std::string_view prefix) {
   bool ok = !prefix.empty() && prefix.size() <= kMaxPrefixChars && prefix[0] >= 'A' && prefix[0] <= 'Z';
   for (char c : prefix) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));

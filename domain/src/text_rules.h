@@ -1,12 +1,14 @@
-// Validation of user text shared by the ticket and directory deciders:
-// valid UTF-8, a length in code points, and which control characters a
-// field tolerates. Pure.
+// Helpers shared by the deciders: validation of user text (valid UTF-8, a
+// length in code points, which control characters a field tolerates),
+// ASCII lower-casing for case-insensitive names, and the refusal a decider
+// returns. Pure.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "ticketd/base/result.h"
 #include "ticketd/domain/errors.h"
 
 namespace ticketd::domain {
@@ -20,5 +22,18 @@ enum class LineRule {
 // otherwise the kValidation error naming `field`.
 std::optional<DomainError> CheckText(std::string_view field, std::string_view text, std::size_t min_chars,
                                      std::size_t max_chars, LineRule rule);
+
+// ASCII A-Z lowered; other bytes unchanged (emails' and names' uniqueness).
+inline std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// What a decider returns to refuse a command.
+inline Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {}) {
+  return Err{MakeError(code, std::move(message), std::move(field))};
+}
 
 }  // namespace ticketd::domain

@@ -12,10 +12,6 @@ namespace {
 using Events = std::vector<DomainEvent>;
 using Decision = Result<Events, DomainError>;
 
-Err<DomainError> Fail(ErrorCode code, std::string message, std::string field = {}) {
-  return Err{MakeError(code, std::move(message), std::move(field))};
-}
-
 Err<DomainError> Lacks(Permission permission, std::string message) {
   return Err{MissingPermission(permission, std::move(message))};
 }

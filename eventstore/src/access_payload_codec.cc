@@ -7,12 +7,6 @@ namespace {
 
 using namespace ticketd::domain;
 
-bool ParseId(const std::string& text, Id* out) {
-  auto id = Id::Parse(text);
-  if (id) *out = *id;
-  return id.has_value();
-}
-
 template <class Field>
 void SetNames(const std::vector<std::string_view>& names, Field* field) {
   for (std::string_view name : names) field->Add(std::string(name));

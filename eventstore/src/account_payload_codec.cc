@@ -11,12 +11,6 @@ namespace {
 
 using namespace ticketd::domain;
 
-bool ParseId(const std::string& text, Id* out) {
-  auto id = Id::Parse(text);
-  if (id) *out = *id;
-  return id.has_value();
-}
-
 std::string HashBytes(const Sha256Bytes& hash) {
   return std::string(reinterpret_cast<const char*>(hash.data()), hash.size());
 }

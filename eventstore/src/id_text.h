@@ -1,4 +1,4 @@
-// Ids as canonical UUID text for the envelope, without the per-character
+// Ids as canonical UUID text for the envelope (and back), without the per-character
 // appends of domain::Id::ToString (six ids per event on the append path).
 // Produces exactly the same text. Pure; thread-safe.
 #pragma once
@@ -19,6 +19,14 @@ inline std::string IdText(const domain::Id& id) {
     text[at++] = kHex[id.bytes[i] & 0xF];
   }
   return std::string(text, sizeof text);
+}
+
+// The other way, for decoders: false (and *out untouched) unless `text` is a
+// canonical UUID.
+inline bool ParseId(const std::string& text, domain::Id* out) {
+  auto id = domain::Id::Parse(text);
+  if (id) *out = *id;
+  return id.has_value();
 }
 
 }  // namespace ticketd::eventstore

@@ -15,12 +15,6 @@ namespace {
 
 using namespace ticketd::domain;
 
-bool ParseId(const std::string& text, Id* out) {
-  auto id = Id::Parse(text);
-  if (id) *out = *id;
-  return id.has_value();
-}
-
 template <class Enum>
 bool InRange(int value, std::size_t count, Enum* out) {
   if (value < 0 || static_cast<std::size_t>(value) >= count) return false;

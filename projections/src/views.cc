@@ -4,8 +4,6 @@
 #include "ticketd/domain/time.h"
 
 namespace ticketd::projections {
-namespace {
-
 void WriteOptionalId(JsonWriter& json, const std::optional<domain::Id>& id) {
   if (id) {
     json.String(id->ToString());
@@ -14,7 +12,13 @@ void WriteOptionalId(JsonWriter& json, const std::optional<domain::Id>& id) {
   }
 }
 
-}  // namespace
+void WriteOptionalTime(JsonWriter& json, const std::optional<domain::Timestamp>& t) {
+  if (t) {
+    json.String(domain::FormatRfc3339(*t));
+  } else {
+    json.Null();
+  }
+}
 
 void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
   json.BeginObject();

@@ -25,6 +25,7 @@
 #include "ticketd/app/metrics.h"
 #include "ticketd/base/sha256.h"
 #include "router.h"
+#include "signin.h"
 
 namespace {
 
@@ -39,6 +40,7 @@ constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 struct World {
   Metrics metrics;
   std::unique_ptr<Engine> engine;
+  SignIn signin;
   std::unique_ptr<Router> router;
   std::string tokens[5];  // "", admin, tenant admin, agent, reporter
   std::string ticket_id;
@@ -86,7 +88,10 @@ World& TheWorld() {
     if (!Engine::Open(options, &w->metrics, &w->engine).ok()) std::abort();
     RouterOptions router_options;
     router_options.admin_token_sha256 = Sha256(kAdminToken);
-    w->router = std::make_unique<Router>(*w->engine, w->metrics, router_options);
+    // Sign-in as ticketd sets it up, with a one-worker password pool.
+    if (!JwtKeys::Open(dir, &w->signin.keys).ok()) std::abort();
+    w->signin.pool = std::make_unique<PasswordPool>(1, 8);
+    w->router = std::make_unique<Router>(*w->engine, w->metrics, w->signin, router_options);
     w->tokens[1] = kAdminToken;
     std::string tenant =
         Field(*w, http::verb::post, "/api/v1/tenants", kAdminToken, R"({"name":"Fuzz"})", "id");

@@ -2,6 +2,7 @@
 // the contract's field names. Pure; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "ticketd/domain/directory.h"
@@ -14,6 +15,9 @@
 
 namespace ticketd::projections {
 
+// An id or an RFC 3339 time, or null.
+void WriteOptionalId(JsonWriter& json, const std::optional<domain::Id>& id);
+void WriteOptionalTime(JsonWriter& json, const std::optional<domain::Timestamp>& t);
 void WriteTicket(JsonWriter& json, const domain::Ticket& ticket);
 std::string TicketJson(const domain::Ticket& ticket);
 void WriteComment(JsonWriter& json, const Comment& comment);
