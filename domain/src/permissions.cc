@@ -1,6 +1,7 @@
 // The role table of ACCESS.md and the checks built on it.
 #include "ticketd/domain/permissions.h"
 
+#include "ticketd/domain/status_facts.h"
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/types.h"
 
@@ -32,8 +33,6 @@ PermissionSet RowOf(Role role) {
     if (row.role == role) return row.permissions;
   return {};
 }
-
-bool IsClosing(TicketStatus s) { return s == TicketStatus::kResolved || s == TicketStatus::kClosed; }
 
 }  // namespace
 
@@ -76,13 +75,13 @@ bool Can(const Actor& actor, Permission permission, const Ticket& ticket) {
 }
 
 std::optional<Permission> MissingForStatusChange(const Actor& actor, const Ticket& ticket, TicketStatus to) {
-  const bool closing = IsClosing(ticket.status) || IsClosing(to);
+  const bool closing = IsDone(ticket.status) || IsDone(to);
   if (Can(actor, P::kTicketsManage) && (!closing || Can(actor, P::kTicketsClose))) return std::nullopt;
   // HTTP-CONTRACT.md: a reporter may close their own resolved ticket and
   // reopen their own resolved or closed ticket; managers may not change status.
   const bool own = ticket.reporter_id == actor.user_id && actor.role != Role::kManager;
   const bool close_resolved = ticket.status == TicketStatus::kResolved && to == TicketStatus::kClosed;
-  const bool reopen = IsClosing(ticket.status) && to == TicketStatus::kOpen;
+  const bool reopen = IsDone(ticket.status) && to == TicketStatus::kOpen;
   if (own && (close_resolved || reopen)) return std::nullopt;
   return Can(actor, P::kTicketsManage) ? P::kTicketsClose : P::kTicketsManage;
 }
