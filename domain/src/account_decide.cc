@@ -10,8 +10,9 @@ namespace {
 
 using Events = std::vector<DomainEvent>;
 
+// DirectoryEvent for an account event (the payload is nested one level).
 DomainEvent AccountDirectoryEvent(const Actor& actor, Timestamp at, const Id& tenant_id, AccountEvent payload) {
-  return DomainEvent{tenant_id, tenant_id, at, actor.user_id, EventPayload{std::move(payload)}};
+  return DirectoryEvent(actor, at, tenant_id, EventPayload{std::move(payload)});
 }
 
 // users:manage in this tenant (or the platform admin).
@@ -30,21 +31,21 @@ const User* LiveUser(const TenantState& state, const Id& user_id) {
 
 }  // namespace
 
-AccountDecision DecideAccount(const TenantState& state, const SetPassword& c) {
+DirectoryDecision DecideAccount(const TenantState& state, const SetPassword& c) {
   const User* user = LiveUser(state, c.user_id);
   if (c.actor.IsPlatformAdmin() || c.actor.user_id != c.user_id || !user || !user->active)
     return Fail(ErrorCode::kForbidden, "only the user may change their password");
   return Events{AccountDirectoryEvent(c.actor, c.at, c.tenant_id, PasswordSet{c.user_id, c.password_hash, {}})};
 }
 
-AccountDecision DecideAccount(const TenantState& state, const IssuePasswordReset& c) {
+DirectoryDecision DecideAccount(const TenantState& state, const IssuePasswordReset& c) {
   if (auto e = CheckUserManager(c.actor, c.tenant_id)) return Err{*e};
   if (!LiveUser(state, c.user_id)) return Fail(ErrorCode::kNotFound, "no such user");
   return Events{AccountDirectoryEvent(c.actor, c.at, c.tenant_id,
                                       PasswordResetIssued{c.user_id, c.reset_sha256, c.at + kResetTokenLifetime})};
 }
 
-AccountDecision DecideAccount(const TenantState& state, const ResetPassword& c) {
+DirectoryDecision DecideAccount(const TenantState& state, const ResetPassword& c) {
   auto grant = state.accounts.resets.find(c.reset_sha256);
   if (grant == state.accounts.resets.end() || grant->second.expires_at <= c.at)
     return Fail(ErrorCode::kInvalidResetToken, "the reset token is unknown, spent or expired", "reset_token");
@@ -57,7 +58,7 @@ AccountDecision DecideAccount(const TenantState& state, const ResetPassword& c) 
                                       PasswordSet{user->id, c.password_hash, c.reset_sha256})};
 }
 
-AccountDecision DecideAccount(const TenantState& state, const StartSession& c) {
+DirectoryDecision DecideAccount(const TenantState& state, const StartSession& c) {
   const User* user = LiveUser(state, c.user_id);
   auto hash = state.accounts.password_hash.find(c.user_id);
   if (!user || !user->active || hash == state.accounts.password_hash.end() || hash->second != c.verified_hash)
@@ -69,7 +70,7 @@ AccountDecision DecideAccount(const TenantState& state, const StartSession& c) {
       SessionStarted{c.session_id, c.user_id, c.refresh_sha256, c.at + kRefreshTokenLifetime})};
 }
 
-AccountDecision DecideAccount(const TenantState& state, const RefreshSession& c) {
+DirectoryDecision DecideAccount(const TenantState& state, const RefreshSession& c) {
   auto owner = state.accounts.refresh_owner.find(c.presented_sha256);
   if (owner == state.accounts.refresh_owner.end())
     return Fail(ErrorCode::kInvalidRefreshToken, "the refresh token is unknown, spent or expired");
@@ -89,14 +90,14 @@ AccountDecision DecideAccount(const TenantState& state, const RefreshSession& c)
       as_user, c.at, c.tenant_id, SessionRefreshed{session_id, c.refresh_sha256, c.at + kRefreshTokenLifetime})};
 }
 
-AccountDecision DecideAccount(const TenantState& state, const EndSession& c) {
+DirectoryDecision DecideAccount(const TenantState& state, const EndSession& c) {
   auto session = state.accounts.sessions.find(c.session_id);
   if (session == state.accounts.sessions.end() || session->second.user_id != c.actor.user_id)
     return Events{};  // already over: logging out twice is fine
   return Events{AccountDirectoryEvent(c.actor, c.at, c.tenant_id, SessionRevoked{c.session_id, RevokeReason::kLogout})};
 }
 
-AccountDecision DecideAccount(const TenantState& state, const UpdateUser& c) {
+DirectoryDecision DecideAccount(const TenantState& state, const UpdateUser& c) {
   if (auto e = CheckUserManager(c.actor, c.tenant_id)) return Err{*e};
   auto found = state.users.find(c.user_id);
   if (found == state.users.end()) return Fail(ErrorCode::kNotFound, "no such user");
