@@ -56,6 +56,13 @@ void HandleCreateApiKey(Services& services, const CallPtr& call);
 void HandleListApiKeys(Services& services, const CallPtr& call);
 void HandleRevokeApiKey(Services& services, const CallPtr& call);
 void HandleApiKeyUsage(Services& services, const CallPtr& call);
+// >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+// >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+// >>> attachments (issue 13)
+// >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+// >>> mail in: inbound mail (issue 14, helper mail-in)
+// >>> web app (issue 15)
+// >>> live stream SSE (issue 15, helper live)
 // ---- sign-in (issue 11) ----
 // handlers_auth.cc
 void HandleLogin(Services& services, const CallPtr& call);

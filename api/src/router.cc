@@ -86,6 +86,12 @@ constexpr Route kRoutes[] = {
     {http::verb::delete_, "/api/v1/api-keys/{}", "/api/v1/api-keys/{id}", HandleRevokeApiKey, Access::kAuthenticated},
     {http::verb::get, "/api/v1/api-keys/{}/usage", "/api/v1/api-keys/{id}/usage", HandleApiKeyUsage,
      Access::kAuthenticated},
+    // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+    // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+    // >>> attachments (issue 13)
+    // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+    // >>> web app (issue 15)
+    // >>> live stream SSE (issue 15, helper live)
     // The public API: the same handlers as /api/v1, authenticated by API keys.
     {http::verb::get, "/public/v1/tickets", "/public/v1/tickets", HandleListTickets, Access::kApiKey,
      domain::ApiScope::kTicketsRead},
@@ -95,6 +101,7 @@ constexpr Route kRoutes[] = {
      domain::ApiScope::kTicketsWrite},
     {http::verb::patch, "/public/v1/tickets/{}", "/public/v1/tickets/{id}", HandlePatchTicket, Access::kApiKey,
      domain::ApiScope::kTicketsWrite},
+    // >>> mail in: inbound mail (issue 14, helper mail-in)
     // ---- sign-in (issue 11) ----
     {http::verb::post, "/api/v1/auth/login", "/api/v1/auth/login", HandleLogin, Access::kPublic},
     {http::verb::post, "/api/v1/auth/refresh", "/api/v1/auth/refresh", HandleRefresh, Access::kPublic},

@@ -27,6 +27,12 @@ struct ServerOptions {
   bool seal_personal_data = true;          // --unsafe-no-encryption for benchmarks only
   std::uint64_t snapshot_every = 100000;   // --snapshot-every N events; 0 = no snapshots written
   std::int64_t access_token_ttl = 900;     // --access-token-ttl SECONDS: JWT lifetime (sign-in)
+  // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+  // >>> attachments (issue 13)
+  // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+  // >>> mail in: inbound mail (issue 14, helper mail-in)
+  // >>> web app (issue 15)
+  // >>> live stream SSE (issue 15, helper live)
 };
 
 }  // namespace ticketd::api

@@ -46,6 +46,10 @@ void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
   } else {
     json.Null();
   }
+  // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+  // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+  // >>> attachments (issue 13)
+  // >>> mail out (issue 14, helper mail-out)
   json.Key("created_at").String(domain::FormatRfc3339(t.created_at));
   json.Key("updated_at").String(domain::FormatRfc3339(t.updated_at));
   json.Key("version").Int(t.version);

@@ -185,9 +185,19 @@ using DirectoryEvents =
                 // access (issue 11)
                 PermissionGroupCreated, PermissionGroupMemberAdded, PermissionGroupMemberRemoved, SettingsChanged,
                 LicenseChanged, QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage,
+                // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+                // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+                // >>> attachments (issue 13)
+                // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+                // >>> mail in: inbound mail (issue 14, helper mail-in)
                 // sign-in (account_events.h)
                 AccountEvent>;
 using TicketEvents = EventFamily<TicketCreated, TicketUpdated, TicketAssigned, TicketStatusChanged, CommentAdded,
+                                 // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+                                 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+                                 // >>> attachments (issue 13)
+                                 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+                                 // >>> mail in: inbound mail (issue 14, helper mail-in)
                                  TicketDeleted, TicketErased>;
 
 // Every event, as persisted (the protobuf envelope's oneof).
@@ -198,6 +208,11 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   PermissionGroupCreated, PermissionGroupMemberAdded,
                                   PermissionGroupMemberRemoved, SettingsChanged, LicenseChanged,
                                   QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage,
+                                  // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+                                  // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+                                  // >>> attachments (issue 13)
+                                  // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+                                  // >>> mail in: inbound mail (issue 14, helper mail-in)
                                   // sign-in (account_events.h): one alternative for all of them
                                   AccountEvent>;
 

@@ -29,6 +29,10 @@ struct Ticket {
   std::optional<Id> assignee_id;
   std::optional<Id> asset_id;
   std::optional<Timestamp> due_at;
+  // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+  // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+  // >>> attachments (issue 13)
+  // >>> mail out (issue 14, helper mail-out)
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   std::int64_t version = 0;  // stream version: number of events applied
