@@ -10,6 +10,8 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "engine_state.h"
 #include "ticketd/app/backup.h"
@@ -84,7 +86,11 @@ struct Engine::Impl {
   bool stopping = false;
   bool writer_done = false;  // tasks posted now run on the caller's thread
   std::thread writer;
-  std::function<void()> on_commit;  // set under mu before the first command
+  // Commit listeners (outbox relay, notifier, live stream, timers), called on
+  // the writer thread after each batch that committed events.
+  std::mutex listeners_mu;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> commit_listeners;
+  std::uint64_t next_listener = 1;
 
   std::unique_ptr<SnapshotScheduler> snapshots;
   std::uint64_t loaded_snapshot_position = 0;  // set while recovering
@@ -355,7 +361,10 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
         for (std::size_t e = 0; e < decision.outcome.events.size(); ++e)
           state->Project(decision.outcome.events[e], decision.ticket_before[e], decision.ticket_after[e]);
       }
-      if (on_commit) on_commit();
+      {
+        std::lock_guard listeners_lock(listeners_mu);
+        for (const auto& [handle, listener] : commit_listeners) listener();
+      }
       snapshots->Committed(event_count);
     }
   }
@@ -478,9 +487,16 @@ void Engine::Submit(EngineCommand command, domain::Id correlation_id, Completion
   done(std::move(outcome));
 }
 
-void Engine::SetCommitListener(std::function<void()> listener) {
-  std::lock_guard lock(impl_->mu);
-  impl_->on_commit = std::move(listener);
+std::uint64_t Engine::AddCommitListener(std::function<void()> listener) {
+  std::lock_guard lock(impl_->listeners_mu);
+  const std::uint64_t handle = impl_->next_listener++;
+  impl_->commit_listeners.emplace_back(handle, std::move(listener));
+  return handle;
+}
+
+void Engine::RemoveCommitListener(std::uint64_t handle) {
+  std::lock_guard lock(impl_->listeners_mu);
+  std::erase_if(impl_->commit_listeners, [handle](const auto& entry) { return entry.first == handle; });
 }
 
 void Engine::Stop() {

@@ -34,7 +34,7 @@ Status EventStream::Start(const EventStreamOptions& options, Engine& engine, Met
   Status s = eventstore::OutboxRelay::Start(relay_options, &engine.log(), &self->relay_);
   if (!s.ok()) return s;
   eventstore::OutboxRelay* relay = self->relay_.get();
-  engine.SetCommitListener([relay] { relay->Notify(); });
+  self->commit_listener_ = engine.AddCommitListener([relay] { relay->Notify(); });
   metrics.SetEventStreamSource([relay] { return relay->Stats(); });
   self->engine_ = &engine;
   self->metrics_ = &metrics;
@@ -46,7 +46,7 @@ EventStream::~EventStream() { Stop(std::chrono::milliseconds(0)); }
 
 void EventStream::Stop(std::chrono::milliseconds drain) {
   if (!relay_) return;
-  engine_->SetCommitListener(nullptr);
+  engine_->RemoveCommitListener(commit_listener_);
   metrics_->SetEventStreamSource(nullptr);
   relay_->Stop(drain);
   relay_.reset();

@@ -12,6 +12,7 @@
 // against the state the command is decided on.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -75,9 +76,11 @@ class Engine {
   void Submit(EngineCommand command, domain::Id correlation_id, Completion done);
 
   // `listener` runs on the writer thread after every batch that committed
-  // events (the outbox relay's cheap wake-up); it must not block. Set it
-  // before the first Submit().
-  void SetCommitListener(std::function<void()> listener);
+  // events (a cheap wake-up for the outbox relay, the notifier, live streams,
+  // timers); it must not block, nor add or remove listeners. Any number may
+  // be added, at any time; the handle removes it again.
+  std::uint64_t AddCommitListener(std::function<void()> listener);
+  void RemoveCommitListener(std::uint64_t handle);
 
   // Finishes every queued command, then stops the writer thread. Idempotent.
   // Finishes every queued command, stops the writer thread, then writes a

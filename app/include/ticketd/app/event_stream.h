@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include <string>
@@ -54,6 +55,7 @@ class EventStream {
   Metrics* metrics_ = nullptr;
   std::unique_ptr<eventstore::EmbeddedKafka> cluster_;
   std::unique_ptr<eventstore::OutboxRelay> relay_;
+  std::uint64_t commit_listener_ = 0;
 };
 
 }  // namespace ticketd::app
