@@ -9,6 +9,7 @@
 #include "api_key_usage.h"
 #include "ticketd/app/backup.h"
 #include "ticketd/app/engine.h"
+#include "ticketd/app/sla_timers.h"
 #include "ticketd/app/event_stream.h"
 #include "http_server.h"
 #include "ticketd/app/ids.h"
@@ -128,6 +129,8 @@ int RunServer(int argc, char** argv) {
   signin.pool = std::make_unique<PasswordPool>(std::max(1u, std::thread::hardware_concurrency() / 2), 32);
   (void)DummyPasswordHash();  // made now, so the first failed login costs what the others do
   Router router(*engine, metrics, signin, router_options, &api_key_usage);
+  // Time as a source of events: SLA breaches, escalations, auto-close.
+  std::unique_ptr<app::SlaTimers> sla_timers = app::SlaTimers::Start(*engine, metrics);
   HttpServerOptions http_options;
   http_options.address = options->listen_host;
   http_options.port = options->listen_port;
@@ -151,6 +154,7 @@ int RunServer(int argc, char** argv) {
   server->Stop(std::chrono::milliseconds(5000));
   signin.pool->Stop();  // its jobs submit commands: before the engine stops
   api_key_usage.Stop();  // its last flush goes through the engine
+  sla_timers->Stop();    // it submits commands: before the engine stops
   engine->Stop();
   // After the engine: every committed event is in the log for the relay.
   if (event_stream) event_stream->Stop(std::chrono::milliseconds(2000));

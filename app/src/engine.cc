@@ -290,9 +290,14 @@ Decision Engine::Impl::Decide(const Pending& pending) {
     if (!alert) return decision;
     events.push_back(std::move(*alert));
   }
+  const domain::FireTimer* timer = nullptr;
+  if (const auto* ticket_command = std::get_if<domain::TicketCommand>(&pending.command))
+    timer = std::get_if<domain::FireTimer>(ticket_command);
   for (const DomainEvent& event : events) {
     eventstore::EventToAppend append;
-    append.event_id = RandomId();
+    // A deadline's first event has an id derived from what it is for, so the
+    // log takes it once, whatever restarts or repeats come (WORKFLOW.md).
+    append.event_id = timer && decision.commit.events.empty() ? TimerEventId(*timer) : RandomId();
     append.correlation_id = pending.correlation_id;
     append.version = state->write_model.NextVersion(event);
     append.event = event;
@@ -467,6 +472,32 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+domain::Id TimerEventId(const domain::FireTimer& timer) {
+  return DerivedId("sla-timer:" + timer.header.ticket_id.ToString() + ":" + std::string(domain::ToString(timer.kind)) +
+                   ":" + std::to_string(timer.due_at));
+}
+
+void Engine::AttachTicketObserver(TicketObserver observer) {
+  auto attach = [impl = impl_.get(), observer = std::move(observer)]() mutable {
+    impl->state->write_model.ForEachLiveTicket([&](const projections::TicketPtr& ticket) { observer(ticket->tenant_id, ticket->id, ticket); });
+    impl->state->ticket_observer = std::move(observer);
+  };
+  std::promise<void> done;
+  if (!impl_->PostTask([&] {
+        attach();
+        done.set_value();
+      })) {
+    attach();
+    return;
+  }
+  done.get_future().wait();
+}
+
+std::optional<domain::Duration> Engine::AutoCloseAfter(const domain::Id& tenant_id) const {
+  std::optional<domain::SlaSettings> settings = impl_->state->directory.GetSlaSettings(tenant_id);
+  return settings ? settings->auto_close_after : std::optional<domain::Duration>(domain::kDefaultAutoCloseAfter);
+}
 
 Engine::~Engine() { Stop(); }
 

@@ -39,6 +39,15 @@ void EngineState::Apply(const domain::DomainEvent& event) {
 void EngineState::Project(const domain::DomainEvent& event, const TicketPtr& before, const TicketPtr& after) {
   directory.Apply(event);
   comments.Apply(event);
+  if (std::holds_alternative<domain::SlaDirectoryEvent>(event.payload)) {
+    // A policy change recomputed governed tickets: the newest version of each.
+    for (const TicketPtr& restamped : write_model.TakeSlaRestamped()) {
+      if (TicketPtr current = write_model.Ticket(restamped->id)) {
+        tickets.Upsert(current);
+        if (ticket_observer) ticket_observer(current->tenant_id, current->id, current);
+      }
+    }
+  }
   if (!before && !after) return;  // not a ticket event
   if (std::holds_alternative<domain::TicketDeleted>(event.payload)) {
     tickets.Remove(event.tenant_id, event.stream_id);
@@ -46,6 +55,7 @@ void EngineState::Project(const domain::DomainEvent& event, const TicketPtr& bef
     tickets.Upsert(after);
   }
   for (projections::TicketProjector* projector : projectors) projector->OnTicketEvent(event, before, after);
+  if (ticket_observer) ticket_observer(event.tenant_id, event.stream_id, after);
 }
 
 std::string EngineState::EncodeSnapshotBody() const {

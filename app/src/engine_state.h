@@ -5,6 +5,7 @@
 // (the read models' own locks make their const methods safe elsewhere).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct EngineState {
   projections::DigestReadModel digest;
   projections::AnalyticsReadModel analytics;
   std::vector<projections::TicketProjector*> projectors{&digest, &analytics};
+  // The SLA scheduler's view of ticket changes (Engine::AttachTicketObserver).
+  std::function<void(const domain::Id&, const domain::Id&, const projections::TicketPtr&)> ticket_observer;
 
   // Folds one stored event into the write model, then the read models.
   void Apply(const domain::DomainEvent& event);
@@ -43,7 +46,7 @@ struct EngineState {
   // 2: the write model's tenants and the directory carry the access state
   // (groups, settings, licence, alerts, API keys; issue 11).
   // 3: and the sign-in state (slugs, users' active flag, sessions, resets).
-  static constexpr std::uint32_t kSnapshotBodyLayout = 3;
+  static constexpr std::uint32_t kSnapshotBodyLayout = 4;  // 4: wf-sla (SLA settings, ticket SLA history)
   std::string EncodeSnapshotBody() const;
   // Loads a body into this fresh state; false if it does not parse.
   [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);

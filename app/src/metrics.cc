@@ -172,7 +172,9 @@ struct Metrics::Impl {
   mutable std::shared_mutex mu;
   std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>> request_counts;  // labels -> count
   std::map<std::string, std::unique_ptr<SecondsHistogram>> request_seconds;           // route label
-  std::map<std::string, std::pair<std::string, double>> gauges;                       // name -> (help, value)
+  std::map<std::string, std::pair<std::string, double>> gauges;
+  // name -> (help, labels -> value): labelled counters kept by their owners.
+  std::map<std::string, std::pair<std::string, std::map<std::string, double>>> counters;                       // name -> (help, value)
   std::function<eventstore::OutboxRelayStats()> event_stream;                         // guarded by mu
 
   std::atomic<std::uint64_t> events_appended{0};
@@ -230,6 +232,14 @@ void Metrics::SetGauge(std::string_view name, std::string_view help, double valu
   impl_->gauges[std::move(key)] = {std::string(help), value};
 }
 
+void Metrics::SetCounter(std::string_view name, std::string_view help, std::string labels, double value) {
+  std::string key = SanitizeName(name);
+  std::unique_lock lock(impl_->mu);
+  auto& family = impl_->counters[std::move(key)];
+  family.first = std::string(help);
+  family.second[std::move(labels)] = value;
+}
+
 std::string Metrics::Render() const {
   std::string out;
   out.reserve(8192);
@@ -260,6 +270,14 @@ std::string Metrics::Render() const {
   impl_->fsync_seconds.Render(out, "ticketd_fsync_seconds", "");
 
   if (impl_->event_stream) AppendEventStream(out, impl_->event_stream());
+  for (const auto& [name, family] : impl_->counters) {
+    AppendHeader(out, name, "counter", family.first);
+    for (const auto& [labels, value] : family.second) {
+      out += name + "{" + labels + "} ";
+      AppendNumber(out, value);
+      out += '\n';
+    }
+  }
   for (const auto& [name, gauge] : impl_->gauges) {
     AppendHeader(out, name, "gauge", gauge.first);
     out += name + " ";

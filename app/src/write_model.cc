@@ -1,5 +1,6 @@
 #include "write_model.h"
 
+#include "sla_stamp.h"
 #include "ticketd/domain/overloaded.h"
 
 namespace ticketd::app {
@@ -26,14 +27,37 @@ projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
   }
   domain::TenantState& tenant_state = tenants_[event.tenant_id];
   tenant_state = domain::EvolveTenant(std::move(tenant_state), event);
+  if (std::holds_alternative<domain::SlaDirectoryEvent>(payload)) RestampTenantSla(tenant_state);
   return nullptr;
 }
+
+// A changed or deleted policy: its open tickets' readings are recomputed
+// from their histories (WORKFLOW.md: "not from now"). A scan of the tickets,
+// which is rare enough (a person edits a policy) to not need an index.
+void WriteModel::RestampTenantSla(const domain::TenantState& tenant) {
+  for (auto& [id, entry] : tickets_) {
+    if (entry.phase != domain::TicketState::Phase::kLive || !entry.ticket || entry.ticket->tenant_id != tenant.tenant_id)
+      continue;
+    if (entry.ticket->status == domain::TicketStatus::kResolved) {
+      sla_restamped_.push_back(entry.ticket);  // its auto-close deadline may have moved
+      continue;
+    }
+    if (!entry.ticket->sla) continue;
+    domain::Ticket ticket = *entry.ticket;
+    if (!RestampSla(ticket, tenant)) continue;
+    entry.ticket = std::make_shared<const domain::Ticket>(std::move(ticket));
+    sla_restamped_.push_back(entry.ticket);
+  }
+}
+
+std::vector<projections::TicketPtr> WriteModel::TakeSlaRestamped() { return std::exchange(sla_restamped_, {}); }
 
 projections::TicketPtr WriteModel::ApplyToTicket(const DomainEvent& event) {
   TicketEntry& entry = tickets_[event.stream_id];
   domain::TicketState state =
       entry.ticket ? domain::TicketState{entry.phase, *entry.ticket} : domain::InitialTicketState();
   state = domain::EvolveTicket(std::move(state), event);
+  StampSlaAfterEvent(state.ticket, event, Tenant(event.tenant_id));
   projections::TicketPtr before = entry.ticket;
   entry.phase = state.phase;
   entry.ticket = std::make_shared<const domain::Ticket>(std::move(state.ticket));
@@ -125,6 +149,16 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
                  [](const domain::AddComment&) {},
                  [](const domain::DeleteTicket&) {},
                  [](const domain::EraseTicket&) {},
+                 [&](const domain::FireTimer&) {
+                   if (const domain::TenantState* tenant = Tenant(header.actor.tenant_id)) {
+                     context.auto_close_after = tenant->sla.auto_close_after;
+                     auto ticket = tickets_.find(header.ticket_id);
+                     if (ticket != tickets_.end() && ticket->second.ticket && ticket->second.ticket->sla) {
+                       if (const domain::SlaPolicy* policy = tenant->sla.Find(ticket->second.ticket->sla->policy_id))
+                         context.escalate = policy->escalate;
+                     }
+                   }
+                 },
              },
              command);
   return context;
@@ -158,6 +192,7 @@ void WriteModel::Clear() {
   asset_tenant_.clear();
   tickets_by_asset_.clear();
   tenant_by_slug_.clear();
+  sla_restamped_.clear();
 }
 
 }  // namespace ticketd::app

@@ -33,6 +33,10 @@ class WriteModel {
 
   void Clear();
 
+  // Tickets whose SLA reading a policy change recomputed since the last
+  // call (no ticket event carries that change): the read models take them.
+  std::vector<projections::TicketPtr> TakeSlaRestamped();
+
   // Canonical serialization (binary_codec.h), entries sorted by id; it is
   // also the write model's snapshot body. Decode loads one into an empty
   // model and returns false if the bytes do not parse.
@@ -62,6 +66,8 @@ class WriteModel {
   std::unordered_map<domain::Id, domain::Id, domain::IdHash> asset_tenant_;  // live assets
   std::unordered_map<domain::Id, std::unordered_set<domain::Id, domain::IdHash>, domain::IdHash>
       tickets_by_asset_;
+  void RestampTenantSla(const domain::TenantState& tenant);
+  std::vector<projections::TicketPtr> sla_restamped_;
   void IndexSlugs();  // from tenants_ (after a snapshot load)
   std::unordered_map<std::string, domain::Id> tenant_by_slug_;
 };

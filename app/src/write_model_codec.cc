@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "ticketd/projections/access_codec.h"
+#include "ticketd/projections/sla_codec.h"
 #include "ticketd/projections/account_codec.h"
 #include "write_model.h"
 
@@ -46,6 +47,7 @@ void EncodeTenant(BinaryWriter& out, const domain::TenantState& t) {
     out.Bytes(a.kind);
   }
   projections::EncodeTenantAccess(out, t.access);
+  projections::EncodeSlaSettings(out, t.sla);
   // ---- sign-in ----
   out.Bytes(t.slug);
   for (const auto* entry : SortedEntries(t.users)) out.Bool(entry->second.active);
@@ -78,6 +80,7 @@ bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
     t->assets[a.id] = std::move(a);
   }
   if (!projections::DecodeTenantAccess(in, &t->access)) return false;
+  if (!projections::DecodeSlaSettings(in, &t->sla)) return false;
 
   // ---- sign-in ----
   if (!in.Bytes(&t->slug)) return false;

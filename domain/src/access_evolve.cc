@@ -70,6 +70,8 @@ void EvolveAccess(TenantAccess& access, const DomainEvent& event) {
                  [](const TicketDeleted&) {},
                  [](const TicketErased&) {},
                  [](const AccountEvent&) {},
+                 [](const SlaDirectoryEvent&) {},
+                 [](const SlaTicketEvent&) {},
              },
              event.payload);
 }

@@ -192,6 +192,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    state.accounts.password_hash.erase(e.user_id);
                  },
                  [&](const AccountEvent& e) { EvolveTenantAccounts(state, event, e); },
+                 [&](const SlaDirectoryEvent& e) { EvolveSlaSettings(state.sla, e); },
                  // access (issue 11): folded by EvolveAccess below
                  [](const PermissionGroupCreated&) {},
                  [](const PermissionGroupMemberAdded&) {},

@@ -56,6 +56,11 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
             add("comment_id", nullptr, Value(e.comment_id));
             add("internal", nullptr, e.internal);
           },
+          [&](const SlaTicketEvent& e) {
+            // A breach changes no field (its target and due time are the item's details).
+            if (const auto* escalated = std::get_if<SlaEscalated>(&e); escalated && escalated->raised_to)
+              add("priority", Value(t.priority), Value(*escalated->raised_to));
+          },
           [&](const TicketDeleted&) {},
           [&](const TicketErased&) {
             add("subject", Value(t.subject), Value(std::string(kErasedText)));

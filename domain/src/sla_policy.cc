@@ -32,6 +32,15 @@ std::optional<SlaTarget> ParseSlaTarget(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view ToString(TimerKind kind) {
+  switch (kind) {
+    case TimerKind::kFirstResponse: return "first_response";
+    case TimerKind::kResolution: return "resolution";
+    case TimerKind::kAutoClose: return "auto_close";
+  }
+  return "first_response";
+}
+
 std::string_view ToString(SlaNotify notify) {
   switch (notify) {
     case SlaNotify::kAssignee: return "assignee";

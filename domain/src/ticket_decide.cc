@@ -218,6 +218,8 @@ Decision DecideTicket(const TicketState& state, const TicketCommand& command, co
   if (const auto* create = std::get_if<CreateTicket>(&command)) return Create(state, *create, context);
   const CommandHeader& header = HeaderOf(command);
   const Actor& actor = header.actor;
+  // The system's own deadlines (no person acts: the event has no actor).
+  if (const auto* timer = std::get_if<FireTimer>(&command)) return DecideTimer(state, *timer, context);
   if (actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "the platform admin does not work tickets");
   if (const auto* erase = std::get_if<EraseTicket>(&command)) return Erase(state, *erase);
   if (state.phase != TicketState::Phase::kLive || !CanReadTicket(actor, state.ticket))
@@ -239,6 +241,7 @@ Decision DecideTicket(const TicketState& state, const TicketCommand& command, co
           [&](const AddComment& c) { return Comment(t, c); },
           [&](const DeleteTicket& c) { return Delete(t, c); },
           [&](const EraseTicket&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
+          [&](const FireTimer&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
       },
       command);
 }

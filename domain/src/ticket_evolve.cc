@@ -27,6 +27,7 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                    t.due_at = e.due_at;
                    t.status = TicketStatus::kOpen;
                    t.created_at = event.at;
+                   t.sla_history.created_at = event.at;
                  },
                  [&](const TicketUpdated& e) {
                    if (e.subject) t.subject = *e.subject;
@@ -37,7 +38,11 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                    if (e.asset_id) t.asset_id = *e.asset_id;
                  },
                  [&](const TicketAssigned& e) { t.assignee_id = e.assignee_id; },
-                 [&](const TicketStatusChanged& e) { t.status = e.to; },
+                 [&](const TicketStatusChanged& e) {
+                   t.status = e.to;
+                   t.sla_history.changes.push_back({event.at, e.to});
+                 },
+                 [&](const SlaTicketEvent& e) { EvolveTicketSla(t, e); },
                  [&](const CommentAdded&) {},
                  [&](const TicketDeleted&) { state.phase = TicketState::Phase::kDeleted; },
                  [&](const TicketErased&) {

@@ -109,6 +109,8 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const ApiKeyRevoked&) { return std::string_view("api_key.revoked"); },
                         [](const ApiKeyUsage&) { return std::string_view("api_key.usage"); },
                         [](const AccountEvent& e) { return AccountEventTypeName(e); },
+                        [](const SlaDirectoryEvent& e) { return SlaEventTypeName(e); },
+                        [](const SlaTicketEvent& e) { return SlaEventTypeName(e); },
                     },
                     payload);
 }

@@ -5,6 +5,7 @@
 
 #include "access_payload_codec.h"
 #include "account_payload_codec.h"
+#include "sla_payload_codec.h"
 #include "id_text.h"
 #include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
@@ -144,6 +145,7 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
             auto* p = env->mutable_ticket_status_changed();
             p->set_from(static_cast<v1::TicketStatus>(e.from));
             p->set_to(static_cast<v1::TicketStatus>(e.to));
+            p->set_reason(e.reason);
           },
           [&](const CommentAdded& e) {
             auto* p = env->mutable_comment_added_v2();
@@ -166,6 +168,8 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
           [&](const ApiKeyRevoked& e) { EncodeAccess(e, env); },
           [&](const ApiKeyUsage& e) { EncodeAccess(e, env); },
           [&](const AccountEvent& e) { EncodeAccountPayload(e, text, env); },
+          [&](const SlaDirectoryEvent& e) { EncodeSlaPayload(e, env); },
+          [&](const SlaTicketEvent& e) { EncodeSlaPayload(e, env); },
       },
       payload);
 }
@@ -259,6 +263,7 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
       TicketStatusChanged e;
       ok = InRange(env.ticket_status_changed().from(), kAllStatuses.size(), &e.from) &&
            InRange(env.ticket_status_changed().to(), kAllStatuses.size(), &e.to);
+      e.reason = env.ticket_status_changed().reason();
       *payload = e;
       break;
     }
@@ -304,6 +309,12 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
     case v1::EventEnvelope::kSessionRevoked:
     case v1::EventEnvelope::kUserUpdated:
       return DecodeAccountPayload(env, text, payload);
+    case v1::EventEnvelope::kSlaPolicySaved:
+    case v1::EventEnvelope::kSlaPolicyDeleted:
+    case v1::EventEnvelope::kAutoCloseChanged:
+    case v1::EventEnvelope::kSlaBreached:
+    case v1::EventEnvelope::kSlaEscalated:
+      return DecodeSlaPayload(env, payload);
     case v1::EventEnvelope::PAYLOAD_NOT_SET:
       return Status::Corruption("event envelope has no payload (written by a newer ticketd?)");
   }

@@ -1,4 +1,5 @@
 #include "ticketd/projections/binary_codec.h"
+#include "ticketd/projections/sla_codec.h"
 
 #include <bit>
 #include <cstring>
@@ -63,6 +64,7 @@ void BinaryWriter::Ticket(const domain::Ticket& t) {
   I64(t.updated_at);
   I64(t.version);
   OptionalI64(t.erased_at);
+  EncodeTicketSla(*this, t);
 }
 
 bool BinaryReader::U64(std::uint64_t* value) {
@@ -170,7 +172,8 @@ bool BinaryReader::Ticket(domain::Ticket* t) {
   } else {
     t->due_at.reset();
   }
-  return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && OptionalI64(&t->erased_at);
+  return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && OptionalI64(&t->erased_at) &&
+         DecodeTicketSla(*this, t);
 }
 
 bool BinaryReader::Count(std::size_t* count) {

@@ -13,6 +13,7 @@
 #include "ticketd/projections/access_codec.h"
 #include "ticketd/domain/accounts.h"
 #include "ticketd/projections/account_codec.h"
+#include "ticketd/projections/sla_codec.h"
 #include "ticketd/domain/overloaded.h"
 
 namespace ticketd::projections {
@@ -37,6 +38,7 @@ struct TenantDirectory {
   // ---- sign-in ----
   std::unordered_map<std::string, Id> user_by_email;  // NormalizeEmail'd, live users only
   domain::AccountState accounts;
+  domain::SlaSettings sla;  // workflow: SLA policies, auto-close
 };
 
 bool CanAuthenticate(const domain::User& user) { return !user.erased_at && user.active; }
@@ -170,6 +172,9 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
           [&](const domain::AccountEvent& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { ApplyAccountEvent(d, event, e); });
           },
+          [&](const domain::SlaDirectoryEvent& e) {
+            impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { domain::EvolveSlaSettings(d.sla, e); });
+          },
           [&](const domain::UserErased& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) {
               auto user = d.users.find(e.user_id);
@@ -258,6 +263,14 @@ std::vector<domain::Asset> DirectoryReadModel::ListAssets(const Id& tenant_id) c
   std::sort(assets.begin(), assets.end(),
             [](const auto& a, const auto& b) { return a.name != b.name ? a.name < b.name : a.id < b.id; });
   return assets;
+}
+
+std::optional<domain::SlaSettings> DirectoryReadModel::GetSlaSettings(const Id& tenant_id) const {
+  std::optional<domain::SlaSettings> sla;
+  impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) {
+    if (d.info) sla = d.sla;
+  });
+  return sla;
 }
 
 std::optional<domain::TenantAccess> DirectoryReadModel::GetAccess(const Id& tenant_id) const {
@@ -351,6 +364,7 @@ void DirectoryReadModel::EncodeCanonical(BinaryWriter& out) const {
     }
     EncodeTenantAccess(out, d.access);
     EncodeAccountState(out, d.accounts);
+    EncodeSlaSettings(out, d.sla);
   });
   out.Bool(false);
   auto tokens = impl_->tokens.All();
@@ -397,6 +411,8 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
     if (!DecodeTenantAccess(in, &access)) return false;
     domain::AccountState accounts;
     if (!DecodeAccountState(in, &accounts)) return false;
+    domain::SlaSettings sla;
+    if (!DecodeSlaSettings(in, &sla)) return false;
     {
       std::unique_lock lock(impl_->global_mu);
       for (const domain::User& u : users) impl_->user_tenant[u.id] = tenant_id;
@@ -412,6 +428,7 @@ bool DirectoryReadModel::DecodeSnapshot(BinaryReader& in) {
       for (domain::Asset& a : assets) d.assets.emplace(a.id, std::move(a));
       for (const auto& [key_id, key] : access.api_keys) impl_->api_keys.Put(key.key_sha256, tenant_id, key_id);
       d.access = std::move(access);
+      d.sla = std::move(sla);
     });
   }
   std::size_t token_count = 0;

@@ -37,6 +37,9 @@ namespace ticketd::app {
 
 class Metrics;
 
+// The id of a FireTimer's first event: derived from (ticket, kind, due time).
+domain::Id TimerEventId(const domain::FireTimer& timer);
+
 using EngineCommand = std::variant<domain::TicketCommand, domain::DirectoryCommand>;
 
 struct CommandOutcome {
@@ -81,6 +84,16 @@ class Engine {
   // be added, at any time; the handle removes it again.
   std::uint64_t AddCommitListener(std::function<void()> listener);
   void RemoveCommitListener(std::uint64_t handle);
+
+  // workflow (issue 12): `observer` is told every live ticket now, then each
+  // ticket the engine changes (after: null when deleted), on the writer
+  // thread after its batch is committed; it must be quick. One observer (the
+  // SLA scheduler); a second call replaces it. Waits for the writer.
+  using TicketObserver =
+      std::function<void(const domain::Id& tenant_id, const domain::Id& ticket_id, const projections::TicketPtr& after)>;
+  void AttachTicketObserver(TicketObserver observer);
+  // The tenant's auto_close_resolved_after (the default for an unknown tenant).
+  std::optional<domain::Duration> AutoCloseAfter(const domain::Id& tenant_id) const;
 
   // Finishes every queued command, then stops the writer thread. Idempotent.
   // Finishes every queued command, stops the writer thread, then writes a

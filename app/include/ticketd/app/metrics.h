@@ -29,6 +29,9 @@ class Metrics {
   void ObserveBatch(std::size_t commands, std::size_t events, double fsync_seconds);
   // Arbitrary gauges set by other components ("ticketd_log_head_position").
   void SetGauge(std::string_view name, std::string_view help, double value);
+  // One series of a labelled counter family: name{labels} value (labels as
+  // rendered, e.g. target="resolution"); the caller keeps the running total.
+  void SetCounter(std::string_view name, std::string_view help, std::string labels, double value);
 
   // The event stream's publish lag and health, read at each Render() (the
   // ticketd_kafka_* series appear only once a source is set). Set it before

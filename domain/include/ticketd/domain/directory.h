@@ -53,6 +53,8 @@ struct TenantState {
   // ---- sign-in (accounts.h) ----
   std::string slug;
   AccountState accounts;
+  // ---- workflow: SLA policies, auto-close (sla_events.h) ----
+  SlaSettings sla;
 };
 
 TenantState InitialTenantState();

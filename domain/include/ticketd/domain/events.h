@@ -19,6 +19,7 @@
 #include "ticketd/domain/access_types.h"
 #include "ticketd/domain/account_events.h"
 #include "ticketd/domain/id.h"
+#include "ticketd/domain/sla_events.h"
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"
@@ -152,6 +153,9 @@ struct TicketAssigned {
 struct TicketStatusChanged {
   TicketStatus from = TicketStatus::kOpen;
   TicketStatus to = TicketStatus::kOpen;
+  // Why, when the system made the change (kAutoCloseReason); empty for a
+  // person's change. The history item's details.reason.
+  std::string reason;
 };
 struct CommentAdded {
   Id comment_id;
@@ -187,6 +191,7 @@ using DirectoryEvents =
                 LicenseChanged, QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage,
                 // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
                 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+                SlaDirectoryEvent,
                 // >>> attachments (issue 13)
                 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
                 // >>> mail in: inbound mail (issue 14, helper mail-in)
@@ -195,6 +200,7 @@ using DirectoryEvents =
 using TicketEvents = EventFamily<TicketCreated, TicketUpdated, TicketAssigned, TicketStatusChanged, CommentAdded,
                                  // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
                                  // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+                                 SlaTicketEvent,
                                  // >>> attachments (issue 13)
                                  // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
                                  // >>> mail in: inbound mail (issue 14, helper mail-in)
@@ -210,6 +216,7 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage,
                                   // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
                                   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+                                  SlaDirectoryEvent, SlaTicketEvent,
                                   // >>> attachments (issue 13)
                                   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
                                   // >>> mail in: inbound mail (issue 14, helper mail-in)

@@ -29,6 +29,11 @@ inline constexpr std::array kAllSlaTargets = {SlaTarget::kFirstResponse, SlaTarg
 std::string_view ToString(SlaTarget target);  // "first_response", "resolution"
 std::optional<SlaTarget> ParseSlaTarget(std::string_view text);
 
+// What a scheduler's deadline is for. Persistent (it seeds timer event ids):
+// never renumber.
+enum class TimerKind { kFirstResponse = 0, kResolution = 1, kAutoClose = 2 };
+std::string_view ToString(TimerKind kind);
+
 // Who an escalation notifies. Persistent values: never renumber.
 enum class SlaNotify { kAssignee = 0, kTeam = 1, kManagers = 2 };
 inline constexpr std::array kAllSlaNotify = {SlaNotify::kAssignee, SlaNotify::kTeam, SlaNotify::kManagers};
@@ -65,6 +70,8 @@ struct SlaPolicy {
 inline constexpr std::size_t kMaxSlaPolicyNameChars = 200;
 inline constexpr std::size_t kMaxSlaHolidays = 1000;  // ~30 years of national holidays
 inline constexpr std::size_t kMaxSlaPoliciesPerTenant = 1000;
+// The auto-close default of a tenant that never set it (WORKFLOW.md: P7D).
+inline constexpr Duration kDefaultAutoCloseAfter = 7 * kMicrosPerDay;
 
 std::array<bool, kStatusCount> DefaultPauseOn();
 
@@ -119,6 +126,16 @@ struct SlaClock {
 // time spent resolved does not count). Time counts inside the calendar and
 // outside pause_on statuses only. Cancelled tickets stop both clocks.
 SlaClock ComputeSlaClock(const SlaPolicy& policy, const ZoneClock& zone, const SlaHistory& history);
+
+// A ticket's SLA as every reader shows it (ticket JSON `sla`): the
+// governing policy, the clock's reading, and the targets recorded as
+// breached (sla.breached events).
+struct TicketSla {
+  Id policy_id;
+  SlaClock clock;
+  std::vector<SlaTarget> breached;
+  friend bool operator==(const TicketSla&, const TicketSla&) = default;
+};
 
 // The due time of `target` if it is still unmet (and its clock running).
 std::optional<Timestamp> PendingDue(const SlaClock& clock, SlaTarget target);

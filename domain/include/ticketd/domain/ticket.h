@@ -13,6 +13,7 @@
 
 #include "ticketd/domain/errors.h"
 #include "ticketd/domain/events.h"
+#include "ticketd/domain/sla.h"
 #include "ticketd/base/result.h"
 #include "ticketd/domain/ticket_value.h"
 
@@ -89,9 +90,19 @@ struct EraseTicket {
   CommandHeader header;
 };
 
+// workflow (issue 12): a deadline the SLA scheduler derived from the state
+// has come. The system acts (header.actor is the platform admin's nil id);
+// a timer that no longer matches the state (met, moved, already recorded)
+// decides nothing, so a stale or repeated one is harmless.
+struct FireTimer {
+  CommandHeader header;
+  TimerKind kind = TimerKind::kFirstResponse;
+  Timestamp due_at = 0;
+};
+
 using TicketCommand =
     std::variant<CreateTicket, UpdateTicket, ChangeStatus, AssignTicket, ClaimTicket, AddComment, DeleteTicket,
-                 EraseTicket>;
+                 EraseTicket, FireTimer>;
 
 const CommandHeader& HeaderOf(const TicketCommand& command);
 
@@ -114,6 +125,10 @@ struct TicketContext {
   std::optional<AssetFacts> asset;
   // The tenant's asset_integration feature: off -> asset_id is ignored.
   bool asset_integration = true;
+  // FireTimer: the tenant's auto_close_resolved_after and the governing
+  // policy's escalation.
+  std::optional<Duration> auto_close_after;
+  SlaEscalation escalate;
 };
 
 // Events on success (empty when the command changes nothing, e.g. a PATCH
@@ -125,6 +140,18 @@ Result<std::vector<DomainEvent>, DomainError> DecideTicket(const TicketState& st
 // Applies one event of this ticket's stream. Events of other streams are a
 // programming error (asserted in debug builds, ignored otherwise).
 TicketState EvolveTicket(TicketState state, const DomainEvent& event);
+
+// FireTimer's rules (sla_decide.cc).
+Result<std::vector<DomainEvent>, DomainError> DecideTimer(const TicketState& state, const FireTimer& command,
+                                                          const TicketContext& context);
+// The deadlines a ticket has now: each (kind, due) that would decide
+// something once reached. `auto_close_after` is the tenant's setting.
+struct Deadline {
+  TimerKind kind = TimerKind::kFirstResponse;
+  Timestamp due_at = 0;
+  friend bool operator==(const Deadline&, const Deadline&) = default;
+};
+std::vector<Deadline> DeadlinesOf(const Ticket& ticket, std::optional<Duration> auto_close_after);
 
 // The state machine of the contract.
 std::span<const TicketStatus> AllowedTransitions(TicketStatus from);

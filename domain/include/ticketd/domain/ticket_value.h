@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ticketd/domain/id.h"
+#include "ticketd/domain/sla.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"
 
@@ -31,6 +32,8 @@ struct Ticket {
   std::optional<Timestamp> due_at;
   // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+  SlaHistory sla_history;      // what the SLA clock reads (sla.h), kept with or without a policy
+  std::optional<TicketSla> sla;  // null: no policy governs the ticket
   // >>> attachments (issue 13)
   // >>> mail out (issue 14, helper mail-out)
   Timestamp created_at = 0;

@@ -59,6 +59,9 @@ class DirectoryReadModel {
   // ---- access (issue 11): groups, settings, licence, alerts, API keys ----
   // The tenant's access state (a copy); nullopt for an unknown tenant.
   std::optional<domain::TenantAccess> GetAccess(const domain::Id& tenant_id) const;
+  // workflow (issue 12): the tenant's SLA policies and auto-close setting (a
+  // copy); nullopt for an unknown tenant.
+  std::optional<domain::SlaSettings> GetSlaSettings(const domain::Id& tenant_id) const;
   bool FeatureEnabled(const domain::Id& tenant_id, domain::Feature feature) const;
   // Users holding tickets:manage (the max_agents usage).
   std::int64_t CountAgents(const domain::Id& tenant_id) const;
