@@ -70,6 +70,7 @@ void EvolveAccess(TenantAccess& access, const DomainEvent& event) {
                  [](const TicketDeleted&) {},
                  [](const TicketErased&) {},
                  [](const AccountEvent&) {},
+                 [](const WorkflowEvent&) {},
              },
              event.payload);
 }

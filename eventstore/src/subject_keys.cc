@@ -66,6 +66,8 @@ std::string SubjectKeyId(const DomainEvent& event) {
           [](const ApiKeyCreated&) { return std::string(); },
           [](const ApiKeyRevoked&) { return std::string(); },
           [](const ApiKeyUsage&) { return std::string(); },
+          // workflow (issue 12): catalog names are not personal data
+          [](const WorkflowEvent&) { return std::string(); },
           // sign-in: a user's sealed fields under the user's key
           [](const AccountEvent& e) {
             std::optional<Id> user = AccountEventSealedUser(e);

@@ -63,6 +63,11 @@ void BinaryWriter::Ticket(const domain::Ticket& t) {
   I64(t.updated_at);
   I64(t.version);
   OptionalI64(t.erased_at);
+  // workflow (issue 12)
+  OptionalId(t.group_id);
+  OptionalId(t.category_id);
+  OptionalId(t.subcategory_id);
+  OptionalI64(t.closed_at);
 }
 
 bool BinaryReader::U64(std::uint64_t* value) {
@@ -170,7 +175,9 @@ bool BinaryReader::Ticket(domain::Ticket* t) {
   } else {
     t->due_at.reset();
   }
-  return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && OptionalI64(&t->erased_at);
+  return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && OptionalI64(&t->erased_at) &&
+         OptionalId(&t->group_id) && OptionalId(&t->category_id) && OptionalId(&t->subcategory_id) &&
+         OptionalI64(&t->closed_at);
 }
 
 bool BinaryReader::Count(std::size_t* count) {
