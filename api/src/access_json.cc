@@ -48,7 +48,8 @@ void WriteQuotas(JsonWriter& json, const domain::Quotas& quotas) {
   json.EndObject();
 }
 
-std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents) {
+std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents,
+                         const domain::ReopenPolicy& closed_reopen) {
   JsonWriter json;
   json.BeginObject().Key("features");
   WriteFeatures(json, access.enabled);
@@ -58,7 +59,9 @@ std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents
   json.Key("usage").BeginObject().Key("agents").Int(agents).Key("emails_this_month").Int(0).EndObject();
   json.Key("license").BeginObject().Key("features");
   WriteFeatures(json, access.licensed);
-  json.EndObject().EndObject();
+  json.EndObject();
+  json.Key("closed_reopen").String(domain::ToString(closed_reopen));  // workflow (issue 12)
+  json.EndObject();
   return json.Take();
 }
 

@@ -57,6 +57,17 @@ void HandleListApiKeys(Services& services, const CallPtr& call);
 void HandleRevokeApiKey(Services& services, const CallPtr& call);
 void HandleApiKeyUsage(Services& services, const CallPtr& call);
 // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+// handlers_catalog.cc
+void HandleListGroups(Services& services, const CallPtr& call);
+void HandleCreateGroup(Services& services, const CallPtr& call);
+void HandlePatchGroup(Services& services, const CallPtr& call);
+void HandleArchiveGroup(Services& services, const CallPtr& call);
+void HandleCreateCategory(Services& services, const CallPtr& call);
+void HandlePatchCategory(Services& services, const CallPtr& call);
+void HandleArchiveCategory(Services& services, const CallPtr& call);
+void HandleCreateSubcategory(Services& services, const CallPtr& call);
+void HandlePatchSubcategory(Services& services, const CallPtr& call);
+void HandleArchiveSubcategory(Services& services, const CallPtr& call);
 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
 // >>> attachments (issue 13)
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)

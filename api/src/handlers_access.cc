@@ -75,7 +75,8 @@ void ReplySettings(Services& services, const CallPtr& call, const domain::Id& te
   std::optional<domain::TenantAccess> access = services.engine.directory().GetAccess(tenant_id);
   if (!access) return call->Reply(NotFound("no such tenant"));
   call->Reply(JsonResponse(http::status::ok,
-                           SettingsJson(*access, services.engine.directory().CountAgents(tenant_id))));
+                           SettingsJson(*access, services.engine.directory().CountAgents(tenant_id),
+                                        services.engine.catalog().Get(tenant_id).reopen)));
 }
 
 }  // namespace
@@ -161,12 +162,21 @@ void HandleGetSettings(Services& services, const CallPtr& call) {
 void HandlePatchSettings(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
   if (!RequirePermission(call, domain::Permission::kSettingsManage)) return;
-  auto body = ReadBody(call, {"features"});
+  auto body = ReadBody(call, {"features", "closed_reopen"});
   if (!body) return;
   auto features = ReadFeatures(call, *body);
   if (!features) return;
   domain::ChangeSettings command{.actor = call->actor, .at = call->now, .tenant_id = call->actor.tenant_id};
   command.features = std::move(*features);
+  // workflow (issue 12): "allow", "deny" or "within:<ISO 8601 duration>"
+  FieldReader fields(*body);
+  if (std::optional<std::string> reopen = fields.String("closed_reopen", false, 64)) {
+    command.closed_reopen = domain::ParseReopenPolicy(*reopen);
+    if (!command.closed_reopen)
+      return call->Reply(ValidationError("closed_reopen", "must be \"allow\", \"deny\" or \"within:\" and a "
+                                                          "positive ISO 8601 duration of at most ten years (within:P14D)"));
+  }
+  if (fields.error) return call->Reply(std::move(*fields.error));
   services.engine.Submit(domain::DirectoryCommand{std::move(command)}, call->correlation_id,
                          [call, &services](CommandOutcome&& outcome) {
                            if (ReplyIfFailed(call, outcome)) return;

@@ -26,6 +26,7 @@ void HandleCreateTenant(Services& services, const CallPtr& call) {
   FieldReader fields(*body);
   domain::CreateTenant command{.actor = call->actor, .at = call->now, .tenant_id = RandomId()};
   command.itsm_agent_group_id = RandomId();
+  for (domain::Id& id : command.default_catalog_ids) id = RandomId();  // workflow (issue 12)
   command.name = fields.String("name", true, domain::kMaxNameChars).value_or("");
   command.ticket_prefix = fields.String("ticket_prefix", false, domain::kMaxPrefixChars).value_or("");
   std::optional<std::string> slug = fields.String("slug", false, domain::kMaxSlugChars + 1);

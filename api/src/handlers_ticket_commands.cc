@@ -24,9 +24,11 @@ void HandleCreateTicket(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
   // The public API (an API key) may file on behalf of a user: reporter_id.
   auto body = call->api_key_id ? ReadBody(call, {"subject", "description", "priority", "type", "category",
-                                                 "assignee_id", "asset_id", "due_at", "reporter_id"})
+                                                 "assignee_id", "asset_id", "due_at", "reporter_id", "group_id",
+                                                 "category_id", "subcategory_id"})
                                : ReadBody(call, {"subject", "description", "priority", "type", "category",
-                                                 "assignee_id", "asset_id", "due_at"});
+                                                 "assignee_id", "asset_id", "due_at", "group_id", "category_id",
+                                                 "subcategory_id"});
   if (!body) return;
   FieldReader fields(*body);
   domain::CreateTicket command;
@@ -44,6 +46,9 @@ void HandleCreateTicket(Services& services, const CallPtr& call) {
   command.asset_id = fields.NullableId("asset_id", false).value_or(std::nullopt);
   command.due_at = fields.NullableTime("due_at").value_or(std::nullopt);
   command.reporter_id = fields.NullableId("reporter_id", false).value_or(std::nullopt);
+  command.group_id = fields.NullableId("group_id", false).value_or(std::nullopt);
+  command.category_id = fields.NullableId("category_id", false).value_or(std::nullopt);
+  command.subcategory_id = fields.NullableId("subcategory_id", false).value_or(std::nullopt);
   if (fields.error) return call->Reply(std::move(*fields.error));
   if (command.reporter_id) {
     std::optional<domain::User> reporter = services.engine.directory().FindUserAnyTenant(*command.reporter_id);
@@ -62,7 +67,8 @@ void HandlePatchTicket(Services& services, const CallPtr& call) {
   domain::UpdateTicket command;
   command.header = MakeHeader(call, *ticket_id);
   if (!ReadIfMatch(call, &command.header.expected_version)) return;
-  auto body = ReadBody(call, {"subject", "description", "priority", "category", "due_at", "asset_id"});
+  auto body = ReadBody(call, {"subject", "description", "priority", "category", "due_at", "asset_id", "group_id",
+                              "category_id", "subcategory_id"});
   if (!body) return;
   FieldReader fields(*body);
   command.subject = fields.String("subject", false, 1 << 20);
@@ -75,6 +81,9 @@ void HandlePatchTicket(Services& services, const CallPtr& call) {
   command.priority = fields.EnumValue<domain::Priority>("priority", false, domain::ParsePriority);
   command.due_at = fields.NullableTime("due_at");
   command.asset_id = fields.NullableId("asset_id", false);
+  command.group_id = fields.NullableId("group_id", false);
+  command.category_id = fields.NullableId("category_id", false);
+  command.subcategory_id = fields.NullableId("subcategory_id", false);
   if (fields.error) return call->Reply(std::move(*fields.error));
   SubmitTicketCommand(services, call, std::move(command), http::status::ok);
 }

@@ -10,7 +10,9 @@ namespace {
 
 constexpr std::string_view kKnownParams[] = {"status",   "priority",  "assignee_id", "category",
                                              "asset_id", "type",      "reporter_id", "q",
-                                             "sort",     "page_size", "cursor"};
+                                             "sort",     "page_size", "cursor",
+                                             // workflow (issue 12)
+                                             "group_id", "category_id", "subcategory_id"};
 
 template <class Enum>
 std::optional<Response> ParseEnums(const Target& target, std::string_view key,
@@ -53,6 +55,9 @@ std::optional<Response> ParseListQuery(const Target& target, projections::Ticket
   }
   if (auto error = ParseIds(target, "asset_id", &query->asset_ids)) return error;
   if (auto error = ParseIds(target, "reporter_id", &query->reporter_ids)) return error;
+  if (auto error = ParseIds(target, "group_id", &query->group_ids)) return error;
+  if (auto error = ParseIds(target, "category_id", &query->category_ids)) return error;
+  if (auto error = ParseIds(target, "subcategory_id", &query->subcategory_ids)) return error;
   query->categories = ValuesOf(target, "category");
   if (auto q = ValueOf(target, "q")) {
     if (q->size() > 10000) return ValidationError("q", "is longer than 10000 bytes");

@@ -69,7 +69,9 @@ Response FromDomainError(const domain::DomainError& error) {
       details.BeginObject().Key("from").String(domain::ToString(error.from));
       details.Key("to").String(domain::ToString(error.to)).Key("allowed").BeginArray();
       for (auto status : error.allowed) details.String(domain::ToString(status));
-      details.EndArray().EndObject();
+      details.EndArray();
+      if (!error.reason.empty()) details.Key("reason").String(error.reason);  // a tenant policy refused it
+      details.EndObject();
       return ErrorResponse(http::status::conflict, "INVALID_TRANSITION", error.message, details.str());
     }
     case ErrorCode::kAssetInUse:

@@ -87,6 +87,22 @@ constexpr Route kRoutes[] = {
     {http::verb::get, "/api/v1/api-keys/{}/usage", "/api/v1/api-keys/{id}/usage", HandleApiKeyUsage,
      Access::kAuthenticated},
     // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+    {http::verb::get, "/api/v1/groups", "/api/v1/groups", HandleListGroups, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/groups", "/api/v1/groups", HandleCreateGroup, Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/groups/{}", "/api/v1/groups/{id}", HandlePatchGroup, Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/groups/{}", "/api/v1/groups/{id}", HandleArchiveGroup, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/groups/{}/categories", "/api/v1/groups/{id}/categories", HandleCreateCategory,
+     Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/categories/{}", "/api/v1/categories/{id}", HandlePatchCategory,
+     Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/categories/{}", "/api/v1/categories/{id}", HandleArchiveCategory,
+     Access::kAuthenticated},
+    {http::verb::post, "/api/v1/categories/{}/subcategories", "/api/v1/categories/{id}/subcategories",
+     HandleCreateSubcategory, Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/subcategories/{}", "/api/v1/subcategories/{id}", HandlePatchSubcategory,
+     Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/subcategories/{}", "/api/v1/subcategories/{id}", HandleArchiveSubcategory,
+     Access::kAuthenticated},
     // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
     // >>> attachments (issue 13)
     // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)

@@ -17,6 +17,7 @@
 #include "ticketd/app/metrics.h"
 #include "router.h"
 #include "backup_command.h"
+#include "catalog_seed.h"
 #include "server_command_line.h"
 #include "signin.h"
 
@@ -97,6 +98,14 @@ int RunServer(int argc, char** argv) {
   if (!s.ok()) {
     std::fprintf(stderr, "ticketd: cannot open data dir %s: %s\n", options->data_dir.c_str(),
                  s.ToString().c_str());
+    return 1;
+  }
+  // workflow (issue 12): tenants from before the catalog get the default tree.
+  s = SeedDefaultCatalogs(*engine, std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+  if (!s.ok()) {
+    std::fprintf(stderr, "ticketd: seeding the default catalogs: %s\n", s.ToString().c_str());
     return 1;
   }
   RouterOptions router_options;

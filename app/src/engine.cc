@@ -573,6 +573,7 @@ eventstore::EventLog& Engine::log() const { return *impl_->log; }
 const std::string& Engine::data_dir() const { return impl_->options.data_dir; }
 const projections::DigestReadModel& Engine::digest() const { return impl_->state->digest; }
 const projections::AnalyticsReadModel& Engine::analytics() const { return impl_->state->analytics; }
+const projections::CatalogReadModel& Engine::catalog() const { return impl_->state->catalog; }
 domain::Timestamp Engine::stale_after() const { return impl_->options.stale_after; }
 
 }  // namespace ticketd::app

@@ -12,6 +12,7 @@
 #include "ticketd/app/read_model_hashes.h"
 #include "ticketd/domain/events.h"
 #include "ticketd/projections/analytics_read_model.h"
+#include "ticketd/projections/catalog_read_model.h"
 #include "ticketd/projections/comment_read_model.h"
 #include "ticketd/projections/digest_read_model.h"
 #include "ticketd/projections/directory_read_model.h"
@@ -27,6 +28,7 @@ struct EngineState {
   projections::CommentReadModel comments;
   projections::DigestReadModel digest;
   projections::AnalyticsReadModel analytics;
+  projections::CatalogReadModel catalog;  // workflow (issue 12)
   std::vector<projections::TicketProjector*> projectors{&digest, &analytics};
   // The SLA scheduler's view of ticket changes (Engine::AttachTicketObserver).
   std::function<void(const domain::Id&, const domain::Id&, const projections::TicketPtr&)> ticket_observer;
@@ -38,7 +40,7 @@ struct EngineState {
   void Project(const domain::DomainEvent& event, const projections::TicketPtr& before,
                const projections::TicketPtr& after);
 
-  // The snapshot body: the write model, directory, comments and analytics
+  // The snapshot body: the write model, directory, comments, analytics and catalog
   // (tickets and digest are functions of the live tickets and are rebuilt).
   // The layout EncodeSnapshotBody writes: bump it whenever any model's
   // snapshot encoding changes, so an older file is skipped (and the log
@@ -46,7 +48,10 @@ struct EngineState {
   // 2: the write model's tenants and the directory carry the access state
   // (groups, settings, licence, alerts, API keys; issue 11).
   // 3: and the sign-in state (slugs, users' active flag, sessions, resets).
-  static constexpr std::uint32_t kSnapshotBodyLayout = 4;  // 4: wf-sla (SLA settings, ticket SLA history)
+  // 4: tickets carry catalog ids and closed_at; tenants their catalog; the
+  // write model the assignment ledger; a catalog section (issue 12); SLA
+  // settings and each ticket's SLA history and reading (wf-sla).
+  static constexpr std::uint32_t kSnapshotBodyLayout = 4;
   std::string EncodeSnapshotBody() const;
   // Loads a body into this fresh state; false if it does not parse.
   [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);

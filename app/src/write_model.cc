@@ -63,9 +63,11 @@ projections::TicketPtr WriteModel::ApplyToTicket(const DomainEvent& event) {
   entry.ticket = std::make_shared<const domain::Ticket>(std::move(state.ticket));
   if (entry.phase == domain::TicketState::Phase::kDeleted) {
     IndexAssetReference(before, nullptr);
+    assignment_.Observe(event, before.get(), nullptr);
     return nullptr;
   }
   IndexAssetReference(before, entry.ticket);
+  assignment_.Observe(event, before.get(), entry.ticket.get());
   return entry.ticket;
 }
 
@@ -118,6 +120,8 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
     context.ticket_prefix = tenant->ticket_prefix;
     context.next_number = tenant->tickets_created + 1;
     context.asset_integration = tenant->access.Enabled(domain::Feature::kAssetIntegration);
+    context.catalog = &tenant->catalog;
+    context.assignment = AssignmentFactsFor(command, *tenant);
   }
   auto lookup_user = [&](const std::optional<Id>& id) {
     if (!id) return;
@@ -164,6 +168,34 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
   return context;
 }
 
+std::optional<domain::AssignmentFacts> WriteModel::AssignmentFactsFor(const domain::TicketCommand& command,
+                                                                      const domain::TenantState& tenant) const {
+  const domain::CatalogRequest request = domain::CatalogRequestOf(command);
+  if (request.Empty()) return std::nullopt;
+  domain::CatalogChoice current;
+  if (const auto* update = std::get_if<domain::UpdateTicket>(&command)) {
+    projections::TicketPtr ticket = Ticket(update->header.ticket_id);
+    if (!ticket) return std::nullopt;
+    current = {ticket->group_id, ticket->category_id, ticket->subcategory_id};
+  }
+  const domain::CatalogChoice after = domain::ResolveCatalogChoice(tenant.catalog, current, request);
+  const domain::CatalogEntry* group = after.group_id ? tenant.catalog.Find(*after.group_id) : nullptr;
+  if (!group || group->kind != domain::CatalogKind::kGroup || group->assignment == domain::AssignmentMode::kManual)
+    return std::nullopt;
+  // O(team size): each member's facts are kept up to date per event.
+  domain::AssignmentFacts facts{group->id, group->assignment, {}, assignment_.RoundRobinLast(group->id)};
+  for (const Id& member : group->team_ids) {
+    domain::AssignmentCandidate candidate{member};
+    if (auto user = tenant.users.find(member); user != tenant.users.end())
+      candidate.eligible = user->second.active && !user->second.erased_at &&
+                           domain::EffectivePermissions(tenant.access, user->second).Has(domain::Permission::kTicketsManage);
+    candidate.open_load = assignment_.OpenLoad(member);
+    candidate.last_assigned_at = assignment_.LastAssignedAt(member);
+    facts.team.push_back(candidate);
+  }
+  return facts;
+}
+
 void WriteModel::IndexSlugs() {
   tenant_by_slug_.clear();
   for (const auto& [id, tenant] : tenants_)
@@ -193,6 +225,7 @@ void WriteModel::Clear() {
   tickets_by_asset_.clear();
   tenant_by_slug_.clear();
   sla_restamped_.clear();
+  assignment_.Clear();
 }
 
 }  // namespace ticketd::app

@@ -12,6 +12,7 @@
 #include "ticketd/domain/ticket.h"
 #include "ticketd/projections/binary_codec.h"
 #include "ticketd/projections/ticket_read_model.h"
+#include "assignment_ledger.h"
 
 namespace ticketd::app {
 
@@ -58,6 +59,11 @@ class WriteModel {
     domain::Id tenant_id;
   };
   projections::TicketPtr ApplyToTicket(const domain::DomainEvent& event);
+  // workflow (issue 12): the facts of the group a create or PATCH files the
+  // ticket under, when that group assigns automatically.
+  std::optional<domain::AssignmentFacts> AssignmentFactsFor(const domain::TicketCommand& command,
+                                                            const domain::TenantState& tenant) const;
+  AssignmentLedger assignment_;
   void IndexAssetReference(const projections::TicketPtr& before, const projections::TicketPtr& after);
 
   std::unordered_map<domain::Id, TicketEntry, domain::IdHash> tickets_;

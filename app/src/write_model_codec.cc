@@ -4,6 +4,7 @@
 #include "ticketd/projections/access_codec.h"
 #include "ticketd/projections/sla_codec.h"
 #include "ticketd/projections/account_codec.h"
+#include "ticketd/projections/catalog_codec.h"
 #include "write_model.h"
 
 namespace ticketd::app {
@@ -52,6 +53,7 @@ void EncodeTenant(BinaryWriter& out, const domain::TenantState& t) {
   out.Bytes(t.slug);
   for (const auto* entry : SortedEntries(t.users)) out.Bool(entry->second.active);
   projections::EncodeAccountState(out, t.accounts);
+  projections::EncodeCatalog(out, t.catalog);  // workflow (issue 12)
 }
 
 bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
@@ -90,7 +92,7 @@ bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
   for (const Id& id : user_ids) {
     if (!in.Bool(&t->users[id].active)) return false;
   }
-  return projections::DecodeAccountState(in, &t->accounts);
+  return projections::DecodeAccountState(in, &t->accounts) && projections::DecodeCatalog(in, &t->catalog);
 }
 
 }  // namespace
@@ -118,6 +120,7 @@ void WriteModel::EncodeCanonical(BinaryWriter& out) const {
     out.Id(entry->first);
     out.Id(entry->second);
   }
+  assignment_.Encode(out);  // workflow (issue 12)
 }
 
 bool WriteModel::Decode(BinaryReader& in) {
@@ -159,7 +162,7 @@ bool WriteModel::Decode(BinaryReader& in) {
     asset_tenant_[asset_id] = tenant_id;
   }
   IndexSlugs();
-  return true;
+  return assignment_.Decode(in);
 }
 
 }  // namespace ticketd::app

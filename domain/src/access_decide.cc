@@ -113,8 +113,13 @@ DirectoryDecision DecideAccess(const TenantState& state, const ChangeSettings& c
                   std::string(ToString(feature)));
     enabled.Set(feature, on);
   }
-  if (enabled == state.access.enabled) return Events{};
-  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, SettingsChanged{enabled})};
+  Events events;
+  if (enabled != state.access.enabled)
+    events.push_back(DirectoryEvent(c.actor, c.at, c.tenant_id, SettingsChanged{enabled}));
+  // workflow (issue 12): closed_reopen
+  if (c.closed_reopen && *c.closed_reopen != state.catalog.reopen)
+    events.push_back(DirectoryEvent(c.actor, c.at, c.tenant_id, WorkflowEvent{ReopenPolicyChanged{*c.closed_reopen}}));
+  return events;
 }
 
 DirectoryDecision DecideAccess(const TenantState& state, const ChangeLicense& c) {

@@ -72,6 +72,7 @@ void EvolveAccess(TenantAccess& access, const DomainEvent& event) {
                  [](const AccountEvent&) {},
                  [](const SlaDirectoryEvent&) {},
                  [](const SlaTicketEvent&) {},
+                 [](const WorkflowEvent&) {},
              },
              event.payload);
 }

@@ -48,12 +48,18 @@ Decision CreateTenantDecision(const TenantState& state, const CreateTenant& c, c
     return Fail(ErrorCode::kValidation,
                 "must be 2-40 of a-z, 0-9 and '-' (a name without enough letters or digits needs one)", "slug");
   if (ctx.slug_taken) return Fail(ErrorCode::kSlugTaken, "another tenant has this slug", "slug");
-  return Events{
+  Events events{
       DirectoryEvent(c.actor, c.at, c.tenant_id, TenantCreated{c.tenant_id, c.name, prefix, slug}),
       DirectoryEvent(c.actor, c.at, c.tenant_id,
                      PermissionGroupCreated{c.itsm_agent_group_id, std::string(kItsmAgentGroupName),
                                             kItsmAgentPermissions, /*system=*/true}),
   };
+  // workflow (issue 12): group IT and its categories, when the shell gave
+  // their ids (without them the tenant is seeded at the next start).
+  if (!c.default_catalog_ids[0].IsNil())
+    for (DomainEvent& e : DefaultCatalogEvents(c.actor, c.at, c.tenant_id, c.default_catalog_ids))
+      events.push_back(std::move(e));
+  return events;
 }
 
 Decision CreateUserDecision(const TenantState& state, const CreateUser& c) {
@@ -147,6 +153,11 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                         [&](const CreateApiKey& c) { return DecideAccess(state, c); },
                         [&](const RevokeApiKey& c) { return DecideAccess(state, c); },
                         [&](const RecordApiKeyUsage& c) { return DecideAccess(state, c); },
+                        // workflow (issue 12): catalog_decide.cc
+                        [&](const CreateCatalogEntry& c) { return DecideCatalog(state, c); },
+                        [&](const UpdateCatalogEntry& c) { return DecideCatalog(state, c); },
+                        [&](const ArchiveCatalogEntry& c) { return DecideCatalog(state, c); },
+                        [&](const SeedDefaultCatalog& c) { return DecideCatalog(state, c); },
                         // sign-in (account_decide.cc)
                         [&](const SetPassword& c) { return DecideAccount(state, c); },
                         [&](const IssuePasswordReset& c) { return DecideAccount(state, c); },
@@ -193,6 +204,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                  },
                  [&](const AccountEvent& e) { EvolveTenantAccounts(state, event, e); },
                  [&](const SlaDirectoryEvent& e) { EvolveSlaSettings(state.sla, e); },
+                 [&](const WorkflowEvent& e) { EvolveCatalog(state.catalog, e); },
                  // access (issue 11): folded by EvolveAccess below
                  [](const PermissionGroupCreated&) {},
                  [](const PermissionGroupMemberAdded&) {},

@@ -30,4 +30,10 @@ DirectoryDecision DecideAccess(const TenantState& state, const CreateApiKey& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RevokeApiKey& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RecordApiKeyUsage& c);
 
+// The catalog commands (catalog.h), catalog_decide.cc.
+DirectoryDecision DecideCatalog(const TenantState& state, const CreateCatalogEntry& c);
+DirectoryDecision DecideCatalog(const TenantState& state, const UpdateCatalogEntry& c);
+DirectoryDecision DecideCatalog(const TenantState& state, const ArchiveCatalogEntry& c);
+DirectoryDecision DecideCatalog(const TenantState& state, const SeedDefaultCatalog& c);
+
 }  // namespace ticketd::domain

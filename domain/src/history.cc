@@ -41,6 +41,9 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
             if (e.assignee_id) add("assignee_id", nullptr, Value(e.assignee_id));
             if (e.asset_id) add("asset_id", nullptr, Value(e.asset_id));
             if (e.due_at) add("due_at", nullptr, Value(e.due_at));
+            if (e.group_id) add("group_id", nullptr, Value(e.group_id));
+            if (e.category_id) add("category_id", nullptr, Value(e.category_id));
+            if (e.subcategory_id) add("subcategory_id", nullptr, Value(e.subcategory_id));
           },
           [&](const TicketUpdated& e) {
             if (e.subject) add("subject", Value(t.subject), Value(*e.subject));
@@ -49,6 +52,9 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
             if (e.priority) add("priority", Value(t.priority), Value(*e.priority));
             if (e.due_at) add("due_at", Value(t.due_at), Value(*e.due_at));
             if (e.asset_id) add("asset_id", Value(t.asset_id), Value(*e.asset_id));
+            if (e.group_id) add("group_id", Value(t.group_id), Value(*e.group_id));
+            if (e.category_id) add("category_id", Value(t.category_id), Value(*e.category_id));
+            if (e.subcategory_id) add("subcategory_id", Value(t.subcategory_id), Value(*e.subcategory_id));
           },
           [&](const TicketAssigned& e) { add("assignee_id", Value(t.assignee_id), Value(e.assignee_id)); },
           [&](const TicketStatusChanged& e) { add("status", Value(e.from), Value(e.to)); },
@@ -68,6 +74,51 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
           },
       });
   return changes;
+}
+
+std::vector<HistoryDetail> DetailsOf(const DomainEvent& event) {
+  std::vector<HistoryDetail> details;
+  auto add = [&](std::string key, HistoryValue value) {
+    details.push_back(HistoryDetail{std::move(key), std::move(value)});
+  };
+  VisitTicketEvent(event.payload,
+                   Overloaded{
+                       [](const TicketCreated&) {},
+                       [](const TicketUpdated&) {},
+                       [&](const TicketAssigned& e) {
+                         add("assignee_id", Value(e.assignee_id));
+                         if (e.rule != AssignmentMode::kManual) add("rule", std::string(ToString(e.rule)));
+                       },
+                       [&](const TicketStatusChanged& e) {
+                         add("from", Value(e.from));
+                         add("to", Value(e.to));
+                         if (!e.reason.empty()) add("reason", e.reason);
+                       },
+                       [&](const CommentAdded& e) {
+                         add("comment_id", Value(e.comment_id));
+                         add("internal", e.internal);
+                       },
+                       [&](const SlaTicketEvent& e) {
+                         std::visit(Overloaded{
+                                        [&](const SlaBreached& b) {
+                                          add("target", std::string(ToString(b.target)));
+                                          add("due_at", Value(std::optional<Timestamp>(b.due_at)));
+                                        },
+                                        [&](const SlaEscalated& x) {
+                                          add("target", std::string(ToString(x.target)));
+                                          if (x.raised_to) add("raised_to", Value(*x.raised_to));
+                                          std::string notify;
+                                          for (SlaNotify n : x.notify)
+                                            notify += (notify.empty() ? "" : ",") + std::string(ToString(n));
+                                          if (!notify.empty()) add("notify", notify);
+                                        },
+                                    },
+                                    e);
+                       },
+                       [](const TicketDeleted&) {},
+                       [](const TicketErased&) {},
+                   });
+  return details;
 }
 
 bool IsAgentOnly(const DomainEvent& event) {

@@ -1,82 +1,68 @@
 #include "ticketd/domain/iso_duration.h"
 
-#include <cctype>
-
 namespace ticketd::domain {
 namespace {
 
-constexpr Timestamp kSecond = kMicrosPerSecond;
-
-// Microseconds per unit; `time` says whether we are after the 'T'.
-std::optional<Timestamp> UnitLength(char unit, bool time) {
-  if (time) {
-    switch (unit) {
-      case 'H': return 3600 * kSecond;
-      case 'M': return 60 * kSecond;
-      case 'S': return kSecond;
-      default: return std::nullopt;
-    }
-  }
-  switch (unit) {
-    case 'Y': return 365 * kMicrosPerDay;
-    case 'M': return 30 * kMicrosPerDay;
-    case 'W': return 7 * kMicrosPerDay;
-    case 'D': return kMicrosPerDay;
-    default: return std::nullopt;
-  }
-}
+struct Unit {
+  char letter;
+  bool in_time_part;
+  Duration micros;
+};
+constexpr Unit kUnits[] = {
+    {'Y', false, 365 * kMicrosPerDay}, {'M', false, 30 * kMicrosPerDay}, {'W', false, 7 * kMicrosPerDay},
+    {'D', false, kMicrosPerDay},       {'H', true, 3600 * kMicrosPerSecond}, {'M', true, 60 * kMicrosPerSecond},
+    {'S', true, kMicrosPerSecond},
+};
 
 }  // namespace
 
-std::optional<Timestamp> ParseIsoDuration(std::string_view text) {
-  if (text.size() < 3 || text.size() > 40 || text[0] != 'P') return std::nullopt;
-  Timestamp total = 0;
-  bool time = false, any_part = false, part_after_t = false;
-  const std::string_view units_order_date = "YMWD", units_order_time = "HMS";
-  std::size_t last_unit = 0;  // index + 1 of the previous unit in its order: units must ascend
-  for (std::size_t i = 1; i < text.size();) {
+std::optional<Duration> ParseIsoDuration(std::string_view text) {
+  if (text.size() < 2 || text[0] != 'P') return std::nullopt;
+  std::size_t i = 1;
+  std::size_t next_unit = 0;  // units must come in order, each at most once
+  bool time_part = false, any = false;
+  Duration total = 0;
+  while (i < text.size()) {
     if (text[i] == 'T') {
-      if (time) return std::nullopt;
-      time = true;
-      last_unit = 0;
+      if (time_part || i + 1 == text.size()) return std::nullopt;
+      time_part = true;
       ++i;
       continue;
     }
-    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
     std::int64_t number = 0;
-    for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
+    std::size_t digits = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
+      if (digits >= 9) return std::nullopt;  // far beyond the maximum anyway
       number = number * 10 + (text[i] - '0');
-      if (number > 1'000'000'000) return std::nullopt;
     }
-    if (i == text.size()) return std::nullopt;  // a number without a unit
-    const char unit = text[i++];
-    const std::string_view order = time ? units_order_time : units_order_date;
-    const std::size_t position = order.find(unit);
-    if (position == std::string_view::npos || position + 1 <= last_unit) return std::nullopt;
-    last_unit = position + 1;
-    const std::optional<Timestamp> length = UnitLength(unit, time);
-    if (!length) return std::nullopt;
-    if (number > (kMaxIsoDuration - total) / *length + 1) return std::nullopt;  // overflow guard
-    total += number * *length;
-    any_part = true;
-    part_after_t |= time;
+    if (digits == 0 || i == text.size()) return std::nullopt;
+    const char letter = text[i++];
+    while (next_unit < std::size(kUnits) &&
+           (kUnits[next_unit].letter != letter || kUnits[next_unit].in_time_part != time_part))
+      ++next_unit;
+    if (next_unit == std::size(kUnits)) return std::nullopt;
+    total += number * kUnits[next_unit].micros;
+    if (total > kMaxIsoDuration) return std::nullopt;
+    ++next_unit;
+    any = true;
   }
-  if (!any_part || (time && !part_after_t)) return std::nullopt;
-  if (total <= 0 || total > kMaxIsoDuration) return std::nullopt;
+  if (!any) return std::nullopt;
   return total;
 }
 
-std::string FormatIsoDuration(Timestamp duration) {
-  std::int64_t seconds = duration / kSecond;
-  const std::int64_t days = seconds / 86400;
-  seconds %= 86400;
+std::string FormatIsoDuration(Duration duration) {
+  if (duration <= 0) return "PT0S";
   std::string out = "P";
+  const Duration days = duration / kMicrosPerDay;
+  Duration rest = duration % kMicrosPerDay;
   if (days > 0) out += std::to_string(days) + "D";
-  if (seconds > 0 || days == 0) {
+  if (rest > 0) {
     out += "T";
-    if (seconds / 3600 > 0) out += std::to_string(seconds / 3600) + "H";
-    if (seconds % 3600 / 60 > 0) out += std::to_string(seconds % 3600 / 60) + "M";
-    if (seconds % 60 > 0 || seconds == 0) out += std::to_string(seconds % 60) + "S";
+    const Duration hours = rest / (3600 * kMicrosPerSecond), minutes = rest / (60 * kMicrosPerSecond) % 60;
+    const Duration seconds = rest / kMicrosPerSecond % 60;
+    if (hours > 0) out += std::to_string(hours) + "H";
+    if (minutes > 0) out += std::to_string(minutes) + "M";
+    if (seconds > 0 || (hours == 0 && minutes == 0)) out += std::to_string(seconds) + "S";
   }
   return out;
 }

@@ -68,7 +68,7 @@ std::optional<DomainError> ValidateSlaPolicy(const SlaPolicy& policy) {
   for (auto [field, duration] : {std::pair{"first_response", policy.first_response},
                                  std::pair{"resolution", policy.resolution}}) {
     if (duration <= 0 || duration > kMaxIsoDuration)
-      return Invalid(field, std::string(field) + " must be a positive ISO 8601 duration of at most P366D");
+      return Invalid(field, std::string(field) + " must be a positive ISO 8601 duration of at most ten years");
   }
   const BusinessCalendar& calendar = policy.calendar;
   if (calendar.always_open) return std::nullopt;

@@ -1,6 +1,7 @@
 // DecideTicket: the ticket aggregate's rules (contract: State machine, Roles;
 // docs/api-decisions.md for what the contract leaves open).
 #include "text_rules.h"
+#include "ticket_workflow.h"
 #include "ticketd/domain/status_facts.h"
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/overloaded.h"
@@ -87,6 +88,8 @@ Decision Create(const TicketState& state, const CreateTicket& c, const TicketCon
   if (c.asset_id && ctx.asset_integration) {
     if (auto e = CheckAsset(actor, ctx.asset)) return Err{*e};
   }
+  auto catalog = DecideCatalogFields(ctx, {}, CatalogRequestOf(c));
+  if (!catalog.ok()) return Err{catalog.error()};
   TicketCreated created;
   created.ticket_id = c.header.ticket_id;
   created.number = ctx.next_number;
@@ -100,12 +103,22 @@ Decision Create(const TicketState& state, const CreateTicket& c, const TicketCon
   created.assignee_id = c.assignee_id;
   if (ctx.asset_integration) created.asset_id = c.asset_id;  // off: ignored, stays null
   created.due_at = c.due_at;
-  return Events{MakeEvent(c.header, actor.tenant_id, std::move(created))};
+  created.group_id = catalog.value().choice.group_id;
+  created.category_id = catalog.value().choice.category_id;
+  created.subcategory_id = catalog.value().choice.subcategory_id;
+  if (catalog.value().category_name) created.category = *catalog.value().category_name;
+  Events events{MakeEvent(c.header, actor.tenant_id, created)};
+  if (!created.assignee_id)
+    if (auto assigned = AutoAssignment(c.header, actor.tenant_id, ctx, created.group_id))
+      events.push_back(std::move(*assigned));
+  return events;
 }
 
 Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx) {
   const Actor& actor = c.header.actor;
-  if (!c.subject && !c.description && !c.category && !c.priority && !c.due_at && !c.asset_id)
+  const CatalogRequest catalog_request = CatalogRequestOf(c);
+  if (!c.subject && !c.description && !c.category && !c.priority && !c.due_at && !c.asset_id &&
+      catalog_request.Empty())
     return Fail(ErrorCode::kValidation, "no field to change");
   const bool manage = Can(actor, Permission::kTicketsManage);
   const bool reporter = t.reporter_id == actor.user_id;
@@ -113,8 +126,8 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
   const std::optional<Nullable<Id>> asset_id = ctx.asset_integration ? c.asset_id : std::nullopt;
   if ((c.subject || c.description) && !manage && !reporter)
     return Lacks(Permission::kTicketsManage, "editing another's ticket needs tickets:manage");
-  if ((c.category || asset_id) && !manage)
-    return Lacks(Permission::kTicketsManage, "changing category and asset needs tickets:manage");
+  if ((c.category || asset_id || !catalog_request.Empty()) && !manage)
+    return Lacks(Permission::kTicketsManage, "changing category, catalog entries and asset needs tickets:manage");
   if ((c.priority || c.due_at) && !Can(actor, Permission::kTicketsPrioritize))
     return Lacks(Permission::kTicketsPrioritize, "changing priority and due date needs tickets:prioritize");
   if (c.subject || c.description)
@@ -127,6 +140,12 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
     if (auto e = CheckCategory(*c.category)) return Err{*e};
   if (asset_id && *asset_id && **asset_id != t.asset_id)
     if (auto e = CheckAsset(actor, ctx.asset)) return Err{*e};
+  const CatalogChoice current{t.group_id, t.category_id, t.subcategory_id};
+  auto catalog = DecideCatalogFields(ctx, current, catalog_request);
+  if (!catalog.ok()) return Err{catalog.error()};
+  const CatalogChoice& after = catalog.value().choice;
+  std::optional<std::string> category = c.category;
+  if (catalog.value().category_name) category = catalog.value().category_name;  // category_id names it
 
   TicketUpdated u;
   bool any = false;
@@ -138,24 +157,38 @@ Decision Update(const Ticket& t, const UpdateTicket& c, const TicketContext& ctx
   };
   take(u.subject, c.subject, t.subject);
   take(u.description, c.description, t.description);
-  take(u.category, c.category, t.category);
+  take(u.category, category, t.category);
   take(u.priority, c.priority, t.priority);
   take(u.due_at, c.due_at, t.due_at);
   take(u.asset_id, asset_id, t.asset_id);
+  take(u.group_id, std::optional<Nullable<Id>>(after.group_id), t.group_id);
+  take(u.category_id, std::optional<Nullable<Id>>(after.category_id), t.category_id);
+  take(u.subcategory_id, std::optional<Nullable<Id>>(after.subcategory_id), t.subcategory_id);
   if (!any) return Events{};
-  return Events{MakeEvent(c.header, t.tenant_id, std::move(u))};
+  Events events{MakeEvent(c.header, t.tenant_id, u)};
+  // Moved into a group while unassigned: the group's rule assigns it now.
+  if (u.group_id && !t.assignee_id && !IsTerminal(t.status))
+    if (auto assigned = AutoAssignment(c.header, t.tenant_id, ctx, after.group_id))
+      events.push_back(std::move(*assigned));
+  return events;
 }
 
-Decision Status(const Ticket& t, const ChangeStatus& c) {
+Decision Status(const Ticket& t, const ChangeStatus& c, const TicketContext& ctx) {
   const Actor& actor = c.header.actor;
   if (!IsTransitionAllowed(t.status, c.to)) return Err{InvalidTransition(t.status, c.to)};
   if (auto missing = MissingForStatusChange(actor, t, c.to))
     return Lacks(*missing, "this status change needs " + std::string(ToString(*missing)));
+  if (auto e = CheckReopen(ctx, t, c.to, c.header.at)) {
+    DomainError refused = InvalidTransition(t.status, c.to);
+    refused.message = e->message;
+    refused.reason = e->reason;
+    return Err{refused};
+  }
   if (c.comment) {
     if (auto e = CheckNotErased(t)) return Err{*e};
     if (auto e = CheckComment(*c.comment)) return Err{DomainError{e->code, e->message, "comment"}};
   }
-  Events events{MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, c.to})};
+  Events events{MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, c.to, {}})};
   if (c.comment)
     events.push_back(MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, *c.comment, false}));
   return events;
@@ -170,7 +203,7 @@ Decision Assign(const Ticket& t, const AssignTicket& c, const TicketContext& ctx
   if (c.assignee_id)
     if (auto e = CheckAssignee(actor, ctx.assignee)) return Err{*e};
   if (c.assignee_id == t.assignee_id) return Events{};
-  return Events{MakeEvent(c.header, t.tenant_id, TicketAssigned{c.assignee_id})};
+  return Events{MakeEvent(c.header, t.tenant_id, TicketAssigned{c.assignee_id, AssignmentMode::kManual})};
 }
 
 Decision Claim(const Ticket& t, const ClaimTicket& c) {
@@ -181,10 +214,10 @@ Decision Claim(const Ticket& t, const ClaimTicket& c) {
     return Err{InvalidTransition(t.status, TicketStatus::kInProgress)};
   Events events;
   if (t.assignee_id != actor.user_id)
-    events.push_back(MakeEvent(c.header, t.tenant_id, TicketAssigned{actor.user_id}));
+    events.push_back(MakeEvent(c.header, t.tenant_id, TicketAssigned{actor.user_id, AssignmentMode::kManual}));
   if (t.status != TicketStatus::kInProgress)
     events.push_back(
-        MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, TicketStatus::kInProgress}));
+        MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, TicketStatus::kInProgress, {}}));
   return events;
 }
 
@@ -235,7 +268,7 @@ Decision DecideTicket(const TicketState& state, const TicketCommand& command, co
       Overloaded{
           [&](const CreateTicket&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
           [&](const UpdateTicket& c) { return Update(t, c, context); },
-          [&](const ChangeStatus& c) { return Status(t, c); },
+          [&](const ChangeStatus& c) { return Status(t, c, context); },
           [&](const AssignTicket& c) { return Assign(t, c, context); },
           [&](const ClaimTicket& c) { return Claim(t, c); },
           [&](const AddComment& c) { return Comment(t, c); },

@@ -25,6 +25,9 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                    t.assignee_id = e.assignee_id;
                    t.asset_id = e.asset_id;
                    t.due_at = e.due_at;
+                   t.group_id = e.group_id;
+                   t.category_id = e.category_id;
+                   t.subcategory_id = e.subcategory_id;
                    t.status = TicketStatus::kOpen;
                    t.created_at = event.at;
                    t.sla_history.created_at = event.at;
@@ -36,11 +39,15 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                    if (e.priority) t.priority = *e.priority;
                    if (e.due_at) t.due_at = *e.due_at;
                    if (e.asset_id) t.asset_id = *e.asset_id;
+                   if (e.group_id) t.group_id = *e.group_id;
+                   if (e.category_id) t.category_id = *e.category_id;
+                   if (e.subcategory_id) t.subcategory_id = *e.subcategory_id;
                  },
                  [&](const TicketAssigned& e) { t.assignee_id = e.assignee_id; },
                  [&](const TicketStatusChanged& e) {
                    t.status = e.to;
                    t.sla_history.changes.push_back({event.at, e.to});
+                   t.closed_at = e.to == TicketStatus::kClosed ? std::optional(event.at) : std::nullopt;
                  },
                  [&](const SlaTicketEvent& e) { EvolveTicketSla(t, e); },
                  [&](const CommentAdded&) {},

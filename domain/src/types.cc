@@ -111,6 +111,7 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const AccountEvent& e) { return AccountEventTypeName(e); },
                         [](const SlaDirectoryEvent& e) { return SlaEventTypeName(e); },
                         [](const SlaTicketEvent& e) { return SlaEventTypeName(e); },
+                        [](const WorkflowEvent& e) { return WorkflowEventTypeName(e); },
                     },
                     payload);
 }

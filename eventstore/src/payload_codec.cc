@@ -10,6 +10,7 @@
 #include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
 #include "upcast.h"
+#include "workflow_payload_codec.h"
 
 namespace ticketd::eventstore {
 namespace {
@@ -41,6 +42,10 @@ void EncodeSnapshot(const Ticket& t, TextSealer& text, v1::TicketSnapshot* s) {
   s->set_updated_at_us(t.updated_at);
   s->set_version(t.version);
   if (t.erased_at) s->set_erased_at_us(*t.erased_at);
+  if (t.group_id) s->set_group_id(IdText(*t.group_id));
+  if (t.category_id) s->set_category_id(IdText(*t.category_id));
+  if (t.subcategory_id) s->set_subcategory_id(IdText(*t.subcategory_id));
+  if (t.closed_at) s->set_closed_at_us(*t.closed_at);
 }
 
 bool DecodeSnapshot(const v1::TicketSnapshot& s, const Id& tenant_id, TextOpener& text, Ticket* t) {
@@ -61,6 +66,10 @@ bool DecodeSnapshot(const v1::TicketSnapshot& s, const Id& tenant_id, TextOpener
             InRange(s.type(), kAllTypes.size(), &t->type);
   if (ok && s.has_assignee_id()) ok = ParseId(s.assignee_id(), &t->assignee_id.emplace());
   if (ok && s.has_asset_id()) ok = ParseId(s.asset_id(), &t->asset_id.emplace());
+  if (ok && s.has_group_id()) ok = ParseId(s.group_id(), &t->group_id.emplace());
+  if (ok && s.has_category_id()) ok = ParseId(s.category_id(), &t->category_id.emplace());
+  if (ok && s.has_subcategory_id()) ok = ParseId(s.subcategory_id(), &t->subcategory_id.emplace());
+  if (s.has_closed_at_us()) t->closed_at = s.closed_at_us();
   return ok;
 }
 
@@ -115,6 +124,9 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
             if (e.assignee_id) p->set_assignee_id(IdText(*e.assignee_id));
             if (e.asset_id) p->set_asset_id(IdText(*e.asset_id));
             if (e.due_at) p->set_due_at_us(*e.due_at);
+            if (e.group_id) p->set_group_id(IdText(*e.group_id));
+            if (e.category_id) p->set_category_id(IdText(*e.category_id));
+            if (e.subcategory_id) p->set_subcategory_id(IdText(*e.subcategory_id));
           },
           [&](const TicketUpdated& e) {
             auto* p = env->mutable_ticket_updated();
@@ -136,10 +148,23 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
                 p->set_asset_id_cleared(true);
               }
             }
+            if (e.group_id) {
+              if (*e.group_id) p->set_group_id(IdText(**e.group_id)); else p->set_group_id_cleared(true);
+            }
+            if (e.category_id) {
+              if (*e.category_id) p->set_category_id(IdText(**e.category_id)); else p->set_category_id_cleared(true);
+            }
+            if (e.subcategory_id) {
+              if (*e.subcategory_id)
+                p->set_subcategory_id(IdText(**e.subcategory_id));
+              else
+                p->set_subcategory_id_cleared(true);
+            }
           },
           [&](const TicketAssigned& e) {
             auto* p = env->mutable_ticket_assigned();
             if (e.assignee_id) p->set_assignee_id(IdText(*e.assignee_id));
+            p->set_rule(static_cast<v1::AssignmentMode>(e.rule));
           },
           [&](const TicketStatusChanged& e) {
             auto* p = env->mutable_ticket_status_changed();
@@ -170,6 +195,7 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
           [&](const AccountEvent& e) { EncodeAccountPayload(e, text, env); },
           [&](const SlaDirectoryEvent& e) { EncodeSlaPayload(e, env); },
           [&](const SlaTicketEvent& e) { EncodeSlaPayload(e, env); },
+          [&](const WorkflowEvent& e) { EncodeWorkflowPayload(e, env); },
       },
       payload);
 }
@@ -235,6 +261,9 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
            InRange(p.type(), kAllTypes.size(), &e.type);
       if (ok && p.has_assignee_id()) ok = ParseId(p.assignee_id(), &e.assignee_id.emplace());
       if (ok && p.has_asset_id()) ok = ParseId(p.asset_id(), &e.asset_id.emplace());
+      if (ok && p.has_group_id()) ok = ParseId(p.group_id(), &e.group_id.emplace());
+      if (ok && p.has_category_id()) ok = ParseId(p.category_id(), &e.category_id.emplace());
+      if (ok && p.has_subcategory_id()) ok = ParseId(p.subcategory_id(), &e.subcategory_id.emplace());
       *payload = std::move(e);
       break;
     }
@@ -249,6 +278,13 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
       if (p.due_at_cleared()) e.due_at = Nullable<Timestamp>{};
       if (ok && p.has_asset_id()) ok = ParseId(p.asset_id(), &e.asset_id.emplace().emplace());
       if (p.asset_id_cleared()) e.asset_id = Nullable<Id>{};
+      auto nullable_id = [&ok](bool has, const std::string& text, bool cleared, std::optional<Nullable<Id>>* out) {
+        if (ok && has) ok = ParseId(text, &out->emplace().emplace());
+        if (cleared) *out = Nullable<Id>{};
+      };
+      nullable_id(p.has_group_id(), p.group_id(), p.group_id_cleared(), &e.group_id);
+      nullable_id(p.has_category_id(), p.category_id(), p.category_id_cleared(), &e.category_id);
+      nullable_id(p.has_subcategory_id(), p.subcategory_id(), p.subcategory_id_cleared(), &e.subcategory_id);
       *payload = std::move(e);
       break;
     }
@@ -256,6 +292,7 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
       TicketAssigned e;
       if (env.ticket_assigned().has_assignee_id())
         ok = ParseId(env.ticket_assigned().assignee_id(), &e.assignee_id.emplace());
+      ok = ok && InRange(env.ticket_assigned().rule(), kAllAssignmentModes.size(), &e.rule);
       *payload = e;
       break;
     }
@@ -264,7 +301,7 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
       ok = InRange(env.ticket_status_changed().from(), kAllStatuses.size(), &e.from) &&
            InRange(env.ticket_status_changed().to(), kAllStatuses.size(), &e.to);
       e.reason = env.ticket_status_changed().reason();
-      *payload = e;
+      *payload = std::move(e);
       break;
     }
     case v1::EventEnvelope::kCommentAdded: {
@@ -315,6 +352,12 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
     case v1::EventEnvelope::kSlaBreached:
     case v1::EventEnvelope::kSlaEscalated:
       return DecodeSlaPayload(env, payload);
+    // workflow (issue 12): workflow_payload_codec.cc
+    case v1::EventEnvelope::kCatalogEntryCreated:
+    case v1::EventEnvelope::kCatalogEntryUpdated:
+    case v1::EventEnvelope::kCatalogEntryArchived:
+    case v1::EventEnvelope::kReopenPolicyChanged:
+      return DecodeWorkflowPayload(env, payload);
     case v1::EventEnvelope::PAYLOAD_NOT_SET:
       return Status::Corruption("event envelope has no payload (written by a newer ticketd?)");
   }

@@ -68,6 +68,8 @@ std::string SubjectKeyId(const DomainEvent& event) {
           [](const ApiKeyUsage&) { return std::string(); },
           [](const SlaDirectoryEvent&) { return std::string(); },
           [&](const SlaTicketEvent&) { return TicketKeyId(event); },
+          // workflow (issue 12): catalog names are not personal data
+          [](const WorkflowEvent&) { return std::string(); },
           // sign-in: a user's sealed fields under the user's key
           [](const AccountEvent& e) {
             std::optional<Id> user = AccountEventSealedUser(e);

@@ -64,6 +64,11 @@ void BinaryWriter::Ticket(const domain::Ticket& t) {
   I64(t.updated_at);
   I64(t.version);
   OptionalI64(t.erased_at);
+  // workflow (issue 12)
+  OptionalId(t.group_id);
+  OptionalId(t.category_id);
+  OptionalId(t.subcategory_id);
+  OptionalI64(t.closed_at);
   EncodeTicketSla(*this, t);
 }
 
@@ -173,6 +178,8 @@ bool BinaryReader::Ticket(domain::Ticket* t) {
     t->due_at.reset();
   }
   return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && OptionalI64(&t->erased_at) &&
+         OptionalId(&t->group_id) && OptionalId(&t->category_id) && OptionalId(&t->subcategory_id) &&
+         OptionalI64(&t->closed_at) &&
          DecodeTicketSla(*this, t);
 }
 

@@ -47,23 +47,30 @@ QueryFilter::QueryFilter(const TicketIndex& index, const TicketQuery& query) : i
   compile(&reporters_, query.reporter_ids, [&](const domain::Id& id) { return index.reporters().Find(id); });
   compile(&categories_, query.categories, [&](const std::string& c) { return index.categories().Find(c); });
   compile(&assets_, query.asset_ids, [&](const domain::Id& id) { return index.assets().Find(id); });
+  auto find_entry = [&](const domain::Id& id) { return index.catalog().Find(id); };
+  compile(&groups_, query.group_ids, find_entry);
+  compile(&category_ids_, query.category_ids, find_entry);
+  compile(&subcategories_, query.subcategory_ids, find_entry);
 
   text_ = index.search().Match(query.text, index.slot_count(),
                                [&index](std::uint32_t slot) { return index.ticket(slot).get(); });
 
   for (bool active : {status_active_, priority_active_, type_active_, assignees_.active, reporters_.active,
-                      categories_.active, assets_.active, text_.has_value()})
+                      categories_.active, assets_.active, text_.has_value(), groups_.active,
+                      category_ids_.active, subcategories_.active})
     filtered_fields_ += active ? 1 : 0;
   nothing_ = status_mask_ == 0 || priority_mask_ == 0 || type_mask_ == 0 ||
              (assignees_.active && assignees_.values.empty()) ||
              (reporters_.active && reporters_.values.empty()) ||
              (categories_.active && categories_.values.empty()) || (assets_.active && assets_.values.empty()) ||
-             (text_ && text_->Empty());
+             (text_ && text_->Empty()) || (groups_.active && groups_.values.empty()) ||
+             (category_ids_.active && category_ids_.values.empty()) ||
+             (subcategories_.active && subcategories_.values.empty());
 }
 
 bool QueryFilter::HasFilterBeyondStatusAndPriority() const {
   return type_active_ || assignees_.active || reporters_.active || categories_.active || assets_.active ||
-         text_.has_value();
+         text_.has_value() || groups_.active || category_ids_.active || subcategories_.active;
 }
 
 std::size_t QueryFilter::SourceSize(FilterField field) const {
@@ -91,6 +98,12 @@ std::size_t QueryFilter::SourceSize(FilterField field) const {
       return CodesSize(index_.assets(), assets_);
     case FilterField::kText:
       return text_ ? text_->Count() : 0;
+    case FilterField::kGroup:
+      return CodesSize(index_.catalog(), groups_);
+    case FilterField::kCategoryId:
+      return CodesSize(index_.catalog(), category_ids_);
+    case FilterField::kSubcategory:
+      return CodesSize(index_.catalog(), subcategories_);
   }
   return 0;
 }
@@ -123,6 +136,9 @@ std::size_t QueryFilter::CountMatches() const {
   and_codes(index_.reporters(), reporters_);
   and_codes(index_.categories(), categories_);
   and_codes(index_.assets(), assets_);
+  and_codes(index_.catalog(), groups_);
+  and_codes(index_.catalog(), category_ids_);
+  and_codes(index_.catalog(), subcategories_);
   if (text_) matches.AndWith(*text_);
   return matches.Count();
 }
@@ -146,6 +162,9 @@ FilterField QueryFilter::SmallestSource(std::size_t* size) const {
   consider(categories_.active, FilterField::kCategory);
   consider(assets_.active, FilterField::kAsset);
   consider(text_.has_value(), FilterField::kText);
+  consider(groups_.active, FilterField::kGroup);
+  consider(category_ids_.active, FilterField::kCategoryId);
+  consider(subcategories_.active, FilterField::kSubcategory);
   *size = best_size;
   return best;
 }

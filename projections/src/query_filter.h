@@ -18,7 +18,10 @@
 namespace ticketd::projections {
 
 // The fields a query can filter on; kAll is "no field" (every slot).
-enum class FilterField { kAll, kStatus, kPriority, kType, kAssignee, kReporter, kCategory, kAsset, kText };
+enum class FilterField {
+  kAll, kStatus, kPriority, kType, kAssignee, kReporter, kCategory, kAsset, kText,
+  kGroup, kCategoryId, kSubcategory,  // workflow (issue 12)
+};
 
 class QueryFilter {
  public:
@@ -36,7 +39,9 @@ class QueryFilter {
     const FilterRow& r = index_.filter(slot);
     return r.live && ((status_mask_ >> r.status) & 1) != 0 && ((priority_mask_ >> r.priority) & 1) != 0 &&
            ((type_mask_ >> r.type) & 1) != 0 && OneOf(assignees_, r.assignee) && OneOf(reporters_, r.reporter) &&
-           OneOf(categories_, r.category) && OneOf(assets_, r.asset) && (!text_ || text_->Test(slot));
+           OneOf(categories_, r.category) && OneOf(assets_, r.asset) && OneOf(groups_, r.group) &&
+           OneOf(category_ids_, r.catalog_category) && OneOf(subcategories_, r.subcategory) &&
+           (!text_ || text_->Test(slot));
   }
 
   // The number of matching slots, from the fields' sets intersected as
@@ -81,6 +86,7 @@ class QueryFilter {
   unsigned status_mask_ = 0x3F, priority_mask_ = 0xF, type_mask_ = 0x3;
   bool status_active_ = false, priority_active_ = false, type_active_ = false;
   Codes assignees_, reporters_, categories_, assets_;
+  Codes groups_, category_ids_, subcategories_;  // codes of index_.catalog()
   std::optional<Bitmap> text_;
   int filtered_fields_ = 0;
   bool nothing_ = false;
@@ -115,6 +121,15 @@ void QueryFilter::ForEachCandidate(FilterField field, Fn&& fn) const {
       return;
     case FilterField::kText:
       if (text_) text_->ForEach(fn);
+      return;
+    case FilterField::kGroup:
+      ForEachCode(index_.catalog(), groups_, fn);
+      return;
+    case FilterField::kCategoryId:
+      ForEachCode(index_.catalog(), category_ids_, fn);
+      return;
+    case FilterField::kSubcategory:
+      ForEachCode(index_.catalog(), subcategories_, fn);
       return;
   }
 }

@@ -34,6 +34,12 @@ FilterRow TicketIndex::MakeFilterRow(const domain::Ticket& t) {
   row.reporter = reporters_.Intern(t.reporter_id);
   row.category = categories_.Intern(t.category);
   row.asset = t.asset_id ? assets_.Intern(*t.asset_id) : IdCodes::kNoValue;
+  auto catalog_code = [&](const std::optional<domain::Id>& id) {
+    return id ? catalog_.Intern(*id) : IdCodes::kNoValue;
+  };
+  row.group = catalog_code(t.group_id);
+  row.catalog_category = catalog_code(t.category_id);
+  row.subcategory = catalog_code(t.subcategory_id);
   row.status = Clamp(static_cast<int>(t.status), kStatuses);
   row.priority = Clamp(static_cast<int>(t.priority), kPriorities);
   row.type = Clamp(static_cast<int>(t.type), kTypes);
@@ -51,6 +57,8 @@ void TicketIndex::IndexFields(std::uint32_t slot, const FilterRow& row, bool rem
   apply(reporters_.Slots(row.reporter));
   apply(categories_.Slots(row.category));
   if (row.asset != IdCodes::kNoValue) apply(assets_.Slots(row.asset));  // "no asset" is not a filter
+  for (std::uint32_t code : {row.group, row.catalog_category, row.subcategory})
+    if (code != IdCodes::kNoValue) apply(catalog_.Slots(code));
 }
 
 void TicketIndex::ReindexFields(std::uint32_t slot, const FilterRow& old_row, const FilterRow& row) {
@@ -61,6 +69,9 @@ void TicketIndex::ReindexFields(std::uint32_t slot, const FilterRow& old_row, co
   Move(reporters_, slot, old_row.reporter, row.reporter, true);
   Move(categories_, slot, old_row.category, row.category, true);
   Move(assets_, slot, old_row.asset, row.asset, /*index_none=*/false);
+  Move(catalog_, slot, old_row.group, row.group, false);
+  Move(catalog_, slot, old_row.catalog_category, row.catalog_category, false);
+  Move(catalog_, slot, old_row.subcategory, row.subcategory, false);
 }
 
 void TicketIndex::Upsert(const TicketPtr& after) {

@@ -36,6 +36,8 @@ struct FilterRow {
   std::uint32_t reporter = 0;
   std::uint32_t category = 0;
   std::uint32_t asset = 0;  // kNoValue = none
+  // workflow (issue 12): codes in the catalog IdCodes; kNoValue = none
+  std::uint32_t group = 0, catalog_category = 0, subcategory = 0;
   std::uint8_t status = 0;
   std::uint8_t priority = 0;
   std::uint8_t type = 0;
@@ -101,6 +103,7 @@ class TicketIndex {
   const IdCodes& reporters() const { return reporters_; }
   const TextCodes& categories() const { return categories_; }
   const IdCodes& assets() const { return assets_; }
+  const IdCodes& catalog() const { return catalog_; }  // groups, categories and subcategories by id
   const QueueIndex& queue() const { return queue_; }
   const SearchIndex& search() const { return search_; }
 
@@ -119,6 +122,7 @@ class TicketIndex {
   std::array<Bitmap, kPriorities> by_priority_;
   std::array<Bitmap, kTypes> by_type_;
   IdCodes assignees_, reporters_, assets_;
+  IdCodes catalog_;  // one code space for the three levels (ids are unique across them)
   TextCodes categories_;
   QueueIndex queue_{&ids_};
   SearchIndex search_;

@@ -47,6 +47,12 @@ void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
     json.Null();
   }
   // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+  json.Key("group_id");
+  WriteOptionalId(json, t.group_id);
+  json.Key("category_id");
+  WriteOptionalId(json, t.category_id);
+  json.Key("subcategory_id");
+  WriteOptionalId(json, t.subcategory_id);
   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
   // >>> attachments (issue 13)
   // >>> mail out (issue 14, helper mail-out)
@@ -143,6 +149,12 @@ void WriteHistoryEntry(JsonWriter& json, const eventstore::RecordedEvent& record
     json.Key("to");
     WriteHistoryValue(json, change.to);
     json.EndObject();
+  }
+  json.EndObject();
+  json.Key("details").BeginObject();  // workflow (issue 12): event-specific data, {} when none
+  for (const auto& detail : domain::DetailsOf(recorded.event)) {
+    json.Key(detail.key);
+    WriteHistoryValue(json, detail.value);
   }
   json.EndObject().EndObject();
 }

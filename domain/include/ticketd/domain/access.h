@@ -100,6 +100,7 @@ struct ChangeSettings {
   Timestamp at = 0;
   Id tenant_id;
   std::vector<std::pair<Feature, bool>> features;
+  std::optional<ReopenPolicy> closed_reopen;  // workflow (issue 12)
 };
 // PATCH /tenants/{id}/license (platform admin): only the listed entries change.
 struct ChangeLicense {

@@ -42,6 +42,7 @@ struct DomainError {
   TicketStatus from = TicketStatus::kOpen;
   TicketStatus to = TicketStatus::kOpen;
   std::vector<TicketStatus> allowed;
+  std::string reason;  // details.reason when a tenant policy refused it ("reopen_policy")
   // kVersionConflict only:
   std::int64_t expected_version = 0;
   std::int64_t actual_version = 0;

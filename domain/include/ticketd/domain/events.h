@@ -23,6 +23,8 @@
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"
+#include "ticketd/domain/workflow_events.h"
+#include "ticketd/domain/workflow_types.h"
 
 namespace ticketd::domain {
 
@@ -137,6 +139,10 @@ struct TicketCreated {
   Nullable<Id> assignee_id;
   Nullable<Id> asset_id;
   Nullable<Timestamp> due_at;
+  // workflow (issue 12): the catalog entries chosen at creation
+  Nullable<Id> group_id;
+  Nullable<Id> category_id;
+  Nullable<Id> subcategory_id;
 };
 // Metadata change: only the fields that changed are set. Never carries status.
 struct TicketUpdated {
@@ -146,15 +152,21 @@ struct TicketUpdated {
   std::optional<Priority> priority;
   std::optional<Nullable<Timestamp>> due_at;
   std::optional<Nullable<Id>> asset_id;
+  // workflow (issue 12)
+  std::optional<Nullable<Id>> group_id;
+  std::optional<Nullable<Id>> category_id;
+  std::optional<Nullable<Id>> subcategory_id;
 };
 struct TicketAssigned {
   Nullable<Id> assignee_id;  // nullopt: unassigned
+  // kManual: a person chose; otherwise the group's rule chose (WORKFLOW.md
+  // "fair assignment"), in the same commit as the creation or move.
+  AssignmentMode rule = AssignmentMode::kManual;
 };
 struct TicketStatusChanged {
   TicketStatus from = TicketStatus::kOpen;
   TicketStatus to = TicketStatus::kOpen;
-  // Why, when the system made the change (kAutoCloseReason); empty for a
-  // person's change. The history item's details.reason.
+  // Why, when the system moved it ("auto_close"); empty for a person's change.
   std::string reason;
 };
 struct CommentAdded {
@@ -190,6 +202,7 @@ using DirectoryEvents =
                 PermissionGroupCreated, PermissionGroupMemberAdded, PermissionGroupMemberRemoved, SettingsChanged,
                 LicenseChanged, QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage,
                 // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+                WorkflowEvent,
                 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
                 SlaDirectoryEvent,
                 // >>> attachments (issue 13)
@@ -215,6 +228,7 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   PermissionGroupMemberRemoved, SettingsChanged, LicenseChanged,
                                   QuotaAlertRaised, ApiKeyCreated, ApiKeyRevoked, ApiKeyUsage,
                                   // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+                                  WorkflowEvent,
                                   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
                                   SlaDirectoryEvent, SlaTicketEvent,
                                   // >>> attachments (issue 13)

@@ -27,6 +27,17 @@ struct FieldChange {
 // body); TicketDeleted lists nothing (the snapshot stays in the log).
 std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent& event);
 
+// One entry of a history item's `details`: event-specific data beyond the
+// field changes (WORKFLOW.md: "history items gain details").
+struct HistoryDetail {
+  std::string key;
+  HistoryValue value;
+};
+// The details of a ticket event, in a fixed order; empty when there is
+// nothing to add. A status change: from, to and (when the system moved it)
+// reason; an assignment: assignee_id and (when a group's rule chose) rule.
+std::vector<HistoryDetail> DetailsOf(const DomainEvent& event);
+
 // True for events a reader without agent rights must not see in a history
 // (internal comments).
 bool IsAgentOnly(const DomainEvent& event);

@@ -1,5 +1,5 @@
-// ISO 8601 durations as WORKFLOW.md uses them ("PT30S", "PT4H", "P2D",
-// "P1DT12H", "P2W"): the SLA targets and the auto-close delay. Pure.
+// ISO 8601 durations ("PT30S", "PT4H", "P2D", "P1W", "P1DT12H"), as the
+// workflow contract writes them. Pure.
 #pragma once
 
 #include <cstdint>
@@ -11,18 +11,16 @@
 
 namespace ticketd::domain {
 
-// The longest duration any setting accepts: longer ones are a typo (P1000Y)
-// and would only make the calendar arithmetic give up.
-inline constexpr Timestamp kMaxIsoDuration = 366 * kMicrosPerDay;
+using Duration = std::int64_t;  // microseconds
 
-// Parses "P[nY][nM][nW][nD][T[nH][nM][nS]]" into microseconds (a year counts
-// 365 days, a month 30). Whole numbers only. nullopt when it does not parse,
-// is zero, or exceeds kMaxIsoDuration (the caller answers 400 naming the
-// field); never throws.
-std::optional<Timestamp> ParseIsoDuration(std::string_view text);
+// Nothing the workflow accepts is longer (P1000Y is refused).
+inline constexpr Duration kMaxIsoDuration = 3660 * kMicrosPerDay;  // ten years
 
-// The canonical form of a whole-second duration: days and time parts only
-// ("P2D", "PT4H", "P1DT30M", "PT2S").
-std::string FormatIsoDuration(Timestamp duration);
+// "P[nY][nM][nW][nD][T[nH][nM][nS]]" with whole numbers (a year counts 365
+// days, a month 30). nullopt when malformed, empty ("P", "PT") or longer
+// than kMaxIsoDuration.
+std::optional<Duration> ParseIsoDuration(std::string_view text);
+// The shortest form: "P14D", "PT4H", "P1DT30S"; "PT0S" for zero.
+std::string FormatIsoDuration(Duration duration);
 
 }  // namespace ticketd::domain

@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "ticketd/domain/assignment.h"
+#include "ticketd/domain/catalog.h"
 #include "ticketd/domain/errors.h"
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/sla.h"
@@ -50,6 +52,10 @@ struct CreateTicket {
   // Filed on behalf of this user of the tenant (the public API's
   // reporter_id; the shell checked the user); default: the actor.
   std::optional<Id> reporter_id;
+  // workflow (issue 12): the catalog entries (catalog.h)
+  std::optional<Id> group_id;
+  std::optional<Id> category_id;
+  std::optional<Id> subcategory_id;
 };
 // PATCH: only the set fields change; never touches status or assignment.
 struct UpdateTicket {
@@ -60,6 +66,10 @@ struct UpdateTicket {
   std::optional<Priority> priority;
   std::optional<Nullable<Timestamp>> due_at;
   std::optional<Nullable<Id>> asset_id;
+  // workflow (issue 12): the catalog entries (catalog.h)
+  std::optional<Nullable<Id>> group_id;
+  std::optional<Nullable<Id>> category_id;
+  std::optional<Nullable<Id>> subcategory_id;
 };
 struct ChangeStatus {
   CommandHeader header;
@@ -129,7 +139,16 @@ struct TicketContext {
   // policy's escalation.
   std::optional<Duration> auto_close_after;
   SlaEscalation escalate;
+  // workflow (issue 12): the tenant's catalog and reopen policy (null: an
+  // empty catalog, reopening allowed); borrowed for the decision only.
+  const Catalog* catalog = nullptr;
+  // The facts of the group the command files the ticket under
+  // (ResolveCatalogChoice), when that group assigns automatically.
+  std::optional<AssignmentFacts> assignment;
 };
+
+// The catalog request of a create or PATCH (empty for other commands).
+CatalogRequest CatalogRequestOf(const TicketCommand& command);
 
 // Events on success (empty when the command changes nothing, e.g. a PATCH
 // with the current values); a DomainError otherwise.

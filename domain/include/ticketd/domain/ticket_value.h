@@ -31,6 +31,12 @@ struct Ticket {
   std::optional<Id> asset_id;
   std::optional<Timestamp> due_at;
   // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
+  // The catalog entries the ticket is filed under (WORKFLOW.md); archived
+  // entries stay referenced.
+  std::optional<Id> group_id;
+  std::optional<Id> category_id;
+  std::optional<Id> subcategory_id;
+  std::optional<Timestamp> closed_at;  // set on entering closed (the reopen policy's clock)
   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
   SlaHistory sla_history;      // what the SLA clock reads (sla.h), kept with or without a policy
   std::optional<TicketSla> sla;  // null: no policy governs the ticket

@@ -47,6 +47,10 @@ struct TicketQuery {
   std::vector<std::string> categories;
   std::vector<domain::Id> asset_ids;
   std::vector<domain::Id> reporter_ids;
+  // workflow (issue 12): catalog entries
+  std::vector<domain::Id> group_ids;
+  std::vector<domain::Id> category_ids;
+  std::vector<domain::Id> subcategory_ids;
   std::string text;  // full text `q`: every token must prefix-match a word of subject or description
   SortSpec sort;
   std::size_t page_size = 50;
