@@ -1,3 +1,4 @@
+#include "ticketd/domain/iso_duration.h"
 #include "access_json.h"
 
 #include "ticketd/domain/time.h"
@@ -49,7 +50,8 @@ void WriteQuotas(JsonWriter& json, const domain::Quotas& quotas) {
 }
 
 std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents,
-                         const domain::ReopenPolicy& closed_reopen) {
+                         const domain::ReopenPolicy& closed_reopen,
+                         std::optional<std::int64_t> auto_close_resolved_after) {
   JsonWriter json;
   json.BeginObject().Key("features");
   WriteFeatures(json, access.enabled);
@@ -61,6 +63,12 @@ std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents
   WriteFeatures(json, access.licensed);
   json.EndObject();
   json.Key("closed_reopen").String(domain::ToString(closed_reopen));  // workflow (issue 12)
+  json.Key("auto_close_resolved_after");  // workflow (issue 12, wf-sla): null = never
+  if (auto_close_resolved_after) {
+    json.String(domain::FormatIsoDuration(*auto_close_resolved_after));
+  } else {
+    json.Null();
+  }
   json.EndObject();
   return json.Take();
 }

@@ -16,7 +16,8 @@ void WriteFeatures(projections::JsonWriter& json, domain::FeatureSet set);
 void WriteQuotas(projections::JsonWriter& json, const domain::Quotas& quotas);
 // GET/PATCH /api/v1/settings: features, quotas, usage (and the licence).
 std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents,
-                         const domain::ReopenPolicy& closed_reopen);
+                         const domain::ReopenPolicy& closed_reopen,
+                         std::optional<std::int64_t> auto_close_resolved_after);
 // PATCH /api/v1/tenants/{id}/license: {features, quotas}.
 std::string LicenseJson(const domain::TenantAccess& access);
 // An API key without its secret (GET /api/v1/api-keys).

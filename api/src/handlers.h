@@ -69,6 +69,12 @@ void HandleCreateSubcategory(Services& services, const CallPtr& call);
 void HandlePatchSubcategory(Services& services, const CallPtr& call);
 void HandleArchiveSubcategory(Services& services, const CallPtr& call);
 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+// handlers_sla.cc
+void HandleListSlaPolicies(Services& services, const CallPtr& call);
+void HandleGetSlaPolicy(Services& services, const CallPtr& call);
+void HandleCreateSlaPolicy(Services& services, const CallPtr& call);
+void HandlePatchSlaPolicy(Services& services, const CallPtr& call);
+void HandleDeleteSlaPolicy(Services& services, const CallPtr& call);
 // >>> attachments (issue 13)
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
 // >>> mail in: inbound mail (issue 14, helper mail-in)

@@ -1,4 +1,5 @@
 // Permission groups, tenant settings, licences and quota alerts (ACCESS.md).
+#include "ticketd/domain/iso_duration.h"
 #include "access_json.h"
 #include "handler_support.h"
 #include "handlers.h"
@@ -76,7 +77,8 @@ void ReplySettings(Services& services, const CallPtr& call, const domain::Id& te
   if (!access) return call->Reply(NotFound("no such tenant"));
   call->Reply(JsonResponse(http::status::ok,
                            SettingsJson(*access, services.engine.directory().CountAgents(tenant_id),
-                                        services.engine.catalog().Get(tenant_id).reopen)));
+                                        services.engine.catalog().Get(tenant_id).reopen,
+                                        services.engine.AutoCloseAfter(tenant_id))));
 }
 
 }  // namespace
@@ -162,7 +164,7 @@ void HandleGetSettings(Services& services, const CallPtr& call) {
 void HandlePatchSettings(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
   if (!RequirePermission(call, domain::Permission::kSettingsManage)) return;
-  auto body = ReadBody(call, {"features", "closed_reopen"});
+  auto body = ReadBody(call, {"features", "closed_reopen", "auto_close_resolved_after"});
   if (!body) return;
   auto features = ReadFeatures(call, *body);
   if (!features) return;
@@ -177,10 +179,28 @@ void HandlePatchSettings(Services& services, const CallPtr& call) {
                                                           "positive ISO 8601 duration of at most ten years (within:P14D)"));
   }
   if (fields.error) return call->Reply(std::move(*fields.error));
+  // workflow (issue 12, wf-sla): a duration, or null for never; applied after the rest.
+  std::optional<domain::SetAutoClose> auto_close;
+  if (body->Has("auto_close_resolved_after")) {
+    auto_close = domain::SetAutoClose{call->actor, call->now, call->actor.tenant_id, std::nullopt};
+    if (!body->IsNull("auto_close_resolved_after")) {
+      std::optional<std::string> text = fields.String("auto_close_resolved_after", false, 64);
+      if (fields.error) return call->Reply(std::move(*fields.error));
+      auto_close->after = domain::ParseIsoDuration(*text);
+      if (!auto_close->after)
+        return call->Reply(ValidationError("auto_close_resolved_after",
+                                           "must be a positive ISO 8601 duration of at most ten years (P7D), or null"));
+    }
+  }
   services.engine.Submit(domain::DirectoryCommand{std::move(command)}, call->correlation_id,
-                         [call, &services](CommandOutcome&& outcome) {
+                         [call, &services, auto_close](CommandOutcome&& outcome) {
                            if (ReplyIfFailed(call, outcome)) return;
-                           ReplySettings(services, call, call->actor.tenant_id);
+                           if (!auto_close) return ReplySettings(services, call, call->actor.tenant_id);
+                           services.engine.Submit(domain::DirectoryCommand{*auto_close}, call->correlation_id,
+                                                  [call, &services](CommandOutcome&& second) {
+                                                    if (ReplyIfFailed(call, second)) return;
+                                                    ReplySettings(services, call, call->actor.tenant_id);
+                                                  });
                          });
 }
 

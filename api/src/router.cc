@@ -104,6 +104,14 @@ constexpr Route kRoutes[] = {
     {http::verb::delete_, "/api/v1/subcategories/{}", "/api/v1/subcategories/{id}", HandleArchiveSubcategory,
      Access::kAuthenticated},
     // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+    {http::verb::get, "/api/v1/sla-policies", "/api/v1/sla-policies", HandleListSlaPolicies, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/sla-policies", "/api/v1/sla-policies", HandleCreateSlaPolicy, Access::kAuthenticated},
+    {http::verb::get, "/api/v1/sla-policies/{}", "/api/v1/sla-policies/{id}", HandleGetSlaPolicy,
+     Access::kAuthenticated},
+    {http::verb::patch, "/api/v1/sla-policies/{}", "/api/v1/sla-policies/{id}", HandlePatchSlaPolicy,
+     Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/sla-policies/{}", "/api/v1/sla-policies/{id}", HandleDeleteSlaPolicy,
+     Access::kAuthenticated},
     // >>> attachments (issue 13)
     // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
     // >>> web app (issue 15)

@@ -9,14 +9,14 @@ namespace {
 using domain::Ticket;
 
 domain::SlaTicketFacts FactsOf(const Ticket& ticket) {
-  // >>> group_id arrives with the catalog (wf-catalog): applies_to.group_id matches it then.
-  return domain::SlaTicketFacts{ticket.priority, ticket.type, std::nullopt};
+  return domain::SlaTicketFacts{ticket.priority, ticket.type, ticket.group_id};
 }
 
 // Whether an event changes which policy governs the ticket.
 bool ChoosesAgain(const domain::EventPayload& payload) {
   if (std::holds_alternative<domain::TicketCreated>(payload)) return true;
-  if (const auto* updated = std::get_if<domain::TicketUpdated>(&payload)) return updated->priority.has_value();
+  if (const auto* updated = std::get_if<domain::TicketUpdated>(&payload))
+    return updated->priority.has_value() || updated->group_id.has_value();
   if (const auto* sla = std::get_if<domain::SlaTicketEvent>(&payload)) {
     const auto* escalated = std::get_if<domain::SlaEscalated>(sla);
     return escalated && escalated->raised_to;

@@ -158,6 +158,10 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                         [&](const UpdateCatalogEntry& c) { return DecideCatalog(state, c); },
                         [&](const ArchiveCatalogEntry& c) { return DecideCatalog(state, c); },
                         [&](const SeedDefaultCatalog& c) { return DecideCatalog(state, c); },
+                        // workflow (issue 12): sla_decide_directory.cc
+                        [&](const SaveSlaPolicy& c) { return DecideSla(state, c); },
+                        [&](const DeleteSlaPolicy& c) { return DecideSla(state, c); },
+                        [&](const SetAutoClose& c) { return DecideSla(state, c); },
                         // sign-in (account_decide.cc)
                         [&](const SetPassword& c) { return DecideAccount(state, c); },
                         [&](const IssuePasswordReset& c) { return DecideAccount(state, c); },

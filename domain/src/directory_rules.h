@@ -35,5 +35,8 @@ DirectoryDecision DecideCatalog(const TenantState& state, const CreateCatalogEnt
 DirectoryDecision DecideCatalog(const TenantState& state, const UpdateCatalogEntry& c);
 DirectoryDecision DecideCatalog(const TenantState& state, const ArchiveCatalogEntry& c);
 DirectoryDecision DecideCatalog(const TenantState& state, const SeedDefaultCatalog& c);
+DirectoryDecision DecideSla(const TenantState& state, const SaveSlaPolicy& c);
+DirectoryDecision DecideSla(const TenantState& state, const DeleteSlaPolicy& c);
+DirectoryDecision DecideSla(const TenantState& state, const SetAutoClose& c);
 
 }  // namespace ticketd::domain

@@ -1,3 +1,8 @@
+#include <algorithm>
+#include <cstdio>
+
+#include "ticketd/domain/iso_duration.h"
+#include "ticketd/domain/status_facts.h"
 #include "ticketd/projections/views.h"
 
 #include "ticketd/domain/overloaded.h"
@@ -18,6 +23,83 @@ void WriteOptionalTime(JsonWriter& json, const std::optional<domain::Timestamp>&
   } else {
     json.Null();
   }
+}
+
+void WriteTicketSla(JsonWriter& json, const std::optional<domain::TicketSla>& sla) {
+  if (!sla) {
+    json.Null();
+    return;
+  }
+  json.BeginObject().Key("policy_id").String(sla->policy_id.ToString());
+  json.Key("first_response_due_at");
+  WriteOptionalTime(json, sla->clock.first_response_due_at);
+  json.Key("first_responded_at");
+  WriteOptionalTime(json, sla->clock.first_responded_at);
+  json.Key("resolution_due_at");
+  WriteOptionalTime(json, sla->clock.resolution_due_at);
+  json.Key("resolved_at");
+  WriteOptionalTime(json, sla->clock.resolved_at);
+  json.Key("paused").Bool(sla->clock.paused);
+  json.Key("breached").BeginArray();
+  for (domain::SlaTarget target : domain::kAllSlaTargets)  // in a fixed order
+    if (std::find(sla->breached.begin(), sla->breached.end(), target) != sla->breached.end())
+      json.String(domain::ToString(target));
+  json.EndArray().EndObject();
+}
+
+void WriteSlaPolicy(JsonWriter& json, const domain::SlaPolicy& p) {
+  json.BeginObject().Key("id").String(p.policy_id.ToString());
+  json.Key("name").String(p.name);
+  json.Key("order").Int(p.order);
+  json.Key("applies_to").BeginObject();
+  if (!p.applies_to.priority.empty()) {
+    json.Key("priority").BeginArray();
+    for (domain::Priority v : p.applies_to.priority) json.String(domain::ToString(v));
+    json.EndArray();
+  }
+  if (!p.applies_to.type.empty()) {
+    json.Key("type").BeginArray();
+    for (domain::TicketType v : p.applies_to.type) json.String(domain::ToString(v));
+    json.EndArray();
+  }
+  if (!p.applies_to.group_id.empty()) {
+    json.Key("group_id").BeginArray();
+    for (const domain::Id& v : p.applies_to.group_id) json.String(v.ToString());
+    json.EndArray();
+  }
+  json.EndObject();
+  json.Key("first_response").String(domain::FormatIsoDuration(p.first_response));
+  json.Key("resolution").String(domain::FormatIsoDuration(p.resolution));
+  json.Key("calendar");
+  if (p.calendar.always_open) {
+    json.String("24x7");
+  } else {
+    static constexpr const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    auto hhmm = [](int minutes) {
+      char text[8];
+      std::snprintf(text, sizeof text, "%02d:%02d", minutes / 60, minutes % 60);
+      return std::string(text);
+    };
+    json.BeginObject().Key("timezone").String(p.calendar.time_zone);
+    json.Key("days").BeginArray();
+    for (std::size_t d = 0; d < 7; ++d)
+      if (p.calendar.working_days[d]) json.String(kDays[d]);
+    json.EndArray();
+    json.Key("from").String(hhmm(p.calendar.from_minute));
+    json.Key("to").String(hhmm(p.calendar.to_minute));
+    json.Key("holidays").BeginArray();
+    for (std::int32_t day : p.calendar.holidays) json.String(domain::FormatDate(day * domain::kMicrosPerDay));
+    json.EndArray().EndObject();
+  }
+  json.Key("pause_on").BeginArray();
+  for (domain::TicketStatus s : domain::kAllStatuses)
+    if (p.pause_on[domain::IndexOf(s)]) json.String(domain::ToString(s));
+  json.EndArray();
+  json.Key("escalate").BeginObject().Key("raise_priority").Bool(p.escalate.raise_priority);
+  json.Key("notify").BeginArray();
+  for (domain::SlaNotify n : p.escalate.notify) json.String(domain::ToString(n));
+  json.EndArray().EndObject();
+  json.EndObject();
 }
 
 void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
@@ -54,6 +136,8 @@ void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
   json.Key("subcategory_id");
   WriteOptionalId(json, t.subcategory_id);
   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+  json.Key("sla");
+  WriteTicketSla(json, t.sla);
   // >>> attachments (issue 13)
   // >>> mail out (issue 14, helper mail-out)
   json.Key("created_at").String(domain::FormatRfc3339(t.created_at));

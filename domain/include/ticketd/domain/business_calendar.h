@@ -49,6 +49,7 @@ struct BusinessCalendar {
   int from_minute = 9 * 60;                // local, [0, 1440)
   int to_minute = 17 * 60;                 // local, (from_minute, 1440]
   std::vector<std::int32_t> holidays;      // local dates as days since 1970-01-01, sorted, unique
+  friend bool operator==(const BusinessCalendar&, const BusinessCalendar&) = default;
 };
 
 // [begin, end) in UTC; end == kForever for an interval still open.

@@ -115,6 +115,8 @@ using DirectoryCommand = std::variant<CreateTenant, CreateUser, CreateAsset, Del
                                       // workflow (issue 12): catalog.h
                                       CreateCatalogEntry, UpdateCatalogEntry, ArchiveCatalogEntry,
                                       SeedDefaultCatalog,
+                                      // workflow (issue 12): SLA policies, auto-close (sla_events.h)
+                                      SaveSlaPolicy, DeleteSlaPolicy, SetAutoClose,
 
                                       // sign-in (accounts.h)
                                       SetPassword, IssuePasswordReset, ResetPassword, StartSession,

@@ -12,6 +12,7 @@
 
 #include "ticketd/domain/sla.h"
 #include "ticketd/domain/ticket_value.h"
+#include "ticketd/domain/types.h"
 
 namespace ticketd::domain {
 
@@ -53,6 +54,28 @@ std::string_view SlaEventTypeName(const SlaDirectoryEvent& event);
 std::string_view SlaEventTypeName(const SlaTicketEvent& event);
 
 inline constexpr std::string_view kAutoCloseReason = "auto_close";
+
+// ---- commands (settings:manage; DecideDirectory) ----
+// POST (create: no policy with that id yet) or PATCH (the whole new value).
+struct SaveSlaPolicy {
+  Actor actor;
+  Timestamp at = 0;
+  Id tenant_id;
+  SlaPolicy policy;
+  bool create = true;
+};
+struct DeleteSlaPolicy {
+  Actor actor;
+  Timestamp at = 0;
+  Id tenant_id;
+  Id policy_id;
+};
+struct SetAutoClose {
+  Actor actor;
+  Timestamp at = 0;
+  Id tenant_id;
+  std::optional<Duration> after;
+};
 
 // The tenant's SLA settings as folded from its directory stream.
 struct SlaSettings {

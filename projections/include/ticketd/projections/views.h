@@ -19,6 +19,11 @@ namespace ticketd::projections {
 void WriteOptionalId(JsonWriter& json, const std::optional<domain::Id>& id);
 void WriteOptionalTime(JsonWriter& json, const std::optional<domain::Timestamp>& t);
 void WriteTicket(JsonWriter& json, const domain::Ticket& ticket);
+// workflow (issue 12): null, or {policy_id, first_response_due_at,
+// first_responded_at, resolution_due_at, resolved_at, paused, breached}.
+void WriteTicketSla(JsonWriter& json, const std::optional<domain::TicketSla>& sla);
+// An SLA policy as the /sla-policies routes show it.
+void WriteSlaPolicy(JsonWriter& json, const domain::SlaPolicy& policy);
 std::string TicketJson(const domain::Ticket& ticket);
 void WriteComment(JsonWriter& json, const Comment& comment);
 void WriteUser(JsonWriter& json, const domain::User& user);
