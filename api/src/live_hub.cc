@@ -61,6 +61,7 @@ struct LiveHub::Impl {
   Clock::time_point next_heartbeat;
   Clock::time_point next_housekeep;
   std::size_t gauge = static_cast<std::size_t>(-1);
+  std::vector<std::shared_ptr<LiveStream>> touched;  // offered to in this pass
 
   void OnCommit() {
     committed.store(engine.log().HeadPosition(), std::memory_order_release);
@@ -86,8 +87,10 @@ struct LiveHub::Impl {
   bool ReadLiveEvents(std::uint64_t from, std::uint64_t to,
                       const std::function<bool(const LiveEvent&, const domain::DomainEvent&)>& visit);
   // Offers `event` to `stream` if its user may read it; `frame` is made once.
+  // The stream is remembered in `touched` for the pass's Flush.
   void Deliver(LiveStream& stream, const LiveEvent& event, const domain::DomainEvent& source,
                projections::TicketPtr& ticket, bool& looked_up, std::string& frame);
+  void FlushTouched();
   void EndAll();
 };
 
@@ -162,6 +165,7 @@ void LiveHub::Impl::Run() {
     Admit(std::move(admitted));
     Replay();
     FanOut(head);
+    FlushTouched();
     const Clock::time_point now = Clock::now();
     if (now >= next_housekeep) {
       next_housekeep = now + kTick;
@@ -273,7 +277,18 @@ void LiveHub::Impl::Deliver(LiveStream& stream, const LiveEvent& event, const do
   }
   if (!ticket || !MayReceive(stream.credential.actor, *ticket, event)) return;
   if (frame.empty()) frame = FrameLiveEvent(event, ticket->number_text);
-  stream.Offer(frame);
+  if (stream.Offer(frame) && !stream.touched) {
+    stream.touched = true;
+    touched.push_back(stream.shared_from_this());
+  }
+}
+
+void LiveHub::Impl::FlushTouched() {
+  for (const auto& stream : touched) {
+    stream->touched = false;
+    stream->Flush();
+  }
+  touched.clear();
 }
 
 // Prunes closed streams; every second ends those whose token expired; at a

@@ -103,8 +103,8 @@ TEST(LiveEvent, LastEventIdIsADecimalPosition) {
 
 class LiveStreamBuffer : public ::testing::Test {
  protected:
-  std::unique_ptr<LiveStream> Make(std::size_t max_bytes) {
-    return std::make_unique<LiveStream>(StreamCredential{}, 0, max_bytes, "start\n\n", [this] { ++released_; });
+  std::shared_ptr<LiveStream> Make(std::size_t max_bytes) {
+    return std::make_shared<LiveStream>(StreamCredential{}, 0, max_bytes, "start\n\n", [this] { ++released_; });
   }
   int released_ = 0;
 };
@@ -118,6 +118,9 @@ TEST_F(LiveStreamBuffer, PullsWhatWasOfferedAndWakesOncePerPull) {
   });
   EXPECT_TRUE(stream->Offer("a\n\n"));
   EXPECT_TRUE(stream->Offer("b\n\n"));
+  EXPECT_EQ(wakes, 0) << "small offers wait for the pass's flush";
+  stream->Flush();
+  stream->Flush();
   EXPECT_EQ(wakes, 1) << "one wake until the session pulls";
   std::string out;
   EXPECT_TRUE(stream->Pull(&out));
@@ -128,6 +131,14 @@ TEST_F(LiveStreamBuffer, PullsWhatWasOfferedAndWakesOncePerPull) {
   out.clear();
   EXPECT_TRUE(stream->Pull(&out));
   EXPECT_EQ(out, ": ping\n\n");
+}
+
+TEST_F(LiveStreamBuffer, AQuarterOfTheBoundWakesTheSessionWithoutWaitingForTheFlush) {
+  auto stream = Make(1024);
+  int wakes = 0;
+  stream->Open([&](bool) { ++wakes; });
+  EXPECT_TRUE(stream->Offer(std::string(300, 'x')));
+  EXPECT_EQ(wakes, 1);
 }
 
 TEST_F(LiveStreamBuffer, AClientPastTheBoundIsDroppedNotBuffered) {
