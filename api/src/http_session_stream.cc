@@ -64,6 +64,7 @@ void HttpSession::OnStreamHeader(beast::error_code ec) {
     return Close();
   }
   stream_.expires_never();
+  if (draining_) stream_ending_ = true;  // it started during shutdown: it ends at once
   beast::error_code ignored;
   stream_.socket().set_option(net::socket_base::send_buffer_size(kStreamSendBuffer), ignored);
   // A header read still pending (the pipeline read ahead) watches the peer
