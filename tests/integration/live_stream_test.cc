@@ -51,7 +51,7 @@ class LiveStreamTest : public TenantTest {};
 TEST_F(LiveStreamTest, EventsArriveWithinTwoSeconds) {
   SseReader reader;
   ASSERT_TRUE(reader.OpenStream(server().port(), agent_.token));
-  EXPECT_EQ(reader.head().Header("Content-Type").rfind("text/event-stream", 0), 0u);
+  EXPECT_EQ(reader.head().Header("Content-Type"), "text/event-stream");
   EXPECT_EQ(reader.head().Header("Cache-Control"), "no-store");
   std::string start = StartPosition(reader);
 
