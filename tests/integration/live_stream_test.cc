@@ -259,6 +259,24 @@ TEST_F(LiveStreamLimitsTest, StalledReaderIsDroppedWhileOthersKeepUp) {
       << "one stream left open (the healthy one)";
 }
 
+TEST_F(LiveStreamLimitsTest, ALongReplayWaitsForTheReaderInsteadOfDroppingIt) {
+  StartWith({"--stream-buffer-bytes", "4096"});
+  ASSERT_FALSE(HasFatalFailure());
+  // ~100 events of ~230 bytes: several times the buffer.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) ids.push_back(CreateTicket(agent_));
+  SseReader reader;
+  ASSERT_TRUE(reader.OpenStream(server().port(), agent_.token, "0"));
+  std::uint64_t last = 0;
+  for (const std::string& id : ids) {
+    std::optional<Seen> seen = NextSeen(reader, 5s);
+    ASSERT_TRUE(seen) << "the replay stopped before " << id;
+    EXPECT_EQ(seen->ticket_id, id);
+    EXPECT_GT(seen->position, last);
+    last = seen->position;
+  }
+}
+
 TEST_F(LiveStreamLimitsTest, ShutdownEndsOpenStreamsPromptly) {
   StartWith({});
   ASSERT_FALSE(HasFatalFailure());
