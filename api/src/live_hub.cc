@@ -163,11 +163,14 @@ void LiveHub::Impl::Run() {
   Clock::time_point last_pass = Clock::now();
   while (!stopping) {
     cv.wait_until(lock, last_pass + kMinPassInterval, [this] { return stopping; });
-    const Clock::duration wait = replaying.empty() ? std::min<Clock::duration>(kTick, options.heartbeat) : kReplayStep;
+    const Clock::duration wait =
+        replaying.empty() ? std::min<Clock::duration>(kTick, options.heartbeat) : Clock::duration(kReplayStep);
     cv.wait_for(lock, wait, [this] { return stopping || woken.load() || !joining.empty(); });
     if (stopping) break;
     last_pass = Clock::now();
-    woken.store(false);
+    // An exchange, not a store: it reads the last OnCommit's flag, so that
+    // commit's `committed` is visible below (no wake-up is lost).
+    woken.exchange(false, std::memory_order_acq_rel);
     std::vector<StreamRef> admitted = std::move(joining);
     joining.clear();
     lock.unlock();
