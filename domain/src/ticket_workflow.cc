@@ -34,7 +34,12 @@ Result<CatalogFields, DomainError> DecideCatalogFields(const TicketContext& ctx,
   const CatalogChoice& after = fields.choice;
   const CatalogFieldsSet changed{after.group_id != current.group_id, after.category_id != current.category_id,
                                  after.subcategory_id != current.subcategory_id};
-  if (auto e = CheckCatalogChoice(catalog, after, changed)) return Err{*e};
+  if (auto e = CheckCatalogChoice(catalog, after, changed)) {
+    // A parent brought along for a child names the child the caller gave.
+    if (e->field == "group_id" && !request.group_id) e->field = request.category_id ? "category_id" : "subcategory_id";
+    if (e->field == "category_id" && !request.category_id) e->field = "subcategory_id";
+    return Err{*e};
+  }
   if (changed.category && after.category_id) fields.category_name = catalog.Find(*after.category_id)->name;
   return fields;
 }
