@@ -71,8 +71,9 @@ TEST(IsoDuration, ParsesTheContractsForms) {
   EXPECT_EQ(ParseIsoDuration("P1Y"), 365 * kMicrosPerDay);
 }
 
-TEST(IsoDuration, RefusesMalformedZeroAndAbsurd) {
-  for (const char* bad : {"", "P", "PT", "4H", "PT4", "P4H", "PT2D", "P1DT", "PT-1S", "PT0S", "P0D", "P1000Y",
+// Zero parses (PT0S); the policy and auto-close deciders refuse it (SlaPolicyValidation).
+TEST(IsoDuration, RefusesMalformedAndAbsurd) {
+  for (const char* bad : {"", "P", "PT", "4H", "PT4", "P4H", "PT2D", "P1DT", "PT-1S", "P1000Y",
                           "PT1H1H", "PT1S1M", "P1.5D", "pt1h", "PT99999999999999999999S", "P1D "})
     EXPECT_FALSE(ParseIsoDuration(bad).has_value()) << bad;
 }
