@@ -62,6 +62,16 @@ void HandleApiKeyUsage(Services& services, const CallPtr& call);
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
 // >>> mail in: inbound mail (issue 14, helper mail-in)
 // >>> web app (issue 15)
+// handlers_web.cc: the pages, their assets, a ticket by number
+void HandleWebRoot(Services& services, const CallPtr& call);
+void HandleWebLogin(Services& services, const CallPtr& call);
+void HandleWebDesk(Services& services, const CallPtr& call);
+void HandleWebDeskNew(Services& services, const CallPtr& call);
+void HandleWebQueue(Services& services, const CallPtr& call);
+void HandleWebAdmin(Services& services, const CallPtr& call);
+void HandleWebReports(Services& services, const CallPtr& call);
+void HandleWebAsset(Services& services, const CallPtr& call);
+void HandleGetTicketByNumber(Services& services, const CallPtr& call);
 // >>> live stream SSE (issue 15, helper live)
 // ---- sign-in (issue 11) ----
 // handlers_auth.cc

@@ -91,6 +91,18 @@ constexpr Route kRoutes[] = {
     // >>> attachments (issue 13)
     // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
     // >>> web app (issue 15)
+    {http::verb::get, "/", "/", HandleWebRoot, Access::kPublic},
+    {http::verb::get, "/login", "/login", HandleWebLogin, Access::kPublic},
+    {http::verb::get, "/desk", "/desk", HandleWebDesk, Access::kPublic},
+    {http::verb::get, "/desk/new", "/desk/new", HandleWebDeskNew, Access::kPublic},
+    {http::verb::get, "/desk/tickets/{}", "/desk/tickets/{number}", HandleWebDesk, Access::kPublic},
+    {http::verb::get, "/tickets", "/tickets", HandleWebQueue, Access::kPublic},
+    {http::verb::get, "/tickets/{}", "/tickets/{number}", HandleWebQueue, Access::kPublic},
+    {http::verb::get, "/admin", "/admin", HandleWebAdmin, Access::kPublic},
+    {http::verb::get, "/reports", "/reports", HandleWebReports, Access::kPublic},
+    {http::verb::get, "/assets/{}/{}", "/assets/{build}/{file}", HandleWebAsset, Access::kPublic},
+    {http::verb::get, "/api/v1/tickets/by-number/{}", "/api/v1/tickets/by-number/{number}", HandleGetTicketByNumber,
+     Access::kAuthenticated},
     // >>> live stream SSE (issue 15, helper live)
     // The public API: the same handlers as /api/v1, authenticated by API keys.
     {http::verb::get, "/public/v1/tickets", "/public/v1/tickets", HandleListTickets, Access::kApiKey,
