@@ -92,6 +92,10 @@ export async function render(main) {
       return;
     }
     error.textContent = '';
+    // Tickets carry `sla` only where SLAs exist (WORKFLOW.md); no filter without them.
+    if (controls.sla_breached && page.items.length && !('sla' in page.items[0])) {
+      controls.sla_breached.closest('.field').hidden = true;
+    }
     total.textContent = `${page.total} ${page.total === 1 ? 'ticket' : 'tickets'}`;
     clear(body, page.items.length ? page.items.map(row) : h('tr', {}, h('td', { colspan: '8', class: 'muted' }, 'No tickets match.')));
     const first = cursors.length * PAGE_SIZE + 1;

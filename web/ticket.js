@@ -90,7 +90,8 @@ export async function render(main, [number], { desk }) {
     } else {
       if (can('tickets:manage')) {
         controls.claim = h('button', { type: 'button', onclick: () => act(() => api('POST', `/api/v1/tickets/${id()}/claim`), 'Claimed') }, 'Claim');
-        parts.push(h('div', { class: 'field' }, controls.claim));
+        controls.claimBox = h('div', { class: 'field' }, controls.claim);
+        parts.push(controls.claimBox);
         controls.status = h('select', { name: 'status' });
         controls.status.addEventListener('change', () => act(() => api('POST', `/api/v1/tickets/${id()}/status`, { status: controls.status.value }), `Status: ${label(controls.status.value)}`));
         parts.push(field('Status', controls.status));
@@ -119,7 +120,7 @@ export async function render(main, [number], { desk }) {
   const updateControls = (t) => {
     if (controls.close) controls.close.hidden = !(t.status === 'resolved' && t.reporter_id === me().id);
     if (controls.reopen) controls.reopen.hidden = !(DONE.includes(t.status) && t.reporter_id === me().id);
-    if (controls.claim) controls.claim.hidden = t.assignee_id === me().id || ['closed', 'cancelled'].includes(t.status);
+    if (controls.claim) controls.claimBox.hidden = t.assignee_id === me().id || ['closed', 'cancelled'].includes(t.status);
     if (controls.status && document.activeElement !== controls.status) {
       clear(controls.status, h('option', { value: t.status }, label(t.status)), statusTargets(t).map((s) => h('option', { value: s }, label(s))));
       controls.status.value = t.status;

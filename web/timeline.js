@@ -8,9 +8,10 @@ const NAMES = {
   'ticket.updated': 'changed the ticket',
   'ticket.status_changed': 'changed the status',
   'ticket.assigned': 'changed the assignee',
-  'ticket.claimed': 'claimed the ticket',
-  'ticket.commented': 'commented',
+  'comment.added': 'commented',
+  'attachment.added': 'attached files',
   'sla.breached': 'SLA target missed',
+  'ticket.erased': 'erased the personal data',
 };
 
 function describe(value, who) {
@@ -24,6 +25,8 @@ export function historyItem(item, who) {
   const changes = [];
   const raw = item.changes || {};
   for (const [name, change] of Object.entries(raw)) {
+    if (name === 'comment_id' || name === 'id') continue;  // ids say nothing to a reader
+    if (name === 'internal' && change && change.to === false) continue;
     if (change && typeof change === 'object' && ('from' in change || 'to' in change)) {
       changes.push(h('li', {}, `${label(name)}: ${describe(change.from, who)} → ${describe(change.to, who)}`));
     } else if (!['subject', 'description', 'body'].includes(name)) {
@@ -34,5 +37,6 @@ export function historyItem(item, who) {
   return h('li', {},
     h('p', { class: 'meta' }, h('time', { datetime: item.at }, dateTime(item.at))),
     h('p', {}, h('strong', {}, actor), ' ', NAMES[item.type] || label(item.type)),
-    changes.length ? h('ul', { class: 'changes' }, changes) : null);
+    changes.length ? h('ul', { class: 'changes' }, changes) : null,
+    item.details && item.details.target ? h('p', { class: 'overdue' }, `${label(item.details.target)} was due ${dateTime(item.details.due_at)}`) : null);
 }

@@ -15,6 +15,7 @@ import urllib.request
 import zlib
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -139,7 +140,10 @@ def browser(width=1280, height=900, mobile=False):
 
 
 def wait(driver, condition, message="", timeout=WAIT_S):
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: condition(d), message)
+    # The pages redraw as data arrives: an element found a moment ago may be gone.
+    return WebDriverWait(driver, timeout, poll_frequency=0.05,
+                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+        lambda d: condition(d), message)
 
 
 def xpath_literal(text):

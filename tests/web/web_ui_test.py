@@ -198,8 +198,8 @@ class Xss(unittest.TestCase):
         control(d, "Comment").send_keys(self.PAYLOADS[2])
         control(d, "Add comment").click()
         wait(d, lambda x: self.PAYLOADS[2] in text_of(x))
-        self.assertIn(self.PAYLOADS[0], d.find_element(By.TAG_NAME, "h1").text)
-        self.assertIn(self.PAYLOADS[1], text_of(d))
+        wait(d, lambda x: self.PAYLOADS[0] in x.find_element(By.TAG_NAME, "h1").text, "the title is not shown as text")
+        wait(d, lambda x: self.PAYLOADS[1] in text_of(x), "the description is not shown as text")
         self.assertEqual(d.find_elements(By.CSS_SELECTOR, "main img, main script, main svg[onload]"), [])
         assert_no_alert(self, d)
         open_page(d, server.base, "/desk")
@@ -217,6 +217,7 @@ class Xss(unittest.TestCase):
         control(d, "Create group").click()
         wait(d, lambda x: x.find_elements(By.XPATH, f"//li/strong[normalize-space()={harness.xpath_literal(self.PAYLOADS[0])}]"))
         control(d, "Key name").send_keys(self.PAYLOADS[2])
+        control(d, "tickets:read").click()
         control(d, "Create key").click()
         wait(d, lambda x: "shown once" in text_of(x))
         self.assertIn(self.PAYLOADS[1], text_of(d))  # the renamed user in the users table
@@ -262,8 +263,8 @@ class NarrowScreen(unittest.TestCase):
     def test_pages_fit_375px_without_horizontal_scroll(self):
         d = self.driver
         ticket = create_ticket("reporter", "A rather long title that must wrap on a small phone screen without scrolling sideways")
-        self.assertEqual(d.execute_script("return window.innerWidth"), 375)
         sign_in(d, server.base, tenant, "admin", "/tickets")
+        self.assertEqual(d.execute_script("return window.innerWidth"), 375)
         for path, name in [("/tickets", "mobile-queue"), (f"/tickets/{ticket['number']}", "mobile-ticket"),
                            ("/desk", "mobile-desk"), ("/desk/new", "mobile-new"), ("/reports", "mobile-reports"), ("/admin", "mobile-admin")]:
             open_page(d, server.base, path)
