@@ -76,3 +76,9 @@ export function errorText(error) {
   if (error && error.message) return error.message;
   return String(error);
 }
+
+// Names each cell of a row after its column (shown on narrow screens, where rows become cards).
+export function labelCells(tr, columns) {
+  [...tr.children].forEach((td, i) => td.setAttribute('data-label', columns[i] || ''));
+  return tr;
+}

@@ -3,11 +3,12 @@
 // red, 📎N, SLA time left. The filters live in the URL, so a reload or a
 // shared link shows the same queue. Updates live.
 import { api, me, optional } from './api.js';
-import { clear, field, h, select } from './dom.js';
+import { clear, field, h, labelCells, select } from './dom.js';
 import { PRIORITIES, STATUSES, dateTime, isOverdue, label, nameMap, slaLeft } from './format.js';
 import { debounce, watch } from './live.js';
 
 const PAGE_SIZE = 25;
+const COLUMNS = ['Number', 'Title', 'Priority', 'Status', 'Assignee', 'Due date', 'Files', 'SLA'];
 const FILTERS = ['status', 'priority', 'category', 'assignee_id', 'group_id', 'sla_breached', 'q'];
 
 export async function render(main) {
@@ -45,7 +46,7 @@ export async function render(main) {
     error,
     h('div', { class: 'table-wrap' }, h('table', { class: 'tickets queue' },
       h('caption', { class: 'sr-only' }, 'Tickets in the queue'),
-      h('thead', {}, h('tr', {}, ['Number', 'Title', 'Priority', 'Status', 'Assignee', 'Due date', 'Files', 'SLA'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
       body)),
     h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageInfo, next));
 
@@ -61,7 +62,7 @@ export async function render(main) {
   const row = (t) => {
     const overdue = isOverdue(t);
     const sla = slaLeft(t);
-    return h('tr', { 'data-number': t.number },
+    const tr = h('tr', { 'data-number': t.number },
       h('td', {}, h('a', { href: `/tickets/${encodeURIComponent(t.number)}` }, t.number)),
       h('td', { class: 'title' }, t.subject),
       h('td', {}, h('span', { class: `badge priority-${t.priority}` }, label(t.priority))),
@@ -70,6 +71,8 @@ export async function render(main) {
       h('td', { class: overdue ? 'overdue' : '' }, dateTime(t.due_at), overdue ? h('span', { class: 'sr-only' }, ' (overdue)') : null),
       h('td', {}, t.attachment_count ? h('span', { title: `${t.attachment_count} attached files` }, `📎${t.attachment_count}`) : ''),
       h('td', { class: sla.breached ? 'overdue' : '' }, sla.text));
+    labelCells(tr, COLUMNS);
+    return tr;
   };
   const load = async () => {
     let page;

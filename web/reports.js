@@ -6,6 +6,7 @@ import { PRIORITIES, dateTime, label, nameMap } from './format.js';
 import { debounce, watch } from './live.js';
 
 function chart(title, figure, legend) {
+  if (figure instanceof SVGElement && figure.querySelectorAll('rect').length === 0) figure = h('p', { class: 'muted' }, 'No data yet.');
   return h('section', { class: 'chart' }, h('h2', {}, title), figure, legend || null);
 }
 
