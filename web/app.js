@@ -32,6 +32,11 @@ export function features() {
   return (settings && settings.features) || {};
 }
 
+// The tenant's settings as last read (GET /api/v1/settings), or {}.
+export function tenantSettings() {
+  return settings || {};
+}
+
 export function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);

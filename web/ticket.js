@@ -7,6 +7,7 @@ import { clear, field, h, select, toast } from './dom.js';
 import { PRIORITIES, TRANSITIONS, dateTime, isOverdue, label, nameMap, slaLeft } from './format.js';
 import { debounce, watch } from './live.js';
 import { historyItem } from './timeline.js';
+import { tenantSettings } from './app.js';
 
 const DONE = ['resolved', 'closed'];
 
@@ -14,6 +15,17 @@ const DONE = ['resolved', 'closed'];
 // for moves to or from resolved/closed).
 function statusTargets(ticket) {
   return TRANSITIONS[ticket.status].filter((to) => can('tickets:close') || (!DONE.includes(to) && !DONE.includes(ticket.status)));
+}
+
+// WORKFLOW.md closed_reopen: "allow" (default), "deny", or "within:<ISO 8601 duration>".
+function reopenAllowed(ticket, closedAt) {
+  const policy = tenantSettings().closed_reopen || 'allow';
+  if (ticket.status !== 'closed' || policy === 'allow') return true;
+  if (policy === 'deny') return false;
+  const m = /^within:P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(policy);
+  if (!m) return true;  // a form we do not know: let the server decide
+  const ms = ((+m[1] || 0) * 86400 + (+m[2] || 0) * 3600 + (+m[3] || 0) * 60 + (+m[4] || 0)) * 1000;
+  return Date.now() < new Date(closedAt || ticket.updated_at).getTime() + ms;
 }
 
 function localDate(iso) {
@@ -119,7 +131,7 @@ export async function render(main, [number], { desk }) {
   };
   const updateControls = (t) => {
     if (controls.close) controls.close.hidden = !(t.status === 'resolved' && t.reporter_id === me().id);
-    if (controls.reopen) controls.reopen.hidden = !(DONE.includes(t.status) && t.reporter_id === me().id);
+    if (controls.reopen) controls.reopen.hidden = !(DONE.includes(t.status) && t.reporter_id === me().id && reopenAllowed(t, view.closedAt));
     if (controls.claim) controls.claimBox.hidden = t.assignee_id === me().id || ['closed', 'cancelled'].includes(t.status);
     if (controls.status && document.activeElement !== controls.status) {
       clear(controls.status, h('option', { value: t.status }, label(t.status)), statusTargets(t).map((s) => h('option', { value: s }, label(s))));
@@ -216,6 +228,8 @@ export async function render(main, [number], { desk }) {
       api('GET', `/api/v1/tickets/${t.id}/history`),
       optional(`/api/v1/tickets/${t.id}/attachments`).catch(() => null),
     ]);
+    const closing = history.items.filter((i) => i.changes && i.changes.status && i.changes.status.to === 'closed').pop();
+    view.closedAt = closing ? closing.at : null;
     drawHead(t);
     updateControls(t);
     drawComments(commentList.items);

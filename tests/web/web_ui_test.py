@@ -106,7 +106,7 @@ class ProofFlow(unittest.TestCase):
 
         # Staff: it arrives in the open queue without a reload.
         marker = s.execute_script("window.__noReload = 1; return 1")
-        wait(s, lambda d: d.find_elements(By.CSS_SELECTOR, f"tr[data-number='{number}']"), "the new ticket did not arrive", 6)
+        wait(s, lambda d: d.find_elements(By.CSS_SELECTOR, f"tr[data-number='{number}']"), "the new ticket did not arrive", 4)
         self.assertEqual(s.execute_script("return window.__noReload"), marker, "the queue page was reloaded")
         row = s.find_element(By.CSS_SELECTOR, f"tr[data-number='{number}']")
         self.assertIn(title, row.text)
@@ -130,7 +130,7 @@ class ProofFlow(unittest.TestCase):
         shot(s, "ticket-staff")
 
         # The reporter's open page updates by itself: comment and status.
-        wait(r, lambda d: "On my way with a new drum unit." in text_of(d), "the reporter did not see the comment", 6)
+        wait(r, lambda d: "On my way with a new drum unit." in text_of(d), "the reporter did not see the comment", 4)
         wait(r, lambda d: "in progress" in d.find_element(By.CSS_SELECTOR, "[data-field=status]").text)
         self.assertNotIn("4711", text_of(r), "the reporter sees an internal note")
         self.assertFalse(has_control(r, "Close ticket"), "Close ticket offered before the ticket is resolved")
@@ -173,7 +173,8 @@ class ManagerPanel(unittest.TestCase):
              "due date change did not take effect")
         shot(d, "ticket-manager")
         open_page(d, server.base, "/reports")
-        wait(d, lambda x: len(x.find_elements(By.CSS_SELECTOR, ".chart svg")) >= 5, "the report charts are not drawn")
+        wait(d, lambda x: len(x.find_elements(By.CSS_SELECTOR, ".chart")) == 6 and len(x.find_elements(By.CSS_SELECTOR, ".chart svg rect")) >= 8,
+             "the report charts are not drawn")
         shot(d, "reports")
 
 
