@@ -73,6 +73,7 @@ void HandleWebReports(Services& services, const CallPtr& call);
 void HandleWebAsset(Services& services, const CallPtr& call);
 void HandleGetTicketByNumber(Services& services, const CallPtr& call);
 // >>> live stream SSE (issue 15, helper live)
+void HandleStream(Services& services, const CallPtr& call);  // handlers_stream.cc
 // ---- sign-in (issue 11) ----
 // handlers_auth.cc
 void HandleLogin(Services& services, const CallPtr& call);
