@@ -17,6 +17,7 @@ export function watch(onChange) {
 
   const poll = () => {
     if (stopped) return;
+    document.body.dataset.live = 'poll';
     onChange({ type: 'poll' });
     pollTimer = setTimeout(poll, POLL_MS);
   };
@@ -72,6 +73,7 @@ export function watch(onChange) {
     }
     clearTimeout(pollTimer);
     pollTimer = null;
+    document.body.dataset.live = 'stream';
     // Caught up after a reconnect: whatever changed meanwhile is refetched.
     if (attempt > 0) onChange({ type: 'reconnected' });
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
