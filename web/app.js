@@ -23,6 +23,7 @@ const PORTAL_CLOSED = {
 
 let settings = null;
 let cleanup = null;
+let navigated = false;  // false until the first page has been drawn
 
 export function isStaff() {
   return can('tickets:manage') || can('tickets:read_all');
@@ -91,6 +92,10 @@ async function route() {
   try {
     const page = await load();
     cleanup = (await page.render(main, params, { desk: !!gate.desk, navigate })) || null;
+    // After an in-app navigation, keyboard and screen-reader users start at
+    // the new page's content, unless the page put the focus somewhere itself.
+    if (navigated && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
+    navigated = true;
     document.body.dataset.ready = path;
   } catch (error) {
     clear(main, h('p', { class: 'error', role: 'alert' }, `Could not load this page: ${error.message}`));
