@@ -216,8 +216,7 @@ void HandleRefresh(Services& services, const CallPtr& call) {
         WriteTokenPair(json, signin, access, refresh);
         json.EndObject();
         Response response = JsonResponse(http::status::ok, json.Take());
-        if (from_cookie || RefreshTokenCookie(call->request))
-          SetSessionCookies(call->request, response, refresh, domain::kRefreshTokenLifetime / 1000000);
+        if (from_cookie) SetSessionCookies(call->request, response, refresh, domain::kRefreshTokenLifetime / 1000000);
         call->Reply(std::move(response));
       });
 }

@@ -5,7 +5,9 @@
 // then work only through the /api/v1 routes, plus one read the pages need:
 // a ticket by its number (the page URLs carry numbers).
 #include <cctype>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "handler_support.h"
 #include "handlers.h"
