@@ -1,6 +1,5 @@
 #include "multipart_parser.h"
 
-#include <boost/beast/core/string.hpp>
 #include <vector>
 
 #include "ticketd/base/hex_digit.h"
@@ -8,7 +7,15 @@
 namespace ticketd::api {
 namespace {
 
-namespace beast = boost::beast;
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
 
 constexpr std::string_view kCrlf = "\r\n";
 constexpr std::size_t kMaxBoundary = 70;       // RFC 2046
@@ -46,7 +53,7 @@ std::optional<std::pair<std::string, std::vector<Parameter>>> SplitParameters(st
     }
     Parameter parameter;
     parameter.name = std::string(Trim(header.substr(at, eq - at)));
-    for (char& c : parameter.name) c = beast::ascii_tolower(c);
+    for (char& c : parameter.name) c = AsciiLower(c);
     at = eq + 1;
     while (at < header.size() && (header[at] == ' ' || header[at] == '\t')) ++at;
     if (at < header.size() && header[at] == '"') {
@@ -85,7 +92,7 @@ std::optional<std::string> DecodeExtValue(std::string_view ext) {
   std::size_t second = ext.find('\'', first + 1);
   if (second == std::string_view::npos) return std::nullopt;
   std::string charset(ext.substr(0, first));
-  for (char& c : charset) c = beast::ascii_tolower(c);
+  for (char& c : charset) c = AsciiLower(c);
   const bool latin1 = charset == "iso-8859-1";
   if (charset != "utf-8" && !latin1) return std::nullopt;
   std::string out;
@@ -114,7 +121,7 @@ std::optional<std::string> DecodeExtValue(std::string_view ext) {
 
 std::optional<std::string> MultipartBoundary(std::string_view content_type) {
   auto split = SplitParameters(content_type);
-  if (!split || !beast::iequals(split->first, "multipart/form-data")) return std::nullopt;
+  if (!split || !EqualsIgnoringCase(split->first, "multipart/form-data")) return std::nullopt;
   for (const Parameter& parameter : split->second) {
     if (parameter.name != "boundary") continue;
     if (parameter.value.empty() || parameter.value.size() > kMaxBoundary) return std::nullopt;
@@ -247,13 +254,13 @@ Status MultipartParser::ParseHeaders(std::string_view block) {
     }
     std::string_view name = line.substr(0, colon);
     std::string_view value = Trim(line.substr(colon + 1));
-    if (beast::iequals(name, "content-type")) {
+    if (EqualsIgnoringCase(name, "content-type")) {
       headers.content_type = std::string(value);
       continue;
     }
-    if (!beast::iequals(name, "content-disposition")) continue;  // Content-Transfer-Encoding etc.
+    if (!EqualsIgnoringCase(name, "content-disposition")) continue;  // Content-Transfer-Encoding etc.
     auto split = SplitParameters(value);
-    if (!split || !beast::iequals(split->first, "form-data")) {
+    if (!split || !EqualsIgnoringCase(split->first, "form-data")) {
       return Status::InvalidArgument("a multipart part's Content-Disposition is not form-data");
     }
     disposition_seen = true;
