@@ -13,6 +13,7 @@
 #include "query_string.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/time.h"
+#include "ticketd/domain/ticket.h"
 #include "ticketd/domain/types.h"
 
 namespace ticketd::app {
@@ -44,6 +45,8 @@ struct Call {
   std::chrono::steady_clock::time_point started;
   Responder respond;
   Metrics* metrics = nullptr;
+  // Multipart create/comment (issue 13): the checked files the command attaches.
+  std::vector<domain::NewAttachment> attachments;
 
   void Reply(Response&& response);
 };

@@ -1,5 +1,6 @@
 #include "clamd_client.h"
 #include "ticketd/app/attachment_intake.h"
+#include "ticketd/app/ids.h"
 #include "ticketd/base/sha256.h"
 
 namespace ticketd::app {
@@ -27,6 +28,17 @@ Result<CheckedFile, AttachmentRefusal> AttachmentPolicy::CheckFile(IncomingFile 
   checked.sha256_hex = Sha256Hex(file.bytes);
   checked.bytes = std::move(file.bytes);
   return checked;
+}
+
+std::vector<domain::NewAttachment> ToNewAttachments(std::vector<CheckedFile> files) {
+  std::vector<domain::NewAttachment> out;
+  out.reserve(files.size());
+  for (CheckedFile& file : files) {
+    out.push_back({RandomId(), std::move(file.filename), std::move(file.content_type), std::move(file.sha256_hex),
+                   static_cast<std::int64_t>(file.bytes.size()),
+                   std::make_shared<const std::string>(std::move(file.bytes))});
+  }
+  return out;
 }
 
 Result<std::vector<CheckedFile>, AttachmentRefusal> CheckAttachments(const AttachmentPolicy& policy,

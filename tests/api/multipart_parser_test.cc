@@ -143,3 +143,33 @@ TEST(MultipartBoundary, ReadsTheBoundaryOfFormDataOnly) {
 
 }  // namespace
 }  // namespace ticketd::api
+
+#include "upload_limits.h"
+
+namespace ticketd::api {
+namespace {
+
+http::request_header<> Header(http::verb verb, std::string target, std::string type) {
+  http::request_header<> header;
+  header.method(verb);
+  header.target(target);
+  header.set(http::field::content_type, type);
+  return header;
+}
+
+TEST(UploadLimits, OnlyMultipartPostsToTheThreeUploadRoutesGetRoom) {
+  const std::string form = "multipart/form-data; boundary=x";
+  constexpr std::size_t kJson = 1 << 20;
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::post, "/api/v1/tickets/abc/attachments", form), kJson), kUploadBodyLimit);
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::post, "/api/v1/tickets/abc/comments", form), kJson), kUploadBodyLimit);
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::post, "/api/v1/tickets", form), kJson), kUploadBodyLimit);
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::post, "/api/v1/tickets?x=1", form), kJson), kUploadBodyLimit);
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::post, "/api/v1/tickets/abc/attachments", "application/json"), kJson), kJson);
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::patch, "/api/v1/tickets/abc", form), kJson), kJson);
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::post, "/api/v1/tickets/abc/status", form), kJson), kJson);
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::post, "/api/v1/tickets//attachments", form), kJson), kJson);
+  EXPECT_EQ(BodyLimitFor(Header(http::verb::post, "/api/v1/tenants", form), kJson), kJson);
+}
+
+}  // namespace
+}  // namespace ticketd::api

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ticketd/base/result.h"
+#include "ticketd/domain/ticket.h"
 
 namespace ticketd::app {
 
@@ -98,5 +99,11 @@ class AttachmentPolicy {
 // refusal. The files are moved into the result.
 Result<std::vector<CheckedFile>, AttachmentRefusal> CheckAttachments(const AttachmentPolicy& policy,
                                                                      std::vector<IncomingFile> files);
+
+// The checked files as a command's attachments (new ids; the bytes are moved).
+// Submit them with Engine::Submit as domain::AttachFiles{header, comment_id,
+// internal, files}, or in CreateTicket::attachments / AddComment::attachments
+// (one atomic commit with the ticket or comment).
+std::vector<domain::NewAttachment> ToNewAttachments(std::vector<CheckedFile> files);
 
 }  // namespace ticketd::app
