@@ -59,6 +59,7 @@ void HandleApiKeyUsage(Services& services, const CallPtr& call);
 // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
 // >>> attachments (issue 13)
+// handlers_attachments.h
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
 // >>> mail in: inbound mail (issue 14, helper mail-in)
 // >>> web app (issue 15)

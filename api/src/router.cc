@@ -9,6 +9,7 @@
 #include "api_key_usage.h"
 #include "ticketd/app/engine.h"
 #include "handlers.h"
+#include "handlers_attachments.h"
 #include "ticketd/app/ids.h"
 #include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
@@ -89,6 +90,12 @@ constexpr Route kRoutes[] = {
     // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
     // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
     // >>> attachments (issue 13)
+    {http::verb::post, "/api/v1/tickets/{}/attachments", "/api/v1/tickets/{id}/attachments", HandleUploadAttachments,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/tickets/{}/attachments", "/api/v1/tickets/{id}/attachments", HandleListAttachments,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/attachments/{}", "/api/v1/attachments/{id}", HandleDownloadAttachment,
+     Access::kAuthenticated},
     // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
     // >>> web app (issue 15)
     {http::verb::get, "/", "/", HandleWebRoot, Access::kPublic},

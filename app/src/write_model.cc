@@ -124,6 +124,7 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
                  [](const domain::ChangeStatus&) {},
                  [](const domain::AddComment&) {},
                  [](const domain::DeleteTicket&) {},
+                 [](const domain::AttachFiles&) {},
                  [](const domain::EraseTicket&) {},
              },
              command);

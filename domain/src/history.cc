@@ -56,6 +56,12 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
             add("comment_id", nullptr, Value(e.comment_id));
             add("internal", nullptr, e.internal);
           },
+          [&](const AttachmentAdded& e) {
+            add("attachment_id", nullptr, Value(e.attachment_id));
+            if (e.comment_id) add("comment_id", nullptr, Value(e.comment_id));
+            add("filename", nullptr, Value(e.filename));
+            add("sha256", nullptr, Value(e.sha256));
+          },
           [&](const TicketDeleted&) {},
           [&](const TicketErased&) {
             add("subject", Value(t.subject), Value(std::string(kErasedText)));
@@ -66,6 +72,7 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
 }
 
 bool IsAgentOnly(const DomainEvent& event) {
+  if (const auto* attachment = std::get_if<AttachmentAdded>(&event.payload)) return attachment->internal;
   const auto* comment = std::get_if<CommentAdded>(&event.payload);
   return comment && comment->internal;
 }

@@ -39,6 +39,7 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                  [&](const TicketAssigned& e) { t.assignee_id = e.assignee_id; },
                  [&](const TicketStatusChanged& e) { t.status = e.to; },
                  [&](const CommentAdded&) {},
+                 [&](const AttachmentAdded&) {},
                  [&](const TicketDeleted&) { state.phase = TicketState::Phase::kDeleted; },
                  [&](const TicketErased&) {
                    t.subject = kErasedText;

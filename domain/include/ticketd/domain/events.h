@@ -18,6 +18,7 @@
 
 #include "ticketd/domain/access_types.h"
 #include "ticketd/domain/account_events.h"
+#include "ticketd/domain/attachment_events.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
@@ -196,6 +197,7 @@ using TicketEvents = EventFamily<TicketCreated, TicketUpdated, TicketAssigned, T
                                  // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
                                  // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
                                  // >>> attachments (issue 13)
+                                 AttachmentAdded,
                                  // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
                                  // >>> mail in: inbound mail (issue 14, helper mail-in)
                                  TicketDeleted, TicketErased>;
@@ -211,6 +213,7 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   // >>> workflow: catalog, teams, reopen policy (issue 12, helper wf-catalog)
                                   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
                                   // >>> attachments (issue 13)
+                                  AttachmentAdded,
                                   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
                                   // >>> mail in: inbound mail (issue 14, helper mail-in)
                                   // sign-in (account_events.h): one alternative for all of them

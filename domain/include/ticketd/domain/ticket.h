@@ -5,6 +5,7 @@
 // Thread-safety: free functions over values; safe from any thread.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,6 +37,18 @@ struct CommandHeader {
   std::optional<std::int64_t> expected_version;
 };
 
+// Attachments (issue 13): files that passed the policy (app/attachment_intake.h)
+// join the ticket, or one of its comments. The bytes ride along to the log,
+// which stores them in the same write as the events (domain code never
+// looks at them).
+struct NewAttachment {
+  Id attachment_id;
+  std::string filename;
+  std::string content_type;
+  std::string sha256;
+  std::int64_t size = 0;
+  std::shared_ptr<const std::string> bytes;
+};
 struct CreateTicket {
   CommandHeader header;
   std::string subject;
@@ -49,6 +62,7 @@ struct CreateTicket {
   // Filed on behalf of this user of the tenant (the public API's
   // reporter_id; the shell checked the user); default: the actor.
   std::optional<Id> reporter_id;
+  std::vector<NewAttachment> attachments;  // multipart create (issue 13)
 };
 // PATCH: only the set fields change; never touches status or assignment.
 struct UpdateTicket {
@@ -79,6 +93,7 @@ struct AddComment {
   Id comment_id;
   std::string body;
   bool internal = false;
+  std::vector<NewAttachment> attachments;  // multipart comment (issue 13): on this comment
 };
 struct DeleteTicket {
   CommandHeader header;
@@ -89,9 +104,16 @@ struct EraseTicket {
   CommandHeader header;
 };
 
+struct AttachFiles {
+  CommandHeader header;
+  std::optional<Id> comment_id;
+  bool internal = false;  // the comment is internal
+  std::vector<NewAttachment> files;
+};
+
 using TicketCommand =
     std::variant<CreateTicket, UpdateTicket, ChangeStatus, AssignTicket, ClaimTicket, AddComment, DeleteTicket,
-                 EraseTicket>;
+                 AttachFiles, EraseTicket>;
 
 const CommandHeader& HeaderOf(const TicketCommand& command);
 
