@@ -71,7 +71,7 @@ void HandleStream(Services& services, const CallPtr& call) {
   ResponseStreamPtr stream = services.live->Subscribe(credential, resume, &refusal);
   if (!stream) return call->Reply(Refused(refusal, services.live->options()));
   Response head{http::status::ok, 11};
-  head.set(http::field::content_type, "text/event-stream; charset=utf-8");
+  head.set(http::field::content_type, "text/event-stream");  // always UTF-8 (HTML, SSE)
   head.set(http::field::cache_control, "no-store");
   head.set("X-Accel-Buffering", "no");  // proxies such as nginx: pass each event on at once
   call->ReplyStream(std::move(head), std::move(stream));

@@ -286,6 +286,7 @@ void HttpSession::OnWrite(beast::error_code ec, bool close) {
 void HttpSession::BeginDrain() {
   if (closed_) return;
   closing_ = true;
+  draining_ = true;
   if (stream_body_) return EndStream();
   if (slots_.empty()) Close();
 }

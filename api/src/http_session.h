@@ -124,6 +124,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   ResponseStreamPtr stream_body_;
   bool stream_chunked_ = false;  // HTTP/1.1: chunked; 1.0: ends with the connection
   bool stream_ending_ = false;   // send what is left, end the body, close
+  bool draining_ = false;        // the server stops: a stream that starts now ends at once
   std::array<char, 256> peer_bytes_{};  // what a streaming peer sends is read and dropped
 };
 

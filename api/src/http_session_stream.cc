@@ -12,6 +12,10 @@
 namespace ticketd::api {
 namespace {
 
+// The kernel's share of a stream's buffering (Linux doubles it): with the
+// stream's own bounded buffer it caps what one slow client can hold.
+constexpr int kStreamSendBuffer = 16 * 1024;
+
 // One chunk of a chunked body (RFC 9112 7.1), plus the last chunk if `last`.
 std::string Chunked(std::string_view bytes, bool last) {
   std::string frame;
@@ -60,6 +64,9 @@ void HttpSession::OnStreamHeader(beast::error_code ec) {
     return Close();
   }
   stream_.expires_never();
+  if (draining_) stream_ending_ = true;  // it started during shutdown: it ends at once
+  beast::error_code ignored;
+  stream_.socket().set_option(net::socket_base::send_buffer_size(kStreamSendBuffer), ignored);
   // A header read still pending (the pipeline read ahead) watches the peer
   // already: OnHeader closes on its end, or on any further request.
   if (!reading_) WatchPeer();

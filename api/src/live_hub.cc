@@ -1,5 +1,7 @@
 #include "live_hub.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -26,6 +28,10 @@ constexpr std::chrono::milliseconds kTick{1000};
 // step reads at most (the other streams wait meanwhile).
 constexpr std::chrono::milliseconds kReplayStep{20};
 constexpr std::size_t kReplayRecordsPerStep = 4096;
+// Passes start at most this often: under a stream of commits one pass reads
+// many batches (one log iterator, one wake-up per stream) for a few ms of
+// latency, far inside the 2 s a client may wait.
+constexpr std::chrono::milliseconds kMinPassInterval{5};
 
 std::int64_t NowSeconds() {
   using namespace std::chrono;
@@ -61,6 +67,7 @@ struct LiveHub::Impl {
   Clock::time_point next_heartbeat;
   Clock::time_point next_housekeep;
   std::size_t gauge = static_cast<std::size_t>(-1);
+  std::vector<std::shared_ptr<LiveStream>> touched;  // offered to in this pass
 
   void OnCommit() {
     committed.store(engine.log().HeadPosition(), std::memory_order_release);
@@ -86,8 +93,10 @@ struct LiveHub::Impl {
   bool ReadLiveEvents(std::uint64_t from, std::uint64_t to,
                       const std::function<bool(const LiveEvent&, const domain::DomainEvent&)>& visit);
   // Offers `event` to `stream` if its user may read it; `frame` is made once.
+  // The stream is remembered in `touched` for the pass's Flush.
   void Deliver(LiveStream& stream, const LiveEvent& event, const domain::DomainEvent& source,
                projections::TicketPtr& ticket, bool& looked_up, std::string& frame);
+  void FlushTouched();
   void EndAll();
 };
 
@@ -149,12 +158,19 @@ ResponseStreamPtr LiveHub::Subscribe(const StreamCredential& credential, std::op
 }
 
 void LiveHub::Impl::Run() {
+  pthread_setname_np(pthread_self(), "ticketd-live");  // for top -H and ops/bench-sse
   std::unique_lock lock(mu);
+  Clock::time_point last_pass = Clock::now();
   while (!stopping) {
-    const auto wait = replaying.empty() ? kTick : kReplayStep;
+    cv.wait_until(lock, last_pass + kMinPassInterval, [this] { return stopping; });
+    const Clock::duration wait =
+        replaying.empty() ? std::min<Clock::duration>(kTick, options.heartbeat) : Clock::duration(kReplayStep);
     cv.wait_for(lock, wait, [this] { return stopping || woken.load() || !joining.empty(); });
     if (stopping) break;
-    woken.store(false);
+    last_pass = Clock::now();
+    // An exchange, not a store: it reads the last OnCommit's flag, so that
+    // commit's `committed` is visible below (no wake-up is lost).
+    woken.exchange(false, std::memory_order_acq_rel);
     std::vector<StreamRef> admitted = std::move(joining);
     joining.clear();
     lock.unlock();
@@ -162,9 +178,10 @@ void LiveHub::Impl::Run() {
     Admit(std::move(admitted));
     Replay();
     FanOut(head);
+    FlushTouched();
     const Clock::time_point now = Clock::now();
     if (now >= next_housekeep) {
-      next_housekeep = now + kTick;
+      next_housekeep = now + std::min<Clock::duration>(kTick, options.heartbeat);
       const bool heartbeat = now >= next_heartbeat;
       if (heartbeat) next_heartbeat = now + options.heartbeat;
       Housekeep(heartbeat);
@@ -273,7 +290,18 @@ void LiveHub::Impl::Deliver(LiveStream& stream, const LiveEvent& event, const do
   }
   if (!ticket || !MayReceive(stream.credential.actor, *ticket, event)) return;
   if (frame.empty()) frame = FrameLiveEvent(event, ticket->number_text);
-  stream.Offer(frame);
+  if (stream.Offer(frame) && !stream.touched) {
+    stream.touched = true;
+    touched.push_back(stream.shared_from_this());
+  }
+}
+
+void LiveHub::Impl::FlushTouched() {
+  for (const auto& stream : touched) {
+    stream->touched = false;
+    stream->Flush();
+  }
+  touched.clear();
 }
 
 // Prunes closed streams; every second ends those whose token expired; at a

@@ -54,8 +54,13 @@ bool LiveStream::Offer(std::string_view frame) {
     return false;
   }
   pending_.append(frame);
-  if (!wake_pending_) Wake(lock, false);
+  if (!wake_pending_ && pending_.size() >= max_bytes_ / 4) Wake(lock, false);
   return true;
+}
+
+void LiveStream::Flush() {
+  std::unique_lock lock(mu_);
+  if (!wake_pending_ && !pending_.empty()) Wake(lock, false);
 }
 
 void LiveStream::OfferPing() {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -17,7 +18,7 @@
 
 namespace ticketd::api {
 
-class LiveStream final : public ResponseStream {
+class LiveStream final : public ResponseStream, public std::enable_shared_from_this<LiveStream> {
  public:
   // `first` is queued at once (the stream's start frame); `released` runs
   // when the stream is destroyed (the hub's per-user count).
@@ -31,8 +32,12 @@ class LiveStream final : public ResponseStream {
   void Closed() override;
 
   // Hub thread. Queues `frame`; past the bound the client is dropped. False
-  // if the stream no longer takes bytes (dropped, ended or closed).
+  // if the stream no longer takes bytes (dropped, ended or closed). The
+  // session is woken by Flush(), or at once when a quarter of the bound is
+  // queued: one write carries all of a fan-out pass's events.
   bool Offer(std::string_view frame);
+  // Wakes the session if bytes wait and no wake is on its way.
+  void Flush();
   // Queues a heartbeat comment, unless bytes are already waiting.
   void OfferPing();
   // Ends the stream: what is queued is sent, then the connection closes.
@@ -44,6 +49,7 @@ class LiveStream final : public ResponseStream {
   // Hub thread only.
   StreamCredential credential;
   std::uint64_t cursor;  // every position <= cursor has been considered
+  bool touched = false;  // offered to in the current fan-out pass
 
  private:
   // Calls the session's wake outside the lock (it posts to the strand).
