@@ -26,7 +26,10 @@ export function historyItem(item, who) {
   const raw = item.changes || {};
   for (const [name, change] of Object.entries(raw)) {
     if (name === 'comment_id' || name === 'id') continue;  // ids say nothing to a reader
-    if (name === 'internal' && change && change.to === false) continue;
+    if (name === 'internal') {
+      if (change && change.to === true) changes.push(h('li', {}, 'internal note'));
+      continue;
+    }
     if (change && typeof change === 'object' && ('from' in change || 'to' in change)) {
       changes.push(h('li', {}, `${label(name)}: ${describe(change.from, who)} → ${describe(change.to, who)}`));
     } else if (!['subject', 'description', 'body'].includes(name)) {
