@@ -15,6 +15,7 @@
 #include "query_string.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/time.h"
+#include "ticketd/domain/ticket.h"
 #include "ticketd/domain/types.h"
 
 namespace ticketd::app {
@@ -52,6 +53,8 @@ struct Call {
   Responder respond;
   StreamResponder stream;  // null when the transport cannot stream
   Metrics* metrics = nullptr;
+  // Multipart create/comment (issue 13): the checked files the command attaches.
+  std::vector<domain::NewAttachment> attachments;
 
   void Reply(Response&& response);
   // A streamed answer: `head` is its header (no body). Needs `stream`.

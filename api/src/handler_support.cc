@@ -1,5 +1,7 @@
 #include "handler_support.h"
 
+#include "handlers_attachments.h"
+
 #include "ticketd/domain/time.h"
 #include "ticketd/projections/views.h"
 
@@ -140,10 +142,12 @@ bool ReplyIfFailed(const CallPtr& call, const CommandOutcome& outcome) {
 
 void SubmitTicketCommand(Services& services, const CallPtr& call, domain::TicketCommand command,
                          http::status success) {
+  if (auto* create = std::get_if<domain::CreateTicket>(&command)) create->attachments = std::move(call->attachments);
   services.engine.Submit(std::move(command), call->correlation_id, [call, success](CommandOutcome&& outcome) {
     if (ReplyIfFailed(call, outcome)) return;
     if (!outcome.ticket) return call->Reply(NotFound("no such ticket"));
     Response response = TicketResponse(success, *outcome.ticket);
+    AddAttachmentsArray(response, outcome.events);
     if (success == http::status::created)
       response.set(http::field::location, "/api/v1/tickets/" + outcome.ticket->id.ToString());
     call->Reply(std::move(response));

@@ -76,9 +76,20 @@ void HandleCreateSlaPolicy(Services& services, const CallPtr& call);
 void HandlePatchSlaPolicy(Services& services, const CallPtr& call);
 void HandleDeleteSlaPolicy(Services& services, const CallPtr& call);
 // >>> attachments (issue 13)
+// handlers_attachments.h
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
 // >>> mail in: inbound mail (issue 14, helper mail-in)
 // >>> web app (issue 15)
+// handlers_web.cc: the pages, their assets, a ticket by number
+void HandleWebRoot(Services& services, const CallPtr& call);
+void HandleWebLogin(Services& services, const CallPtr& call);
+void HandleWebDesk(Services& services, const CallPtr& call);
+void HandleWebDeskNew(Services& services, const CallPtr& call);
+void HandleWebQueue(Services& services, const CallPtr& call);
+void HandleWebAdmin(Services& services, const CallPtr& call);
+void HandleWebReports(Services& services, const CallPtr& call);
+void HandleWebAsset(Services& services, const CallPtr& call);
+void HandleGetTicketByNumber(Services& services, const CallPtr& call);
 // >>> live stream SSE (issue 15, helper live)
 void HandleStream(Services& services, const CallPtr& call);  // handlers_stream.cc
 // ---- sign-in (issue 11) ----

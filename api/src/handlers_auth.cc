@@ -8,6 +8,7 @@
 #include "handlers.h"
 #include "ticketd/app/ids.h"
 #include "signin.h"
+#include "web_session.h"
 #include "ticketd/domain/permissions.h"
 #include "ticketd/domain/accounts.h"
 
@@ -105,7 +106,9 @@ void FinishLogin(Services& services, const std::shared_ptr<LoginAttempt>& attemp
         json.Key("user");
         WriteUserWithPermissions(json, user, permissions);
         json.EndObject();
-        attempt->call->Reply(JsonResponse(http::status::ok, json.Take()));
+        Response response = JsonResponse(http::status::ok, json.Take());
+        SetSessionCookies(attempt->call->request, response, refresh, domain::kRefreshTokenLifetime / 1000000);
+        attempt->call->Reply(std::move(response));
       });
 }
 
@@ -170,16 +173,25 @@ void HandleLogin(Services& services, const CallPtr& call) {
 }
 
 void HandleRefresh(Services& services, const CallPtr& call) {
-  auto body = ReadBody(call, {"refresh_token"});
+  // The web app sends no body: its refresh token is the HttpOnly cookie.
+  std::optional<std::string> cookie = RefreshTokenCookie(call->request);
+  auto body = ReadBody(call, {"refresh_token"}, /*allow_empty=*/cookie.has_value());
   if (!body) return;
   FieldReader fields(*body);
-  std::string presented = fields.String("refresh_token", true, 128).value_or("");
+  std::optional<std::string> sent = fields.String("refresh_token", !cookie, 128);
   if (fields.error) return call->Reply(std::move(*fields.error));
+  const bool from_cookie = !sent;
+  std::string presented = sent ? std::move(*sent) : *cookie;
+  auto refused = [call, from_cookie] {
+    Response response = InvalidRefreshToken();
+    if (from_cookie) ClearSessionCookies(call->request, response);
+    return response;
+  };
   std::optional<domain::Id> tenant_id = TenantOfToken(kRefreshTokenPrefix, presented);
-  if (!tenant_id) return call->Reply(InvalidRefreshToken());
+  if (!tenant_id) return call->Reply(refused());
   const auto presented_sha256 = Sha256(presented);
   auto owner = services.engine.directory().FindRefresh(*tenant_id, presented_sha256);
-  if (!owner) return call->Reply(InvalidRefreshToken());
+  if (!owner) return call->Reply(refused());
   SignIn& signin = *services.signin;
   domain::RefreshSession command{.actor = UserActor(*tenant_id), .at = call->now, .tenant_id = *tenant_id,
                                  .presented_sha256 = presented_sha256};
@@ -188,7 +200,9 @@ void HandleRefresh(Services& services, const CallPtr& call) {
   std::string access = IssueAccessToken(signin, call, *tenant_id, owner->second, owner->first);
   services.engine.Submit(
       domain::DirectoryCommand{std::move(command)}, call->correlation_id,
-      [&signin, call, access = std::move(access), refresh = std::move(refresh)](CommandOutcome&& outcome) {
+      [&signin, call, from_cookie, refused, access = std::move(access), refresh = std::move(refresh)](
+          CommandOutcome&& outcome) {
+        if (from_cookie && outcome.error) return call->Reply(refused());
         if (ReplyIfFailed(call, outcome)) return;
         bool rotated = false;
         for (const auto& event : outcome.events) {
@@ -196,12 +210,14 @@ void HandleRefresh(Services& services, const CallPtr& call) {
           rotated = rotated || (account && std::holds_alternative<domain::SessionRefreshed>(*account));
         }
         // A spent token came back: the session was just revoked.
-        if (!rotated) return call->Reply(InvalidRefreshToken());
+        if (!rotated) return call->Reply(refused());
         JsonWriter json;
         json.BeginObject();
         WriteTokenPair(json, signin, access, refresh);
         json.EndObject();
-        call->Reply(JsonResponse(http::status::ok, json.Take()));
+        Response response = JsonResponse(http::status::ok, json.Take());
+        if (from_cookie) SetSessionCookies(call->request, response, refresh, domain::kRefreshTokenLifetime / 1000000);
+        call->Reply(std::move(response));
       });
 }
 
@@ -214,7 +230,9 @@ void HandleLogout(Services& services, const CallPtr& call) {
   services.engine.Submit(domain::DirectoryCommand{std::move(command)}, call->correlation_id,
                          [call](CommandOutcome&& outcome) {
                            if (ReplyIfFailed(call, outcome)) return;
-                           call->Reply(EmptyResponse(http::status::no_content));
+                           Response response = EmptyResponse(http::status::no_content);
+                           ClearSessionCookies(call->request, response);
+                           call->Reply(std::move(response));
                          });
 }
 

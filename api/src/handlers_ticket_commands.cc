@@ -1,6 +1,7 @@
 // Ticket commands: create, PATCH, status, assignment, claim, comments, delete.
 #include "handler_support.h"
 #include "handlers.h"
+#include "handlers_attachments.h"
 #include "ticketd/app/ids.h"
 #include "ticketd/projections/views.h"
 
@@ -22,6 +23,7 @@ domain::Id NewTicketId(const CallPtr& call) {
 
 void HandleCreateTicket(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
+  if (IsMultipartForm(*call)) return HandleMultipartForm(services, call, HandleCreateTicket);
   // The public API (an API key) may file on behalf of a user: reporter_id.
   auto body = call->api_key_id ? ReadBody(call, {"subject", "description", "priority", "type", "category",
                                                  "assignee_id", "asset_id", "due_at", "reporter_id", "group_id",
@@ -134,6 +136,7 @@ void HandleClaim(Services& services, const CallPtr& call) {
 
 void HandleAddComment(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
+  if (IsMultipartForm(*call)) return HandleMultipartForm(services, call, HandleAddComment);
   std::optional<domain::Id> ticket_id = PathId(call);
   if (!ticket_id) return;
   auto body = ReadBody(call, {"body", "internal"});
@@ -144,6 +147,7 @@ void HandleAddComment(Services& services, const CallPtr& call) {
   command.body = fields.String("body", true, 1 << 20).value_or("");
   command.internal = fields.Bool("internal").value_or(false);
   command.comment_id = app::RandomId();
+  command.attachments = std::move(call->attachments);
   if (fields.error) return call->Reply(std::move(*fields.error));
   services.engine.Submit(std::move(command), call->correlation_id, [call](CommandOutcome&& outcome) {
     if (ReplyIfFailed(call, outcome)) return;
@@ -154,6 +158,7 @@ void HandleAddComment(Services& services, const CallPtr& call) {
       WriteComment(json, projections::Comment{added->comment_id, event.actor_id, added->body, added->internal,
                                               event.at});
       Response response = JsonResponse(http::status::created, json.Take());
+      AddAttachmentsArray(response, outcome.events);
       response.set(http::field::location, "/api/v1/tickets/" + event.stream_id.ToString() + "/comments");
       return call->Reply(std::move(response));
     }

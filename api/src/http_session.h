@@ -110,6 +110,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // this request's: upload routes get more (upload_limits.h)
   RequestHandler& handler_;
   const HttpServerOptions options_;
   SessionRegistry& registry_;

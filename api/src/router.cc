@@ -9,6 +9,7 @@
 #include "api_key_usage.h"
 #include "ticketd/app/engine.h"
 #include "handlers.h"
+#include "handlers_attachments.h"
 #include "ticketd/app/ids.h"
 #include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
@@ -113,8 +114,26 @@ constexpr Route kRoutes[] = {
     {http::verb::delete_, "/api/v1/sla-policies/{}", "/api/v1/sla-policies/{id}", HandleDeleteSlaPolicy,
      Access::kAuthenticated},
     // >>> attachments (issue 13)
+    {http::verb::post, "/api/v1/tickets/{}/attachments", "/api/v1/tickets/{id}/attachments", HandleUploadAttachments,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/tickets/{}/attachments", "/api/v1/tickets/{id}/attachments", HandleListAttachments,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/attachments/{}", "/api/v1/attachments/{id}", HandleDownloadAttachment,
+     Access::kAuthenticated},
     // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
     // >>> web app (issue 15)
+    {http::verb::get, "/", "/", HandleWebRoot, Access::kPublic},
+    {http::verb::get, "/login", "/login", HandleWebLogin, Access::kPublic},
+    {http::verb::get, "/desk", "/desk", HandleWebDesk, Access::kPublic},
+    {http::verb::get, "/desk/new", "/desk/new", HandleWebDeskNew, Access::kPublic},
+    {http::verb::get, "/desk/tickets/{}", "/desk/tickets/{number}", HandleWebDesk, Access::kPublic},
+    {http::verb::get, "/tickets", "/tickets", HandleWebQueue, Access::kPublic},
+    {http::verb::get, "/tickets/{}", "/tickets/{number}", HandleWebQueue, Access::kPublic},
+    {http::verb::get, "/admin", "/admin", HandleWebAdmin, Access::kPublic},
+    {http::verb::get, "/reports", "/reports", HandleWebReports, Access::kPublic},
+    {http::verb::get, "/assets/{}/{}", "/assets/{build}/{file}", HandleWebAsset, Access::kPublic},
+    {http::verb::get, "/api/v1/tickets/by-number/{}", "/api/v1/tickets/by-number/{number}", HandleGetTicketByNumber,
+     Access::kAuthenticated},
     // >>> live stream SSE (issue 15, helper live)
     {http::verb::get, "/api/v1/stream", "/api/v1/stream", HandleStream, Access::kAuthenticated},
     // The public API: the same handlers as /api/v1, authenticated by API keys.

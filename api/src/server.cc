@@ -16,6 +16,7 @@
 #include "ticketd/app/ids.h"
 #include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
+#include "handlers_attachments.h"
 #include "router.h"
 #include "backup_command.h"
 #include "catalog_seed.h"
@@ -109,6 +110,7 @@ int RunServer(int argc, char** argv) {
     std::fprintf(stderr, "ticketd: seeding the default catalogs: %s\n", s.ToString().c_str());
     return 1;
   }
+  ConfigureAttachments(options->clamd_socket);
   RouterOptions router_options;
   router_options.rate_limit = options->rate_limit;
   router_options.rate_burst = options->rate_burst;

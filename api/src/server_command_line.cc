@@ -98,6 +98,8 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
       ->transform(PositiveNumber(/*per_second=*/true));
   app.add_option("--rate-burst", o->rate_burst, "bucket size for --rate-limit (default: N of the rate)")
       ->transform(PositiveNumber(/*per_second=*/false));
+  app.add_option("--clamd", o->clamd_socket, "scan uploaded attachments with clamd on this Unix socket (INSTREAM)")
+      ->transform(cli::NonEmpty());
   app.add_option("--master-key-file", o->master_key_file,
                  "key that wraps the per-subject data keys (else env TICKETD_MASTER_KEY, 64 hex digits; "
                  "default DIR/master.key, generated on first start: back it up apart from the data dir)")

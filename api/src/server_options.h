@@ -29,6 +29,7 @@ struct ServerOptions {
   std::int64_t access_token_ttl = 900;     // --access-token-ttl SECONDS: JWT lifetime (sign-in)
   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
   // >>> attachments (issue 13)
+  std::string clamd_socket;  // --clamd: scan uploads with clamd (INSTREAM) on this Unix socket
   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
   // >>> mail in: inbound mail (issue 14, helper mail-in)
   // >>> web app (issue 15)

@@ -43,8 +43,9 @@ struct Decision {
 };
 
 bool IsErasureCommand(const EngineCommand& command) {
+  // A hard delete may shred attachment bytes (their keys are purged the same way).
   if (const auto* ticket = std::get_if<domain::TicketCommand>(&command))
-    return std::holds_alternative<domain::EraseTicket>(*ticket);
+    return std::holds_alternative<domain::EraseTicket>(*ticket) || std::holds_alternative<domain::DeleteTicket>(*ticket);
   return std::holds_alternative<domain::EraseUser>(std::get<domain::DirectoryCommand>(command));
 }
 
@@ -298,6 +299,8 @@ Decision Engine::Impl::Decide(const Pending& pending) {
     // A deadline's first event has an id derived from what it is for, so the
     // log takes it once, whatever restarts or repeats come (WORKFLOW.md).
     append.event_id = timer && decision.commit.events.empty() ? TimerEventId(*timer) : RandomId();
+    // An attachment's id is its event's id: GET /attachments/{id} finds it in the log.
+    if (const auto* added = std::get_if<domain::AttachmentAdded>(&event.payload)) append.event_id = added->attachment_id;
     append.correlation_id = pending.correlation_id;
     append.version = state->write_model.NextVersion(event);
     append.event = event;
@@ -307,6 +310,14 @@ Decision Engine::Impl::Decide(const Pending& pending) {
   }
   if (const auto* command = std::get_if<domain::TicketCommand>(&pending.command)) {
     const domain::Id& ticket_id = domain::HeaderOf(*command).ticket_id;
+    const std::vector<domain::NewAttachment>* files = nullptr;
+    if (const auto* attach = std::get_if<domain::AttachFiles>(command)) files = &attach->files;
+    if (const auto* comment = std::get_if<domain::AddComment>(command)) files = &comment->attachments;
+    if (const auto* create = std::get_if<domain::CreateTicket>(command)) files = &create->attachments;
+    if (files && !events.empty()) {
+      for (const domain::NewAttachment& file : *files)
+        decision.commit.blobs.push_back({events.front().tenant_id, file.sha256, file.bytes});
+    }
     decision.outcome.ticket = state->write_model.Ticket(ticket_id);
     if (std::holds_alternative<domain::EraseTicket>(*command))
       decision.outcome.erased_at = state->write_model.TicketState(ticket_id).ticket.erased_at;

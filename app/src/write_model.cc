@@ -152,6 +152,7 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
                  [](const domain::ChangeStatus&) {},
                  [](const domain::AddComment&) {},
                  [](const domain::DeleteTicket&) {},
+                 [](const domain::AttachFiles&) {},
                  [](const domain::EraseTicket&) {},
                  [&](const domain::FireTimer&) {
                    if (const domain::TenantState* tenant = Tenant(header.actor.tenant_id)) {

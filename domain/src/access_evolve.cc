@@ -67,6 +67,7 @@ void EvolveAccess(TenantAccess& access, const DomainEvent& event) {
                  [](const TicketAssigned&) {},
                  [](const TicketStatusChanged&) {},
                  [](const CommentAdded&) {},
+                 [](const AttachmentAdded&) {},
                  [](const TicketDeleted&) {},
                  [](const TicketErased&) {},
                  [](const AccountEvent&) {},

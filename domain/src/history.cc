@@ -67,6 +67,12 @@ std::vector<FieldChange> ChangesOf(const TicketState& before, const DomainEvent&
             if (const auto* escalated = std::get_if<SlaEscalated>(&e); escalated && escalated->raised_to)
               add("priority", Value(t.priority), Value(*escalated->raised_to));
           },
+          [&](const AttachmentAdded& e) {
+            add("attachment_id", nullptr, Value(e.attachment_id));
+            if (e.comment_id) add("comment_id", nullptr, Value(e.comment_id));
+            add("filename", nullptr, Value(e.filename));
+            add("sha256", nullptr, Value(e.sha256));
+          },
           [&](const TicketDeleted&) {},
           [&](const TicketErased&) {
             add("subject", Value(t.subject), Value(std::string(kErasedText)));
@@ -122,6 +128,7 @@ std::vector<HistoryDetail> DetailsOf(const DomainEvent& event) {
 }
 
 bool IsAgentOnly(const DomainEvent& event) {
+  if (const auto* attachment = std::get_if<AttachmentAdded>(&event.payload)) return attachment->internal;
   const auto* comment = std::get_if<CommentAdded>(&event.payload);
   return comment && comment->internal;
 }

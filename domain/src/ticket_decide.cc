@@ -70,6 +70,16 @@ std::optional<DomainError> CheckAsset(const Actor& actor, const std::optional<As
   return std::nullopt;
 }
 
+// One attachment.added per file, after the event the files belong to.
+void AppendAttachments(const CommandHeader& header, const Id& tenant_id, const std::optional<Id>& comment_id,
+                       bool internal, const std::vector<NewAttachment>& files, Events* events) {
+  for (const NewAttachment& file : files) {
+    events->push_back(MakeEvent(header, tenant_id,
+                                AttachmentAdded{file.attachment_id, comment_id, internal, file.filename,
+                                                file.content_type, file.size, file.sha256}));
+  }
+}
+
 Decision Create(const TicketState& state, const CreateTicket& c, const TicketContext& ctx) {
   const Actor& actor = c.header.actor;
   if (actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "the platform admin does not file tickets");
@@ -111,6 +121,7 @@ Decision Create(const TicketState& state, const CreateTicket& c, const TicketCon
   if (!created.assignee_id)
     if (auto assigned = AutoAssignment(c.header, actor.tenant_id, ctx, created.group_id))
       events.push_back(std::move(*assigned));
+  AppendAttachments(c.header, actor.tenant_id, std::nullopt, false, c.attachments, &events);
   return events;
 }
 
@@ -226,7 +237,20 @@ Decision Comment(const Ticket& t, const AddComment& c) {
     return Lacks(Permission::kTicketsManage, "internal comments need tickets:manage");
   if (auto e = CheckNotErased(t)) return Err{*e};
   if (auto e = CheckComment(c.body)) return Err{*e};
-  return Events{MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, c.body, c.internal})};
+  Events events{MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, c.body, c.internal})};
+  AppendAttachments(c.header, t.tenant_id, c.comment_id, c.internal, c.attachments, &events);
+  return events;
+}
+
+// Who may comment may attach; the files were checked by the shell's policy.
+Decision Attach(const Ticket& t, const AttachFiles& c) {
+  if (c.internal && !CanSeeInternalComments(c.header.actor))
+    return Lacks(Permission::kTicketsManage, "internal comments need tickets:manage");
+  if (auto e = CheckNotErased(t)) return Err{*e};
+  if (c.files.empty()) return Fail(ErrorCode::kValidation, "no file to attach");
+  Events events;
+  AppendAttachments(c.header, t.tenant_id, c.comment_id, c.internal, c.files, &events);
+  return events;
 }
 
 Decision Erase(const TicketState& state, const EraseTicket& c) {
@@ -273,6 +297,7 @@ Decision DecideTicket(const TicketState& state, const TicketCommand& command, co
           [&](const ClaimTicket& c) { return Claim(t, c); },
           [&](const AddComment& c) { return Comment(t, c); },
           [&](const DeleteTicket& c) { return Delete(t, c); },
+          [&](const AttachFiles& c) { return Attach(t, c); },
           [&](const EraseTicket&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
           [&](const FireTimer&) -> Decision { return Fail(ErrorCode::kValidation, "unreachable"); },
       },

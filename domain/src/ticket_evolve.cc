@@ -51,6 +51,7 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                  },
                  [&](const SlaTicketEvent& e) { EvolveTicketSla(t, e); },
                  [&](const CommentAdded&) {},
+                 [&](const AttachmentAdded&) {},
                  [&](const TicketDeleted&) { state.phase = TicketState::Phase::kDeleted; },
                  [&](const TicketErased&) {
                    t.subject = kErasedText;

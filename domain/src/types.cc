@@ -92,6 +92,7 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const TicketAssigned&) { return std::string_view("ticket.assigned"); },
                         [](const TicketStatusChanged&) { return std::string_view("ticket.status_changed"); },
                         [](const CommentAdded&) { return std::string_view("comment.added"); },
+                        [](const AttachmentAdded&) { return std::string_view("attachment.added"); },
                         [](const TicketDeleted&) { return std::string_view("ticket.deleted"); },
                         [](const TicketErased&) { return std::string_view("ticket.erased"); },
                         // access (issue 11)

@@ -130,6 +130,23 @@ void KeyVault::Batch::StageErasure(std::string_view key_id) {
   erases_ = true;
 }
 
+Status KeyVault::Batch::NewKey(std::string_view key_id, DataKey* key) {
+  const std::string id(key_id);
+  if (!RandomBytes(*key)) return Status::IOError("the system has no randomness for a data key");
+  const std::string wrapped = vault_->Wrap(id, *key);
+  if (wrapped.empty()) return Status::IOError("wrapping a data key failed (OpenSSL)");
+  (void)write_->Put(vault_->family_, id, wrapped);
+  staged_[id] = *key;
+  return Status::Ok();
+}
+
+void KeyVault::Batch::StageDestroy(std::string_view key_id) {
+  const std::string id(key_id);
+  (void)write_->Delete(vault_->family_, id);
+  staged_[id] = std::nullopt;
+  erases_ = true;
+}
+
 void KeyVault::Commit(const Batch& batch) {
   // New keys are not cached here: most tickets never need theirs again on
   // the write path (status changes carry no text), and one map insert per

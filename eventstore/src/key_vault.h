@@ -58,6 +58,12 @@ class KeyVault final : public TextKeys {
     // (spares the lookup for every new ticket and user).
     void MarkFresh(std::string_view key_id) { fresh_.emplace(key_id); }
     void StageErasure(std::string_view key_id);
+    // A new random key for `key_id`, replacing any (no fence): attachment
+    // bytes uploaded again after they were shredded get a fresh key.
+    Status NewKey(std::string_view key_id, DataKey* key);
+    // Destroys the key without a fence, purged like an erasure.
+    void StageDestroy(std::string_view key_id);
+    // The vault's family: attachment bytes read their key through FindKey.
     bool erases() const { return erases_; }
 
    private:

@@ -6,6 +6,7 @@
 #include "access_payload_codec.h"
 #include "account_payload_codec.h"
 #include "sla_payload_codec.h"
+#include "attachment_payload_codec.h"
 #include "id_text.h"
 #include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
@@ -178,6 +179,7 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
             text.Set(p->mutable_body(), e.body);
             p->set_visibility(e.internal ? v1::VISIBILITY_INTERNAL : v1::VISIBILITY_PUBLIC);
           },
+          [&](const AttachmentAdded& e) { EncodeAttachmentPayload(e, text, env); },
           [&](const TicketErased&) { env->mutable_ticket_erased(); },
           [&](const TicketDeleted& e) {
             EncodeSnapshot(e.snapshot, text, env->mutable_ticket_deleted()->mutable_snapshot());
@@ -327,6 +329,8 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
       *payload = std::move(e);
       break;
     }
+    case v1::EventEnvelope::kAttachmentAdded:
+      return DecodeAttachmentPayload(env, text, payload);
     // access (issue 11): access_payload_codec.cc
     case v1::EventEnvelope::kPermissionGroupCreated:
     case v1::EventEnvelope::kPermissionGroupMemberAdded:

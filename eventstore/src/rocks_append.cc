@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "blob_batch.h"
 #include "rocks_event_log.h"
 #include "sealed_codec.h"
 #include "ticketd/eventstore/event_codec.h"
@@ -61,6 +62,8 @@ struct RocksEventLog::BatchState {
   std::string value;
   std::vector<std::pair<StreamKey, std::int64_t>> commit_versions;
   std::vector<std::string> envelopes;
+
+  BlobBatch blobs;        // attachments (rocks_blobs.cc)
 
   BatchState(std::size_t reserve, KeyVault* vault) : write(reserve), keys(vault, &write) {}
 };
@@ -129,6 +132,12 @@ Status RocksEventLog::StageCommit(const Commit& commit, BatchState* batch, Commi
   s = EncodeCommit(commit, batch);
   if (s.code() == Status::Code::kInvalidArgument) {
     outcome->status = s;  // new text for an erased subject: refuse this commit only
+    return Status::Ok();
+  }
+  if (!s.ok()) return s;
+  s = StageBlobs(commit, &batch->blobs, &batch->write, &batch->keys);
+  if (s.code() == Status::Code::kInvalidArgument) {
+    outcome->status = s;  // an attachment without its bytes: refuse this commit only
     return Status::Ok();
   }
   if (!s.ok()) return s;

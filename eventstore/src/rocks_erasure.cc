@@ -35,7 +35,15 @@ Status RocksEventLog::PurgeErasedKeys() {
   Status s = Failpoint("erasure.purge");
   if (!s.ok()) return s;
   std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin(), handles_.end());
-  return vault_->Purge(families);
+  s = vault_->Purge(families);
+  if (!s.ok() || cf(kBlobs) == nullptr) return s;
+  // Shredded attachments: their keys are gone already; this also reclaims
+  // the space of their sealed bytes (blob garbage collection, forced).
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  compact.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
+  compact.blob_garbage_collection_age_cutoff = 1.0;
+  return FromRocks(db_->CompactRange(compact, cf(kBlobs), nullptr, nullptr), "reclaiming attachment space");
 }
 
 Status RocksEventLog::MarkErasuresPurged(std::uint64_t position) {

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "blob_batch.h"
 #include "key_vault.h"
 #include "keys.h"
 #include "ticketd/eventstore/event_log.h"
@@ -46,9 +47,10 @@ class RocksEventLog final : public EventLog {
   Status UnpurgedErasure(std::uint64_t* position) const override;
   Status PurgeErasedKeys() override;
   Status MarkErasuresPurged(std::uint64_t position) override;
+  Status ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const override;
 
  private:
-  enum Family { kDefault = 0, kEvents, kStreams, kEventIds, kMeta, kSubjectKeys, kFamilyCount };
+  enum Family { kDefault = 0, kEvents, kStreams, kEventIds, kMeta, kSubjectKeys, kBlobs, kFamilyCount };
   struct BatchState;  // rocks_append.cc
 
   RocksEventLog() = default;
@@ -67,6 +69,9 @@ class RocksEventLog final : public EventLog {
   Status CheckVersions(const Commit& commit, BatchState* batch, CommitOutcome* outcome);
   Status EncodeCommit(const Commit& commit, BatchState* batch);
   void WriteCommit(const Commit& commit, BatchState* batch, CommitOutcome* outcome);
+  // Attachment bytes and references of a commit (rocks_blobs.cc): stores new
+  // bytes, drops those whose last living ticket the commit deletes or erases.
+  Status StageBlobs(const Commit& commit, BlobBatch* blobs, rocksdb::WriteBatch* write, KeyVault::Batch* keys);
   void TrimVersionCache();
   // The stream's version as the batch sees it, through the cache; -1 if it
   // is not `expected` (only the expected answer is worth a lookup).

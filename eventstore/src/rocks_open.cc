@@ -35,7 +35,7 @@ class StderrLogger final : public rocksdb::Logger {
 };
 
 // Persistent format: the order matches RocksEventLog::Family.
-constexpr const char* kFamilyNames[] = {"default", "events", "streams", "event_ids", "meta", "subject_keys"};
+constexpr const char* kFamilyNames[] = {"default", "events", "streams", "event_ids", "meta", "subject_keys", "blobs"};
 // Logs written before crypto-shredding lack the last family: a writer adds
 // it, a read-only instance does without (no keys, nothing sealed).
 constexpr std::size_t kLegacyFamilyCount = 5;
@@ -71,6 +71,17 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const char* name, const std::shared_p
   options.level0_slowdown_writes_trigger = 32;
   options.level0_stop_writes_trigger = 64;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (family == "blobs") {
+    // Attachments (up to 5 MiB each) go to blob files beside the SSTs, so
+    // compactions move only the small reference keys; garbage collection
+    // rewrites blob files whose bytes were dropped (hard delete, erasure).
+    options.enable_blob_files = true;
+    options.min_blob_size = 1024;
+    options.enable_blob_garbage_collection = true;
+    options.blob_garbage_collection_age_cutoff = 1.0;
+    options.write_buffer_size = 32u << 20;
+    options.max_write_buffer_number = 2;
+  }
   return options;
 }
 
@@ -86,7 +97,8 @@ Status CheckFamilies(const std::string& path, std::size_t* count) {
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
   if (!s.ok()) return FromRocks(s, "reading the column families of " + path);
   std::sort(names.begin(), names.end());
-  for (std::size_t n : {std::size(kFamilyNames), kLegacyFamilyCount}) {
+  // Logs from before attachments lack `blobs` (a writer adds it).
+  for (std::size_t n : {std::size(kFamilyNames), std::size(kFamilyNames) - 1, kLegacyFamilyCount}) {
     std::vector<std::string> ours(std::begin(kFamilyNames), std::begin(kFamilyNames) + n);
     std::sort(ours.begin(), ours.end());
     if (names == ours) {

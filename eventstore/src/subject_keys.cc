@@ -81,6 +81,7 @@ std::string SubjectKeyId(const DomainEvent& event) {
           [&](const TicketAssigned&) { return TicketKeyId(event); },
           [&](const TicketStatusChanged&) { return TicketKeyId(event); },
           [&](const CommentAdded&) { return TicketKeyId(event); },
+          [&](const AttachmentAdded&) { return TicketKeyId(event); },
           [&](const TicketDeleted&) { return TicketKeyId(event); },
           [&](const TicketErased&) { return TicketKeyId(event); },
       },

@@ -17,6 +17,7 @@
 #include "ticketd/projections/views.h"
 #include "consume.h"
 #include "verify.h"
+#include "verify_attachments.h"
 
 namespace ticketd::replay {
 namespace {
@@ -89,8 +90,15 @@ int Verify(const eventstore::EventLog& log, std::ostream& out, std::ostream& err
     out << "{\"ok\":false,\"first_bad_position\":" << report.first_bad_position << "}\n";
     return 1;
   }
+  AttachmentReport attachments = VerifyAttachments(log);
+  if (!attachments.ok) {
+    err << "ticket-replay: verify FAILED: " << attachments.problem << "\n";
+    out << "{\"ok\":false,\"first_bad_position\":" << attachments.first_bad_position << "}\n";
+    return 1;
+  }
   out << "{\"ok\":true,\"events\":" << report.events << ",\"head_position\":" << report.head_position
-      << ",\"head_hash\":\"" << eventstore::HashToHex(report.head_hash) << "\"}\n";
+      << ",\"head_hash\":\"" << eventstore::HashToHex(report.head_hash) << "\",\"attachments\":{\"checked\":"
+      << attachments.checked << ",\"erased\":" << attachments.erased << "}}\n";
   return 0;
 }
 

@@ -26,7 +26,7 @@ std::string PositionKey(std::uint64_t position) {
 void RawPut(const std::string& path, const std::string& family, const std::string& key,
             const std::string& value) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : {"default", "events", "streams", "event_ids", "meta", "subject_keys"})
+  for (const char* name : {"default", "events", "streams", "event_ids", "meta", "subject_keys", "blobs"})
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;

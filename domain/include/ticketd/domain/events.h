@@ -18,6 +18,7 @@
 
 #include "ticketd/domain/access_types.h"
 #include "ticketd/domain/account_events.h"
+#include "ticketd/domain/attachment_events.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/sla_events.h"
 #include "ticketd/domain/ticket_value.h"
@@ -215,6 +216,7 @@ using TicketEvents = EventFamily<TicketCreated, TicketUpdated, TicketAssigned, T
                                  // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
                                  SlaTicketEvent,
                                  // >>> attachments (issue 13)
+                                 AttachmentAdded,
                                  // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
                                  // >>> mail in: inbound mail (issue 14, helper mail-in)
                                  TicketDeleted, TicketErased>;
@@ -232,6 +234,7 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
                                   SlaDirectoryEvent, SlaTicketEvent,
                                   // >>> attachments (issue 13)
+                                  AttachmentAdded,
                                   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
                                   // >>> mail in: inbound mail (issue 14, helper mail-in)
                                   // sign-in (account_events.h): one alternative for all of them

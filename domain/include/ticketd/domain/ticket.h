@@ -5,6 +5,7 @@
 // Thread-safety: free functions over values; safe from any thread.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,6 +40,18 @@ struct CommandHeader {
   std::optional<std::int64_t> expected_version;
 };
 
+// Attachments (issue 13): files that passed the policy (app/attachment_intake.h)
+// join the ticket, or one of its comments. The bytes ride along to the log,
+// which stores them in the same write as the events (domain code never
+// looks at them).
+struct NewAttachment {
+  Id attachment_id;
+  std::string filename;
+  std::string content_type;
+  std::string sha256;
+  std::int64_t size = 0;
+  std::shared_ptr<const std::string> bytes;
+};
 struct CreateTicket {
   CommandHeader header;
   std::string subject;
@@ -56,6 +69,7 @@ struct CreateTicket {
   std::optional<Id> group_id;
   std::optional<Id> category_id;
   std::optional<Id> subcategory_id;
+  std::vector<NewAttachment> attachments;  // multipart create (issue 13)
 };
 // PATCH: only the set fields change; never touches status or assignment.
 struct UpdateTicket {
@@ -90,6 +104,7 @@ struct AddComment {
   Id comment_id;
   std::string body;
   bool internal = false;
+  std::vector<NewAttachment> attachments;  // multipart comment (issue 13): on this comment
 };
 struct DeleteTicket {
   CommandHeader header;
@@ -110,9 +125,16 @@ struct FireTimer {
   Timestamp due_at = 0;
 };
 
+struct AttachFiles {
+  CommandHeader header;
+  std::optional<Id> comment_id;
+  bool internal = false;  // the comment is internal
+  std::vector<NewAttachment> files;
+};
+
 using TicketCommand =
     std::variant<CreateTicket, UpdateTicket, ChangeStatus, AssignTicket, ClaimTicket, AddComment, DeleteTicket,
-                 EraseTicket, FireTimer>;
+                 AttachFiles, EraseTicket, FireTimer>;
 
 const CommandHeader& HeaderOf(const TicketCommand& command);
 

@@ -51,11 +51,22 @@ struct EventToAppend {
   domain::DomainEvent event;
 };
 
+// The bytes of an attachment (issue 13), stored by the log in the same
+// WriteBatch as the commit's attachment.added event that names them (blobs
+// column family, rocks_blobs.cc). Bytes already stored for the tenant are
+// not written again (content-addressed: deduplicated).
+struct BlobToStore {
+  domain::Id tenant_id;
+  std::string sha256;  // lowercase hex of the bytes
+  std::shared_ptr<const std::string> bytes;
+};
+
 // One command's events: all appended, or none. The first event of each
 // stream in the commit must have version == current stream version + 1 and
 // the following ones consecutive; otherwise the commit fails with Conflict.
 struct Commit {
   std::vector<EventToAppend> events;
+  std::vector<BlobToStore> blobs;  // for its attachment.added events whose bytes are new
 };
 
 struct CommitOutcome {
@@ -152,6 +163,11 @@ class EventLog {
   virtual std::int64_t StreamVersion(const StreamKey& stream) const = 0;
   // Position of an event by id; NotFound if absent.
   virtual Status FindEvent(const domain::Id& event_id, std::uint64_t* position) const = 0;
+
+  // The bytes of a tenant's attachment. NotFound once no living ticket
+  // references them (hard delete or erasure destroyed their key), and for
+  // bytes never stored; Corruption if they do not open under their key.
+  virtual Status ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const = 0;
 
   // Small synced key/value metadata (admin token hash, relay cursor, ...).
   virtual Status GetMeta(std::string_view key, std::string* value) const = 0;

@@ -1,0 +1,198 @@
+// Attachment bytes in the log (issue 13; keys in blob_batch.h). They are
+// staged in the same WriteBatch as the attachment.added event that names
+// them, so an acknowledged upload survives kill -9 and every checkpoint
+// (backup) holds exactly the bytes its events reference.
+//
+// Crypto-shredding with deduplication: the bytes of (tenant, sha256) are
+// sealed once under their own data key. Every ticket that attaches them adds
+// a reference; a hard delete or an erasure of a ticket removes its
+// references, and when the last one goes the data key is destroyed in the
+// same write (and purged from disk like an erased ticket's key) and the
+// sealed bytes are deleted (blob garbage collection reclaims their space).
+// Bytes another living ticket references keep their key: they stay readable
+// for that ticket, and the erased ticket's filename (sealed under the
+// ticket's own key) is gone either way.
+#include <rocksdb/write_batch.h>
+
+#include <memory>
+
+#include "aes_gcm.h"
+#include "blob_batch.h"
+#include "rocks_event_log.h"
+
+namespace ticketd::eventstore {
+namespace {
+
+bool IsSha256Hex(std::string_view text) {
+  if (text.size() != kSha256HexSize) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool StartsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+}  // namespace
+
+namespace {
+
+class BlobStager {
+ public:
+  BlobStager(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, bool seals, BlobBatch& blobs,
+             rocksdb::WriteBatch& write, KeyVault::Batch& keys)
+      : db_(db), family_(family), seals_(seals), blobs_(blobs), write_(write), keys_(keys) {}
+
+  Status Attach(const domain::Id& tenant, const domain::Id& ticket, const domain::AttachmentAdded& added,
+                const Commit& commit) {
+    if (!IsSha256Hex(added.sha256)) return Status::InvalidArgument("an attachment's sha256 is not lowercase hex");
+    bool stored = false;
+    if (Status s = Stored(tenant, added.sha256, &stored); !s.ok()) return s;
+    if (!stored) {
+      const BlobToStore* blob = nullptr;
+      for (const BlobToStore& candidate : commit.blobs) {
+        if (candidate.tenant_id == tenant && candidate.sha256 == added.sha256 && candidate.bytes) blob = &candidate;
+      }
+      if (blob == nullptr || static_cast<std::int64_t>(blob->bytes->size()) != added.size)
+        return Status::InvalidArgument("an attachment's bytes are missing from its commit");
+      if (Status s = Store(tenant, added.sha256, *blob->bytes); !s.ok()) return s;
+    }
+    Put(BlobRefKey(tenant, added.sha256, ticket));
+    Put(TicketBlobPrefix(tenant, ticket) + added.sha256);
+    return Status::Ok();
+  }
+
+  // The ticket is deleted or erased: its references go, and bytes nobody
+  // else references are shredded.
+  Status Release(const domain::Id& tenant, const domain::Id& ticket) {
+    std::vector<std::string> shas;
+    const std::string prefix = TicketBlobPrefix(tenant, ticket);
+    if (Status s = Scan(prefix, [&](std::string_view key) { shas.emplace_back(key.substr(prefix.size())); });
+        !s.ok())
+      return s;
+    for (const std::string& sha : shas) {
+      Delete(prefix + sha);
+      Delete(BlobRefKey(tenant, sha, ticket));
+      bool referenced = false;
+      if (Status s = Scan(BlobKey('R', tenant, sha), [&](std::string_view) { referenced = true; }); !s.ok()) return s;
+      if (referenced) continue;
+      (void)write_.Delete(family_, BlobKey('D', tenant, sha));
+      (void)write_.Delete(family_, BlobKey('M', tenant, sha));
+      blobs_.stored[BlobKey('M', tenant, sha)] = false;
+      if (seals_) keys_.StageDestroy(BlobKeyId(tenant, sha));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Stored(const domain::Id& tenant, std::string_view sha, bool* stored) {
+    const std::string key = BlobKey('M', tenant, sha);
+    if (auto it = blobs_.stored.find(key); it != blobs_.stored.end()) {
+      *stored = it->second;
+      return Status::Ok();
+    }
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, key, &value);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the attachment index");
+    *stored = s.ok();
+    return Status::Ok();
+  }
+
+  Status Store(const domain::Id& tenant, std::string_view sha, const std::string& bytes) {
+    std::string value;
+    if (seals_) {
+      const std::string key_id = BlobKeyId(tenant, sha);
+      DataKey key{};
+      if (Status s = keys_.NewKey(key_id, &key); !s.ok()) return s;
+      std::string nonce, sealed;
+      if (!SealGcm(key, key_id, bytes, &nonce, &sealed)) return Status::IOError("sealing an attachment failed");
+      value.reserve(1 + nonce.size() + sealed.size());
+      value.push_back('S');
+      value += nonce;
+      value += sealed;
+    } else {
+      value.reserve(1 + bytes.size());
+      value.push_back('P');
+      value += bytes;
+    }
+    (void)write_.Put(family_, BlobKey('D', tenant, sha), value);
+    (void)write_.Put(family_, BlobKey('M', tenant, sha), BigEndian64(bytes.size()));
+    blobs_.stored[BlobKey('M', tenant, sha)] = true;
+    return Status::Ok();
+  }
+
+  void Put(const std::string& key) {
+    (void)write_.Put(family_, key, "");
+    blobs_.removed.erase(key);
+    blobs_.added.insert(key);
+  }
+  void Delete(const std::string& key) {
+    (void)write_.Delete(family_, key);
+    blobs_.added.erase(key);
+    blobs_.removed.insert(key);
+  }
+
+  // Every key with `prefix` as this batch leaves it (RocksDB plus overlay).
+  template <class Visit>
+  Status Scan(const std::string& prefix, Visit visit) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family_));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string key = it->key().ToString();
+      if (!blobs_.removed.contains(key) && !blobs_.added.contains(key)) visit(std::string_view(key));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the attachment index");
+    for (const std::string& key : blobs_.added) {
+      if (StartsWith(key, prefix)) visit(std::string_view(key));
+    }
+    return Status::Ok();
+  }
+
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* family_;
+  bool seals_;
+  BlobBatch& blobs_;
+  rocksdb::WriteBatch& write_;
+  KeyVault::Batch& keys_;
+};
+
+}  // namespace
+
+Status RocksEventLog::StageBlobs(const Commit& commit, BlobBatch* blobs, rocksdb::WriteBatch* write,
+                                 KeyVault::Batch* keys) {
+  if (cf(kBlobs) == nullptr) return Status::Ok();
+  BlobStager stager(db_, cf(kBlobs), vault_->seals(), *blobs, *write, *keys);
+  for (const EventToAppend& e : commit.events) {
+    const domain::DomainEvent& event = e.event;
+    Status s;
+    if (const auto* added = std::get_if<domain::AttachmentAdded>(&event.payload)) {
+      s = stager.Attach(event.tenant_id, event.stream_id, *added, commit);
+    } else if (std::holds_alternative<domain::TicketDeleted>(event.payload) ||
+               std::holds_alternative<domain::TicketErased>(event.payload)) {
+      s = stager.Release(event.tenant_id, event.stream_id);
+    }
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status RocksEventLog::ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const {
+  if (cf(kBlobs) == nullptr || !IsSha256Hex(sha256)) return Status::NotFound("no such attachment bytes");
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kBlobs), BlobKey('D', tenant_id, sha256), &value);
+  if (s.IsNotFound() || value.empty()) return Status::NotFound("the attachment's bytes are gone");
+  if (!s.ok()) return FromRocks(s, "reading an attachment");
+  const std::string_view v(value);
+  if (v[0] == 'P') {
+    bytes->assign(v.substr(1));
+    return Status::Ok();
+  }
+  const std::string key_id = BlobKeyId(tenant_id, sha256);
+  DataKey key{};
+  if (v[0] != 'S' || v.size() < 1 + kGcmNonceBytes) return Status::Corruption("an attachment record is malformed");
+  if (vault_->FindKey(key_id, &key) != TextKeys::Found::kKey) return Status::NotFound("the attachment's key is destroyed");
+  if (!OpenGcm(key, key_id, v.substr(1, kGcmNonceBytes), v.substr(1 + kGcmNonceBytes), bytes))
+    return Status::Corruption("an attachment does not open under its key");
+  return Status::Ok();
+}
+
+}  // namespace ticketd::eventstore
