@@ -18,6 +18,7 @@
 namespace ticketd::app {
 class Engine;
 class Metrics;
+class Mailer;
 }  // namespace ticketd::app
 
 namespace ticketd::api {
@@ -55,6 +56,7 @@ struct Services {
   Metrics& metrics;
   ApiKeyUsage* api_key_usage = nullptr;  // per-key request counts (router, /api-keys)
   SignIn* signin = nullptr;  // the sign-in routes' keys, pool and lockout (server.cc)
+  app::Mailer* mailer = nullptr;  // mail out (issue 14): null with --smtp off
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);

@@ -60,6 +60,8 @@ void HandleApiKeyUsage(Services& services, const CallPtr& call);
 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
 // >>> attachments (issue 13)
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+void HandleListNotifications(Services& services, const CallPtr& call);  // handlers_mail.cc
+void HandleSendDigest(Services& services, const CallPtr& call);
 // >>> mail in: inbound mail (issue 14, helper mail-in)
 // >>> web app (issue 15)
 // >>> live stream SSE (issue 15, helper live)

@@ -90,6 +90,10 @@ constexpr Route kRoutes[] = {
     // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
     // >>> attachments (issue 13)
     // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+    {http::verb::get, "/api/v1/notifications", "/api/v1/notifications", HandleListNotifications,
+     Access::kAuthenticated},
+    {http::verb::post, "/api/v1/admin/digest/send", "/api/v1/admin/digest/send", HandleSendDigest,
+     Access::kAuthenticated},
     // >>> web app (issue 15)
     // >>> live stream SSE (issue 15, helper live)
     // The public API: the same handlers as /api/v1, authenticated by API keys.

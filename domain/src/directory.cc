@@ -147,6 +147,7 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                         [&](const CreateApiKey& c) { return DecideAccess(state, c); },
                         [&](const RevokeApiKey& c) { return DecideAccess(state, c); },
                         [&](const RecordApiKeyUsage& c) { return DecideAccess(state, c); },
+                        [&](const RecordQuotaAlert& c) { return DecideAccess(state, c); },  // mail out
                         // sign-in (account_decide.cc)
                         [&](const SetPassword& c) { return DecideAccount(state, c); },
                         [&](const IssuePasswordReset& c) { return DecideAccount(state, c); },

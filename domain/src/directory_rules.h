@@ -29,5 +29,6 @@ DirectoryDecision DecideAccess(const TenantState& state, const ChangeLicense& c)
 DirectoryDecision DecideAccess(const TenantState& state, const CreateApiKey& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RevokeApiKey& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RecordApiKeyUsage& c);
+DirectoryDecision DecideAccess(const TenantState& state, const RecordQuotaAlert& c);  // mail out
 
 }  // namespace ticketd::domain

@@ -200,6 +200,14 @@ std::optional<domain::Actor> DirectoryReadModel::Authenticate(const TokenHash& t
   return actor;
 }
 
+std::vector<TenantInfo> DirectoryReadModel::ListTenants() const {
+  std::vector<TenantInfo> tenants;
+  impl_->tenants.ForEachSorted([&](const Id&, const TenantDirectory& d) {
+    if (d.info) tenants.push_back(*d.info);
+  });
+  return tenants;
+}
+
 std::optional<TenantInfo> DirectoryReadModel::GetTenant(const Id& tenant_id) const {
   std::optional<TenantInfo> info;
   impl_->tenants.Read(tenant_id, [&](const TenantDirectory& d) { info = d.info; });
