@@ -237,8 +237,15 @@ void Mailer::Impl::RunMorningDigests() {
   const domain::Timestamp now = Now();
   const domain::Timestamp day = now - now % domain::kMicrosPerDay;
   if (day == auto_digest_day || now < day + projections::kDigestHourUtc * 3600 * domain::kMicrosPerSecond) return;
-  for (const projections::TenantInfo& tenant : engine.directory().ListTenants())
+  const domain::Timestamp seven = day + projections::kDigestHourUtc * 3600 * domain::kMicrosPerSecond;
+  for (const projections::TenantInfo& tenant : engine.directory().ListTenants()) {
+    // A tenant born after this 07:00 has its first digest tomorrow (or on request).
+    std::vector<eventstore::RecordedEvent> directory;
+    if (!log.ReadStream({tenant.id, tenant.id}, &directory).ok() || directory.empty() ||
+        directory.front().event.at >= seven)
+      continue;
     ProcessDigest(DigestRequest{tenant.id, day, {}});
+  }
   auto_digest_day = day;
 }
 

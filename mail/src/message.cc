@@ -51,6 +51,17 @@ std::string EncodedWords(std::string_view text) {
   return out;
 }
 
+// A display name: a quoted-string when ASCII, else encoded-words.
+std::string DisplayName(std::string_view name) {
+  if (!PlainAscii(name)) return EncodedWords(name);
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') quoted.push_back('\\');
+    quoted.push_back(c);
+  }
+  return quoted + "\"";
+}
+
 std::string RfcDate(domain::Timestamp micros) {
   std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
   std::tm tm{};
@@ -68,7 +79,7 @@ std::string ComposeMessage(const OutgoingMail& mail) {
   const std::string boundary = "=_ticketd_" + OneLine(mail.message_id.substr(1, 24)) + "_=";
   std::string m;
   m += "From: " + OneLine(mail.from) + "\r\n";
-  m += "To: " + (mail.to_name.empty() ? "" : EncodedWords(OneLine(mail.to_name)) + " ") + "<" + OneLine(mail.to) +
+  m += "To: " + (mail.to_name.empty() ? "" : DisplayName(OneLine(mail.to_name)) + " ") + "<" + OneLine(mail.to) +
        ">\r\n";
   m += "Subject: " + EncodedWords(OneLine(mail.subject)) + "\r\n";
   m += "Date: " + RfcDate(mail.date) + "\r\n";
