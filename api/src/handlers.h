@@ -62,6 +62,10 @@ void HandleApiKeyUsage(Services& services, const CallPtr& call);
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
 void HandleListNotifications(Services& services, const CallPtr& call);  // handlers_mail.cc
 void HandleSendDigest(Services& services, const CallPtr& call);
+void HandleListEmailTemplates(Services& services, const CallPtr& call);  // handlers_mail_templates.cc
+void HandlePutEmailTemplate(Services& services, const CallPtr& call);
+void HandleDeleteEmailTemplate(Services& services, const CallPtr& call);
+void HandlePreviewEmailTemplate(Services& services, const CallPtr& call);
 // >>> mail in: inbound mail (issue 14, helper mail-in)
 // >>> web app (issue 15)
 // >>> live stream SSE (issue 15, helper live)

@@ -94,6 +94,14 @@ constexpr Route kRoutes[] = {
      Access::kAuthenticated},
     {http::verb::post, "/api/v1/admin/digest/send", "/api/v1/admin/digest/send", HandleSendDigest,
      Access::kAuthenticated},
+    {http::verb::get, "/api/v1/email-templates", "/api/v1/email-templates", HandleListEmailTemplates,
+     Access::kAuthenticated},
+    {http::verb::put, "/api/v1/email-templates/{}", "/api/v1/email-templates/{event}", HandlePutEmailTemplate,
+     Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/email-templates/{}", "/api/v1/email-templates/{event}",
+     HandleDeleteEmailTemplate, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/email-templates/{}/preview", "/api/v1/email-templates/{event}/preview",
+     HandlePreviewEmailTemplate, Access::kAuthenticated},
     // >>> web app (issue 15)
     // >>> live stream SSE (issue 15, helper live)
     // The public API: the same handlers as /api/v1, authenticated by API keys.

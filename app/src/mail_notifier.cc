@@ -148,6 +148,7 @@ Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
       erasures.push_back({false, erased->user_id});
       erasure_tenants.push_back(event.tenant_id);
     }
+    if (std::holds_alternative<domain::MailEvent>(event.payload)) ForgetTemplates(event.tenant_id);
     if (!domain::IsTicketEvent(event.payload)) return true;
     domain::MailFacts facts;
     if (const auto* created = std::get_if<domain::TicketCreated>(&event.payload)) {

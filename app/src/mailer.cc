@@ -67,9 +67,34 @@ void Mailer::Impl::RaiseQuotaAlert(const domain::Id& tenant_id, std::int64_t lim
 }
 
 MailTemplateView Mailer::Impl::TemplateFor(const domain::Id& tenant_id, domain::MailTemplate kind) const {
-  (void)tenant_id;
-  const mail::TemplateText& text = mail::DefaultTemplate(kind);
-  return MailTemplateView{kind, text.subject, text.text, text.html, false};
+  const mail::TemplateText& fallback = mail::DefaultTemplate(kind);
+  MailTemplateView view{kind, fallback.subject, fallback.text, fallback.html, false};
+  if (!engine.directory().FeatureEnabled(tenant_id, domain::Feature::kEmailTemplates)) return view;
+  std::lock_guard lock(templates_mu);
+  auto it = templates.find(tenant_id);
+  if (it == templates.end()) {
+    // Fold the tenant's template events (rare: once per change).
+    TenantTemplates folded;
+    std::vector<eventstore::RecordedEvent> events;
+    if (!log.ReadStream({tenant_id, tenant_id}, &events).ok()) return view;
+    for (const eventstore::RecordedEvent& recorded : events) {
+      const auto* mail_event = std::get_if<domain::MailEvent>(&recorded.event.payload);
+      if (!mail_event) continue;
+      if (const auto* set = std::get_if<domain::EmailTemplateSet>(mail_event)) {
+        folded[static_cast<std::size_t>(set->kind)] = MailTemplateView{set->kind, set->subject, set->text, set->html, true};
+      } else {
+        folded[static_cast<std::size_t>(std::get<domain::EmailTemplateReset>(*mail_event).kind)].reset();
+      }
+    }
+    it = templates.emplace(tenant_id, std::move(folded)).first;
+  }
+  if (const auto& custom = it->second[static_cast<std::size_t>(kind)]) return *custom;
+  return view;
+}
+
+void Mailer::Impl::ForgetTemplates(const domain::Id& tenant_id) const {
+  std::lock_guard lock(templates_mu);
+  templates.erase(tenant_id);
 }
 
 std::string Mailer::Impl::RenderMetrics() const {
@@ -198,7 +223,8 @@ void Mailer::SetPublicUrl(std::string url) {
   impl_->public_url = std::move(url);
 }
 
-MailTemplateView Mailer::Template(const domain::Id& tenant_id, domain::MailTemplate kind) const {
+MailTemplateView Mailer::Template(const domain::Id& tenant_id, domain::MailTemplate kind, bool fresh) const {
+  if (fresh) impl_->ForgetTemplates(tenant_id);
   return impl_->TemplateFor(tenant_id, kind);
 }
 

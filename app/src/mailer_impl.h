@@ -7,6 +7,7 @@
 // The notifier's own state (cursor, sequence, month counts) is its thread's.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -69,8 +70,13 @@ struct Mailer::Impl {
   void RunMorningDigests();
   // Records the month's max_emails_month alert (an engine command).
   void RaiseQuotaAlert(const domain::Id& tenant_id, std::int64_t limit, std::int64_t current);
-  // The tenant's template of one kind (override or default).
+  // The tenant's template of one kind (override or default), cached per
+  // tenant until the notifier sees a template event of it.
   MailTemplateView TemplateFor(const domain::Id& tenant_id, domain::MailTemplate kind) const;
+  void ForgetTemplates(const domain::Id& tenant_id) const;
+  using TenantTemplates = std::array<std::optional<MailTemplateView>, domain::kMailTemplates.size()>;
+  mutable std::mutex templates_mu;
+  mutable std::unordered_map<domain::Id, TenantTemplates, domain::IdHash> templates;
   // mail_delivery.cc
   void DeliveryLoop();
   // Under mu: a changed entry back to disk, and to `pending`/`due` while queued.

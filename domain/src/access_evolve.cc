@@ -70,6 +70,7 @@ void EvolveAccess(TenantAccess& access, const DomainEvent& event) {
                  [](const TicketDeleted&) {},
                  [](const TicketErased&) {},
                  [](const AccountEvent&) {},
+                 [](const MailEvent&) {},  // mail out (issue 14)
              },
              event.payload);
 }

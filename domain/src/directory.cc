@@ -148,6 +148,7 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                         [&](const RevokeApiKey& c) { return DecideAccess(state, c); },
                         [&](const RecordApiKeyUsage& c) { return DecideAccess(state, c); },
                         [&](const RecordQuotaAlert& c) { return DecideAccess(state, c); },  // mail out
+                        [&](const ChangeEmailTemplate& c) { return DecideMail(state, c); },
                         // sign-in (account_decide.cc)
                         [&](const SetPassword& c) { return DecideAccount(state, c); },
                         [&](const IssuePasswordReset& c) { return DecideAccount(state, c); },
@@ -193,6 +194,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                    state.accounts.password_hash.erase(e.user_id);
                  },
                  [&](const AccountEvent& e) { EvolveTenantAccounts(state, event, e); },
+                 [](const MailEvent&) {},  // mail out: templates are the mailer's to read
                  // access (issue 11): folded by EvolveAccess below
                  [](const PermissionGroupCreated&) {},
                  [](const PermissionGroupMemberAdded&) {},

@@ -30,5 +30,6 @@ DirectoryDecision DecideAccess(const TenantState& state, const CreateApiKey& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RevokeApiKey& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RecordApiKeyUsage& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RecordQuotaAlert& c);  // mail out
+DirectoryDecision DecideMail(const TenantState& state, const ChangeEmailTemplate& c);  // mail_decide.cc
 
 }  // namespace ticketd::domain

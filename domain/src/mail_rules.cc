@@ -1,5 +1,7 @@
 #include "ticketd/domain/mail_rules.h"
 
+#include "ticketd/domain/mail_events.h"
+
 #include <algorithm>
 
 #include "ticketd/domain/overloaded.h"
@@ -121,6 +123,18 @@ std::vector<PlannedMail> PlanDigestMails(const MailFacts& facts) {
   RecipientList list(nobody, MailTemplate::kDigest);
   for (const Id& id : facts.staff) list.Add(id, /*skip_actor=*/false);
   return list.Take(facts);
+}
+
+}  // namespace ticketd::domain
+
+namespace ticketd::domain {
+
+std::string_view MailEventTypeName(const MailEvent& event) {
+  return std::visit(Overloaded{
+                        [](const EmailTemplateSet&) { return std::string_view("email_template.set"); },
+                        [](const EmailTemplateReset&) { return std::string_view("email_template.reset"); },
+                    },
+                    event);
 }
 
 }  // namespace ticketd::domain

@@ -109,6 +109,7 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const ApiKeyRevoked&) { return std::string_view("api_key.revoked"); },
                         [](const ApiKeyUsage&) { return std::string_view("api_key.usage"); },
                         [](const AccountEvent& e) { return AccountEventTypeName(e); },
+                        [](const MailEvent& e) { return MailEventTypeName(e); },
                     },
                     payload);
 }

@@ -5,6 +5,7 @@
 
 #include "access_payload_codec.h"
 #include "account_payload_codec.h"
+#include "mail_payload_codec.h"
 #include "id_text.h"
 #include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
@@ -166,6 +167,7 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
           [&](const ApiKeyRevoked& e) { EncodeAccess(e, env); },
           [&](const ApiKeyUsage& e) { EncodeAccess(e, env); },
           [&](const AccountEvent& e) { EncodeAccountPayload(e, text, env); },
+          [&](const MailEvent& e) { EncodeMailPayload(e, env); },  // mail out (issue 14)
       },
       payload);
 }
@@ -304,6 +306,9 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
     case v1::EventEnvelope::kSessionRevoked:
     case v1::EventEnvelope::kUserUpdated:
       return DecodeAccountPayload(env, text, payload);
+    case v1::EventEnvelope::kEmailTemplateSet:  // mail out (issue 14)
+    case v1::EventEnvelope::kEmailTemplateReset:
+      return DecodeMailPayload(env, payload);
     case v1::EventEnvelope::PAYLOAD_NOT_SET:
       return Status::Corruption("event envelope has no payload (written by a newer ticketd?)");
   }

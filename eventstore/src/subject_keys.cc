@@ -66,6 +66,7 @@ std::string SubjectKeyId(const DomainEvent& event) {
           [](const ApiKeyCreated&) { return std::string(); },
           [](const ApiKeyRevoked&) { return std::string(); },
           [](const ApiKeyUsage&) { return std::string(); },
+          [](const MailEvent&) { return std::string(); },  // mail out: templates, no personal data
           // sign-in: a user's sealed fields under the user's key
           [](const AccountEvent& e) {
             std::optional<Id> user = AccountEventSealedUser(e);

@@ -167,6 +167,7 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
           [&](const domain::ApiKeyCreated& e) { impl_->api_keys.Put(e.key_sha256, tenant_id, e.key_id); },
           [](const domain::ApiKeyRevoked&) {},
           [](const domain::ApiKeyUsage&) {},
+          [](const domain::MailEvent&) {},  // mail out: the mailer reads templates itself
           [&](const domain::AccountEvent& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { ApplyAccountEvent(d, event, e); });
           },

@@ -299,3 +299,54 @@ TEST_F(MailTest, NotificationsNeedSettingsManage) {
 
 }  // namespace
 }  // namespace ticketd::integration
+
+namespace ticketd::integration {
+namespace {
+
+TEST_F(MailTest, TemplatesOverrideValidatePreviewAndReset) {
+  StartServer("spool");
+  const std::string base = "/api/v1/email-templates";
+  EXPECT_TRUE(IsError(Get(tenant_.admin.token, base), 403, "FEATURE_DISABLED"));
+  ASSERT_TRUE(HasStatus(Patch(tenant_.admin.token, "/api/v1/settings", R"({"features":{"email_templates":true}})"), 200));
+  Json list(Get(tenant_.admin.token, base).body);
+  EXPECT_EQ(GetArray(list.root(), "items").size(), 7u);
+  EXPECT_TRUE(IsError(Call("PUT", tenant_.admin.token, base + "/ticket.created",
+                           R"({"subject":"{{ticket_title}}","text":"{{nope}}","html":"x"})"),
+                      400, "VALIDATION_ERROR"));
+  EXPECT_NE(Call("PUT", tenant_.admin.token, base + "/ticket.created",
+                 R"({"subject":"{{ticket_title}}","text":"{{nope}}","html":"x"})").body.find("nope"),
+            std::string::npos);
+  EXPECT_TRUE(IsError(Call("PUT", tenant_.admin.token, base + "/ticket.created",
+                           R"({"subject":"s","text":"{{#ticket_title}}","html":"x"})"),
+                      400, "VALIDATION_ERROR"));
+  EXPECT_TRUE(IsError(Call("PUT", tenant_.admin.token, base + "/ticket.bogus", R"({"subject":"s","text":"t","html":"h"})"),
+                      404, "NOT_FOUND"));
+  HttpResponse put = Call("PUT", tenant_.admin.token, base + "/ticket.created",
+                          R"({"subject":"New: {{ticket_title}}","text":"CUSTOM {{ticket_url}}","html":"<p>CUSTOM {{ticket_title}}</p>"})");
+  ASSERT_TRUE(HasStatus(put, 200));
+  EXPECT_EQ(GetBool(Json(put.body).root(), "custom"), true);
+  HttpResponse preview = Post(tenant_.admin.token, base + "/ticket.created/preview", "{}");
+  ASSERT_TRUE(HasStatus(preview, 200));
+  Json p(preview.body);
+  EXPECT_EQ(GetString(p.root(), "subject").rfind("[ACME-000042] New: ", 0), 0u) << preview.body;
+  EXPECT_NE(GetString(p.root(), "html").find("&lt;jams&gt;"), std::string::npos) << preview.body;
+
+  CreateTicket(reporter_, R"({"subject":"Mouse","description":"d"})");
+  const auto outbox = std::filesystem::path(server_.data_dir()) / "mail" / "outbox";
+  ASSERT_TRUE(PollUntil([&] {
+    std::error_code ec;
+    return std::distance(std::filesystem::directory_iterator(outbox, ec), std::filesystem::directory_iterator()) >= 3;
+  }));
+  for (const auto& f : std::filesystem::directory_iterator(outbox)) {
+    std::ifstream in(f.path());
+    std::stringstream raw;
+    raw << in.rdbuf();
+    EXPECT_NE(ParseMail(raw.str()).text.find("CUSTOM"), std::string::npos);
+  }
+  EXPECT_TRUE(HasStatus(Delete(tenant_.admin.token, base + "/ticket.created"), 204));
+  Json after(Get(tenant_.admin.token, base).body);
+  for (auto item : GetArray(after.root(), "items")) EXPECT_EQ(GetBool(item, "custom"), false);
+}
+
+}  // namespace
+}  // namespace ticketd::integration

@@ -104,9 +104,10 @@ class Mailer {
   // notifier thread (or inline after Stop).
   void SendDigest(const domain::Id& tenant_id, domain::Timestamp day, std::function<void(DigestSendResult)> done);
 
-  // The tenant's templates (overrides from the directory stream's
-  // EmailTemplate events, else the defaults).
-  MailTemplateView Template(const domain::Id& tenant_id, domain::MailTemplate kind) const;
+  // The tenant's template of one kind: its override (EmailTemplateSet events
+  // of its directory stream) while email_templates is on, else the default.
+  // `fresh` reads the log instead of the notifier's cache (read your writes).
+  MailTemplateView Template(const domain::Id& tenant_id, domain::MailTemplate kind, bool fresh = false) const;
 
   struct Impl;  // app/src/mailer_impl.h: shared by the mailer's own files only
 

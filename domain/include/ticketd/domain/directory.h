@@ -107,7 +107,7 @@ using DirectoryCommand = std::variant<CreateTenant, CreateUser, CreateAsset, Del
                                       // access (issue 11): access.h
                                       CreatePermissionGroup, SetGroupMembership, ChangeSettings,
                                       ChangeLicense, CreateApiKey, RevokeApiKey, RecordApiKeyUsage,
-                                      RecordQuotaAlert,  // mail out (issue 14)
+                                      RecordQuotaAlert, ChangeEmailTemplate,  // mail out (issue 14)
 
                                       // sign-in (accounts.h)
                                       SetPassword, IssuePasswordReset, ResetPassword, StartSession,

@@ -19,6 +19,7 @@
 #include "ticketd/domain/access_types.h"
 #include "ticketd/domain/account_events.h"
 #include "ticketd/domain/id.h"
+#include "ticketd/domain/mail_events.h"  // mail out (issue 14)
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"
@@ -189,6 +190,7 @@ using DirectoryEvents =
                 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
                 // >>> attachments (issue 13)
                 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+                MailEvent,
                 // >>> mail in: inbound mail (issue 14, helper mail-in)
                 // sign-in (account_events.h)
                 AccountEvent>;
@@ -212,6 +214,7 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
                                   // >>> attachments (issue 13)
                                   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+                                  MailEvent,
                                   // >>> mail in: inbound mail (issue 14, helper mail-in)
                                   // sign-in (account_events.h): one alternative for all of them
                                   AccountEvent>;

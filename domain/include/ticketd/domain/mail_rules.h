@@ -13,38 +13,10 @@
 
 #include "ticketd/domain/events.h"
 #include "ticketd/domain/id.h"
+#include "ticketd/domain/mail_template_kind.h"
 
 namespace ticketd::domain {
 
-// Persistent values (stored in queue entries): never renumber.
-enum class MailTemplate {
-  kTicketCreated = 0,
-  kTicketAssigned = 1,
-  kCommentAdded = 2,
-  kTicketResolved = 3,
-  kTicketClosed = 4,
-  kStatusChanged = 5,
-  kDigest = 6,
-};
-struct MailTemplateRow {
-  MailTemplate kind;
-  std::string_view name;  // the contract's template name, also the {event} of the routes
-};
-inline constexpr std::array<MailTemplateRow, 7> kMailTemplates = {{
-    {MailTemplate::kTicketCreated, "ticket.created"},
-    {MailTemplate::kTicketAssigned, "ticket.assigned"},
-    {MailTemplate::kCommentAdded, "ticket.comment_added"},
-    {MailTemplate::kTicketResolved, "ticket.resolved"},
-    {MailTemplate::kTicketClosed, "ticket.closed"},
-    {MailTemplate::kStatusChanged, "ticket.status_changed"},
-    {MailTemplate::kDigest, "digest"},
-}};
-std::string_view ToString(MailTemplate kind);
-std::optional<MailTemplate> ParseMailTemplate(std::string_view name);
-
-// Why a mail was not sent (persistent values: never renumber).
-enum class MailDropReason { kQuota = 0, kDisabled = 1, kErased = 2 };
-std::string_view ToString(MailDropReason reason);
 
 // What the rules need to know besides the event, as of the notifier's read.
 struct MailFacts {
