@@ -69,6 +69,7 @@ void HandlePreviewEmailTemplate(Services& services, const CallPtr& call);
 // >>> mail in: inbound mail (issue 14, helper mail-in)
 // >>> web app (issue 15)
 // >>> live stream SSE (issue 15, helper live)
+void HandleStream(Services& services, const CallPtr& call);  // handlers_stream.cc
 // ---- sign-in (issue 11) ----
 // handlers_auth.cc
 void HandleLogin(Services& services, const CallPtr& call);

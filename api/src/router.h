@@ -23,6 +23,7 @@ struct RouterOptions {
   std::array<std::uint8_t, 32> admin_token_sha256{};
   double rate_limit = 0;  // requests per second per token; 0 = off
   double rate_burst = 0;
+  LiveHub* live_hub = nullptr;  // live stream SSE: GET /api/v1/stream
 };
 
 // One served route as documented: method ("GET"), path with {name}
@@ -42,6 +43,7 @@ class Router final : public RequestHandler {
   void Handle(Request&& request, Responder respond) override;
   // mail out (issue 14): before serving; null (--smtp off) is allowed.
   void AttachMailer(app::Mailer* mailer) { services_.mailer = mailer; }
+  void Handle(Request&& request, Responder respond, StreamResponder stream) override;
 
  private:
   bool Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const;

@@ -121,6 +121,21 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
       ->check(Accepts([](std::string_view t) { return t.find('@') != std::string_view::npos && t.size() <= 254; },
                       "must be an address such as ticketd@example.com"));
   app.add_option("--public-url", o->public_url, "base of the links in mails (default http:// + the listen address)");
+  // live stream SSE (GET /api/v1/stream)
+  app.add_option("--max-streams-per-user", o->max_streams_per_user, "open live streams per user (then 429)")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(1, 1000));
+  app.add_option("--max-streams", o->max_streams, "open live streams in all (then 503)")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(1, 1000000));
+  app.add_option("--stream-heartbeat-ms", o->stream_heartbeat_ms,
+                 "live streams: ms between ': ping' comments and credential re-checks")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(100, 3600000));
+  app.add_option("--stream-buffer-bytes", o->stream_buffer_bytes,
+                 "live streams: bytes queued for one client before it is dropped as too slow")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(1024, 64 << 20));
   app.add_flag_callback("--unsafe-no-encryption", [o] { o->seal_personal_data = false; },
                         "store personal data in plain text (for measuring the cost of sealing only)");
   app.add_flag_callback("--unsafe-no-fsync", [o] { o->sync = false; }, "no fsync per commit (experiments only)");
