@@ -66,8 +66,8 @@ struct Services {
   Metrics& metrics;
   ApiKeyUsage* api_key_usage = nullptr;  // per-key request counts (router, /api-keys)
   SignIn* signin = nullptr;  // the sign-in routes' keys, pool and lockout (server.cc)
-  app::Mailer* mailer = nullptr;  // mail out (issue 14): null with --smtp off
   LiveHub* live = nullptr;   // GET /api/v1/stream (live_hub.h); null: not served
+  app::Mailer* mailer = nullptr;  // mail out (issue 14): null with --smtp off
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);
