@@ -51,6 +51,8 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
       mail::DigestGroupValues g{std::string(domain::ToString(group.priority)), {}};
       for (const projections::DigestEntry& e : group.tickets) {
         const domain::Ticket& t = *e.ticket;
+        out->personal_data.push_back("ticket:" + t.id.ToString());
+        if (t.assignee_id) out->personal_data.push_back("user:" + t.assignee_id->ToString());
         g.tickets.push_back(mail::DigestLine{t.number_text, t.subject, std::string(domain::ToString(t.status)),
                                              NameOf(engine, t.tenant_id, t.assignee_id),
                                              t.due_at ? domain::FormatRfc3339(*t.due_at) : "",
@@ -71,9 +73,13 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
     if (entry.kind == domain::MailTemplate::kCommentAdded) values.comment_body = CommentBody(impl.log, entry.position);
     values.ticket_url = base + (staff ? "/tickets/" : "/desk/tickets/") + ticket->number_text;
     rendered = mail::RenderTicketMail(entry.kind, text, values);
+    out->personal_data.push_back("ticket:" + ticket->id.ToString());
+    out->personal_data.push_back("user:" + ticket->reporter_id.ToString());
+    if (ticket->assignee_id) out->personal_data.push_back("user:" + ticket->assignee_id->ToString());
     out->in_reply_to = mail::TicketThreadId(*entry.ticket_id, impl.options.mail_from);
     out->reply_to = mail::TicketReplyTo(*entry.ticket_id, impl.options.mail_from);
   }
+  out->personal_data.push_back("user:" + entry.recipient_id.ToString());
   out->from = impl.options.mail_from;
   out->to = recipient->email;
   out->to_name = recipient->name;

@@ -187,6 +187,8 @@ Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
       if (is_ticket ? entry.ticket_id == id : entry.recipient_id == id) batch.Drop(entry);
     }
   }
+  // Kept copies (the spool) of mails holding the erased subject's data go too.
+  for (const auto& [is_ticket, id] : erasures) transport->ForgetPersonalData((is_ticket ? "ticket:" : "user:") + id.ToString());
   if (last == cursor && erasures.empty()) return Status::Ok();
   s = batch.CommitLocked(last);
   if (s.ok()) delivery_cv.notify_one();

@@ -90,6 +90,11 @@ std::string ComposeMessage(const OutgoingMail& mail) {
   }
   if (!mail.reply_to.empty()) m += "Reply-To: " + OneLine(mail.reply_to) + "\r\n";
   m += "Auto-Submitted: auto-generated\r\n";
+  if (!mail.personal_data.empty()) {
+    m += "X-Ticketd-Personal-Data:";
+    for (const std::string& tag : mail.personal_data) m += " " + OneLine(tag);
+    m += "\r\n";
+  }
   m += "MIME-Version: 1.0\r\n";
   m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
   m += "--" + boundary + "\r\n";

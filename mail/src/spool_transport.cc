@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "ticketd/mail/transport.h"
 
@@ -51,6 +52,23 @@ class SpoolTransport final : public Transport {
     ::close(fd);
     if (std::rename(tmp.c_str(), final_path.c_str()) != 0) return Retry("rename", errno);
     return DeliveryResult{DeliveryOutcome::kSent, ""};
+  }
+
+  void ForgetPersonalData(const std::string& tag) override {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ / "outbox", ec)) {
+      std::ifstream in(entry.path());
+      std::string line;
+      while (std::getline(in, line) && line != "\r" && !line.empty()) {
+        if (!line.starts_with("X-Ticketd-Personal-Data:")) continue;
+        if ((line + " ").find(" " + tag + " ") != std::string::npos ||
+            (line.ends_with("\r") && line.find(" " + tag + "\r") != std::string::npos)) {
+          in.close();
+          std::filesystem::remove(entry.path(), ec);
+        }
+        break;
+      }
+    }
   }
 
  private:

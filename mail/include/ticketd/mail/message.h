@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ticketd/domain/time.h"
 
@@ -21,6 +22,9 @@ struct OutgoingMail {
   std::string text;        // UTF-8
   std::string html;        // UTF-8, already escaped where it must be
   domain::Timestamp date = 0;
+  // Whose personal data the mail holds ("ticket:{uuid}", "user:{uuid}"),
+  // written as X-Ticketd-Personal-Data so an erasure can find a spooled copy.
+  std::vector<std::string> personal_data;
 };
 
 // The whole message, CRLF line ends. Header values are stripped of CR/LF, so

@@ -23,6 +23,9 @@ class Transport {
   // Hands one mail over. kRetry: try again later (relay down, 4xx);
   // kPermanent: a 5xx answer for this recipient.
   virtual DeliveryResult Deliver(const OutgoingMail& mail, const std::string& message) = 0;
+  // Erasure: removes kept copies of mails holding `tag`'s personal data
+  // (the spool's files); a relay keeps none. Safe beside Deliver.
+  virtual void ForgetPersonalData(const std::string& tag) { (void)tag; }
 };
 
 enum class StartTls { kRequired, kOpportunistic, kOff };
