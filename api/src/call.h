@@ -21,6 +21,7 @@
 namespace ticketd::app {
 class Engine;
 class Metrics;
+class Mailer;
 }  // namespace ticketd::app
 
 namespace ticketd::api {
@@ -69,6 +70,7 @@ struct Services {
   ApiKeyUsage* api_key_usage = nullptr;  // per-key request counts (router, /api-keys)
   SignIn* signin = nullptr;  // the sign-in routes' keys, pool and lockout (server.cc)
   LiveHub* live = nullptr;   // GET /api/v1/stream (live_hub.h); null: not served
+  app::Mailer* mailer = nullptr;  // mail out (issue 14): null with --smtp off
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);

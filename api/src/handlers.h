@@ -78,6 +78,12 @@ void HandleDeleteSlaPolicy(Services& services, const CallPtr& call);
 // >>> attachments (issue 13)
 // handlers_attachments.h
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+void HandleListNotifications(Services& services, const CallPtr& call);  // handlers_mail.cc
+void HandleSendDigest(Services& services, const CallPtr& call);
+void HandleListEmailTemplates(Services& services, const CallPtr& call);  // handlers_mail_templates.cc
+void HandlePutEmailTemplate(Services& services, const CallPtr& call);
+void HandleDeleteEmailTemplate(Services& services, const CallPtr& call);
+void HandlePreviewEmailTemplate(Services& services, const CallPtr& call);
 // >>> mail in: inbound mail (issue 14, helper mail-in)
 // >>> web app (issue 15)
 // handlers_web.cc: the pages, their assets, a ticket by number

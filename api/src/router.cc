@@ -121,6 +121,18 @@ constexpr Route kRoutes[] = {
     {http::verb::get, "/api/v1/attachments/{}", "/api/v1/attachments/{id}", HandleDownloadAttachment,
      Access::kAuthenticated},
     // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+    {http::verb::get, "/api/v1/notifications", "/api/v1/notifications", HandleListNotifications,
+     Access::kAuthenticated},
+    {http::verb::post, "/api/v1/admin/digest/send", "/api/v1/admin/digest/send", HandleSendDigest,
+     Access::kAuthenticated},
+    {http::verb::get, "/api/v1/email-templates", "/api/v1/email-templates", HandleListEmailTemplates,
+     Access::kAuthenticated},
+    {http::verb::put, "/api/v1/email-templates/{}", "/api/v1/email-templates/{event}", HandlePutEmailTemplate,
+     Access::kAuthenticated},
+    {http::verb::delete_, "/api/v1/email-templates/{}", "/api/v1/email-templates/{event}",
+     HandleDeleteEmailTemplate, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/email-templates/{}/preview", "/api/v1/email-templates/{event}/preview",
+     HandlePreviewEmailTemplate, Access::kAuthenticated},
     // >>> web app (issue 15)
     {http::verb::get, "/", "/", HandleWebRoot, Access::kPublic},
     {http::verb::get, "/login", "/login", HandleWebLogin, Access::kPublic},

@@ -41,6 +41,8 @@ class Router final : public RequestHandler {
   Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options,
          ApiKeyUsage* api_key_usage = nullptr);
   void Handle(Request&& request, Responder respond) override;
+  // mail out (issue 14): before serving; null (--smtp off) is allowed.
+  void AttachMailer(app::Mailer* mailer) { services_.mailer = mailer; }
   void Handle(Request&& request, Responder respond, StreamResponder stream) override;
 
  private:

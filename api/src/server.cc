@@ -11,6 +11,7 @@
 #include "ticketd/app/engine.h"
 #include "ticketd/app/sla_timers.h"
 #include "ticketd/app/event_stream.h"
+#include "ticketd/app/mailer.h"
 #include "http_server.h"
 #include "live_hub.h"
 #include "ticketd/app/ids.h"
@@ -127,6 +128,21 @@ int RunServer(int argc, char** argv) {
     return 1;
   }
 
+  // mail out (issue 14): the notifier and delivery threads (mailer.h).
+  std::unique_ptr<app::Mailer> mailer;
+  if (options->smtp != "off") {
+    app::MailerOptions mail_options;
+    mail_options.smtp = options->smtp;
+    mail_options.smtp_config = options->smtp_config;
+    mail_options.mail_from = options->mail_from;
+    mail_options.public_url = options->public_url;
+    s = app::Mailer::Start(mail_options, *engine, metrics, &mailer);
+    if (!s.ok()) {
+      std::fprintf(stderr, "ticketd: mail: %s\n", s.ToString().c_str());
+      return 1;
+    }
+  }
+
   // API key usage: counted in memory, persisted as batched events (api_key_usage.h).
   ApiKeyUsage api_key_usage(*engine, std::chrono::seconds(5));
   // Sign-in: the JWT key beside the log, and the Argon2id pool: one worker
@@ -152,6 +168,7 @@ int RunServer(int argc, char** argv) {
   Router router(*engine, metrics, signin, router_options, &api_key_usage);
   // Time as a source of events: SLA breaches, escalations, auto-close.
   std::unique_ptr<app::SlaTimers> sla_timers = app::SlaTimers::Start(*engine, metrics);
+  router.AttachMailer(mailer.get());
   HttpServerOptions http_options;
   http_options.address = options->listen_host;
   http_options.port = options->listen_port;
@@ -164,6 +181,8 @@ int RunServer(int argc, char** argv) {
                  options->listen_port, s.ToString().c_str());
     return 1;
   }
+  if (mailer && options->public_url.empty())
+    mailer->SetPublicUrl("http://" + options->listen_host + ":" + std::to_string(server->port()));
   std::fprintf(stderr, "ticketd: data dir %s, log head position %llu\n", options->data_dir.c_str(),
                static_cast<unsigned long long>(engine->log().HeadPosition()));
   std::fprintf(stderr, "ticketd: listening on http://%s:%u\n", options->listen_host.c_str(), server->port());
@@ -177,6 +196,7 @@ int RunServer(int argc, char** argv) {
   signin.pool->Stop();  // its jobs submit commands: before the engine stops
   api_key_usage.Stop();  // its last flush goes through the engine
   sla_timers->Stop();    // it submits commands: before the engine stops
+  if (mailer) mailer->Stop();  // queued mails stay queued for the next start
   engine->Stop();
   // After the engine: every committed event is in the log for the relay.
   if (event_stream) event_stream->Stop(std::chrono::milliseconds(2000));

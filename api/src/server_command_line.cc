@@ -111,6 +111,18 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
   app.add_option("--access-token-ttl", o->access_token_ttl, "lifetime in seconds of the access tokens (JWTs) sign-in issues")
       ->capture_default_str()
       ->transform(cli::DecimalIn(1, 31 * 86400));
+  // mail out (issue 14)
+  app.add_option("--smtp", o->smtp, "where mails go: off, spool (DIR/mail/outbox/*.eml), smtp://HOST:PORT or smtps://HOST:PORT")
+      ->capture_default_str()
+      ->check(Accepts([](std::string_view t) {
+        return t == "off" || t == "spool" || ((t.starts_with("smtp://") || t.starts_with("smtps://")) &&
+                                             SplitHostPort(t.substr(t.find("//") + 2)).has_value());
+      }, "must be off, spool, smtp://HOST:PORT or smtps://HOST:PORT"));
+  app.add_option("--smtp-config", o->smtp_config, "SMTP relay settings: username=, password=, starttls=required|opportunistic|off lines");
+  app.add_option("--mail-from", o->mail_from, "sender address of every mail")->capture_default_str()
+      ->check(Accepts([](std::string_view t) { return t.find('@') != std::string_view::npos && t.size() <= 254; },
+                      "must be an address such as ticketd@example.com"));
+  app.add_option("--public-url", o->public_url, "base of the links in mails (default http:// + the listen address)");
   // live stream SSE (GET /api/v1/stream)
   app.add_option("--max-streams-per-user", o->max_streams_per_user, "open live streams per user (then 429)")
       ->capture_default_str()

@@ -31,6 +31,10 @@ struct ServerOptions {
   // >>> attachments (issue 13)
   std::string clamd_socket;  // --clamd: scan uploads with clamd (INSTREAM) on this Unix socket
   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+  std::string smtp = "spool";                   // --smtp off|spool|smtp://HOST:PORT|smtps://HOST:PORT
+  std::string smtp_config;                      // --smtp-config FILE (username=, password=, starttls=)
+  std::string mail_from = "ticketd@localhost";  // --mail-from ADDRESS
+  std::string public_url;                       // --public-url URL; empty: http:// + the listen address
   // >>> mail in: inbound mail (issue 14, helper mail-in)
   // >>> web app (issue 15)
   // >>> live stream SSE (issue 15, helper live)

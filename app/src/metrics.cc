@@ -176,6 +176,8 @@ struct Metrics::Impl {
   // name -> (help, labels -> value): labelled counters kept by their owners.
   std::map<std::string, std::pair<std::string, std::map<std::string, double>>> counters;                       // name -> (help, value)
   std::function<eventstore::OutboxRelayStats()> event_stream;                         // guarded by mu
+  std::map<std::uint64_t, std::function<std::string()>> text_sources;                 // guarded by mu
+  std::uint64_t next_text_source = 1;                                                 // guarded by mu
 
   std::atomic<std::uint64_t> events_appended{0};
   std::atomic<std::uint64_t> commands_committed{0};
@@ -224,6 +226,18 @@ void Metrics::ObserveBatch(std::size_t commands, std::size_t events, double fsyn
 void Metrics::SetEventStreamSource(std::function<eventstore::OutboxRelayStats()> source) {
   std::unique_lock lock(impl_->mu);
   impl_->event_stream = std::move(source);
+}
+
+std::uint64_t Metrics::AddTextSource(std::function<std::string()> render) {
+  std::unique_lock lock(impl_->mu);
+  const std::uint64_t handle = impl_->next_text_source++;
+  impl_->text_sources.emplace(handle, std::move(render));
+  return handle;
+}
+
+void Metrics::RemoveTextSource(std::uint64_t handle) {
+  std::unique_lock lock(impl_->mu);
+  impl_->text_sources.erase(handle);
 }
 
 void Metrics::SetGauge(std::string_view name, std::string_view help, double value) {
@@ -284,6 +298,7 @@ std::string Metrics::Render() const {
     AppendNumber(out, gauge.second);
     out += '\n';
   }
+  for (const auto& [handle, render] : impl_->text_sources) out += render();
   return out;
 }
 

@@ -169,4 +169,10 @@ DirectoryDecision DecideAccess(const TenantState& state, const RecordApiKeyUsage
   return events;
 }
 
+DirectoryDecision DecideAccess(const TenantState& state, const RecordQuotaAlert& c) {
+  if (!c.actor.IsPlatformAdmin()) return Fail(ErrorCode::kForbidden, "quota alerts are recorded by the server itself");
+  if (!state.exists) return Fail(ErrorCode::kNotFound, "no such tenant");
+  return Events{DirectoryEvent(c.actor, c.at, c.tenant_id, c.alert)};
+}
+
 }  // namespace ticketd::domain

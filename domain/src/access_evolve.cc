@@ -74,6 +74,7 @@ void EvolveAccess(TenantAccess& access, const DomainEvent& event) {
                  [](const SlaDirectoryEvent&) {},
                  [](const SlaTicketEvent&) {},
                  [](const WorkflowEvent&) {},
+                 [](const MailEvent&) {},  // mail out (issue 14)
              },
              event.payload);
 }

@@ -162,6 +162,8 @@ Result<std::vector<DomainEvent>, DomainError> DecideDirectory(const TenantState&
                         [&](const SaveSlaPolicy& c) { return DecideSla(state, c); },
                         [&](const DeleteSlaPolicy& c) { return DecideSla(state, c); },
                         [&](const SetAutoClose& c) { return DecideSla(state, c); },
+                        [&](const RecordQuotaAlert& c) { return DecideAccess(state, c); },  // mail out
+                        [&](const ChangeEmailTemplate& c) { return DecideMail(state, c); },
                         // sign-in (account_decide.cc)
                         [&](const SetPassword& c) { return DecideAccount(state, c); },
                         [&](const IssuePasswordReset& c) { return DecideAccount(state, c); },
@@ -209,6 +211,7 @@ TenantState EvolveTenant(TenantState state, const DomainEvent& event) {
                  [&](const AccountEvent& e) { EvolveTenantAccounts(state, event, e); },
                  [&](const SlaDirectoryEvent& e) { EvolveSlaSettings(state.sla, e); },
                  [&](const WorkflowEvent& e) { EvolveCatalog(state.catalog, e); },
+                 [](const MailEvent&) {},  // mail out: templates are the mailer's to read
                  // access (issue 11): folded by EvolveAccess below
                  [](const PermissionGroupCreated&) {},
                  [](const PermissionGroupMemberAdded&) {},

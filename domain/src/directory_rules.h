@@ -29,6 +29,8 @@ DirectoryDecision DecideAccess(const TenantState& state, const ChangeLicense& c)
 DirectoryDecision DecideAccess(const TenantState& state, const CreateApiKey& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RevokeApiKey& c);
 DirectoryDecision DecideAccess(const TenantState& state, const RecordApiKeyUsage& c);
+DirectoryDecision DecideAccess(const TenantState& state, const RecordQuotaAlert& c);  // mail out
+DirectoryDecision DecideMail(const TenantState& state, const ChangeEmailTemplate& c);  // mail_decide.cc
 
 // The catalog commands (catalog.h), catalog_decide.cc.
 DirectoryDecision DecideCatalog(const TenantState& state, const CreateCatalogEntry& c);

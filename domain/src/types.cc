@@ -113,6 +113,7 @@ std::string_view EventTypeName(const EventPayload& payload) {
                         [](const SlaDirectoryEvent& e) { return SlaEventTypeName(e); },
                         [](const SlaTicketEvent& e) { return SlaEventTypeName(e); },
                         [](const WorkflowEvent& e) { return WorkflowEventTypeName(e); },
+                        [](const MailEvent& e) { return MailEventTypeName(e); },
                     },
                     payload);
 }

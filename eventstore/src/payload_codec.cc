@@ -7,6 +7,7 @@
 #include "account_payload_codec.h"
 #include "sla_payload_codec.h"
 #include "attachment_payload_codec.h"
+#include "mail_payload_codec.h"
 #include "id_text.h"
 #include "personal_text.h"
 #include "ticketd/domain/overloaded.h"
@@ -198,6 +199,7 @@ void EncodePayload(const EventPayload& payload, TextSealer& text, v1::EventEnvel
           [&](const SlaDirectoryEvent& e) { EncodeSlaPayload(e, env); },
           [&](const SlaTicketEvent& e) { EncodeSlaPayload(e, env); },
           [&](const WorkflowEvent& e) { EncodeWorkflowPayload(e, env); },
+          [&](const MailEvent& e) { EncodeMailPayload(e, env); },  // mail out (issue 14)
       },
       payload);
 }
@@ -362,6 +364,9 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
     case v1::EventEnvelope::kCatalogEntryArchived:
     case v1::EventEnvelope::kReopenPolicyChanged:
       return DecodeWorkflowPayload(env, payload);
+    case v1::EventEnvelope::kEmailTemplateSet:  // mail out (issue 14)
+    case v1::EventEnvelope::kEmailTemplateReset:
+      return DecodeMailPayload(env, payload);
     case v1::EventEnvelope::PAYLOAD_NOT_SET:
       return Status::Corruption("event envelope has no payload (written by a newer ticketd?)");
   }

@@ -70,6 +70,7 @@ std::string SubjectKeyId(const DomainEvent& event) {
           [&](const SlaTicketEvent&) { return TicketKeyId(event); },
           // workflow (issue 12): catalog names are not personal data
           [](const WorkflowEvent&) { return std::string(); },
+          [](const MailEvent&) { return std::string(); },  // mail out: templates, no personal data
           // sign-in: a user's sealed fields under the user's key
           [](const AccountEvent& e) {
             std::optional<Id> user = AccountEventSealedUser(e);

@@ -170,6 +170,7 @@ void DirectoryReadModel::Apply(const domain::DomainEvent& event) {
           [](const domain::ApiKeyRevoked&) {},
           [](const domain::ApiKeyUsage&) {},
           [](const domain::WorkflowEvent&) {},  // workflow (issue 12): the CatalogReadModel's
+          [](const domain::MailEvent&) {},  // mail out: the mailer reads templates itself
           [&](const domain::AccountEvent& e) {
             impl_->tenants.Write(tenant_id, [&](TenantDirectory& d) { ApplyAccountEvent(d, event, e); });
           },
@@ -204,6 +205,14 @@ std::optional<domain::Actor> DirectoryReadModel::Authenticate(const TokenHash& t
     if (user != d.users.end() && CanAuthenticate(user->second)) actor = domain::ActorOf(d.access, user->second);
   });
   return actor;
+}
+
+std::vector<TenantInfo> DirectoryReadModel::ListTenants() const {
+  std::vector<TenantInfo> tenants;
+  impl_->tenants.ForEachSorted([&](const Id&, const TenantDirectory& d) {
+    if (d.info) tenants.push_back(*d.info);
+  });
+  return tenants;
 }
 
 std::optional<TenantInfo> DirectoryReadModel::GetTenant(const Id& tenant_id) const {

@@ -38,6 +38,11 @@ class Metrics {
   // serving; `source` must stay callable until the Metrics die or it is reset.
   void SetEventStreamSource(std::function<eventstore::OutboxRelayStats()> source);
 
+  // Extra exposition text rendered at each Render() (the mailer's series);
+  // the handle removes it. `render` must stay callable until then.
+  std::uint64_t AddTextSource(std::function<std::string()> render);
+  void RemoveTextSource(std::uint64_t handle);
+
   std::string Render() const;
 
  private:

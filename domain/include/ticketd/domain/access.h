@@ -134,5 +134,13 @@ struct RecordApiKeyUsage {
   Id tenant_id;
   std::vector<ApiKeyUsage> usage;
 };
+// mail out (issue 14): the server itself records a quota alert that no
+// command's refusal raised (max_emails_month: mails past it are dropped).
+struct RecordQuotaAlert {
+  Actor actor;  // the platform (system) actor
+  Timestamp at = 0;
+  Id tenant_id;
+  QuotaAlertRaised alert;
+};
 
 }  // namespace ticketd::domain

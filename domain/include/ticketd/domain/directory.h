@@ -117,6 +117,7 @@ using DirectoryCommand = std::variant<CreateTenant, CreateUser, CreateAsset, Del
                                       SeedDefaultCatalog,
                                       // workflow (issue 12): SLA policies, auto-close (sla_events.h)
                                       SaveSlaPolicy, DeleteSlaPolicy, SetAutoClose,
+                                      RecordQuotaAlert, ChangeEmailTemplate,  // mail out (issue 14)
 
                                       // sign-in (accounts.h)
                                       SetPassword, IssuePasswordReset, ResetPassword, StartSession,

@@ -21,6 +21,7 @@
 #include "ticketd/domain/attachment_events.h"
 #include "ticketd/domain/id.h"
 #include "ticketd/domain/sla_events.h"
+#include "ticketd/domain/mail_events.h"  // mail out (issue 14)
 #include "ticketd/domain/ticket_value.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/types.h"
@@ -208,6 +209,7 @@ using DirectoryEvents =
                 SlaDirectoryEvent,
                 // >>> attachments (issue 13)
                 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+                MailEvent,
                 // >>> mail in: inbound mail (issue 14, helper mail-in)
                 // sign-in (account_events.h)
                 AccountEvent>;
@@ -236,6 +238,7 @@ using EventPayload = std::variant<TenantCreated, UserCreated, TokenIssued, Asset
                                   // >>> attachments (issue 13)
                                   AttachmentAdded,
                                   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
+                                  MailEvent,
                                   // >>> mail in: inbound mail (issue 14, helper mail-in)
                                   // sign-in (account_events.h): one alternative for all of them
                                   AccountEvent>;

@@ -102,6 +102,12 @@ struct EventLogOptions {
   std::optional<MasterKey> master_key;
 };
 
+// One write of WriteMeta: a put, or a delete when `value` is nullopt.
+struct MetaWrite {
+  std::string key;
+  std::optional<std::string> value;
+};
+
 class EventLog {
  public:
   EventLog(const EventLog&) = delete;
@@ -172,6 +178,13 @@ class EventLog {
   // Small synced key/value metadata (admin token hash, relay cursor, ...).
   virtual Status GetMeta(std::string_view key, std::string* value) const = 0;
   virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
+  // Several metadata writes in ONE synced batch: all or none (the mail
+  // notifier moves its queue entries and its cursor together). Any thread.
+  virtual Status WriteMeta(std::span<const MetaWrite> writes) = 0;
+  // Visits the metadata keys starting with `prefix` in key order until
+  // `visit` returns false.
+  virtual Status ScanMeta(std::string_view prefix,
+                          const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
 
   // For a secondary (read-only) instance: catch up with the primary.
   virtual Status Refresh() = 0;

@@ -48,6 +48,8 @@ class DirectoryReadModel {
   std::optional<domain::Actor> Authenticate(const std::array<std::uint8_t, 32>& token_sha256) const;
 
   std::optional<TenantInfo> GetTenant(const domain::Id& tenant_id) const;
+  // Every tenant, by id (mail out: the 07:00 digest run).
+  std::vector<TenantInfo> ListTenants() const;
   std::optional<domain::User> GetUser(const domain::Id& tenant_id, const domain::Id& user_id) const;
   // Searches every tenant: for telling "other tenant" from "no such id".
   std::optional<domain::User> FindUserAnyTenant(const domain::Id& user_id) const;

@@ -1,0 +1,160 @@
+// The delivery thread: queued entries -> rendered mails -> the transport.
+#include <algorithm>
+#include <cstdio>
+
+#include "mailer_impl.h"
+#include "ticketd/mail/message.h"
+#include "ticketd/mail/message_ids.h"
+#include "ticketd/mail/templates.h"
+
+namespace ticketd::app {
+namespace {
+
+std::string NameOf(const Engine& engine, const domain::Id& tenant_id, const std::optional<domain::Id>& user_id) {
+  if (!user_id) return "";
+  std::optional<domain::User> user = engine.directory().GetUser(tenant_id, *user_id);
+  return user ? user->name : "";
+}
+
+// The text of a comment event, read back from the log (opened with the
+// ticket's data key; "[erased]" once that is destroyed).
+std::string CommentBody(const eventstore::EventLog& log, std::uint64_t position) {
+  std::string body;
+  (void)log.ReadAll(position, [&](const eventstore::RecordedEvent& recorded) {
+    if (const auto* comment = std::get_if<domain::CommentAdded>(&recorded.event.payload)) body = comment->body;
+    return false;
+  });
+  return body;
+}
+
+}  // namespace
+
+// Fills `out` for `entry`; a drop reason instead when the mail must not go.
+std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const MailEntry& entry,
+                                                 const std::string& base, mail::OutgoingMail* out) {
+  const Engine& engine = impl.engine;
+  std::optional<domain::User> recipient = engine.directory().GetUser(entry.tenant_id, entry.recipient_id);
+  if (!recipient || recipient->erased_at) return domain::MailDropReason::kErased;
+  if (!NotificationsEnabled(engine, entry.tenant_id)) return domain::MailDropReason::kDisabled;
+  std::optional<domain::TenantAccess> access = engine.directory().GetAccess(entry.tenant_id);
+  const bool staff =
+      access && domain::EffectivePermissions(*access, *recipient).Has(domain::Permission::kTicketsManage);
+  MailTemplateView tmpl = impl.TemplateFor(entry.tenant_id, entry.kind);
+  mail::TemplateText text{tmpl.subject, tmpl.text, tmpl.html};
+  mail::TemplateText rendered;
+  if (entry.digest) {
+    projections::Digest digest = engine.digest().Build(entry.tenant_id, entry.digest_day);
+    mail::DigestMailValues values;
+    values.date = domain::FormatDate(entry.digest_day);
+    values.ticket_url = base + "/tickets";
+    for (const projections::DigestGroup& group : digest.groups) {
+      mail::DigestGroupValues g{std::string(domain::ToString(group.priority)), {}};
+      for (const projections::DigestEntry& e : group.tickets) {
+        const domain::Ticket& t = *e.ticket;
+        out->personal_data.push_back("ticket:" + t.id.ToString());
+        if (t.assignee_id) out->personal_data.push_back("user:" + t.assignee_id->ToString());
+        g.tickets.push_back(mail::DigestLine{t.number_text, t.subject, std::string(domain::ToString(t.status)),
+                                             NameOf(engine, t.tenant_id, t.assignee_id),
+                                             t.due_at ? domain::FormatRfc3339(*t.due_at) : "",
+                                             base + "/tickets/" + t.number_text, e.overdue});
+      }
+      values.groups.push_back(std::move(g));
+    }
+    rendered = mail::RenderDigestMail(text, values);
+  } else {
+    projections::TicketPtr ticket = engine.tickets().Get(entry.tenant_id, *entry.ticket_id);
+    if (!ticket || ticket->erased_at) return domain::MailDropReason::kErased;
+    mail::TicketMailValues values;
+    values.ticket_number = ticket->number_text;
+    values.ticket_title = ticket->subject;
+    values.ticket_status = std::string(domain::ToString(ticket->status));
+    values.assignee_name = NameOf(engine, entry.tenant_id, ticket->assignee_id);
+    values.reporter_name = NameOf(engine, entry.tenant_id, ticket->reporter_id);
+    if (entry.kind == domain::MailTemplate::kCommentAdded) values.comment_body = CommentBody(impl.log, entry.position);
+    values.ticket_url = base + (staff ? "/tickets/" : "/desk/tickets/") + ticket->number_text;
+    rendered = mail::RenderTicketMail(entry.kind, text, values);
+    out->personal_data.push_back("ticket:" + ticket->id.ToString());
+    out->personal_data.push_back("user:" + ticket->reporter_id.ToString());
+    if (ticket->assignee_id) out->personal_data.push_back("user:" + ticket->assignee_id->ToString());
+    out->in_reply_to = mail::TicketThreadId(*entry.ticket_id, impl.options.mail_from);
+    out->reply_to = mail::TicketReplyTo(*entry.ticket_id, impl.options.mail_from);
+  }
+  out->personal_data.push_back("user:" + entry.recipient_id.ToString());
+  out->from = impl.options.mail_from;
+  out->to = recipient->email;
+  out->to_name = recipient->name;
+  out->subject = std::move(rendered.subject);
+  out->text = std::move(rendered.text);
+  out->html = std::move(rendered.html);
+  out->message_id = entry.message_id;
+  out->date = impl.Now();
+  return std::nullopt;
+}
+
+void Mailer::Impl::StoreLocked(const MailEntry& entry) {
+  const std::string key = MailEntryKey(entry);
+  Status s = log.PutMeta(key, EncodeMailEntry(entry));
+  if (!s.ok()) std::fprintf(stderr, "ticketd: mail: cannot record a delivery: %s\n", s.ToString().c_str());
+  if (entry.status == MailStatus::kQueued) {
+    pending[key] = entry;
+    due.insert({entry.next_attempt_at, key});
+  } else {
+    pending.erase(key);
+  }
+}
+
+void Mailer::Impl::DeliveryLoop() {
+  std::unique_lock lock(mu);
+  while (!stopping) {
+    if (due.empty() || due.begin()->first > Now()) {
+      auto wait = std::chrono::milliseconds(1000);
+      if (!due.empty())
+        wait = std::min(wait, std::chrono::milliseconds((due.begin()->first - Now()) / 1000 + 1));
+      delivery_cv.wait_for(lock, wait);
+      continue;
+    }
+    const std::string key = due.begin()->second;
+    due.erase(due.begin());
+    auto it = pending.find(key);
+    if (it == pending.end()) continue;
+    MailEntry entry = it->second;
+    const std::string base = public_url;
+    lock.unlock();
+
+    mail::OutgoingMail mail;
+    std::optional<domain::MailDropReason> dropped = RenderMail(*this, entry, base, &mail);
+    if (dropped) {
+      entry.status = MailStatus::kDropped;
+      entry.reason = dropped;
+      dropped_total.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      mail::DeliveryResult result = transport->Deliver(mail, mail::ComposeMessage(mail));
+      ++entry.attempts;
+      switch (result.outcome) {
+        case mail::DeliveryOutcome::kSent:
+          entry.status = MailStatus::kSent;
+          entry.sent_at = Now();
+          sent_total.fetch_add(1, std::memory_order_relaxed);
+          break;
+        case mail::DeliveryOutcome::kPermanent:
+          entry.status = MailStatus::kFailed;
+          entry.last_error = result.error;
+          failed_total.fetch_add(1, std::memory_order_relaxed);
+          break;
+        case mail::DeliveryOutcome::kRetry: {
+          entry.last_error = result.error;
+          const auto shift = std::min<std::int64_t>(entry.attempts - 1, 20);
+          const auto delay = std::min<std::int64_t>(options.max_retry.count(), options.first_retry.count() << shift);
+          entry.next_attempt_at = Now() + delay * 1000;
+          break;
+        }
+      }
+    }
+    lock.lock();
+    // Dropped by an erasure while in flight: keep the drop unless it went out.
+    if (!pending.contains(key) && entry.status != MailStatus::kSent) continue;
+    StoreLocked(entry);
+  }
+}
+
+}  // namespace ticketd::app

@@ -1,0 +1,91 @@
+// Mailer internals shared by mailer.cc (wiring, reads, digest requests),
+// mail_notifier.cc (log -> queue) and mail_delivery.cc (queue -> transport).
+//
+// Locking: `mu` guards `pending`, `due`, `digest_requests`, `stopping`, the
+// flags and every write of a queued entry's key (so the notifier dropping an
+// entry and the delivery thread finishing it cannot overwrite each other).
+// The notifier's own state (cursor, sequence, month counts) is its thread's.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "mail_entry.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/app/mailer.h"
+#include "ticketd/app/metrics.h"
+#include "ticketd/mail/transport.h"
+
+namespace ticketd::app {
+
+struct DigestRequest {
+  domain::Id tenant_id;
+  domain::Timestamp day = 0;
+  std::function<void(DigestSendResult)> done;  // empty for the 07:00 run
+};
+
+struct Mailer::Impl {
+  MailerOptions options;
+  Engine& engine;
+  eventstore::EventLog& log;
+  Metrics& metrics;
+  std::unique_ptr<mail::Transport> transport;
+  std::uint64_t commit_listener = 0;
+  std::uint64_t metrics_source = 0;
+
+  std::mutex mu;
+  std::condition_variable notifier_cv, delivery_cv;
+  bool stopping = false;
+  bool notified = false;
+  std::map<std::string, MailEntry> pending;                  // key -> queued entry
+  std::set<std::pair<domain::Timestamp, std::string>> due;   // (next attempt, key) of pending ones not in flight
+  std::deque<DigestRequest> digest_requests;
+  std::string public_url;  // links in mails (guarded by mu: set once the port is known)
+  std::atomic<std::uint64_t> applied_head{0};  // read models are current up to here
+  std::atomic<std::uint64_t> sent_total{0}, failed_total{0}, dropped_total{0};
+
+  // Notifier thread only.
+  std::uint64_t cursor = 0;
+  std::uint64_t sequence = 0;
+  std::unordered_map<std::string, std::int64_t> month_counts;  // "tenant/YYYY-MM" -> queued mails
+  domain::Timestamp auto_digest_day = -1;  // the day whose 07:00 run is done
+
+  std::thread notifier, delivery;
+
+  Impl(const MailerOptions& o, Engine& e, Metrics& m) : options(o), engine(e), log(e.log()), metrics(m) {}
+  domain::Timestamp Now() const { return options.clock(); }
+
+  Status LoadState();  // mailer.cc: cursor, sequence, pending entries
+  // mail_notifier.cc
+  void NotifierLoop();
+  Status ProcessEvents(std::uint64_t up_to);
+  void ProcessDigest(DigestRequest request);
+  void RunMorningDigests();
+  // Records the month's max_emails_month alert (an engine command).
+  void RaiseQuotaAlert(const domain::Id& tenant_id, std::int64_t limit, std::int64_t current);
+  // The tenant's template of one kind (override or default), cached per
+  // tenant until the notifier sees a template event of it.
+  MailTemplateView TemplateFor(const domain::Id& tenant_id, domain::MailTemplate kind) const;
+  void ForgetTemplates(const domain::Id& tenant_id) const;
+  using TenantTemplates = std::array<std::optional<MailTemplateView>, domain::kMailTemplates.size()>;
+  mutable std::mutex templates_mu;
+  mutable std::unordered_map<domain::Id, TenantTemplates, domain::IdHash> templates;
+  // mail_delivery.cc
+  void DeliveryLoop();
+  // Under mu: a changed entry back to disk, and to `pending`/`due` while queued.
+  void StoreLocked(const MailEntry& entry);
+  std::string RenderMetrics() const;
+};
+
+// Shared facts of one tenant for the pure rules.
+std::vector<domain::Id> StaffOf(const Engine& engine, const domain::Id& tenant_id);
+bool NotificationsEnabled(const Engine& engine, const domain::Id& tenant_id);
+
+}  // namespace ticketd::app

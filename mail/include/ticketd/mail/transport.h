@@ -1,0 +1,46 @@
+// Where mails go (--smtp): a spool directory of .eml files, or an SMTP relay
+// through libcurl (STARTTLS, AUTH, smtps). One Transport belongs to the
+// mailer's delivery thread: Deliver is not thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ticketd/base/status.h"
+#include "ticketd/mail/message.h"
+
+namespace ticketd::mail {
+
+enum class DeliveryOutcome { kSent, kRetry, kPermanent };
+struct DeliveryResult {
+  DeliveryOutcome outcome = DeliveryOutcome::kSent;
+  std::string error;  // for the notification log; never holds the recipient's address
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Hands one mail over. kRetry: try again later (relay down, 4xx);
+  // kPermanent: a 5xx answer for this recipient.
+  virtual DeliveryResult Deliver(const OutgoingMail& mail, const std::string& message) = 0;
+  // Erasure: removes kept copies of mails holding `tag`'s personal data
+  // (the spool's files); a relay keeps none. Safe beside Deliver.
+  virtual void ForgetPersonalData(const std::string& tag) { (void)tag; }
+};
+
+enum class StartTls { kRequired, kOpportunistic, kOff };
+struct SmtpConfig {
+  std::string username, password;
+  StartTls starttls = StartTls::kOpportunistic;
+};
+// `key=value` lines (username, password, starttls); '#' comments. InvalidArgument naming the line.
+Status ParseSmtpConfig(const std::string& text, SmtpConfig* config);
+Status LoadSmtpConfig(const std::string& path, SmtpConfig* config);
+
+// Writes each mail to DIR/outbox/<message id>.eml via DIR/tmp and rename(),
+// so a reader never sees half a file. Creates the directories.
+Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport);
+// `url` is smtp://HOST:PORT or smtps://HOST:PORT.
+Status MakeSmtpTransport(const std::string& url, const SmtpConfig& config, std::unique_ptr<Transport>* transport);
+
+}  // namespace ticketd::mail
