@@ -55,6 +55,7 @@ struct Services {
   Metrics& metrics;
   ApiKeyUsage* api_key_usage = nullptr;  // per-key request counts (router, /api-keys)
   SignIn* signin = nullptr;  // the sign-in routes' keys, pool and lockout (server.cc)
+  std::string mail_from;     // mail in: --mail-from; inbound mail from it is a loop
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);

@@ -61,6 +61,7 @@ void HandleApiKeyUsage(Services& services, const CallPtr& call);
 // >>> attachments (issue 13)
 // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
 // >>> mail in: inbound mail (issue 14, helper mail-in)
+void HandleInboundMail(Services& services, const CallPtr& call);  // handlers_inbound_mail.cc
 // >>> web app (issue 15)
 // >>> live stream SSE (issue 15, helper live)
 // ---- sign-in (issue 11) ----

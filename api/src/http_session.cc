@@ -119,7 +119,7 @@ void HttpSession::ReadHeader() {
   if (closing_ || closed_) return;
   reading_ = true;
   parser_.emplace();
-  parser_->body_limit(options_.body_limit);
+  parser_->body_limit(boost::none);  // the route's, set in OnHeader once the target is known
   parser_->header_limit(kHeaderLimit);
   stream_.expires_after(options_.read_timeout);
   http::async_read_header(
@@ -141,8 +141,10 @@ void HttpSession::OnHeader(beast::error_code ec) {
     if (slots_.empty()) Close();
     return;
   }
+  body_limit_ = handler_.BodyLimit(parser_->get()).value_or(options_.body_limit);
+  parser_->body_limit(body_limit_);
   auto length = parser_->content_length();
-  if (length && *length > options_.body_limit) return Refuse(TooLarge(options_.body_limit));
+  if (length && *length > body_limit_) return Refuse(TooLarge(body_limit_));
   if (parser_->is_done()) {
     reading_ = false;
     return Dispatch(parser_->release());
@@ -181,7 +183,7 @@ void HttpSession::ReadBody() {
 void HttpSession::OnBody(beast::error_code ec) {
   if (closed_) return;
   reading_ = false;
-  if (ec == http::error::body_limit) return Refuse(TooLarge(options_.body_limit));
+  if (ec == http::error::body_limit) return Refuse(TooLarge(body_limit_));
   if (ec && !IsDisconnect(ec)) return Refuse(BadRequest(ec));
   if (ec || closing_) {
     closing_ = true;

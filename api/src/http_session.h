@@ -100,6 +100,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read: its route's, else the server's
   RequestHandler& handler_;
   const HttpServerOptions options_;
   SessionRegistry& registry_;

@@ -8,6 +8,7 @@
 // clang-format on
 #include <boost/beast/http.hpp>
 #include <functional>
+#include <optional>
 
 namespace ticketd::api {
 
@@ -21,6 +22,9 @@ class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   virtual void Handle(Request&& request, Responder respond) = 0;
+  // The body limit of the route `header` (a request whose body is not read
+  // yet) goes to, when it has its own; nullopt: the server's default.
+  virtual std::optional<std::size_t> BodyLimit(const Request& /*header*/) const { return std::nullopt; }
 };
 
 }  // namespace ticketd::api

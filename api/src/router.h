@@ -23,6 +23,7 @@ struct RouterOptions {
   std::array<std::uint8_t, 32> admin_token_sha256{};
   double rate_limit = 0;  // requests per second per token; 0 = off
   double rate_burst = 0;
+  std::string mail_from;  // mail in: --mail-from (Services::mail_from)
 };
 
 // One served route as documented: method ("GET"), path with {name}
@@ -40,6 +41,7 @@ class Router final : public RequestHandler {
   Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options,
          ApiKeyUsage* api_key_usage = nullptr);
   void Handle(Request&& request, Responder respond) override;
+  std::optional<std::size_t> BodyLimit(const Request& header) const override;
 
  private:
   bool Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const;

@@ -109,6 +109,8 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
   app.add_option("--access-token-ttl", o->access_token_ttl, "lifetime in seconds of the access tokens (JWTs) sign-in issues")
       ->capture_default_str()
       ->transform(cli::DecimalIn(1, 31 * 86400));
+  // mail in (issue 14): the loop check of POST /public/v1/inbound-mail.
+  app.add_option("--mail-from", o->mail_from, "the address ticketd's mails come from")->capture_default_str();
   app.add_flag_callback("--unsafe-no-encryption", [o] { o->seal_personal_data = false; },
                         "store personal data in plain text (for measuring the cost of sealing only)");
   app.add_flag_callback("--unsafe-no-fsync", [o] { o->sync = false; }, "no fsync per commit (experiments only)");

@@ -31,6 +31,8 @@ struct ServerOptions {
   // >>> attachments (issue 13)
   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
   // >>> mail in: inbound mail (issue 14, helper mail-in)
+  // --mail-from (MAIL.md; shared with mail out): inbound mail from it is a loop, ignored.
+  std::string mail_from = "ticketd@localhost";
   // >>> web app (issue 15)
   // >>> live stream SSE (issue 15, helper live)
 };

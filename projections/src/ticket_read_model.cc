@@ -33,6 +33,12 @@ TicketPtr TicketReadModel::Get(const domain::Id& tenant_id, const domain::Id& ti
   return found;
 }
 
+TicketPtr TicketReadModel::GetByNumber(const domain::Id& tenant_id, std::int64_t number) const {
+  TicketPtr found;
+  impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) { found = index.GetByNumber(number); });
+  return found;
+}
+
 std::size_t TicketReadModel::TicketCount(const domain::Id& tenant_id) const {
   std::size_t count = 0;
   impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) { count = index.live_count(); });
