@@ -69,6 +69,20 @@ std::vector<std::string> MessageIds(GMimeObject* message, const char* header) {
   return ids;
 }
 
+// Mail's CRLF (and stray CR) as the \n the rest of ticketd stores.
+std::string UnixLineEnds(std::string text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r') {
+      out.push_back(text[i]);
+    } else if (i + 1 == text.size() || text[i + 1] != '\n') {
+      out.push_back('\n');
+    }
+  }
+  return out;
+}
+
 bool IsAttachment(GMimeObject* part) {
   const char* disposition = g_mime_object_get_disposition(part);
   return disposition && g_ascii_strcasecmp(disposition, "attachment") == 0;
@@ -129,7 +143,7 @@ Result<domain::InboundMail, MimeProblem> ReadMime(std::string_view bytes) {
 
   Bodies bodies;
   FindBodies(g_mime_message_get_mime_part(message.get()), &bodies, 0);
-  mail.text = bodies.has_plain ? std::move(bodies.plain) : HtmlToText(bodies.html);
+  mail.text = UnixLineEnds(bodies.has_plain ? std::move(bodies.plain) : HtmlToText(bodies.html));
   return mail;
 }
 

@@ -94,12 +94,12 @@ std::string Fit(std::string_view text, std::size_t max_chars, bool one_line) {
       const bool line_break = c == '\n' || c == '\r' || c == '\t';
       if (!line_break) continue;
       if (one_line) {
-        if (!out.empty() && out.back() == ' ') continue;
         c = ' ';
       } else if (c == '\r') {
         continue;  // \r\n and lone \r end lines as \n does
       }
     }
+    if (one_line && c == ' ' && !out.empty() && out.back() == ' ') continue;  // folded header lines
     if (StartsCodePoint(c) && chars++ == max_chars) break;
     out.push_back(c);
   }

@@ -5,10 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "html_text.h"
+#include "mail_fixture.h"
 #include "ticketd/domain/reply_text.h"
 
 namespace ticketd::api {
@@ -16,23 +14,11 @@ namespace {
 
 constexpr std::string_view kTicket = "0b3c6a2e-8f1d-4c55-9a7e-2d4f6b8c0e11";
 
-void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
-  for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size())
-    text.replace(pos, from.size(), to);
-}
-
-// A fixture with its placeholders filled in.
 std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(TICKETD_MAIL_FIXTURES) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  std::string text = bytes.str();
-  ReplaceAll(text, "{{FROM}}", "alice@example.com");
-  ReplaceAll(text, "{{MESSAGE_ID}}", "msg-1@mail.example.com");
-  ReplaceAll(text, "{{TICKET_ID}}", kTicket);
-  ReplaceAll(text, "{{NUMBER}}", "ACME-000001");
-  return text;
+  return test_support::MailFixture(name, {{"FROM", "alice@example.com"},
+                                          {"MESSAGE_ID", "msg-1@mail.example.com"},
+                                          {"TICKET_ID", std::string(kTicket)},
+                                          {"NUMBER", "ACME-000001"}});
 }
 
 domain::InboundMail Read(const std::string& name) {
@@ -129,7 +115,9 @@ TEST(MimeReader, GarbageNeverCrashesAndIsAProblem) {
                               std::string("From:\r\n\r\n"), std::string(100000, '\n'),
                               std::string("Content-Type: multipart/mixed; boundary=x\r\nFrom: a@b\r\n\r\n--x\r\n")}) {
     auto mail = ReadMime(garbage);
-    if (mail.ok()) EXPECT_FALSE(mail.value().from.empty());
+    if (mail.ok()) {
+      EXPECT_FALSE(mail.value().from.empty());
+    }
   }
 }
 
