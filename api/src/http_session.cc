@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <exception>
+#include <limits>
 #include <string>
 
 namespace ticketd::api {
@@ -119,7 +120,9 @@ void HttpSession::ReadHeader() {
   if (closing_ || closed_) return;
   reading_ = true;
   parser_.emplace();
-  parser_->body_limit(boost::none);  // the route's, set in OnHeader once the target is known
+  // No limit yet (Beast 1.74 treats boost::none as "everything is too large"):
+  // OnHeader sets the route's once the target is known.
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   parser_->header_limit(kHeaderLimit);
   stream_.expires_after(options_.read_timeout);
   http::async_read_header(

@@ -295,7 +295,9 @@ TEST_F(InboundMailTest, GarbageIs400NeverA500) {
                            std::string("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=\"\r\n\r\n--\r\n")}) {
     HttpResponse posted = PostMail(key_, body);
     EXPECT_TRUE(posted.status == 400 || posted.status == 422) << posted.status << " " << posted.body;
-    if (posted.status == 400) EXPECT_TRUE(IsError(posted, 400, "VALIDATION_ERROR"));
+    if (posted.status == 400) {
+      EXPECT_TRUE(IsError(posted, 400, "VALIDATION_ERROR"));
+    }
   }
   EXPECT_TRUE(IsError(Call("POST", key_, "/public/v1/inbound-mail", Mail("encoded_words.eml", reporter_),
                            {{"Content-Type", "application/json"}}),
