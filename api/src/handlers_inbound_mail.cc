@@ -136,8 +136,12 @@ void SubmitTicket(Services& services, const MailCallPtr& mail_call, const domain
   services.engine.Submit(std::move(command), call->correlation_id,
                          [mail_call, ticket_id = ticket.ticket_id](CommandOutcome&& outcome) {
                            if (!outcome.status.ok()) return Finish(mail_call, FromStatus(outcome.status));
-                           if (outcome.error) return Finish(mail_call, FromDomainError(*outcome.error));
-                           Finish(mail_call, ActionResponse(outcome.replayed ? http::status::ok : http::status::created,
+                           // The id this Message-ID derived is taken: its ticket was deleted since the
+                           // first post. Still a repeat, answered as the first time.
+                           const bool repeat = outcome.replayed || (outcome.error && outcome.error->code ==
+                                                                    domain::ErrorCode::kIdempotencyKeyReused);
+                           if (outcome.error && !repeat) return Finish(mail_call, FromDomainError(*outcome.error));
+                           Finish(mail_call, ActionResponse(repeat ? http::status::ok : http::status::created,
                                                             domain::MailAction::kTicket, ticket_id, std::nullopt));
                          });
 }

@@ -240,6 +240,20 @@ TEST_F(InboundMailTest, TheSameMessageIdTwiceGetsTheFirstAnswerAndAddsNothing) {
   EXPECT_EQ(Comments(ticket).size(), 1u);
 }
 
+TEST_F(InboundMailTest, ARepeatAfterItsTicketWasDeletedStillGetsTheFirstAnswer) {
+  const std::string mail = Mail("multipart_alternative.eml", reporter_);
+  HttpResponse first = PostMail(key_, mail);
+  ASSERT_TRUE(HasStatus(first, 201));
+  const std::int64_t before = TicketTotal(agent_);
+  ASSERT_TRUE(HasStatus(Delete(tenant_.admin.token, "/api/v1/tickets/" + GetString(Json(first.body).root(),
+                                                                                    "ticket_id")),
+                        204));
+  HttpResponse again = PostMail(key_, mail);
+  ASSERT_TRUE(HasStatus(again, 200));
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(TicketTotal(agent_), before - 1) << "nothing added again";
+}
+
 TEST_F(InboundMailTest, ConcurrentCopiesOfOneMailMakeOneTicket) {
   const std::string mail = Mail("base64_utf8.eml", reporter_);
   const std::int64_t before = TicketTotal(agent_);
