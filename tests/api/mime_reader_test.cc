@@ -121,6 +121,16 @@ TEST(MimeReader, GarbageNeverCrashesAndIsAProblem) {
   }
 }
 
+TEST(MimeReader, DeeplyNestedMultipartsNeitherCrashNorFindABodyTooDeep) {
+  std::string mail = "From: a@b.c\r\n";
+  for (int i = 0; i < 100000; ++i)  // ~5.5 MB, within the route's 10 MiB
+    mail += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\r\n\r\n--b" + std::to_string(i) + "\r\n";
+  mail += "Content-Type: text/plain\r\n\r\nburied\r\n";
+  auto parsed = ReadMime(mail);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed.value().text, "") << "parts below the depth limit are not read";
+}
+
 TEST(MimeReader, InvalidUtf8BecomesValid) {
   auto mail = ReadMime("From: a@b.c\r\nSubject: \xff\xfe bad\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\xc3\x28 x\r\n");
   ASSERT_TRUE(mail.ok());
