@@ -3,7 +3,9 @@
 // records metrics and hands the response to the session.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +25,7 @@ class Metrics;
 namespace ticketd::api {
 
 class ApiKeyUsage;
+class LiveHub;
 struct SignIn;
 
 // The application core this adapter drives.
@@ -38,14 +41,21 @@ struct Call {
   // (the actor is then its creator; handlers accept the public extras).
   std::optional<domain::Id> api_key_id;
   std::optional<domain::Id> session_id;  // signed in with a JWT: its session
+  // live stream SSE: the bearer token's SHA-256, and a JWT's expiry (seconds),
+  // so a long-lived answer can check its credential again and end with it.
+  std::array<std::uint8_t, 32> token_sha256{};
+  std::optional<std::int64_t> token_expires_at;
   domain::Id correlation_id;
   domain::Timestamp now = 0;
   const char* route = "unmatched";
   std::chrono::steady_clock::time_point started;
   Responder respond;
+  StreamResponder stream;  // null when the transport cannot stream
   Metrics* metrics = nullptr;
 
   void Reply(Response&& response);
+  // A streamed answer: `head` is its header (no body). Needs `stream`.
+  void ReplyStream(Response&& head, ResponseStreamPtr body);
 };
 using CallPtr = std::shared_ptr<Call>;
 
@@ -55,6 +65,7 @@ struct Services {
   Metrics& metrics;
   ApiKeyUsage* api_key_usage = nullptr;  // per-key request counts (router, /api-keys)
   SignIn* signin = nullptr;  // the sign-in routes' keys, pool and lockout (server.cc)
+  LiveHub* live = nullptr;   // GET /api/v1/stream (live_hub.h); null: not served
   std::string mail_from;     // mail in: --mail-from; inbound mail from it is a loop
 };
 

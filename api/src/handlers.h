@@ -64,6 +64,7 @@ void HandleApiKeyUsage(Services& services, const CallPtr& call);
 void HandleInboundMail(Services& services, const CallPtr& call);  // handlers_inbound_mail.cc
 // >>> web app (issue 15)
 // >>> live stream SSE (issue 15, helper live)
+void HandleStream(Services& services, const CallPtr& call);  // handlers_stream.cc
 // ---- sign-in (issue 11) ----
 // handlers_auth.cc
 void HandleLogin(Services& services, const CallPtr& call);

@@ -80,12 +80,14 @@ class Completion {
   void Respond(Response&& response) {
     if (!answered_.exchange(true)) Deliver(std::move(response));
   }
+  void Stream(Response&& head, ResponseStreamPtr stream) {
+    if (!answered_.exchange(true)) Deliver(std::move(head), std::move(stream));
+  }
 
  private:
-  void Deliver(Response&& response) {
-    link_->Post([slot = slot_, response = std::move(response)](HttpSession& session) mutable {
-      session.OnResponse(slot, std::move(response));
-    });
+  void Deliver(Response&& response, ResponseStreamPtr stream = nullptr) {
+    link_->Post([slot = slot_, response = std::move(response), stream = std::move(stream)](
+                    HttpSession& session) mutable { session.OnResponse(slot, std::move(response), std::move(stream)); });
   }
 
   std::shared_ptr<SessionLink> link_;
@@ -205,8 +207,11 @@ void HttpSession::Dispatch(Request&& request) {
   if (!slot->keep_alive) closing_ = true;
   auto completion = std::make_shared<Completion>(link_, slot);
   try {
-    handler_.Handle(std::move(request),
-                    [completion](Response&& response) { completion->Respond(std::move(response)); });
+    handler_.Handle(
+        std::move(request), [completion](Response&& response) { completion->Respond(std::move(response)); },
+        [completion](Response&& head, ResponseStreamPtr stream) {
+          completion->Stream(std::move(head), std::move(stream));
+        });
   } catch (const std::exception& e) {  // a handler bug must not take the server down
     std::fprintf(stderr, "ticketd: request handler threw: %s\n", e.what());
   } catch (...) {
@@ -215,9 +220,10 @@ void HttpSession::Dispatch(Request&& request) {
   MaybeReadMore();
 }
 
-void HttpSession::OnResponse(const std::shared_ptr<Slot>& slot, Response&& response) {
+void HttpSession::OnResponse(const std::shared_ptr<Slot>& slot, Response&& response, ResponseStreamPtr stream) {
   if (closed_) return;
   slot->response = std::move(response);
+  slot->stream = std::move(stream);
   WriteNext();
 }
 
@@ -240,6 +246,7 @@ void HttpSession::WriteNext() {
   if (writing_ || closed_ || slots_.empty() || !slots_.front()->response) return;
   writing_ = true;
   Slot& slot = *slots_.front();
+  if (slot.stream) return StartStream(slot);
   auto response = std::make_shared<Response>(std::move(*slot.response));
   slot.response.reset();
   const bool keep_alive = slot.keep_alive && !(closing_ && slots_.size() == 1);
@@ -277,6 +284,8 @@ void HttpSession::OnWrite(beast::error_code ec, bool close) {
 void HttpSession::BeginDrain() {
   if (closed_) return;
   closing_ = true;
+  draining_ = true;
+  if (stream_body_) return EndStream();
   if (slots_.empty()) Close();
 }
 
@@ -284,6 +293,7 @@ void HttpSession::Close() {
   if (closed_) return;
   closed_ = true;
   slots_.clear();
+  if (auto stream = std::move(stream_body_)) stream->Closed();
   beast::error_code ignored;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
   stream_.close();  // cancels the pending read, if any

@@ -20,12 +20,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -69,6 +71,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     unsigned version = 11;
     bool keep_alive = true;
     bool head = false;  // a HEAD request: the answer's header only (RFC 9110 9.3.2)
+    ResponseStreamPtr stream;  // a streamed answer: `response` is its header
   };
 
   HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler, const HttpServerOptions& options,
@@ -78,7 +81,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   net::any_io_executor executor() { return stream_.get_executor(); }
   // Strand only: the handler answered the request held by `slot`.
-  void OnResponse(const std::shared_ptr<Slot>& slot, Response&& response);
+  void OnResponse(const std::shared_ptr<Slot>& slot, Response&& response, ResponseStreamPtr stream = nullptr);
   // Strand only: stop reading; close once the pending answers are written.
   void BeginDrain();
   // Strand only: close now, dropping pending answers.
@@ -96,6 +99,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void MaybeReadMore();
   void WriteNext();
   void OnWrite(beast::error_code ec, bool close);
+  // Streamed answers (http_session_stream.cc).
+  void StartStream(Slot& slot);
+  void OnStreamHeader(beast::error_code ec);
+  void WatchPeer();
+  void PullStream(bool abort);
+  void WriteStreamBytes(std::string bytes, bool last);
+  void EndStream();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -110,6 +120,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool writing_ = false;
   bool closing_ = false;  // no more requests: close once slots_ is written
   bool closed_ = false;
+  // The streamed answer being written, once its header is on its way.
+  ResponseStreamPtr stream_body_;
+  bool stream_chunked_ = false;  // HTTP/1.1: chunked; 1.0: ends with the connection
+  bool stream_ending_ = false;   // send what is left, end the body, close
+  bool draining_ = false;        // the server stops: a stream that starts now ends at once
+  std::array<char, 256> peer_bytes_{};  // what a streaming peer sends is read and dropped
 };
 
 // The way into a session from any thread. Holds the session alive until it

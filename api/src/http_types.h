@@ -10,18 +10,28 @@
 #include <functional>
 #include <optional>
 
+#include "response_stream.h"
+
 namespace ticketd::api {
 
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 using Responder = std::function<void(Response&&)>;
+// Answers with a header and a stream instead (response_stream.h); like
+// Responder, any thread, once, and instead of it.
+using StreamResponder = std::function<void(Response&& head, ResponseStreamPtr stream)>;
 
 // Implemented by the Router. Must call `respond` exactly once.
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   virtual void Handle(Request&& request, Responder respond) = 0;
+  // What the session calls: handlers that stream override it; by default
+  // every answer is a plain one.
+  virtual void Handle(Request&& request, Responder respond, StreamResponder /*stream*/) {
+    Handle(std::move(request), std::move(respond));
+  }
   // The body limit of the route `header` (a request whose body is not read
   // yet) goes to, when it has its own; nullopt: the server's default.
   virtual std::optional<std::size_t> BodyLimit(const Request& /*header*/) const { return std::nullopt; }

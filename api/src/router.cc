@@ -96,6 +96,7 @@ constexpr Route kRoutes[] = {
     // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
     // >>> web app (issue 15)
     // >>> live stream SSE (issue 15, helper live)
+    {http::verb::get, "/api/v1/stream", "/api/v1/stream", HandleStream, Access::kAuthenticated},
     // The public API: the same handlers as /api/v1, authenticated by API keys.
     {http::verb::get, "/public/v1/tickets", "/public/v1/tickets", HandleListTickets, Access::kApiKey,
      domain::ApiScope::kTicketsRead},
@@ -199,9 +200,21 @@ void Call::Reply(Response&& response) {
   respond(std::move(response));
 }
 
+void Call::ReplyStream(Response&& head, ResponseStreamPtr body) {
+  head.version(request.version());
+  head.set(http::field::server, "ticketd");
+  head.set("X-Request-Id", correlation_id.ToString());
+  if (metrics) {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    auto method = request.method_string();
+    metrics->ObserveRequest(std::string_view(method.data(), method.size()), route, head.result_int(), seconds);
+  }
+  stream(std::move(head), std::move(body));
+}
+
 Router::Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options,
                ApiKeyUsage* api_key_usage)
-    : services_{engine, metrics, api_key_usage, &signin, options.mail_from}, options_(options) {
+    : services_{engine, metrics, api_key_usage, &signin, options.live_hub, options.mail_from}, options_(options) {
   if (options.rate_limit > 0)
     rate_limiter_ = std::make_unique<RateLimiter>(
         options.rate_limit, options.rate_burst > 0 ? options.rate_burst : options.rate_limit);
@@ -236,6 +249,7 @@ bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) 
     // tokens are cached by hash; the session is one map lookup).
     std::optional<AccessClaims> claims = services_.signin->keys->Verify(*token, call.now / 1000000);
     if (!claims) return false;
+    call.token_expires_at = claims->expires_at;
     actor = services_.engine.directory().AuthenticateSession(claims->tenant_id, claims->user_id, claims->session_id);
     if (actor) call.session_id = claims->session_id;
   } else {
@@ -243,6 +257,7 @@ bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) 
   }
   if (!actor) return false;
   call.actor = *actor;
+  call.token_sha256 = hash;
   return true;
 }
 
@@ -258,12 +273,15 @@ std::optional<std::size_t> Router::BodyLimit(const Request& header) const {
   return std::nullopt;
 }
 
-void Router::Handle(Request&& request, Responder respond) {
+void Router::Handle(Request&& request, Responder respond) { Handle(std::move(request), std::move(respond), nullptr); }
+
+void Router::Handle(Request&& request, Responder respond, StreamResponder stream) {
   auto call = std::make_shared<Call>();
   call->started = std::chrono::steady_clock::now();
   call->now = NowMicros();
   call->request = std::move(request);
   call->respond = std::move(respond);
+  call->stream = std::move(stream);
   call->metrics = &services_.metrics;
   std::optional<domain::Id> request_id;
   if (auto it = call->request.find("X-Request-Id"); it != call->request.end())

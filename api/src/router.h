@@ -23,6 +23,7 @@ struct RouterOptions {
   std::array<std::uint8_t, 32> admin_token_sha256{};
   double rate_limit = 0;  // requests per second per token; 0 = off
   double rate_burst = 0;
+  LiveHub* live_hub = nullptr;  // live stream SSE: GET /api/v1/stream
   std::string mail_from;  // mail in: --mail-from (Services::mail_from)
 };
 
@@ -41,6 +42,7 @@ class Router final : public RequestHandler {
   Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options,
          ApiKeyUsage* api_key_usage = nullptr);
   void Handle(Request&& request, Responder respond) override;
+  void Handle(Request&& request, Responder respond, StreamResponder stream) override;
   std::optional<std::size_t> BodyLimit(const Request& header) const override;
 
  private:

@@ -11,6 +11,7 @@
 #include "ticketd/app/engine.h"
 #include "ticketd/app/event_stream.h"
 #include "http_server.h"
+#include "live_hub.h"
 #include "ticketd/app/ids.h"
 #include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
@@ -128,6 +129,15 @@ int RunServer(int argc, char** argv) {
   }
   signin.pool = std::make_unique<PasswordPool>(std::max(1u, std::thread::hardware_concurrency() / 2), 32);
   (void)DummyPasswordHash();  // made now, so the first failed login costs what the others do
+  // Live streams (GET /api/v1/stream): declared before the HTTP server, which
+  // holds its streams, so it outlives them.
+  LiveHubOptions live_options;
+  live_options.max_streams_per_user = options->max_streams_per_user;
+  live_options.max_streams = options->max_streams;
+  live_options.heartbeat = std::chrono::milliseconds(options->stream_heartbeat_ms);
+  live_options.max_buffer_bytes = options->stream_buffer_bytes;
+  LiveHub live_hub(*engine, &metrics, live_options);
+  router_options.live_hub = &live_hub;
   Router router(*engine, metrics, signin, router_options, &api_key_usage);
   HttpServerOptions http_options;
   http_options.address = options->listen_host;
@@ -149,7 +159,8 @@ int RunServer(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "ticketd: signal %d: draining\n", signal_number);
-  server->Stop(std::chrono::milliseconds(5000));
+  server->Stop(std::chrono::milliseconds(5000));  // open streams end at once (their last chunk)
+  live_hub.Stop();  // its commit listener goes before the engine does
   signin.pool->Stop();  // its jobs submit commands: before the engine stops
   api_key_usage.Stop();  // its last flush goes through the engine
   engine->Stop();

@@ -109,6 +109,21 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
   app.add_option("--access-token-ttl", o->access_token_ttl, "lifetime in seconds of the access tokens (JWTs) sign-in issues")
       ->capture_default_str()
       ->transform(cli::DecimalIn(1, 31 * 86400));
+  // live stream SSE (GET /api/v1/stream)
+  app.add_option("--max-streams-per-user", o->max_streams_per_user, "open live streams per user (then 429)")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(1, 1000));
+  app.add_option("--max-streams", o->max_streams, "open live streams in all (then 503)")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(1, 1000000));
+  app.add_option("--stream-heartbeat-ms", o->stream_heartbeat_ms,
+                 "live streams: ms between ': ping' comments and credential re-checks")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(100, 3600000));
+  app.add_option("--stream-buffer-bytes", o->stream_buffer_bytes,
+                 "live streams: bytes queued for one client before it is dropped as too slow")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(1024, 64 << 20));
   // mail in (issue 14): the loop check of POST /public/v1/inbound-mail.
   app.add_option("--mail-from", o->mail_from, "the address ticketd's mails come from")->capture_default_str();
   app.add_flag_callback("--unsafe-no-encryption", [o] { o->seal_personal_data = false; },

@@ -35,6 +35,10 @@ struct ServerOptions {
   std::string mail_from = "ticketd@localhost";
   // >>> web app (issue 15)
   // >>> live stream SSE (issue 15, helper live)
+  int max_streams_per_user = 8;              // --max-streams-per-user: open GET /api/v1/stream per user
+  std::uint64_t max_streams = 10000;         // --max-streams: open streams in all
+  std::uint64_t stream_heartbeat_ms = 15000; // --stream-heartbeat-ms: ": ping" and credential re-check
+  std::uint64_t stream_buffer_bytes = 65536; // --stream-buffer-bytes: a client further behind is dropped
 };
 
 }  // namespace ticketd::api
