@@ -71,6 +71,7 @@ struct Services {
   SignIn* signin = nullptr;  // the sign-in routes' keys, pool and lockout (server.cc)
   LiveHub* live = nullptr;   // GET /api/v1/stream (live_hub.h); null: not served
   app::Mailer* mailer = nullptr;  // mail out (issue 14): null with --smtp off
+  std::string mail_from;     // mail in: --mail-from; inbound mail from it is a loop
 };
 
 using HandlerFn = void (*)(Services& services, const CallPtr& call);

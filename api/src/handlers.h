@@ -85,6 +85,7 @@ void HandlePutEmailTemplate(Services& services, const CallPtr& call);
 void HandleDeleteEmailTemplate(Services& services, const CallPtr& call);
 void HandlePreviewEmailTemplate(Services& services, const CallPtr& call);
 // >>> mail in: inbound mail (issue 14, helper mail-in)
+void HandleInboundMail(Services& services, const CallPtr& call);  // handlers_inbound_mail.cc
 // >>> web app (issue 15)
 // handlers_web.cc: the pages, their assets, a ticket by number
 void HandleWebRoot(Services& services, const CallPtr& call);

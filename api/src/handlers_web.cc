@@ -175,7 +175,7 @@ void HandleGetTicketByNumber(Services& services, const CallPtr& call) {
     digits = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
     number = number * 10 + (text[i] - '0');
   }
-  projections::TicketPtr ticket = digits ? services.engine.tickets().FindByNumber(call->actor.tenant_id, number) : nullptr;
+  projections::TicketPtr ticket = digits ? services.engine.tickets().GetByNumber(call->actor.tenant_id, number) : nullptr;
   if (!ticket || ticket->number_text != text || !domain::CanReadTicket(call->actor, *ticket))
     return call->Reply(NotFound("no such ticket"));
   call->Reply(TicketResponse(http::status::ok, *ticket));

@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <exception>
+#include <limits>
 #include <string>
 
 namespace ticketd::api {
@@ -148,7 +149,7 @@ void HttpSession::OnHeader(beast::error_code ec) {
     if (slots_.empty()) Close();
     return;
   }
-  body_limit_ = BodyLimitFor(parser_->get(), options_.body_limit);
+  body_limit_ = handler_.BodyLimit(parser_->get()).value_or(BodyLimitFor(parser_->get(), options_.body_limit));
   parser_->body_limit(body_limit_);
   auto length = parser_->content_length();
   if (length && *length > body_limit_) return Refuse(TooLarge(body_limit_));

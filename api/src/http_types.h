@@ -8,6 +8,7 @@
 // clang-format on
 #include <boost/beast/http.hpp>
 #include <functional>
+#include <optional>
 
 #include "response_stream.h"
 
@@ -31,6 +32,9 @@ class RequestHandler {
   virtual void Handle(Request&& request, Responder respond, StreamResponder /*stream*/) {
     Handle(std::move(request), std::move(respond));
   }
+  // The body limit of the route `header` (a request whose body is not read
+  // yet) goes to, when it has its own; nullopt: the server's default.
+  virtual std::optional<std::size_t> BodyLimit(const Request& /*header*/) const { return std::nullopt; }
 };
 
 }  // namespace ticketd::api

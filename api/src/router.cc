@@ -29,7 +29,11 @@ struct Route {
   HandlerFn handler;
   Access access;
   domain::ApiScope scope = domain::ApiScope::kTicketsRead;  // kApiKey routes only
+  std::size_t body_limit = 0;  // bytes; 0: the server's (1 MiB JSON bodies)
 };
+
+// MAIL.md: a raw mail may be up to 10 MiB.
+constexpr std::size_t kMaxInboundMailBytes = 10u << 20;
 
 constexpr Route kRoutes[] = {
     {http::verb::get, "/healthz", "/healthz", HandleHealth, Access::kPublic},
@@ -158,6 +162,8 @@ constexpr Route kRoutes[] = {
     {http::verb::patch, "/public/v1/tickets/{}", "/public/v1/tickets/{id}", HandlePatchTicket, Access::kApiKey,
      domain::ApiScope::kTicketsWrite},
     // >>> mail in: inbound mail (issue 14, helper mail-in)
+    {http::verb::post, "/public/v1/inbound-mail", "/public/v1/inbound-mail", HandleInboundMail, Access::kApiKey,
+     domain::ApiScope::kMailInbound, kMaxInboundMailBytes},
     // ---- sign-in (issue 11) ----
     {http::verb::post, "/api/v1/auth/login", "/api/v1/auth/login", HandleLogin, Access::kPublic},
     {http::verb::post, "/api/v1/auth/refresh", "/api/v1/auth/refresh", HandleRefresh, Access::kPublic},
@@ -263,7 +269,7 @@ void Call::ReplyStream(Response&& head, ResponseStreamPtr body) {
 
 Router::Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options,
                ApiKeyUsage* api_key_usage)
-    : services_{engine, metrics, api_key_usage, &signin, options.live_hub}, options_(options) {
+    : services_{engine, metrics, api_key_usage, &signin, options.live_hub, options.mail_from}, options_(options) {
   if (options.rate_limit > 0)
     rate_limiter_ = std::make_unique<RateLimiter>(
         options.rate_limit, options.rate_burst > 0 ? options.rate_burst : options.rate_limit);
@@ -308,6 +314,18 @@ bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) 
   call.actor = *actor;
   call.token_sha256 = hash;
   return true;
+}
+
+std::optional<std::size_t> Router::BodyLimit(const Request& header) const {
+  const std::string_view raw_target =
+      OriginForm(std::string_view(header.target().data(), header.target().size()));
+  std::optional<std::vector<std::string_view>> segments = RawPathSegments(raw_target);
+  if (!segments) return std::nullopt;
+  std::vector<std::string> params;
+  for (const Route& route : kRoutes)
+    if (route.body_limit != 0 && route.method == header.method() && Matches(route.pattern, *segments, &params))
+      return route.body_limit;
+  return std::nullopt;
 }
 
 void Router::Handle(Request&& request, Responder respond) { Handle(std::move(request), std::move(respond), nullptr); }

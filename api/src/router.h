@@ -24,6 +24,7 @@ struct RouterOptions {
   double rate_limit = 0;  // requests per second per token; 0 = off
   double rate_burst = 0;
   LiveHub* live_hub = nullptr;  // live stream SSE: GET /api/v1/stream
+  std::string mail_from;  // mail in: --mail-from (Services::mail_from)
 };
 
 // One served route as documented: method ("GET"), path with {name}
@@ -44,6 +45,7 @@ class Router final : public RequestHandler {
   // mail out (issue 14): before serving; null (--smtp off) is allowed.
   void AttachMailer(app::Mailer* mailer) { services_.mailer = mailer; }
   void Handle(Request&& request, Responder respond, StreamResponder stream) override;
+  std::optional<std::size_t> BodyLimit(const Request& header) const override;
 
  private:
   bool Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const;

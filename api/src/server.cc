@@ -115,6 +115,7 @@ int RunServer(int argc, char** argv) {
   RouterOptions router_options;
   router_options.rate_limit = options->rate_limit;
   router_options.rate_burst = options->rate_burst;
+  router_options.mail_from = options->mail_from;  // mail in
   s = ResolveAdminToken(*options, engine->log(), &router_options.admin_token_sha256);
   if (!s.ok()) {
     std::fprintf(stderr, "ticketd: cannot store the admin token: %s\n", s.ToString().c_str());

@@ -88,6 +88,7 @@ void TicketIndex::Upsert(const TicketPtr& after) {
     filters_.push_back(FilterRow{});
     sorts_.push_back(SortRow{});
     by_id_.Insert(slot);
+    by_number_.emplace(after->number, slot);
   }
   const FilterRow row = MakeFilterRow(*after);
   const SortRow sort = MakeSortRow(*after);
@@ -128,6 +129,11 @@ void TicketIndex::Remove(const domain::Id& ticket_id) {
 TicketPtr TicketIndex::Get(const domain::Id& ticket_id) const {
   std::optional<std::uint32_t> slot = by_id_.Find(ticket_id);
   return slot ? tickets_[*slot] : nullptr;
+}
+
+TicketPtr TicketIndex::GetByNumber(std::int64_t number) const {
+  auto it = by_number_.find(number);
+  return it == by_number_.end() ? nullptr : tickets_[it->second];
 }
 
 }  // namespace ticketd::projections

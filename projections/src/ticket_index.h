@@ -86,6 +86,8 @@ class TicketIndex {
   void Upsert(const TicketPtr& after);
   void Remove(const domain::Id& ticket_id);
   TicketPtr Get(const domain::Id& ticket_id) const;
+  // By the per-tenant number (email in: "[ACME-000042]"); null if removed.
+  TicketPtr GetByNumber(std::int64_t number) const;
 
   std::size_t live_count() const { return live_; }
   // Slots ever handed out; live and removed ones are below this.
@@ -118,6 +120,7 @@ class TicketIndex {
   PagedVector<FilterRow> filters_;
   PagedVector<SortRow> sorts_;
   IdSlotMap by_id_{&ids_};
+  std::unordered_map<std::int64_t, std::uint32_t> by_number_;  // numbers never change
   std::array<Bitmap, kStatuses> by_status_;
   std::array<Bitmap, kPriorities> by_priority_;
   std::array<Bitmap, kTypes> by_type_;

@@ -33,22 +33,9 @@ TicketPtr TicketReadModel::Get(const domain::Id& tenant_id, const domain::Id& ti
   return found;
 }
 
-TicketPtr TicketReadModel::FindByNumber(const domain::Id& tenant_id, std::int64_t number) const {
+TicketPtr TicketReadModel::GetByNumber(const domain::Id& tenant_id, std::int64_t number) const {
   TicketPtr found;
-  impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) {
-    auto matches = [&](std::uint32_t slot) {
-      const TicketPtr& ticket = index.ticket(slot);
-      return ticket && ticket->number == number;
-    };
-    // Slots are handed out in creation order and numbers count creations, so
-    // the number usually names its slot; a scan covers any other order.
-    if (number >= 1 && number <= index.slot_count() && matches(static_cast<std::uint32_t>(number - 1))) {
-      found = index.ticket(static_cast<std::uint32_t>(number - 1));
-      return;
-    }
-    for (std::uint32_t slot = 0; slot < index.slot_count() && !found; ++slot)
-      if (matches(slot)) found = index.ticket(slot);
-  });
+  impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) { found = index.GetByNumber(number); });
   return found;
 }
 

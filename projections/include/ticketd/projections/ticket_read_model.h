@@ -78,8 +78,8 @@ class TicketReadModel {
 
   // nullptr if the ticket does not exist in that tenant.
   TicketPtr Get(const domain::Id& tenant_id, const domain::Id& ticket_id) const;
-  // The live ticket whose per-tenant counter is `number` (TKT-000042 -> 42), or nullptr (web app, issue 15).
-  TicketPtr FindByNumber(const domain::Id& tenant_id, std::int64_t number) const;
+  // By the tenant's ticket number (1 for PREFIX-000001); nullptr if none.
+  TicketPtr GetByNumber(const domain::Id& tenant_id, std::int64_t number) const;
 
   // InvalidArgument for a cursor that does not decode or belongs to another
   // sort. The page's items are in sort order; total counts all matches.

@@ -1,0 +1,34 @@
+// The read model's lookup by ticket number (email in: "[ACME-000042]" in a
+// subject): per tenant, updated in place, gone with a hard delete.
+#include <gtest/gtest.h>
+
+#include "ticket_builders.h"
+
+namespace ticketd::projections::testing {
+namespace {
+
+TEST(TicketNumberLookup, FindsEachTenantsOwnNumber) {
+  TicketReadModel model;
+  model.Upsert(Ptr(MakeTicket(1)));
+  model.Upsert(Ptr(MakeTicket(2)));
+  model.Upsert(Ptr(MakeTicket(1, kTenantB)));
+  ASSERT_NE(model.GetByNumber(kTenantA, 2), nullptr);
+  EXPECT_EQ(model.GetByNumber(kTenantA, 2)->id, MakeTicket(2).id);
+  EXPECT_EQ(model.GetByNumber(kTenantB, 1)->id, MakeTicket(1, kTenantB).id);
+  EXPECT_EQ(model.GetByNumber(kTenantB, 2), nullptr);
+  EXPECT_EQ(model.GetByNumber(kTenantA, 3), nullptr);
+}
+
+TEST(TicketNumberLookup, UpdatesAreSeenAndDeletesForgotten) {
+  TicketReadModel model;
+  model.Upsert(Ptr(MakeTicket(7)));
+  domain::Ticket resolved = MakeTicket(7);
+  resolved.status = domain::TicketStatus::kResolved;
+  model.Upsert(Ptr(resolved));
+  EXPECT_EQ(model.GetByNumber(kTenantA, 7)->status, domain::TicketStatus::kResolved);
+  model.Remove(kTenantA, resolved.id);
+  EXPECT_EQ(model.GetByNumber(kTenantA, 7), nullptr);
+}
+
+}  // namespace
+}  // namespace ticketd::projections::testing
