@@ -269,7 +269,7 @@ void Call::ReplyStream(Response&& head, ResponseStreamPtr body) {
 
 Router::Router(Engine& engine, Metrics& metrics, SignIn& signin, const RouterOptions& options,
                ApiKeyUsage* api_key_usage)
-    : services_{engine, metrics, api_key_usage, &signin, options.live_hub, options.mail_from}, options_(options) {
+    : services_{engine, metrics, api_key_usage, &signin, options.live_hub, nullptr, options.mail_from}, options_(options) {
   if (options.rate_limit > 0)
     rate_limiter_ = std::make_unique<RateLimiter>(
         options.rate_limit, options.rate_burst > 0 ? options.rate_burst : options.rate_limit);

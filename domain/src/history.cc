@@ -121,6 +121,10 @@ std::vector<HistoryDetail> DetailsOf(const DomainEvent& event) {
                                     },
                                     e);
                        },
+                       [&](const AttachmentAdded& e) {
+                         add("attachment_id", Value(e.attachment_id));
+                         if (e.comment_id) add("comment_id", Value(*e.comment_id));
+                       },
                        [](const TicketDeleted&) {},
                        [](const TicketErased&) {},
                    });

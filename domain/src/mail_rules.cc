@@ -114,6 +114,9 @@ std::vector<PlannedMail> PlanTicketMails(const DomainEvent& event, const MailFac
                        [](const TicketUpdated&) {},
                        [](const TicketDeleted&) {},
                        [](const TicketErased&) {},
+                       // Escalation mails (WORKFLOW.md's escalate.notify) are not planned yet.
+                       [](const SlaTicketEvent&) {},
+                       [](const AttachmentAdded&) {},  // the comment or ticket it came with is the mail
                    });
   return mails;
 }
