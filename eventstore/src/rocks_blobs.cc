@@ -175,12 +175,36 @@ Status RocksEventLog::StageBlobs(const Commit& commit, BlobBatch* blobs, rocksdb
   return Status::Ok();
 }
 
+Status RocksEventLog::BlobReaderGet(const std::string& key, std::string* value) const {
+  std::lock_guard lock(blob_reader_mu_);
+  if (!blob_reader_) {
+    rocksdb::Options options;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    families.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+    families.emplace_back("blobs", rocksdb::ColumnFamilyOptions());
+    rocksdb::DB* db = nullptr;
+    blob_reader_handles_.clear();
+    rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, path_, families, &blob_reader_handles_, &db);
+    if (!s.ok()) return FromRocks(s, "opening the attachment store read-only");
+    blob_reader_.reset(db);
+  }
+  rocksdb::Status s = blob_reader_->Get(rocksdb::ReadOptions(), blob_reader_handles_[1], key, value);
+  if (s.IsNotFound()) return Status::NotFound("the attachment's bytes are gone");
+  return s.ok() ? Status::Ok() : FromRocks(s, "reading an attachment");
+}
+
 Status RocksEventLog::ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const {
   if (cf(kBlobs) == nullptr || !IsSha256Hex(sha256)) return Status::NotFound("no such attachment bytes");
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kBlobs), BlobKey('D', tenant_id, sha256), &value);
-  if (s.IsNotFound() || value.empty()) return Status::NotFound("the attachment's bytes are gone");
-  if (!s.ok()) return FromRocks(s, "reading an attachment");
+  if (secondary_) {
+    Status read = BlobReaderGet(BlobKey('D', tenant_id, sha256), &value);
+    if (!read.ok()) return read;
+  } else {
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kBlobs), BlobKey('D', tenant_id, sha256), &value);
+    if (s.IsNotFound()) return Status::NotFound("the attachment's bytes are gone");
+    if (!s.ok()) return FromRocks(s, "reading an attachment");
+  }
+  if (value.empty()) return Status::NotFound("the attachment's bytes are gone");
   const std::string_view v(value);
   if (v[0] == 'P') {
     bytes->assign(v.substr(1));

@@ -93,6 +93,14 @@ class RocksEventLog final : public EventLog {
   bool sync_ = true;
   std::string path_;
   std::string secondary_dir_;  // private temp dir of a secondary instance
+  // RocksDB 7.8's secondary instance crashes reading values kept in blob
+  // files (DBImplSecondary::Get -> BlobSource cache key): a secondary reads
+  // attachment bytes through a read-only instance of its own, opened on the
+  // first ReadBlob (rocks_blobs.cc).
+  mutable std::mutex blob_reader_mu_;
+  mutable std::unique_ptr<rocksdb::DB> blob_reader_;
+  mutable std::vector<rocksdb::ColumnFamilyHandle*> blob_reader_handles_;
+  Status BlobReaderGet(const std::string& key, std::string* value) const;
 
   mutable std::mutex head_mu_;
   std::uint64_t head_ = 0;

@@ -230,6 +230,10 @@ Status EventLog::OpenReadOnly(const std::string& path, const std::optional<Maste
 }
 
 RocksEventLog::~RocksEventLog() {
+  if (blob_reader_) {
+    for (rocksdb::ColumnFamilyHandle* handle : blob_reader_handles_) blob_reader_->DestroyColumnFamilyHandle(handle);
+    blob_reader_.reset();
+  }
   if (db_ != nullptr && !secondary_) {
     // A clean shutdown leaves the log in SST files, not only in the WAL: the
     // next start and ticket-replay read it without replaying the WAL, and
