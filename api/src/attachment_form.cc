@@ -66,13 +66,13 @@ class FormSink : public PartSink {
 Result<AttachmentForm, Response> ReadAttachmentForm(const Request& request, const app::AttachmentLimits& limits) {
   auto type = request[http::field::content_type];
   std::optional<std::string> boundary = MultipartBoundary(std::string_view(type.data(), type.size()));
-  if (!boundary) return Err(ValidationError("body", "the body must be multipart/form-data with a boundary"));
+  if (!boundary) return Err{ValidationError("body", "the body must be multipart/form-data with a boundary")};
   FormSink sink(limits);
   MultipartParser parser(*boundary, sink);
   Status status = parser.Feed(request.body());
   if (status.ok()) status = parser.Finish();
-  if (sink.refusal) return Err(AttachmentRefusalResponse(*sink.refusal, limits));
-  if (!status.ok()) return Err(ValidationError("body", status.message()));
+  if (sink.refusal) return Err{AttachmentRefusalResponse(*sink.refusal, limits)};
+  if (!status.ok()) return Err{ValidationError("body", status.message())};
   return std::move(sink.form);
 }
 

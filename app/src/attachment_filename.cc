@@ -47,15 +47,15 @@ Result<std::string, AttachmentRefusal> NormalizeAttachmentFilename(std::string_v
   if (std::size_t slash = name.find_last_of("/\\"); slash != std::string_view::npos) {
     name = name.substr(slash + 1);
   }
-  if (name.empty() || name == "." || name == "..") return Err(Invalid(raw, "the file has no name"));
+  if (name.empty() || name == "." || name == "..") return Err{Invalid(raw, "the file has no name")};
   if (name.size() > limits.max_filename_bytes) {
-    return Err(Invalid(raw, "a filename is longer than " + std::to_string(limits.max_filename_bytes) + " bytes"));
+    return Err{Invalid(raw, "a filename is longer than " + std::to_string(limits.max_filename_bytes) + " bytes")};
   }
   for (std::size_t at = 0; at < name.size();) {
     std::int32_t code = NextCodePoint(name, &at);
-    if (code < 0) return Err(Invalid(raw, "a filename is not valid UTF-8"));
+    if (code < 0) return Err{Invalid(raw, "a filename is not valid UTF-8")};
     if (IsRefusedCodePoint(code)) {
-      return Err(Invalid(raw, "a filename holds a control or text-direction character"));
+      return Err{Invalid(raw, "a filename holds a control or text-direction character")};
     }
   }
   return std::string(name);

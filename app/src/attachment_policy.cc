@@ -11,16 +11,16 @@ AttachmentPolicy::AttachmentPolicy(AttachmentLimits limits, std::string clamd_so
 Result<CheckedFile, AttachmentRefusal> AttachmentPolicy::CheckFile(IncomingFile file) const {
   using Kind = AttachmentRefusal::Kind;
   auto name = NormalizeAttachmentFilename(file.filename, limits_);
-  if (!name) return Err(name.error());
+  if (!name) return Err{name.error()};
   if (file.bytes.size() > limits_.max_file_bytes) {
-    return Err(AttachmentRefusal{Kind::kFileTooLarge, name.value(), std::to_string(limits_.max_file_bytes)});
+    return Err{AttachmentRefusal{Kind::kFileTooLarge, name.value(), std::to_string(limits_.max_file_bytes)}};
   }
   std::string type = SniffMimeType(file.bytes);
-  if (!IsAllowedAttachmentType(type)) return Err(AttachmentRefusal{Kind::kUnsupportedType, name.value(), type});
+  if (!IsAllowedAttachmentType(type)) return Err{AttachmentRefusal{Kind::kUnsupportedType, name.value(), type}};
   if (scans()) {
     auto verdict = ClamdScan(clamd_socket_, file.bytes);
-    if (!verdict) return Err(AttachmentRefusal{Kind::kScannerUnavailable, name.value(), verdict.error().message()});
-    if (verdict->signature) return Err(AttachmentRefusal{Kind::kMalware, name.value(), *verdict->signature});
+    if (!verdict) return Err{AttachmentRefusal{Kind::kScannerUnavailable, name.value(), verdict.error().message()}};
+    if (verdict->signature) return Err{AttachmentRefusal{Kind::kMalware, name.value(), *verdict->signature}};
   }
   CheckedFile checked;
   checked.filename = std::move(name.value());
@@ -44,14 +44,14 @@ std::vector<domain::NewAttachment> ToNewAttachments(std::vector<CheckedFile> fil
 Result<std::vector<CheckedFile>, AttachmentRefusal> CheckAttachments(const AttachmentPolicy& policy,
                                                                      std::vector<IncomingFile> files) {
   if (files.size() > policy.limits().max_files) {
-    return Err(AttachmentRefusal{AttachmentRefusal::Kind::kTooManyFiles, {},
-                                 "at most " + std::to_string(policy.limits().max_files) + " files per request"});
+    return Err{AttachmentRefusal{AttachmentRefusal::Kind::kTooManyFiles, {},
+                                 "at most " + std::to_string(policy.limits().max_files) + " files per request"}};
   }
   std::vector<CheckedFile> checked;
   checked.reserve(files.size());
   for (IncomingFile& file : files) {
     auto result = policy.CheckFile(std::move(file));
-    if (!result) return Err(result.error());
+    if (!result) return Err{result.error()};
     checked.push_back(std::move(result.value()));
   }
   return checked;

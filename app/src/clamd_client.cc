@@ -85,7 +85,7 @@ class Connection {
 Result<ScanVerdict, Status> ClamdScan(const std::string& socket_path, std::string_view bytes,
                                       std::chrono::milliseconds timeout) {
   Connection connection(socket_path, timeout);
-  if (!connection.open()) return Err(Status::Unavailable("the malware scanner (clamd) is unreachable"));
+  if (!connection.open()) return Err{Status::Unavailable("the malware scanner (clamd) is unreachable")};
   bool sent = connection.Send(std::string_view("zINSTREAM\0", 10));
   for (std::size_t at = 0; sent && at < bytes.size(); at += kChunkBytes) {
     std::string_view chunk = bytes.substr(at, kChunkBytes);
@@ -95,7 +95,7 @@ Result<ScanVerdict, Status> ClamdScan(const std::string& socket_path, std::strin
   const std::uint32_t end = 0;
   sent = sent && connection.Send(std::string_view(reinterpret_cast<const char*>(&end), 4));
   std::optional<std::string> reply = sent ? connection.ReadReply() : std::nullopt;
-  if (!reply) return Err(Status::Unavailable("the malware scanner (clamd) did not answer"));
+  if (!reply) return Err{Status::Unavailable("the malware scanner (clamd) did not answer")};
   // "stream: OK", "stream: Name.Of.Signature FOUND", "... ERROR".
   std::string_view text = *reply;
   if (text.ends_with(" OK")) return ScanVerdict{};
@@ -104,7 +104,7 @@ Result<ScanVerdict, Status> ClamdScan(const std::string& socket_path, std::strin
     if (std::size_t colon = text.find(": "); colon != std::string_view::npos) text.remove_prefix(colon + 2);
     return ScanVerdict{std::string(text)};
   }
-  return Err(Status::Unavailable("the malware scanner (clamd) failed: " + *reply));
+  return Err{Status::Unavailable("the malware scanner (clamd) failed: " + *reply)};
 }
 
 }  // namespace ticketd::app
