@@ -149,7 +149,7 @@ void HttpSession::OnHeader(beast::error_code ec) {
     if (slots_.empty()) Close();
     return;
   }
-  body_limit_ = handler_.BodyLimit(parser_->get()).value_or(BodyLimitFor(parser_->get(), options_.body_limit));
+  body_limit_ = handler_.BodyLimit(parser_->get(), options_.body_limit);
   parser_->body_limit(body_limit_);
   auto length = parser_->content_length();
   if (length && *length > body_limit_) return Refuse(TooLarge(body_limit_));

@@ -33,8 +33,8 @@ class RequestHandler {
     Handle(std::move(request), std::move(respond));
   }
   // The body limit of the route `header` (a request whose body is not read
-  // yet) goes to, when it has its own; nullopt: the server's default.
-  virtual std::optional<std::size_t> BodyLimit(const Request& /*header*/) const { return std::nullopt; }
+  // yet) goes to: its own when it has one, else `default_limit` (the server's).
+  virtual std::size_t BodyLimit(const Request& /*header*/, std::size_t default_limit) const { return default_limit; }
 };
 
 }  // namespace ticketd::api

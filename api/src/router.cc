@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string_view>
@@ -13,8 +14,11 @@
 #include "ticketd/app/ids.h"
 #include "ticketd/base/sha256.h"
 #include "ticketd/app/metrics.h"
+#include "multipart_parser.h"
+#include "query_string.h"
 #include "responses.h"
 #include "signin.h"
+#include "upload_limits.h"
 
 namespace ticketd::api {
 namespace {
@@ -29,11 +33,14 @@ struct Route {
   HandlerFn handler;
   Access access;
   domain::ApiScope scope = domain::ApiScope::kTicketsRead;  // kApiKey routes only
-  std::size_t body_limit = 0;  // bytes; 0: the server's (1 MiB JSON bodies)
+  BodyRoom body = BodyRoom::kJson;
 };
 
 // MAIL.md: a raw mail may be up to 10 MiB.
 constexpr std::size_t kMaxInboundMailBytes = 10u << 20;
+// ATTACHMENTS.md's upload routes, in the table below.
+constexpr auto kUploadRoute = BodyRoom::kMultipartUpload;
+constexpr auto kNoScope = domain::ApiScope::kTicketsRead;  // /api/v1 routes need no API-key scope
 
 constexpr Route kRoutes[] = {
     {http::verb::get, "/healthz", "/healthz", HandleHealth, Access::kPublic},
@@ -46,7 +53,8 @@ constexpr Route kRoutes[] = {
     {http::verb::get, "/api/v1/assets", "/api/v1/assets", HandleListAssets, Access::kAuthenticated},
     {http::verb::delete_, "/api/v1/assets/{}", "/api/v1/assets/{id}", HandleDeleteAsset,
      Access::kAuthenticated},
-    {http::verb::post, "/api/v1/tickets", "/api/v1/tickets", HandleCreateTicket, Access::kAuthenticated},
+    {http::verb::post, "/api/v1/tickets", "/api/v1/tickets", HandleCreateTicket, Access::kAuthenticated, kNoScope,
+     kUploadRoute},
     {http::verb::get, "/api/v1/tickets", "/api/v1/tickets", HandleListTickets, Access::kAuthenticated},
     {http::verb::get, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandleGetTicket, Access::kAuthenticated},
     {http::verb::patch, "/api/v1/tickets/{}", "/api/v1/tickets/{id}", HandlePatchTicket,
@@ -60,7 +68,7 @@ constexpr Route kRoutes[] = {
     {http::verb::post, "/api/v1/tickets/{}/claim", "/api/v1/tickets/{id}/claim", HandleClaim,
      Access::kAuthenticated},
     {http::verb::post, "/api/v1/tickets/{}/comments", "/api/v1/tickets/{id}/comments", HandleAddComment,
-     Access::kAuthenticated},
+     Access::kAuthenticated, kNoScope, kUploadRoute},
     {http::verb::get, "/api/v1/tickets/{}/comments", "/api/v1/tickets/{id}/comments", HandleListComments,
      Access::kAuthenticated},
     {http::verb::get, "/api/v1/tickets/{}/history", "/api/v1/tickets/{id}/history", HandleHistory,
@@ -119,7 +127,7 @@ constexpr Route kRoutes[] = {
      Access::kAuthenticated},
     // >>> attachments (issue 13)
     {http::verb::post, "/api/v1/tickets/{}/attachments", "/api/v1/tickets/{id}/attachments", HandleUploadAttachments,
-     Access::kAuthenticated},
+     Access::kAuthenticated, kNoScope, kUploadRoute},
     {http::verb::get, "/api/v1/tickets/{}/attachments", "/api/v1/tickets/{id}/attachments", HandleListAttachments,
      Access::kAuthenticated},
     {http::verb::get, "/api/v1/attachments/{}", "/api/v1/attachments/{id}", HandleDownloadAttachment,
@@ -163,7 +171,7 @@ constexpr Route kRoutes[] = {
      domain::ApiScope::kTicketsWrite},
     // >>> mail in: inbound mail (issue 14, helper mail-in)
     {http::verb::post, "/public/v1/inbound-mail", "/public/v1/inbound-mail", HandleInboundMail, Access::kApiKey,
-     domain::ApiScope::kMailInbound, kMaxInboundMailBytes},
+     domain::ApiScope::kMailInbound, BodyRoom::kRawMail},
     // ---- sign-in (issue 11) ----
     {http::verb::post, "/api/v1/auth/login", "/api/v1/auth/login", HandleLogin, Access::kPublic},
     {http::verb::post, "/api/v1/auth/refresh", "/api/v1/auth/refresh", HandleRefresh, Access::kPublic},
@@ -316,16 +324,31 @@ bool Router::Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) 
   return true;
 }
 
-std::optional<std::size_t> Router::BodyLimit(const Request& header) const {
+std::size_t BodyLimitFor(const http::request_header<>& header, std::size_t json_limit) {
   const std::string_view raw_target =
       OriginForm(std::string_view(header.target().data(), header.target().size()));
   std::optional<std::vector<std::string_view>> segments = RawPathSegments(raw_target);
-  if (!segments) return std::nullopt;
+  if (!segments) return json_limit;
   std::vector<std::string> params;
-  for (const Route& route : kRoutes)
-    if (route.body_limit != 0 && route.method == header.method() && Matches(route.pattern, *segments, &params))
-      return route.body_limit;
-  return std::nullopt;
+  for (const Route& route : kRoutes) {
+    if (route.method != header.method() || !Matches(route.pattern, *segments, &params)) continue;
+    switch (route.body) {
+      case BodyRoom::kJson:
+        return json_limit;
+      case BodyRoom::kMultipartUpload: {
+        auto type = header[http::field::content_type];
+        if (!MultipartBoundary(std::string_view(type.data(), type.size()))) return json_limit;
+        return std::max(json_limit, kUploadBodyLimit);
+      }
+      case BodyRoom::kRawMail:
+        return kMaxInboundMailBytes;
+    }
+  }
+  return json_limit;
+}
+
+std::size_t Router::BodyLimit(const Request& header, std::size_t default_limit) const {
+  return BodyLimitFor(header, default_limit);
 }
 
 void Router::Handle(Request&& request, Responder respond) { Handle(std::move(request), std::move(respond), nullptr); }

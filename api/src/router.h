@@ -45,7 +45,7 @@ class Router final : public RequestHandler {
   // mail out (issue 14): before serving; null (--smtp off) is allowed.
   void AttachMailer(app::Mailer* mailer) { services_.mailer = mailer; }
   void Handle(Request&& request, Responder respond, StreamResponder stream) override;
-  std::optional<std::size_t> BodyLimit(const Request& header) const override;
+  std::size_t BodyLimit(const Request& header, std::size_t default_limit) const override;
 
  private:
   bool Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const;
