@@ -172,13 +172,7 @@ void HttpSession::SendContinue() {
   stream_.expires_after(options_.read_timeout);
   http::async_write(stream_, *interim,
                     [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
-                      self->writing_ = false;
-                      if (self->closed_) return;
-                      if (ec) {
-                        LogHttpFailure(ec, "write");
-                        return self->Close();
-                      }
-                      self->ReadBody();
+                      if (self->WriteEnded(ec, /*slot_done=*/false)) self->ReadBody();
                     });
 }
 
@@ -271,14 +265,20 @@ void HttpSession::WriteNext() {
                     });
 }
 
-void HttpSession::OnWrite(beast::error_code ec, bool close) {
+bool HttpSession::WriteEnded(beast::error_code ec, bool slot_done) {
   writing_ = false;
-  if (closed_) return;
-  slots_.pop_front();
+  if (closed_) return false;
+  if (slot_done) slots_.pop_front();
   if (ec) {
     LogHttpFailure(ec, "write");
-    return Close();
+    Close();
+    return false;
   }
+  return true;
+}
+
+void HttpSession::OnWrite(beast::error_code ec, bool close) {
+  if (!WriteEnded(ec, /*slot_done=*/true)) return;
   if (close || (closing_ && slots_.empty())) return Close();
   MaybeReadMore();
   WriteNext();

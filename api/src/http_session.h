@@ -99,6 +99,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void MaybeReadMore();
   void WriteNext();
   void OnWrite(beast::error_code ec, bool close);
+  // A write ended: clears writing_, drops the head slot when the write
+  // finished it, and on an error logs and closes. True: carry on.
+  bool WriteEnded(beast::error_code ec, bool slot_done);
   // Streamed answers (http_session_stream.cc).
   void StartStream(Slot& slot);
   void OnStreamHeader(beast::error_code ec);

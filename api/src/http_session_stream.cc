@@ -56,13 +56,7 @@ void HttpSession::StartStream(Slot& slot) {
 }
 
 void HttpSession::OnStreamHeader(beast::error_code ec) {
-  writing_ = false;
-  if (closed_) return;
-  slots_.pop_front();
-  if (ec) {
-    LogHttpFailure(ec, "write");
-    return Close();
-  }
+  if (!WriteEnded(ec, /*slot_done=*/true)) return;
   stream_.expires_never();
   if (draining_) stream_ending_ = true;  // it started during shutdown: it ends at once
   beast::error_code ignored;
@@ -101,12 +95,7 @@ void HttpSession::WriteStreamBytes(std::string bytes, bool last) {
   stream_.expires_after(options_.read_timeout);
   net::async_write(stream_, net::buffer(*frame),
                    [self = shared_from_this(), frame, last](beast::error_code ec, std::size_t) {
-                     self->writing_ = false;
-                     if (self->closed_) return;
-                     if (ec) {
-                       LogHttpFailure(ec, "write");
-                       return self->Close();
-                     }
+                     if (!self->WriteEnded(ec, /*slot_done=*/false)) return;
                      if (last) return self->Close();
                      self->stream_.expires_never();
                      self->PullStream(false);
