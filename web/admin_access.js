@@ -1,7 +1,7 @@
 // Admin sections over ACCESS.md: users and roles, permission groups,
 // feature flags, API keys. Each returns false when its API is missing.
 import { api, optional } from './api.js';
-import { clear, field, h, select, toast } from './dom.js';
+import { attempt, clear, field, h, select } from './dom.js';
 import { dateTime, label } from './format.js';
 
 const ROLES = ['reporter', 'agent', 'manager', 'admin'];
@@ -10,28 +10,15 @@ const PERMISSIONS = ['tickets:create', 'tickets:manage', 'tickets:close', 'ticke
 const FEATURES = ['agent_portal', 'end_user_portal', 'asset_integration', 'email_notifications', 'email_templates', 'public_api'];
 const SCOPES = ['tickets:read', 'tickets:write', 'mail:inbound'];
 
-async function run(fn, done, redraw) {
-  try {
-    const result = await fn();
-    if (done) toast(typeof done === 'function' ? done(result) : done);
-    return result;
-  } catch (e) {
-    toast(e.message, 'error');
-    return null;
-  } finally {
-    if (redraw) await redraw();
-  }
-}
-
 export async function usersSection(box, { me }) {
   const draw = async () => {
     const users = await optional('/api/v1/users');
     if (!users) return false;
     const rows = users.items.map((u) => {
       const role = select(ROLES.map((r) => [r, label(r)]), u.role, { 'aria-label': `Role of ${u.name}` });
-      role.addEventListener('change', () => run(() => api('PATCH', `/api/v1/users/${u.id}`, { role: role.value }), `${u.name}: ${role.value}`, draw));
+      role.addEventListener('change', () => attempt(() => api('PATCH', `/api/v1/users/${u.id}`, { role: role.value }), `${u.name}: ${role.value}`, draw));
       const active = h('input', { type: 'checkbox', checked: u.active !== false, 'aria-label': `${u.name} active`, disabled: u.id === me.id });
-      active.addEventListener('change', () => run(() => api('PATCH', `/api/v1/users/${u.id}`, { active: active.checked }), active.checked ? 'Activated' : 'Deactivated', draw));
+      active.addEventListener('change', () => attempt(() => api('PATCH', `/api/v1/users/${u.id}`, { active: active.checked }), active.checked ? 'Activated' : 'Deactivated', draw));
       return h('tr', {}, h('td', {}, u.name), h('td', {}, u.email), h('td', {}, role), h('td', {}, u.department || '—'), h('td', {}, active));
     });
     const name = h('input', { name: 'name', required: true });
@@ -47,7 +34,7 @@ export async function usersSection(box, { me }) {
       const body = { name: name.value.trim(), email: email.value.trim(), role: role.value };
       if (department.value.trim()) body.department = department.value.trim();
       if (password.value) body.password = password.value;
-      const created = await run(() => api('POST', `/api/v1/tenants/${me.tenant_id}/users`, body), (u) => `Added ${u.name}`);
+      const created = await attempt(() => api('POST', `/api/v1/tenants/${me.tenant_id}/users`, body), (u) => `Added ${u.name}`);
       if (created) {
         await draw();
         box.append(h('p', {}, 'Personal API token of the new user (shown once): ', h('span', { class: 'secret' }, created.token)));
@@ -68,11 +55,11 @@ export async function groupsSection(box) {
     const names = new Map(((users && users.items) || []).map((u) => [u.id, u.name]));
     const list = groups.items.map((g) => {
       const add = select([['', 'Add a member…'], ...((users && users.items) || []).filter((u) => !g.member_ids.includes(u.id)).map((u) => [u.id, u.name])], '', { 'aria-label': `Add a member to ${g.name}` });
-      add.addEventListener('change', () => add.value && run(() => api('PUT', `/api/v1/permission-groups/${g.id}/members/${add.value}`), 'Member added', draw));
+      add.addEventListener('change', () => add.value && attempt(() => api('PUT', `/api/v1/permission-groups/${g.id}/members/${add.value}`), 'Member added', draw));
       return h('li', {}, h('strong', {}, g.name), g.system ? ' (system)' : '', h('p', { class: 'muted' }, g.permissions.join(', ')),
         h('p', {}, 'Members: ', g.member_ids.length ? g.member_ids.map((id, i) => [i ? ', ' : '', names.get(id) || id,
           ' ', h('button', { type: 'button', class: 'link', 'aria-label': `Remove ${names.get(id) || id} from ${g.name}`,
-            onclick: () => run(() => api('DELETE', `/api/v1/permission-groups/${g.id}/members/${id}`), 'Member removed', draw) }, '×')]) : 'none'),
+            onclick: () => attempt(() => api('DELETE', `/api/v1/permission-groups/${g.id}/members/${id}`), 'Member removed', draw) }, '×')]) : 'none'),
         add);
     });
     const name = h('input', { name: 'group-name', required: true });
@@ -82,7 +69,7 @@ export async function groupsSection(box) {
       h('button', { type: 'submit' }, 'Create group'));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      run(() => api('POST', '/api/v1/permission-groups', { name: name.value.trim(), permissions: checks.filter((c) => c.checked).map((c) => c.value) }), 'Group created', draw);
+      attempt(() => api('POST', '/api/v1/permission-groups', { name: name.value.trim(), permissions: checks.filter((c) => c.checked).map((c) => c.value) }), 'Group created', draw);
     });
     clear(box, h('ul', {}, list), h('h3', {}, 'New permission group'), form);
     return true;
@@ -96,7 +83,7 @@ export async function flagsSection(box) {
     if (!settings) return false;
     const checks = FEATURES.map((f) => {
       const input = h('input', { type: 'checkbox', id: `flag-${f}`, checked: !!settings.features[f] });
-      input.addEventListener('change', () => run(() => api('PATCH', '/api/v1/settings', { features: { [f]: input.checked } }),
+      input.addEventListener('change', () => attempt(() => api('PATCH', '/api/v1/settings', { features: { [f]: input.checked } }),
         `${label(f)} ${input.checked ? 'on' : 'off'}`, draw));
       return h('label', { for: input.id }, input, label(f));
     });
@@ -116,7 +103,7 @@ export async function apiKeysSection(box) {
     const rows = keys.items.map((k) => h('tr', {}, h('td', {}, k.name), h('td', {}, k.scopes.join(', ')),
       h('td', {}, dateTime(k.last_used_at)), h('td', {}, dateTime(k.expires_at)),
       h('td', {}, h('button', { type: 'button', class: 'danger', 'aria-label': `Revoke ${k.name}`,
-        onclick: () => run(() => api('DELETE', `/api/v1/api-keys/${k.id}`), 'Key revoked', draw) }, 'Revoke'))));
+        onclick: () => attempt(() => api('DELETE', `/api/v1/api-keys/${k.id}`), 'Key revoked', draw) }, 'Revoke'))));
     const name = h('input', { name: 'key-name', required: true });
     const checks = SCOPES.map((s) => h('input', { type: 'checkbox', value: s, id: `scope-${s.replace(':', '-')}` }));
     const form = h('form', {}, field('Key name', name),
@@ -124,7 +111,7 @@ export async function apiKeysSection(box) {
       h('button', { type: 'submit' }, 'Create key'));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const created = await run(() => api('POST', '/api/v1/api-keys', { name: name.value.trim(), scopes: checks.filter((c) => c.checked).map((c) => c.value) }));
+      const created = await attempt(() => api('POST', '/api/v1/api-keys', { name: name.value.trim(), scopes: checks.filter((c) => c.checked).map((c) => c.value) }));
       if (created) await draw(created.key);
     });
     clear(box, shownKey ? h('p', { role: 'status' }, 'New key (shown once, copy it now): ', h('span', { class: 'secret' }, shownKey)) : null,

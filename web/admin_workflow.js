@@ -2,19 +2,8 @@
 // email templates and the notification log. Each returns false (hidden)
 // while its API answers 404.
 import { api, ApiError, optional } from './api.js';
-import { clear, field, h, select, toast } from './dom.js';
+import { attempt, clear, field, h, select, toast } from './dom.js';
 import { PRIORITIES, dateTime, label } from './format.js';
-
-async function run(fn, done, redraw) {
-  try {
-    await fn();
-    if (done) toast(done);
-  } catch (e) {
-    toast(e.message, 'error');
-  } finally {
-    if (redraw) await redraw();
-  }
-}
 
 function addForm(labelText, buttonText, onAdd) {
   const name = h('input', { required: true, autocomplete: 'off' });
@@ -31,14 +20,14 @@ export async function catalogSection(box) {
     const groups = await optional('/api/v1/groups');
     if (!groups) return false;
     const archive = (path, name) => h('button', { type: 'button', class: 'link', 'aria-label': `Archive ${name}`,
-      onclick: () => run(() => api('DELETE', path), `${name} archived`, draw) }, 'archive');
+      onclick: () => attempt(() => api('DELETE', path), `${name} archived`, draw) }, 'archive');
     clear(box, h('ul', {}, groups.items.map((g) => h('li', {},
       h('strong', {}, g.name), ` (${label(g.assignment || 'manual')}) `, archive(`/api/v1/groups/${g.id}`, g.name),
       h('ul', {}, g.categories.map((c) => h('li', {}, c.name, ' ', archive(`/api/v1/categories/${c.id}`, c.name),
         c.subcategories.length ? h('ul', {}, c.subcategories.map((s) => h('li', {}, s.name, ' ', archive(`/api/v1/subcategories/${s.id}`, s.name)))) : null,
-        addForm(`New subcategory of ${c.name}`, 'Add subcategory', (name) => run(() => api('POST', `/api/v1/categories/${c.id}/subcategories`, { name }), 'Added', draw))))),
-      addForm(`New category in ${g.name}`, 'Add category', (name) => run(() => api('POST', `/api/v1/groups/${g.id}/categories`, { name }), 'Added', draw))))),
-    addForm('New group', 'Add group', (name) => run(() => api('POST', '/api/v1/groups', { name }), 'Added', draw)));
+        addForm(`New subcategory of ${c.name}`, 'Add subcategory', (name) => attempt(() => api('POST', `/api/v1/categories/${c.id}/subcategories`, { name }), 'Added', draw))))),
+      addForm(`New category in ${g.name}`, 'Add category', (name) => attempt(() => api('POST', `/api/v1/groups/${g.id}/categories`, { name }), 'Added', draw))))),
+    addForm('New group', 'Add group', (name) => attempt(() => api('POST', '/api/v1/groups', { name }), 'Added', draw)));
     return true;
   };
   return draw();
@@ -65,14 +54,14 @@ export async function slaSection(box) {
       const body = { name: name.value.trim(), order: Number(order.value), applies_to: chosen.length ? { priority: chosen } : {},
         first_response: first.value.trim(), resolution: resolution.value.trim(),
         calendar: calendar.value === '24x7' ? '24x7' : { timezone: 'UTC', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00', holidays: [] } };
-      run(() => api('POST', '/api/v1/sla-policies', body), 'Policy created', draw);
+      attempt(() => api('POST', '/api/v1/sla-policies', body), 'Policy created', draw);
     });
     clear(box, items.length === 0 ? h('p', { class: 'muted' }, 'No SLA policies.') : h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Order', 'Name', 'Applies to', 'First response', 'Resolution', ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, items.map((p) => h('tr', {}, h('td', {}, String(p.order)), h('td', {}, p.name),
         h('td', {}, JSON.stringify(p.applies_to || {})), h('td', {}, p.first_response), h('td', {}, p.resolution),
         h('td', {}, h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${p.name}`,
-          onclick: () => run(() => api('DELETE', `/api/v1/sla-policies/${p.id}`), 'Policy deleted', draw) }, 'Delete'))))))),
+          onclick: () => attempt(() => api('DELETE', `/api/v1/sla-policies/${p.id}`), 'Policy deleted', draw) }, 'Delete'))))))),
     h('h3', {}, 'New policy'), form);
     return true;
   };
@@ -111,11 +100,11 @@ export async function templatesSection(box) {
                 toast(e.message, 'error');
               }
             } }, 'Preview'),
-            t.custom ? h('button', { type: 'button', class: 'secondary', onclick: () => run(() => api('DELETE', `/api/v1/email-templates/${encodeURIComponent(t.event)}`), 'Back to the default', draw) }, 'Reset to default') : null),
+            t.custom ? h('button', { type: 'button', class: 'secondary', onclick: () => attempt(() => api('DELETE', `/api/v1/email-templates/${encodeURIComponent(t.event)}`), 'Back to the default', draw) }, 'Reset to default') : null),
           preview);
         form.addEventListener('submit', (e) => {
           e.preventDefault();
-          run(() => api('PUT', `/api/v1/email-templates/${encodeURIComponent(t.event)}`, { subject: subject.value, text: text.value, html: html.value }), 'Template saved', draw);
+          attempt(() => api('PUT', `/api/v1/email-templates/${encodeURIComponent(t.event)}`, { subject: subject.value, text: text.value, html: html.value }), 'Template saved', draw);
         });
         return form;
       }));

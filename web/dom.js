@@ -72,6 +72,22 @@ export function toast(message, kind = 'info') {
   toast.timer = setTimeout(() => box.replaceChildren(), 6000);
 }
 
+// Runs one action of a page: toasts `done` (text, or done(result)) when it
+// works and the error when it does not, then redraws. Returns the result, or
+// null after an error.
+export async function attempt(fn, done, redraw) {
+  try {
+    const result = await fn();
+    if (done) toast(typeof done === 'function' ? done(result) : done);
+    return result;
+  } catch (e) {
+    toast(e.message, 'error');
+    return null;
+  } finally {
+    if (redraw) await redraw();
+  }
+}
+
 export function errorText(error) {
   if (error && error.message) return error.message;
   return String(error);

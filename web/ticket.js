@@ -3,7 +3,7 @@
 // for staff only the controls their permissions allow (Claim, Status,
 // Priority, Due date, Assignee), each taking effect at once.
 import { api, ApiError, can, download, me, optional } from './api.js';
-import { clear, field, h, select, toast } from './dom.js';
+import { attempt, clear, field, h, select, toast } from './dom.js';
 import { PRIORITIES, TRANSITIONS, dateTime, isOverdue, label, nameMap, slaLeft } from './format.js';
 import { debounce, watch } from './live.js';
 import { historyItem } from './timeline.js';
@@ -60,15 +60,10 @@ export async function render(main, [number], { desk }) {
 
   const act = async (fn, done) => {
     view.busy = true;
-    try {
-      await fn();
-      if (done) toast(done);
-    } catch (e) {
-      toast(e.message, 'error');
-    } finally {
+    await attempt(fn, done, async () => {
       view.busy = false;
       await load().catch(() => {});
-    }
+    });
   };
   const id = () => view.ticket.id;
 
