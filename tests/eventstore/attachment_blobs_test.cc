@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 
+#include "disk_scan.h"
 #include "log_test_util.h"
 #include "ticketd/base/sha256.h"
 
@@ -15,6 +14,7 @@ namespace ticketd::eventstore::testing {
 namespace {
 
 using namespace ticketd::domain;
+using test_support::AnyFileContains;
 
 const Id kTenant = TestId(200);
 const Id kTicketA = TestId(1);
@@ -31,15 +31,6 @@ std::unique_ptr<EventLog> OpenSealed(const std::string& path) {
   return log;
 }
 
-bool AnyFileContains(const std::string& dir, const std::string& needle) {
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) return true;
-  }
-  return false;
-}
 
 // Distinct ids for every event and attachment of a test.
 Id NextTestId() {

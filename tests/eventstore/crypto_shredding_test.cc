@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include <rocksdb/db.h>
 
@@ -14,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "disk_scan.h"
 #include "log_test_util.h"
 #include "ticketd/eventstore/event_codec.h"
 #include "ticketd/eventstore/failpoint.h"
@@ -23,6 +22,7 @@ namespace ticketd::eventstore::testing {
 namespace {
 
 using namespace ticketd::domain;
+using test_support::AnyFileContains;
 
 MasterKey KeyOf(std::uint8_t fill) {
   MasterKey key;
@@ -58,16 +58,6 @@ TicketCreated Created(const Id& ticket, const std::string& marker) {
   return c;
 }
 
-// Every byte of every file under `dir` (RocksDB's SSTs, WAL, MANIFEST, ...).
-bool AnyFileContains(const std::string& dir, const std::string& needle) {
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) return true;
-  }
-  return false;
-}
 
 struct Texts {
   std::string subject, description;

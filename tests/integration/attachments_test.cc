@@ -2,12 +2,11 @@
 // every refusal of the policy, the access rules, deduplication, kill -9
 // after a 201, erasure with a scan of the data dir, hard delete, and clamd.
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "api_fixture.h"
 #include "cli_runner.h"
 #include "clamd_process.h"
+#include "disk_scan.h"
 #include "sample_files.h"
 #include "temp_dir.h"
 
@@ -15,6 +14,7 @@ namespace ticketd::integration {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::AnyFileContains;
 using test_support::SampleHtml;
 using test_support::SamplePdf;
 using test_support::SamplePng;
@@ -37,15 +37,6 @@ std::string Multipart(const std::vector<Part>& parts) {
   return body + "--" + std::string(kBoundary) + "--\r\n";
 }
 
-bool AnyFileContains(const std::string& dir, const std::string& needle) {
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) return true;
-  }
-  return false;
-}
 
 // Helpers shared by the fixtures below.
 template <class Base>

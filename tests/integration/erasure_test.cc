@@ -3,14 +3,15 @@
 // and no byte of any file in the data dir holds them; the audit chain still
 // verifies, and an erased user's token stops working.
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <random>
 
 #include "api_fixture.h"
 #include "cli_runner.h"
+#include "disk_scan.h"
 
 namespace ticketd::integration {
+
+using test_support::FilesContaining;
 namespace {
 
 namespace fs = std::filesystem;
@@ -22,17 +23,6 @@ std::string NewMarker(const char* what) {
   return buf;
 }
 
-// Files of the data dir that hold `needle`, for the failure message.
-std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> found;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) found.push_back(entry.path().string());
-  }
-  return found;
-}
 
 class ErasureTest : public OwnServerTest {
  protected:

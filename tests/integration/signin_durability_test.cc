@@ -3,9 +3,8 @@
 // token secret ever reaches the data dir or the server log.
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
+#include "disk_scan.h"
 #include "signin_fixture.h"
 
 namespace ticketd::integration {
@@ -30,14 +29,7 @@ class SignInDurabilityTest : public ApiTest {
   }
   // Whether any file below the data dir contains `needle` (raw bytes).
   std::vector<std::string> FilesContaining(const std::string& needle) {
-    std::vector<std::string> hits;
-    for (const auto& entry : fs::recursive_directory_iterator(server_.data_dir())) {
-      if (!entry.is_regular_file()) continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (bytes.find(needle) != std::string::npos) hits.push_back(entry.path().string());
-    }
-    return hits;
+    return test_support::FilesContaining(server_.data_dir(), needle);
   }
 
   ServerProcess server_;
