@@ -18,6 +18,7 @@
 #include "ticketd/app/ids.h"
 #include "ticketd/app/metrics.h"
 #include "serial_worker.h"
+#include "snapshot_rebuild.h"
 #include "snapshot_scheduler.h"
 #include "ticketd/domain/idempotency.h"
 #include "ticketd/domain/overloaded.h"
@@ -121,6 +122,7 @@ struct Engine::Impl {
   bool PostTask(std::function<void()> task);
   // Writer thread: the head and the encoded state, for the scheduler.
   std::pair<SnapshotHeader, std::string> CaptureSnapshot() const;
+  SnapshotHeader CaptureSnapshotHead() const;
 };
 
 Status Engine::Impl::Recover() {
@@ -152,18 +154,7 @@ Status Engine::Impl::Recover() {
 // carries the same chain hash (not a copy from another data dir, not a log
 // that was restored from an older backup).
 bool Engine::Impl::LoadSnapshot(const SnapshotHeader& header, std::string_view body) {
-  if (header.position > log->HeadPosition()) return false;
-  eventstore::Hash at_position{};
-  if (header.position > 0) {
-    bool found = false;
-    Status s = log->ReadAllRaw(header.position, [&](const eventstore::RawRecord& record) {
-      found = record.position == header.position;
-      at_position = record.hash;
-      return false;
-    });
-    if (!s.ok() || !found) return false;
-  }
-  if (at_position != header.chain_hash) return false;
+  if (!SnapshotMatchesLog(*log, header)) return false;
   auto fresh = std::make_unique<EngineState>();
   if (header.body_layout != EngineState::kSnapshotBodyLayout || !fresh->DecodeSnapshotBody(body)) return false;
   state = std::move(fresh);
@@ -172,10 +163,15 @@ bool Engine::Impl::LoadSnapshot(const SnapshotHeader& header, std::string_view b
 }
 
 std::pair<SnapshotHeader, std::string> Engine::Impl::CaptureSnapshot() const {
+  SnapshotHeader header = CaptureSnapshotHead();
+  return {header, state->EncodeSnapshotBody()};
+}
+
+SnapshotHeader Engine::Impl::CaptureSnapshotHead() const {
   SnapshotHeader header;
   log->Head(&header.position, &header.chain_hash);
   header.body_layout = EngineState::kSnapshotBodyLayout;
-  return {header, state->EncodeSnapshotBody()};
+  return header;
 }
 
 Status Engine::Impl::CompleteErasures() {
@@ -469,7 +465,10 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   Impl* raw = impl.get();
   impl->snapshots = std::make_unique<SnapshotScheduler>(
       (std::filesystem::path(options.data_dir) / "snapshots").string(), options.master_key,
-      options.snapshot_every, [raw] { return raw->CaptureSnapshot(); });
+      options.snapshot_every, [raw] { return raw->CaptureSnapshot(); }, [raw] { return raw->CaptureSnapshotHead(); },
+      [raw](const SnapshotStore& store, const SnapshotHeader& at, std::string* body) {
+        return RebuildSnapshotBody(*raw->log, store, at, body);
+      });
   s = impl->Recover();
   if (!s.ok()) return s;
   // An erasure whose purge a crash interrupted is finished before anyone

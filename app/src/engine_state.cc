@@ -42,7 +42,7 @@ void EngineState::Project(const domain::DomainEvent& event, const TicketPtr& bef
   if (std::holds_alternative<domain::SlaDirectoryEvent>(event.payload)) {
     // A policy change recomputed governed tickets: the newest version of each.
     for (const TicketPtr& restamped : write_model.TakeSlaRestamped()) {
-      if (TicketPtr current = write_model.Ticket(restamped->id)) {
+      if (TicketPtr current = write_model.Ticket(restamped->id); current && index_tickets) {
         tickets.Upsert(current);
         if (ticket_observer) ticket_observer(current->tenant_id, current->id, current);
       }
@@ -50,9 +50,9 @@ void EngineState::Project(const domain::DomainEvent& event, const TicketPtr& bef
   }
   catalog.Apply(event);  // workflow (issue 12)
   if (!before && !after) return;  // not a ticket event
-  if (std::holds_alternative<domain::TicketDeleted>(event.payload)) {
+  if (index_tickets && std::holds_alternative<domain::TicketDeleted>(event.payload)) {
     tickets.Remove(event.tenant_id, event.stream_id);
-  } else if (after) {
+  } else if (index_tickets && after) {
     tickets.Upsert(after);
   }
   for (projections::TicketProjector* projector : projectors) projector->OnTicketEvent(event, before, after);
@@ -87,7 +87,7 @@ bool EngineState::DecodeSnapshotBody(std::string_view body) {
   });
   BinaryReader write_in(write_bytes);
   const bool write_ok = write_model.Decode(write_in) && write_in.AtEnd();
-  if (write_ok) RebuildFromLiveTickets();
+  if (write_ok && index_tickets) RebuildFromLiveTickets();
   const bool others_ok = others.get();
   return write_ok && others_ok;
 }

@@ -33,6 +33,14 @@ struct EngineState {
   // The SLA scheduler's view of ticket changes (Engine::AttachTicketObserver).
   std::function<void(const domain::Id&, const domain::Id&, const projections::TicketPtr&)> ticket_observer;
 
+  // For a state folded only to encode a snapshot body (snapshot_rebuild.h):
+  // the ticket list and the digest are not in the body, so they are not kept.
+  void FoldOnlyWhatSnapshotsHold() {
+    index_tickets = false;
+    projectors = {&analytics};
+  }
+  bool index_tickets = true;
+
   // Folds one stored event into the write model, then the read models.
   void Apply(const domain::DomainEvent& event);
   // Feeds the read models one event whose effect on the write model is

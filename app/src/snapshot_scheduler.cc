@@ -1,13 +1,32 @@
 #include "snapshot_scheduler.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 
 namespace ticketd::app {
 
 SnapshotScheduler::SnapshotScheduler(std::string dir, std::optional<eventstore::MasterKey> key,
-                                     std::uint64_t every, Capture capture)
-    : store_(std::move(dir), key), every_(every), capture_(std::move(capture)) {}
+                                     std::uint64_t every, Capture capture, CaptureHead capture_head,
+                                     Rebuild rebuild)
+    : store_(std::move(dir), key),
+      every_(every),
+      capture_(std::move(capture)),
+      capture_head_(std::move(capture_head)),
+      rebuild_(std::move(rebuild)) {}
+
+namespace {
+
+// A background snapshot yields the CPU to the writer and the HTTP threads
+// (on Linux, a thread's nice value is its own). Best effort.
+void LowerThisThreadsPriority() {
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+}
+
+}  // namespace
 
 SnapshotScheduler::~SnapshotScheduler() { Join(); }
 
@@ -21,20 +40,22 @@ void SnapshotScheduler::Join() {
   if (thread_.joinable()) thread_.join();
 }
 
-// Serializes here (the state cannot change meanwhile), checksums and writes
-// the file on another thread.
+// Notes the head here; rebuilds, encodes, checksums and writes on another thread.
 void SnapshotScheduler::MaybeWriteInBackground() {
   if (every_ == 0 || events_since_ < every_) return;
   if (busy_.load()) return;  // the previous one is still being written: try after the next batch
   Join();
   events_since_ = 0;
-  auto captured = std::make_shared<std::pair<SnapshotHeader, std::string>>(capture_());
+  const SnapshotHeader header = capture_head_();
   busy_ = true;
-  thread_ = std::thread([this, captured] {
+  thread_ = std::thread([this, header] {
+    LowerThisThreadsPriority();
     std::lock_guard lock(mu_);
-    Status s = store_.Write(captured->first, captured->second);
+    std::string body;
+    Status s = rebuild_(store_, header, &body);
+    if (s.ok()) s = store_.Write(header, body);
     if (s.ok()) {
-      position_ = captured->first.position;
+      position_ = header.position;
     } else {
       std::fprintf(stderr, "ticketd: writing a snapshot failed (the log is unaffected): %s\n",
                    s.ToString().c_str());

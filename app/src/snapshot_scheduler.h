@@ -1,9 +1,11 @@
 // SnapshotScheduler: decides when the engine's state is snapshotted and
 // writes the files (through SnapshotStore). The engine tells it how many
-// events each batch committed; every `every` events it captures the state on
-// the writer thread (where nothing changes meanwhile) and writes the file on
-// a background thread, one at a time. Erasures and a clean stop ask for a
-// synchronous write instead.
+// events each batch committed; every `every` events it notes the log head on
+// the writer thread (O(1): nothing is serialized there) and a background
+// thread, at a lower CPU priority, rebuilds the state at that position,
+// encodes it and writes the file, one at a time (snapshot_rebuild.h).
+// Erasures, retakes and a clean stop ask for a synchronous write of the
+// writer's own state instead.
 //
 // Threading: AfterCommit and WriteNow on the writer thread (or after it has
 // stopped); Join and position() from any thread.
@@ -27,11 +29,15 @@ class SnapshotScheduler {
   // The state to snapshot: its head (position, chain hash) and encoded body.
   // Called on the writer thread only.
   using Capture = std::function<std::pair<SnapshotHeader, std::string>()>;
+  // Only the head, on the writer thread; and the body at a head, on the
+  // background thread (it may read the store: the scheduler serializes that).
+  using CaptureHead = std::function<SnapshotHeader()>;
+  using Rebuild = std::function<Status(const SnapshotStore&, const SnapshotHeader&, std::string* body)>;
 
   // every = 0: never write one on the way (a clean stop still may: see
   // WriteOnStopIfBehind).
   SnapshotScheduler(std::string dir, std::optional<eventstore::MasterKey> key, std::uint64_t every,
-                    Capture capture);
+                    Capture capture, CaptureHead capture_head, Rebuild rebuild);
   ~SnapshotScheduler();  // Join()s
   SnapshotScheduler(const SnapshotScheduler&) = delete;
   SnapshotScheduler& operator=(const SnapshotScheduler&) = delete;
@@ -62,6 +68,8 @@ class SnapshotScheduler {
   SnapshotStore store_;
   std::uint64_t every_;
   Capture capture_;
+  CaptureHead capture_head_;
+  Rebuild rebuild_;
   std::mutex mu_;                  // serializes writes against a background write in flight
   std::thread thread_;
   std::atomic<bool> busy_{false};

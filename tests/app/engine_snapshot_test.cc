@@ -8,6 +8,8 @@
 #include <fstream>
 #include <future>
 
+#include "engine_state.h"
+#include "ticketd/app/backup.h"
 #include "ticketd/app/engine.h"
 #include "ticketd/app/ids.h"
 #include "ticketd/app/snapshot_store.h"
@@ -146,6 +148,47 @@ TEST_F(EngineSnapshotTest, SnapshotFullReplayAndCorruptSnapshotAgree) {
   Open(/*snapshot_every=*/0);  // the whole log
   ExpectSameHashes(Hashes(), live);
   EXPECT_EQ(live.position, 16u);
+}
+
+// The body of the state folded from the whole log up to `position`.
+std::string BodyAtPosition(const eventstore::EventLog& log, std::uint64_t position) {
+  EngineState state;
+  Status s = log.ReadAll(1, [&](const eventstore::RecordedEvent& recorded) {
+    if (recorded.position > position) return false;
+    state.Apply(recorded.event);
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return state.EncodeSnapshotBody();
+}
+
+// Periodic snapshots are rebuilt off the writer thread from the position it
+// noted while later batches kept committing; each must still hold exactly
+// the state at its own position.
+TEST_F(EngineSnapshotTest, BackgroundSnapshotsTakenWhileCommandsArriveEqualTheStateAtTheirPosition) {
+  Open(/*snapshot_every=*/3);
+  constexpr int kCommands = 150;
+  // One command per batch: a background snapshot starts every second batch
+  // and the following batches commit while it is being rebuilt and written.
+  for (int i = 0; i < kCommands; ++i) CreateTenant(i);
+  engine_->Stop();  // joins the background write, then writes the shutdown snapshot at the head
+  const std::uint64_t head = engine_->log().HeadPosition();
+  ASSERT_EQ(head, 2u * kCommands);
+  engine_.reset();
+
+  std::unique_ptr<eventstore::EventLog> log;
+  ASSERT_TRUE(eventstore::EventLog::OpenReadOnly(dir_ + "/" + kLogDirName, &log).ok());
+  std::vector<std::uint64_t> positions;
+  Status s = SnapshotStore(dir_ + "/snapshots").LoadNewest([&](const SnapshotHeader& header, std::string_view body) {
+    positions.push_back(header.position);
+    EXPECT_EQ(std::string(body), BodyAtPosition(*log, header.position)) << "snapshot at " << header.position;
+    return false;  // offer every file
+  });
+  ASSERT_TRUE(s.IsNotFound()) << s.ToString();
+  ASSERT_EQ(positions.size(), 2u);
+  EXPECT_EQ(positions[0], head);
+  EXPECT_LT(positions[1], head) << "the older file is a background snapshot taken mid-stream";
+  EXPECT_GT(positions[1], 0u);
 }
 
 }  // namespace
