@@ -8,11 +8,11 @@
 namespace ticketd::api {
 namespace {
 
-// A ticket id for a create: random, or derived from Idempotency-Key so a
+// A ticket id for a create: time-ordered (ids.h), or derived from Idempotency-Key so a
 // retry lands on the same ticket (the engine then answers the original).
 domain::Id NewTicketId(const CallPtr& call) {
   auto it = call->request.find("Idempotency-Key");
-  if (it == call->request.end() || it->value().empty()) return app::RandomId();
+  if (it == call->request.end() || it->value().empty()) return app::TimeOrderedId();
   std::string name =
       "ticket|" + call->actor.tenant_id.ToString() + "|" + call->actor.user_id.ToString() + "|";
   name.append(it->value().data(), it->value().size());

@@ -294,7 +294,7 @@ Decision Engine::Impl::Decide(const Pending& pending) {
     eventstore::EventToAppend append;
     // A deadline's first event has an id derived from what it is for, so the
     // log takes it once, whatever restarts or repeats come (WORKFLOW.md).
-    append.event_id = timer && decision.commit.events.empty() ? TimerEventId(*timer) : RandomId();
+    append.event_id = timer && decision.commit.events.empty() ? TimerEventId(*timer) : TimeOrderedId();
     // An attachment's id is its event's id: GET /attachments/{id} finds it in the log.
     if (const auto* added = std::get_if<domain::AttachmentAdded>(&event.payload)) append.event_id = added->attachment_id;
     append.correlation_id = pending.correlation_id;

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <chrono>
 #include <cstring>
 #include <random>
 
@@ -40,15 +41,45 @@ void SetVersion(domain::Id& id, int version) {
   id.bytes[8] = static_cast<std::uint8_t>((id.bytes[8] & 0x3F) | 0x80);
 }
 
+Xoshiro256& Generator() {
+  thread_local Xoshiro256 generator;
+  return generator;
+}
+
 }  // namespace
 
 domain::Id RandomId() {
-  thread_local Xoshiro256 generator;
+  Xoshiro256& generator = Generator();
   domain::Id id;
   std::uint64_t a = generator.Next(), b = generator.Next();
   std::memcpy(id.bytes.data(), &a, 8);
   std::memcpy(id.bytes.data() + 8, &b, 8);
   SetVersion(id, 4);
+  return id;
+}
+
+domain::Id TimeOrderedId() {
+  thread_local std::uint64_t last_ms = 0;
+  thread_local std::uint16_t sequence = 0;
+  auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  if (ms > last_ms) {
+    sequence = 0;
+  } else if (++sequence > 0x0FFF) {  // 4096 in one millisecond: borrow the next one
+    ms = last_ms + 1;
+    sequence = 0;
+  } else {
+    ms = last_ms;  // the clock went back: stay monotonic
+  }
+  last_ms = ms;
+  domain::Id id;
+  for (int i = 0; i < 6; ++i) id.bytes[i] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+  id.bytes[6] = static_cast<std::uint8_t>(0x70 | (sequence >> 8));
+  id.bytes[7] = static_cast<std::uint8_t>(sequence & 0xFF);
+  const std::uint64_t random = Generator().Next();
+  std::memcpy(id.bytes.data() + 8, &random, 8);
+  id.bytes[8] = static_cast<std::uint8_t>((id.bytes[8] & 0x3F) | 0x80);
   return id;
 }
 
