@@ -294,9 +294,14 @@ Decision Engine::Impl::Decide(const Pending& pending) {
     eventstore::EventToAppend append;
     // A deadline's first event has an id derived from what it is for, so the
     // log takes it once, whatever restarts or repeats come (WORKFLOW.md).
-    append.event_id = timer && decision.commit.events.empty() ? TimerEventId(*timer) : TimeOrderedId();
+    const bool derived = timer && decision.commit.events.empty();
+    append.event_id = derived ? TimerEventId(*timer) : TimeOrderedId();
     // An attachment's id is its event's id: GET /attachments/{id} finds it in the log.
-    if (const auto* added = std::get_if<domain::AttachmentAdded>(&event.payload)) append.event_id = added->attachment_id;
+    const auto* added = std::get_if<domain::AttachmentAdded>(&event.payload);
+    if (added) append.event_id = added->attachment_id;
+    // Only ids made here are known to be new; the others may repeat (a timer's, an upload's).
+    const bool first = decision.commit.events.empty();
+    decision.commit.ids_are_new = (first || decision.commit.ids_are_new) && !derived && !added;
     append.correlation_id = pending.correlation_id;
     append.version = state->write_model.NextVersion(event);
     append.event = event;

@@ -106,6 +106,29 @@ TEST(EventLogBatch, ADuplicateReportsTheOriginalPositions) {
   EXPECT_EQ(log->HeadPosition(), 4u);
 }
 
+// A commit whose ids the engine just generated skips the lookups for an
+// earlier copy, but ids repeated inside it are still refused.
+TEST(EventLogBatch, ACommitOfNewIdsStillRefusesAnIdTwiceInIt) {
+  test_support::TempDir dir{"log-test"};
+  auto log = OpenLog(dir.path());
+  const domain::Id a = TestId(1);
+  Commit fresh{{CommentEvent(TestId(10), a, 1), CommentEvent(TestId(11), a, 2)}};
+  fresh.ids_are_new = true;
+  ASSERT_TRUE(AppendOne(*log, fresh).ok());
+  EXPECT_EQ(AllPositions(*log), (std::vector<std::uint64_t>{1, 2}));
+  std::uint64_t position = 0;
+  ASSERT_TRUE(log->FindEvent(TestId(11), &position).ok());  // indexed like any other
+  EXPECT_EQ(position, 2u);
+
+  Commit twice{{CommentEvent(TestId(12), a, 3), CommentEvent(TestId(12), a, 4)}};
+  twice.ids_are_new = true;
+  std::vector<Commit> batch = {twice};
+  std::vector<CommitOutcome> outcomes;
+  ASSERT_TRUE(log->AppendBatch(batch, &outcomes).ok());
+  EXPECT_EQ(outcomes[0].status.code(), Status::Code::kInvalidArgument) << outcomes[0].status.ToString();
+  EXPECT_EQ(log->HeadPosition(), 2u);
+}
+
 TEST(EventLogBatch, MalformedCommitsAreRefusedAlone) {
   test_support::TempDir dir{"log-test"};
   auto log = OpenLog(dir.path());

@@ -67,6 +67,11 @@ struct BlobToStore {
 struct Commit {
   std::vector<EventToAppend> events;
   std::vector<BlobToStore> blobs;  // for its attachment.added events whose bytes are new
+  // Every event id was generated just now (time-ordered with 62 random bits,
+  // app/ids.h), so none can be in the log: the duplicate and id-reuse
+  // lookups are skipped (a point lookup per commit on the append path).
+  // Ids within the commit are still checked against each other.
+  bool ids_are_new = false;
 };
 
 struct CommitOutcome {
