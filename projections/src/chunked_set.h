@@ -27,6 +27,26 @@ class ChunkedSet {
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  // Bytes held by the chunks (memory accounting).
+  std::size_t MemoryBytes() const {
+    std::size_t bytes = chunks_.capacity() * sizeof(std::vector<T>);
+    for (const auto& chunk : chunks_) bytes += chunk.capacity() * sizeof(T);
+    return bytes;
+  }
+
+  // Replaces the contents with `sorted` (strictly ascending, no duplicates)
+  // in O(n): chunks filled to 3/4, so later inserts rarely split at once.
+  void AssignSorted(const std::vector<T>& sorted) {
+    chunks_.clear();
+    size_ = sorted.size();
+    constexpr std::size_t kFill = kMaxChunk * 3 / 4;
+    for (std::size_t begin = 0; begin < sorted.size(); begin += kFill) {
+      const std::size_t end = std::min(sorted.size(), begin + kFill);
+      std::vector<T>& chunk = chunks_.emplace_back();
+      chunk.reserve(kMaxChunk + 1);
+      chunk.assign(sorted.begin() + static_cast<std::ptrdiff_t>(begin), sorted.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+  }
 
   // Inserts `value`, which must not be equivalent to any element.
   void Insert(const T& value) {

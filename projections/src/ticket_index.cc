@@ -92,6 +92,11 @@ void TicketIndex::Upsert(const TicketPtr& after) {
   }
   const FilterRow row = MakeFilterRow(*after);
   const SortRow sort = MakeSortRow(*after);
+  // Out of the sort indexes while the columns still hold the old values.
+  const std::vector<SortIndex*> moved =
+      before ? SortIndexesToMove(slot, *before, sort, after.get()) : SortIndexesToMove(slot, *after, sort, nullptr);
+  if (before)
+    for (SortIndex* index : moved) index->Erase(slot);
   if (!before) {
     IndexFields(slot, row, /*remove=*/false);
     queue_.Insert(row.status, row.priority, QueueEntryOf(sort, slot));
@@ -111,6 +116,7 @@ void TicketIndex::Upsert(const TicketPtr& after) {
   filters_[slot] = row;
   sorts_[slot] = sort;
   tickets_[slot] = after;
+  for (SortIndex* index : moved) index->Insert(slot);
 }
 
 void TicketIndex::Remove(const domain::Id& ticket_id) {
@@ -120,10 +126,48 @@ void TicketIndex::Remove(const domain::Id& ticket_id) {
   IndexFields(*slot, row, /*remove=*/true);
   queue_.Erase(row.status, row.priority, QueueEntryOf(sorts_[*slot], *slot));
   search_.Remove(*slot, *tickets_[*slot]);
+  for (SortIndex* index : SortIndexesToMove(*slot, *tickets_[*slot], sorts_[*slot], nullptr)) index->Erase(*slot);
   tickets_[*slot].reset();
   filters_[*slot] = FilterRow{};  // live = false
   sorts_[*slot] = SortRow{};
   --live_;
+}
+
+std::vector<SortIndex*> TicketIndex::SortIndexesToMove(std::uint32_t slot, const domain::Ticket& before,
+                                                      const SortRow& after_row, const domain::Ticket* after) {
+  std::vector<SortIndex*> moved;
+  std::lock_guard lock(sort_indexes_mu_);
+  for (const std::unique_ptr<SortIndex>& index : sort_indexes_) {
+    if (after != nullptr) {
+      const SortSpec& spec = index->spec();
+      const SortRow& before_row = sorts_[slot];
+      const bool same = before_row.status == after_row.status &&
+                        KeyOf(before_row, spec) == KeyOf(after_row, spec) &&
+                        CompareTail(spec, before.subject, after->subject, ids_[slot], ids_[slot]) == 0;
+      if (same) continue;
+    }
+    moved.push_back(index.get());
+  }
+  return moved;
+}
+
+const SortIndex& TicketIndex::sort_index(const SortSpec& spec) const {
+  std::lock_guard lock(sort_indexes_mu_);
+  for (const std::unique_ptr<SortIndex>& index : sort_indexes_)
+    if (index->spec().field == spec.field && index->spec().descending == spec.descending) return *index;
+  std::vector<std::uint32_t> live;
+  live.reserve(live_);
+  for (std::uint32_t slot = 0; slot < slot_count(); ++slot)
+    if (filters_[slot].live) live.push_back(slot);
+  sort_indexes_.push_back(std::make_unique<SortIndex>(SortColumns{&sorts_, &ids_, &tickets_}, spec, live));
+  return *sort_indexes_.back();
+}
+
+std::size_t TicketIndex::sort_index_bytes() const {
+  std::lock_guard lock(sort_indexes_mu_);
+  std::size_t bytes = 0;
+  for (const std::unique_ptr<SortIndex>& index : sort_indexes_) bytes += index->MemoryBytes();
+  return bytes;
 }
 
 TicketPtr TicketIndex::Get(const domain::Id& ticket_id) const {

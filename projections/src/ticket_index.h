@@ -7,7 +7,10 @@
 // predicates and order candidates on these arrays without touching the
 // ticket objects. Candidate sets per value: bitmaps for status, priority and
 // type; adaptive slot sets for the interned fields; the full-text index; and
-// the queue-ordered index. An update re-indexes only the fields that changed.
+// the queue-ordered index; and one SortIndex per other sort (field and
+// direction), built on the first query that needs it and maintained from then
+// on (a tenant pays memory and update cost only for the sorts it lists by).
+// An update re-indexes only the fields that changed.
 //
 // Not thread-safe: the tenant's shared_mutex (TenantPartitions) guards it.
 // Neither copyable nor movable (internal parts point at its id array).
@@ -15,6 +18,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -26,6 +31,7 @@
 #include "queue_index.h"
 #include "search_index.h"
 #include "slot_set.h"
+#include "sort_index.h"
 #include "sort_key.h"
 #include "ticketd/projections/ticket_read_model.h"
 
@@ -107,6 +113,11 @@ class TicketIndex {
   const IdCodes& assets() const { return assets_; }
   const IdCodes& catalog() const { return catalog_; }  // groups, categories and subcategories by id
   const QueueIndex& queue() const { return queue_; }
+  // The index of a non-queue sort (normalized spec); built on first use.
+  // Safe under the tenant's shared lock: concurrent readers build under
+  // sort_indexes_mu_, and the writer (exclusive lock) never runs meanwhile.
+  const SortIndex& sort_index(const SortSpec& spec) const;
+  std::size_t sort_index_bytes() const;
   const SearchIndex& search() const { return search_; }
 
  private:
@@ -114,6 +125,10 @@ class TicketIndex {
   // Adds (or with remove=true takes) `row`'s values to (from) the sets.
   void IndexFields(std::uint32_t slot, const FilterRow& row, bool remove);
   void ReindexFields(std::uint32_t slot, const FilterRow& old_row, const FilterRow& row);
+  // The built sort indexes whose order of `slot` changes from `before` to
+  // `after` (both non-null), or all of them if `after` is null.
+  std::vector<SortIndex*> SortIndexesToMove(std::uint32_t slot, const domain::Ticket& before,
+                                            const SortRow& after_row, const domain::Ticket* after);
 
   PagedVector<TicketPtr> tickets_;  // null once removed
   PagedVector<domain::Id> ids_;
@@ -128,6 +143,8 @@ class TicketIndex {
   IdCodes catalog_;  // one code space for the three levels (ids are unique across them)
   TextCodes categories_;
   QueueIndex queue_{&ids_};
+  mutable std::mutex sort_indexes_mu_;
+  mutable std::vector<std::unique_ptr<SortIndex>> sort_indexes_;  // built ones, in first-use order
   SearchIndex search_;
   std::size_t live_ = 0;
 };

@@ -79,5 +79,22 @@ int main(int argc, char** argv) {
   TicketQuery text;
   text.text = "printer vpn";
   Measure("full text 'printer vpn'", 20, [&](int) { (void)model.Query(kTenantA, text, &page); });
+  // Every non-queue sort, both directions, unfiltered and with status=open;
+  // the second page through the cursor as well (issue 16).
+  for (const char* sort : {"created_at", "-created_at", "updated_at", "-updated_at", "due_at", "-due_at",
+                           "priority", "-priority", "number", "-number", "status", "-status", "subject",
+                           "-subject"}) {
+    for (bool open : {false, true}) {
+      TicketQuery q;
+      q.sort = *ParseSort(sort);
+      if (open) q.statuses = {domain::TicketStatus::kOpen};
+      const std::string name = std::string("sort=") + sort + (open ? "&status=open" : "");
+      Measure(name.c_str(), 20, [&](int i) {
+        q.cursor = i % 2 ? page.next_cursor : std::string();
+        (void)model.Query(kTenantA, q, &page);
+      });
+    }
+  }
+  std::printf("projections_bench: RSS after the queries %.0f MiB\n", RssKiB() / 1024.0);
   return 0;
 }
