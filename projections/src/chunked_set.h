@@ -35,11 +35,12 @@ class ChunkedSet {
   }
 
   // Replaces the contents with `sorted` (strictly ascending, no duplicates)
-  // in O(n): chunks filled to 3/4, so later inserts rarely split at once.
+  // in O(n). Chunks are filled (no slack in memory); a chunk splits
+  // on its first insert, so only chunks that take inserts carry slack.
   void AssignSorted(const std::vector<T>& sorted) {
     chunks_.clear();
     size_ = sorted.size();
-    constexpr std::size_t kFill = kMaxChunk * 3 / 4;
+    constexpr std::size_t kFill = kMaxChunk;
     for (std::size_t begin = 0; begin < sorted.size(); begin += kFill) {
       const std::size_t end = std::min(sorted.size(), begin + kFill);
       std::vector<T>& chunk = chunks_.emplace_back();

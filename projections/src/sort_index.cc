@@ -1,6 +1,8 @@
 #include "sort_index.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace ticketd::projections {
 namespace {
@@ -9,12 +11,31 @@ namespace {
 // million of them then never reads the columns at random (the status and
 // priority sorts tie on the key for nearly every pair, the subject sort on
 // common 8-byte prefixes).
+// The id as two integers in its byte order: ties (nearly every pair in the
+// status and priority sorts) compare as integers, not by memcmp.
 struct Keyed {
   SortKey key;
-  domain::Id id;
+  std::uint64_t id_high, id_low;
   std::string_view subject;
   std::uint32_t slot;
 };
+
+std::uint64_t BigEndianAt(const domain::Id& id, std::size_t offset) {
+  std::uint64_t word;
+  std::memcpy(&word, id.bytes.data() + offset, 8);
+  return std::endian::native == std::endian::little ? __builtin_bswap64(word) : word;
+}
+
+// CompareTail's order (subject, then id, reversed when descending) on Keyed.
+int CompareKeyedTail(const SortSpec& spec, const Keyed& a, const Keyed& b) {
+  int c = 0;
+  if (spec.field == SortField::kSubject) c = CompareTail(SortSpec{spec.field, false}, a.subject, b.subject, {}, {});
+  if (c == 0) {
+    if (a.id_high != b.id_high) c = a.id_high < b.id_high ? -1 : 1;
+    else if (a.id_low != b.id_low) c = a.id_low < b.id_low ? -1 : 1;
+  }
+  return spec.descending ? -c : c;
+}
 
 }  // namespace
 
@@ -24,13 +45,14 @@ SortIndex::SortIndex(SortColumns columns, SortSpec spec, const std::vector<std::
   for (int i = 0; i < kStatuses; ++i) groups_.emplace_back(order_);
   std::array<std::vector<Keyed>, kStatuses> by_status;
   for (std::uint32_t slot : live_slots)
-    by_status[StatusOf(slot)].push_back({order_.Key(slot), order_.Id(slot), order_.Subject(slot), slot});
+    by_status[StatusOf(slot)].push_back({order_.Key(slot), BigEndianAt(order_.Id(slot), 0),
+                                         BigEndianAt(order_.Id(slot), 8), order_.Subject(slot), slot});
   std::vector<std::uint32_t> sorted;
   for (int status = 0; status < kStatuses; ++status) {
     std::vector<Keyed>& keyed = by_status[status];
     std::sort(keyed.begin(), keyed.end(), [this](const Keyed& a, const Keyed& b) {
       if (a.key != b.key) return a.key < b.key;
-      return CompareTail(order_.spec(), a.subject, b.subject, a.id, b.id) < 0;
+      return CompareKeyedTail(order_.spec(), a, b) < 0;
     });
     sorted.clear();
     sorted.reserve(keyed.size());

@@ -9,8 +9,6 @@ namespace {
 // index past an array.
 std::uint8_t Clamp(int value, int count) { return static_cast<std::uint8_t>(std::clamp(value, 0, count - 1)); }
 
-QueueEntry QueueEntryOf(const SortRow& row, std::uint32_t slot) { return {row.due_at, row.updated_at, slot}; }
-
 template <class Codes>
 void Move(Codes& codes, std::uint32_t slot, std::uint32_t from, std::uint32_t to, bool index_none) {
   if (from == to) return;
@@ -88,7 +86,7 @@ void TicketIndex::Upsert(const TicketPtr& after) {
     filters_.push_back(FilterRow{});
     sorts_.push_back(SortRow{});
     by_id_.Insert(slot);
-    by_number_.emplace(after->number, slot);
+    by_number_.Insert(after->number, slot);
   }
   const FilterRow row = MakeFilterRow(*after);
   const SortRow sort = MakeSortRow(*after);
@@ -97,25 +95,24 @@ void TicketIndex::Upsert(const TicketPtr& after) {
       before ? SortIndexesToMove(slot, *before, sort, after.get()) : SortIndexesToMove(slot, *after, sort, nullptr);
   if (before)
     for (SortIndex* index : moved) index->Erase(slot);
+  bool requeue = !before;
   if (!before) {
     IndexFields(slot, row, /*remove=*/false);
-    queue_.Insert(row.status, row.priority, QueueEntryOf(sort, slot));
     search_.Add(slot, *after);
     ++live_;
   } else {
     const FilterRow& old_row = filters_[slot];
     const SortRow& old_sort = sorts_[slot];
     ReindexFields(slot, old_row, row);
-    if (old_row.status != row.status || old_row.priority != row.priority || old_sort.due_at != sort.due_at ||
-        old_sort.updated_at != sort.updated_at) {
-      queue_.Erase(old_row.status, old_row.priority, QueueEntryOf(old_sort, slot));
-      queue_.Insert(row.status, row.priority, QueueEntryOf(sort, slot));
-    }
+    requeue = old_row.status != row.status || old_row.priority != row.priority || old_sort.due_at != sort.due_at ||
+              old_sort.updated_at != sort.updated_at;
+    if (requeue) queue_.Erase(old_row.status, old_row.priority, slot);
     search_.Update(slot, *before, *after);
   }
   filters_[slot] = row;
   sorts_[slot] = sort;
   tickets_[slot] = after;
+  if (requeue) queue_.Insert(row.status, row.priority, slot);
   for (SortIndex* index : moved) index->Insert(slot);
 }
 
@@ -124,7 +121,7 @@ void TicketIndex::Remove(const domain::Id& ticket_id) {
   if (!slot || !tickets_[*slot]) return;
   const FilterRow& row = filters_[*slot];
   IndexFields(*slot, row, /*remove=*/true);
-  queue_.Erase(row.status, row.priority, QueueEntryOf(sorts_[*slot], *slot));
+  queue_.Erase(row.status, row.priority, *slot);
   search_.Remove(*slot, *tickets_[*slot]);
   for (SortIndex* index : SortIndexesToMove(*slot, *tickets_[*slot], sorts_[*slot], nullptr)) index->Erase(*slot);
   tickets_[*slot].reset();
@@ -176,8 +173,8 @@ TicketPtr TicketIndex::Get(const domain::Id& ticket_id) const {
 }
 
 TicketPtr TicketIndex::GetByNumber(std::int64_t number) const {
-  auto it = by_number_.find(number);
-  return it == by_number_.end() ? nullptr : tickets_[it->second];
+  std::optional<std::uint32_t> slot = by_number_.Find(number);
+  return slot ? tickets_[*slot] : nullptr;
 }
 
 }  // namespace ticketd::projections

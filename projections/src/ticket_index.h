@@ -27,6 +27,7 @@
 
 #include "ticketd/domain/status_facts.h"
 #include "id_slot_map.h"
+#include "number_slots.h"
 #include "paged_vector.h"
 #include "queue_index.h"
 #include "search_index.h"
@@ -135,14 +136,14 @@ class TicketIndex {
   PagedVector<FilterRow> filters_;
   PagedVector<SortRow> sorts_;
   IdSlotMap by_id_{&ids_};
-  std::unordered_map<std::int64_t, std::uint32_t> by_number_;  // numbers never change
+  NumberSlots by_number_;
   std::array<Bitmap, kStatuses> by_status_;
   std::array<Bitmap, kPriorities> by_priority_;
   std::array<Bitmap, kTypes> by_type_;
   IdCodes assignees_, reporters_, assets_;
   IdCodes catalog_;  // one code space for the three levels (ids are unique across them)
   TextCodes categories_;
-  QueueIndex queue_{&ids_};
+  QueueIndex queue_{&ids_, &sorts_};
   mutable std::mutex sort_indexes_mu_;
   mutable std::vector<std::unique_ptr<SortIndex>> sort_indexes_;  // built ones, in first-use order
   SearchIndex search_;

@@ -7,6 +7,7 @@
 
 #include "chunked_set.h"
 #include "id_slot_map.h"
+#include "number_slots.h"
 #include "paged_vector.h"
 #include "slot_set.h"
 #include "ticket_builders.h"
@@ -158,3 +159,28 @@ TEST(PagedVector, IndexesAcrossPages) {
 
 }  // namespace
 }  // namespace ticketd::projections::testing
+
+namespace ticketd::projections {
+namespace {
+
+TEST(NumberSlots, FindsDenseGappedFarAndNegativeNumbers) {
+  NumberSlots slots;
+  for (std::uint32_t n = 1; n <= 40000; ++n) slots.Insert(n, n + 7);
+  slots.Insert(50000, 1);                     // a gap: filled with "none"
+  slots.Insert(std::int64_t{1} << 40, 2);     // far beyond: the map
+  slots.Insert(-3, 3);
+  slots.Insert(5, 99);                        // numbers never move
+  EXPECT_EQ(slots.Find(1), 8u);
+  EXPECT_EQ(slots.Find(40000), 40007u);
+  EXPECT_EQ(slots.Find(5), 12u);
+  EXPECT_EQ(slots.Find(50000), 1u);
+  EXPECT_EQ(slots.Find(std::int64_t{1} << 40), 2u);
+  EXPECT_EQ(slots.Find(-3), 3u);
+  EXPECT_FALSE(slots.Find(0).has_value());
+  EXPECT_FALSE(slots.Find(45000).has_value());
+  EXPECT_FALSE(slots.Find(50001).has_value());
+  EXPECT_FALSE(slots.Find((std::int64_t{1} << 40) + 1).has_value());
+}
+
+}  // namespace
+}  // namespace ticketd::projections
