@@ -5,7 +5,8 @@
 // single update stalls the writer. Positions are invalidated by any update.
 //
 // Less must order T strictly and may also compare a probe type P with T
-// (less(P, T)) for UpperBound. Not thread-safe: the owner's lock protects it.
+// (less(P, T)) for UpperBound. Equivalent elements may be inserted (a
+// multiset); Erase then removes one of them. Not thread-safe: the owner's lock protects it.
 #pragma once
 
 #include <algorithm>
@@ -49,7 +50,7 @@ class ChunkedSet {
     }
   }
 
-  // Inserts `value`, which must not be equivalent to any element.
+  // Inserts `value` (after any equivalent elements' lower bound).
   void Insert(const T& value) {
     if (chunks_.empty()) {
       chunks_.emplace_back(1, value);  // chunks are never empty
@@ -90,6 +91,15 @@ class ChunkedSet {
     if (chunk == chunks_.end()) return Position{chunks_.size(), 0};
     auto it = std::partition_point(chunk->begin(), chunk->end(), [&](const T& v) { return !less_(probe, v); });
     return Position{static_cast<std::size_t>(chunk - chunks_.begin()), static_cast<std::size_t>(it - chunk->begin())};
+  }
+
+  // The element of rank `rank` (0-based, < size()): O(size() / chunk).
+  const T& Nth(std::size_t rank) const {
+    for (const auto& chunk : chunks_) {
+      if (rank < chunk.size()) return chunk[rank];
+      rank -= chunk.size();
+    }
+    return chunks_.back().back();  // unreachable for rank < size()
   }
 
   bool AtEnd(const Position& p) const { return p.chunk >= chunks_.size(); }

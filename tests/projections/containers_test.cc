@@ -127,6 +127,35 @@ TEST(ChunkedSet, MatchesStdSet) {
   }
 }
 
+// As a multiset (the analytics' durations): duplicates, erase of one copy,
+// ranks; and a bulk load continuing with inserts and erases.
+TEST(ChunkedSet, MatchesStdMultisetWithRanks) {
+  std::mt19937 rng(Seed());
+  ChunkedSet<int, IntLess> set;
+  std::vector<int> initial;
+  for (int v = 0; v < 3000; v += 2) initial.push_back(v);
+  set.AssignSorted(initial);
+  std::multiset<int> expected(initial.begin(), initial.end());
+  for (int op = 0; op < 100000; ++op) {
+    const int v = static_cast<int>(rng() % 3000);  // many duplicates
+    if (rng() % 5 < 3) {
+      set.Insert(v);
+      expected.insert(v);
+    } else {
+      auto it = expected.find(v);
+      EXPECT_EQ(set.Erase(v), it != expected.end());
+      if (it != expected.end()) expected.erase(it);
+    }
+    ASSERT_EQ(set.size(), expected.size());
+    if (op % 4999 == 0 && !expected.empty()) {
+      std::vector<int> sorted(expected.begin(), expected.end());
+      for (std::size_t rank = 0; rank < sorted.size(); rank += 1 + sorted.size() / 50)
+        ASSERT_EQ(set.Nth(rank), sorted[rank]) << rank;
+      ASSERT_EQ(set.Nth(sorted.size() - 1), sorted.back());
+    }
+  }
+}
+
 TEST(IdSlotMap, FindsEveryIdThroughGrowth) {
   PagedVector<domain::Id> ids;
   IdSlotMap map(&ids);
