@@ -99,6 +99,12 @@ int main(int argc, char** argv) {
       q.sort = *ParseSort(sort);
       if (open) q.statuses = {domain::TicketStatus::kOpen};
       const std::string name = std::string("sort=") + sort + (open ? "&status=open" : "");
+      if (!open) {  // the first query of a sort builds its index, once
+        const auto start = std::chrono::steady_clock::now();
+        (void)model.Query(kTenantA, q, &page);
+        std::printf("projections_bench: %-34s %8.1f ms (first query: builds the index)\n", name.c_str(),
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      }
       Measure(name.c_str(), 20, [&](int i) {
         q.cursor = i % 2 ? page.next_cursor : std::string();
         (void)model.Query(kTenantA, q, &page);
