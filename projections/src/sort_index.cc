@@ -15,10 +15,21 @@ namespace {
 // status and priority sorts) compare as integers, not by memcmp.
 struct Keyed {
   SortKey key;
+  std::uint64_t subject_next;  // subject bytes 8-15 (subject sort only), as for SortRow::subject_prefix
   std::uint64_t id_high, id_low;
   std::string_view subject;
   std::uint32_t slot;
 };
+
+// Bytes 8-15 of the subject, big-endian, zero-padded: a strict difference
+// here orders two subjects with equal first 8 bytes the way comparing the
+// strings would, so most prefix ties never read the strings.
+std::uint64_t SubjectNext(std::string_view subject) {
+  std::uint64_t next = 0;
+  for (std::size_t i = 8; i < 16; ++i)
+    next = (next << 8) | (i < subject.size() ? static_cast<unsigned char>(subject[i]) : 0u);
+  return next;
+}
 
 std::uint64_t BigEndianAt(const domain::Id& id, std::size_t offset) {
   std::uint64_t word;
@@ -29,7 +40,10 @@ std::uint64_t BigEndianAt(const domain::Id& id, std::size_t offset) {
 // CompareTail's order (subject, then id, reversed when descending) on Keyed.
 int CompareKeyedTail(const SortSpec& spec, const Keyed& a, const Keyed& b) {
   int c = 0;
-  if (spec.field == SortField::kSubject) c = CompareTail(SortSpec{spec.field, false}, a.subject, b.subject, {}, {});
+  if (spec.field == SortField::kSubject) {
+    if (a.subject_next != b.subject_next) c = a.subject_next < b.subject_next ? -1 : 1;
+    else c = CompareTail(SortSpec{spec.field, false}, a.subject, b.subject, {}, {});
+  }
   if (c == 0) {
     if (a.id_high != b.id_high) c = a.id_high < b.id_high ? -1 : 1;
     else if (a.id_low != b.id_low) c = a.id_low < b.id_low ? -1 : 1;
@@ -44,9 +58,11 @@ SortIndex::SortIndex(SortColumns columns, SortSpec spec, const std::vector<std::
   groups_.reserve(kStatuses);
   for (int i = 0; i < kStatuses; ++i) groups_.emplace_back(order_);
   std::array<std::vector<Keyed>, kStatuses> by_status;
-  for (std::uint32_t slot : live_slots)
-    by_status[StatusOf(slot)].push_back({order_.Key(slot), BigEndianAt(order_.Id(slot), 0),
-                                         BigEndianAt(order_.Id(slot), 8), order_.Subject(slot), slot});
+  for (std::uint32_t slot : live_slots) {
+    const std::string_view subject = order_.Subject(slot);
+    by_status[StatusOf(slot)].push_back({order_.Key(slot), SubjectNext(subject), BigEndianAt(order_.Id(slot), 0),
+                                         BigEndianAt(order_.Id(slot), 8), subject, slot});
+  }
   std::vector<std::uint32_t> sorted;
   for (int status = 0; status < kStatuses; ++status) {
     std::vector<Keyed>& keyed = by_status[status];
