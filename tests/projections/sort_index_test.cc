@@ -22,7 +22,7 @@ using domain::TicketStatus;
 
 const SortField kSorts[] = {SortField::kCreatedAt, SortField::kUpdatedAt, SortField::kDueAt,
                             SortField::kPriority,  SortField::kStatus,    SortField::kNumber,
-                            SortField::kSubject,   SortField::kQueue};
+                            SortField::kSubject,   SortField::kQueue};  // a new SortField: add it here
 const char* const kSubjects[] = {"printer jam", "printer jammed", "printer", "vpn down", "", "Printer"};
 
 class Random {
@@ -55,7 +55,7 @@ class Random {
     }
     if (Pick(4) == 0) q.assignees = {Pick(3) ? std::optional<domain::Id>(Tid(500 + Pick(5))) : std::nullopt};
     if (Pick(10) == 0) q.assignees = {Tid(500)};  // selective: a scan beats the walk
-    q.sort = {kSorts[Pick(8)], Pick(2) == 0};
+    q.sort = {kSorts[Pick(static_cast<std::uint32_t>(std::size(kSorts)))], Pick(2) == 0};
     const std::size_t sizes[] = {1, 10, 50, 200};
     q.page_size = sizes[Pick(4)];
     return q;
