@@ -57,5 +57,35 @@ TEST_F(MailUsageTest, EmailsThisMonthCountsWhatTheQuotaCounts) {
   EXPECT_EQ(EmailsThisMonth(other.admin), 0);
 }
 
+// MAIL.md "Erasure": unsent mails of an erased ticket are dropped (reason
+// erased) and never go out, also once the relay is back.
+TEST_F(MailUsageTest, ErasedTicketsUnsentMailsAreDroppedAndNeverSent) {
+  const std::uint16_t port = FreeLoopbackPort();  // the relay is down: the mails wait
+  server_.set_extra_args({"--smtp", "smtp://127.0.0.1:" + std::to_string(port)});
+  ASSERT_TRUE(server_.Start());
+  Tenant tenant = CreateTenant("ACME");
+  CreateUser(tenant, "agent");
+  User reporter = CreateUser(tenant, "reporter");
+  const std::string id = CreateTicket(reporter, R"({"subject":"SECRET-SUBJECT-77","description":"d"})");
+  auto statuses = [&](const std::string& status) {
+    Json json(Get(tenant.admin.token, "/api/v1/notifications?ticket_id=" + id + "&status=" + status).body);
+    std::vector<std::string> reasons;
+    for (auto item : GetArray(json.root(), "items")) reasons.push_back(GetString(item, "reason"));
+    return reasons;
+  };
+  ASSERT_TRUE(PollUntil([&] { return statuses("queued").size() == 3; }));
+  ASSERT_TRUE(HasStatus(Post(tenant.admin.token, "/api/v1/erasure",
+                             R"({"subject_type":"ticket","id":")" + id + R"("})"), 200));
+  ASSERT_TRUE(PollUntil([&] { return statuses("dropped").size() == 3; }));
+  for (const std::string& reason : statuses("dropped")) EXPECT_EQ(reason, "erased");
+  SmtpSink sink;
+  ASSERT_TRUE(sink.Start(port));
+  CreateTicket(reporter);  // a later mail goes out: the relay works, the erased ones stay dropped
+  ASSERT_TRUE(PollUntil([&] { return sink.Mails().size() >= 3; }));
+  for (const ReceivedMail& m : sink.Mails())
+    EXPECT_EQ(m.Header("subject").find("SECRET-SUBJECT-77"), std::string::npos) << "an erased ticket's mail went out";
+  EXPECT_TRUE(statuses("queued").empty());
+}
+
 }  // namespace
 }  // namespace ticketd::integration
