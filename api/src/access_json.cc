@@ -49,7 +49,7 @@ void WriteQuotas(JsonWriter& json, const domain::Quotas& quotas) {
   json.EndObject();
 }
 
-std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents,
+std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents, std::int64_t emails_this_month,
                          const domain::ReopenPolicy& closed_reopen,
                          std::optional<std::int64_t> auto_close_resolved_after) {
   JsonWriter json;
@@ -57,8 +57,8 @@ std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents
   WriteFeatures(json, access.enabled);
   json.Key("quotas");
   WriteQuotas(json, access.quotas);
-  // emails_this_month is counted by the mail issue; nothing is sent yet.
-  json.Key("usage").BeginObject().Key("agents").Int(agents).Key("emails_this_month").Int(0).EndObject();
+  json.Key("usage").BeginObject().Key("agents").Int(agents).Key("emails_this_month").Int(emails_this_month);
+  json.EndObject();
   json.Key("license").BeginObject().Key("features");
   WriteFeatures(json, access.licensed);
   json.EndObject();

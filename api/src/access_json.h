@@ -15,7 +15,7 @@ void WriteFeatures(projections::JsonWriter& json, domain::FeatureSet set);
 // {max_agents: N|null, max_emails_month: N|null}
 void WriteQuotas(projections::JsonWriter& json, const domain::Quotas& quotas);
 // GET/PATCH /api/v1/settings: features, quotas, usage (and the licence).
-std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents,
+std::string SettingsJson(const domain::TenantAccess& access, std::int64_t agents, std::int64_t emails_this_month,
                          const domain::ReopenPolicy& closed_reopen,
                          std::optional<std::int64_t> auto_close_resolved_after);
 // PATCH /api/v1/tenants/{id}/license: {features, quotas}.

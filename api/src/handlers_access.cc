@@ -3,6 +3,7 @@
 #include "access_json.h"
 #include "handler_support.h"
 #include "handlers.h"
+#include "ticketd/app/mailer.h"
 #include "ticketd/app/ids.h"
 #include "ticketd/domain/time.h"
 
@@ -77,6 +78,7 @@ void ReplySettings(Services& services, const CallPtr& call, const domain::Id& te
   if (!access) return call->Reply(NotFound("no such tenant"));
   call->Reply(JsonResponse(http::status::ok,
                            SettingsJson(*access, services.engine.directory().CountAgents(tenant_id),
+                                        services.mailer ? services.mailer->EmailsThisMonth(tenant_id) : 0,
                                         services.engine.catalog().Get(tenant_id).reopen,
                                         services.engine.AutoCloseAfter(tenant_id))));
 }

@@ -100,6 +100,11 @@ void SubmitFiles(Services& services, const CallPtr& call, domain::AttachFiles co
 
 void ConfigureAttachments(std::string clamd_socket) { IntakeInstance(std::move(clamd_socket), true); }
 
+void RunAttachmentIntake(const CallPtr& call, std::function<void(const app::AttachmentPolicy&)> job) {
+  Intake& intake = IntakeInstance();
+  RunChecked(call, intake, [&intake, job = std::move(job)] { job(intake.policy); });
+}
+
 void HandleUploadAttachments(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
   std::optional<domain::Id> ticket_id = PathId(call);

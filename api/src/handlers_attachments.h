@@ -6,7 +6,10 @@
 
 #include <vector>
 
+#include <functional>
+
 #include "call.h"
+#include "ticketd/app/attachment_intake.h"
 #include "http_types.h"
 #include "ticketd/domain/events.h"
 
@@ -25,6 +28,11 @@ void HandleDownloadAttachment(Services& services, const CallPtr& call);  // GET 
 // the files on the call (Call::attachments) and runs `next`, the JSON handler.
 bool IsMultipartForm(const Call& call);
 void HandleMultipartForm(Services& services, const CallPtr& call, HandlerFn next);
+// Runs `job` with the attachment policy on the intake's worker pool (never
+// an HTTP or writer thread); answers 503 itself when the pool is full.
+// Email in (handlers_inbound_mail.cc) checks a mail's attachments there.
+void RunAttachmentIntake(const CallPtr& call, std::function<void(const app::AttachmentPolicy&)> job);
+
 // Adds `"attachments":[...]` (the attachment.added events among `events`) to a
 // JSON object answer; nothing when there are none.
 void AddAttachmentsArray(Response& response, const std::vector<domain::DomainEvent>& events);

@@ -120,7 +120,7 @@ void HandlePreviewEmailTemplate(Services& services, const CallPtr& call) {
     out = mail::RenderDigestMail(*t, values);
   } else {
     mail::TicketMailValues values{number,       "Printer <jams> & smokes", "in_progress", "Ada Agent",
-                                  "Rob Reporter", "Tried turning it off & on again.", url};
+                                  "Rob Reporter", "Tried turning it off & on again.", url, "resolution"};
     out = mail::RenderTicketMail(*kind, *t, values);
   }
   JsonWriter json;

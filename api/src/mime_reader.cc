@@ -115,9 +115,48 @@ void FindBodies(GMimeObject* part, Bodies* bodies, int depth) {
   (plain ? bodies->has_plain : bodies->has_html) = true;
 }
 
+// The bytes GMime writes into a memory stream.
+std::string StreamBytes(GMimeStream* stream) {
+  GByteArray* array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+  return array ? std::string(reinterpret_cast<const char*>(array->data), array->len) : std::string();
+}
+
+// A leaf part's decoded content (base64, quoted-printable undone).
+std::string DecodedContent(GMimePart* part) {
+  GMimeDataWrapper* content = g_mime_part_get_content(part);
+  if (!content) return {};
+  GPtr<GMimeStream> out(g_mime_stream_mem_new());
+  g_mime_data_wrapper_write_to_stream(content, out.get());
+  return StreamBytes(out.get());
+}
+
+// The attachment parts below `part`, depth first (see ReadMime).
+void FindAttachments(GMimeObject* part, std::vector<app::IncomingFile>* files, int depth) {
+  if (!part || depth > kMaxPartDepth) return;
+  if (GMIME_IS_MULTIPART(part)) {
+    GMimeMultipart* multipart = GMIME_MULTIPART(part);
+    const int count = g_mime_multipart_get_count(multipart);
+    for (int i = 0; i < count; ++i) FindAttachments(g_mime_multipart_get_part(multipart, i), files, depth + 1);
+    return;
+  }
+  const std::string number = std::to_string(files->size() + 1);
+  if (GMIME_IS_MESSAGE_PART(part)) {
+    GMimeMessage* attached = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+    GPtr<GMimeStream> out(g_mime_stream_mem_new());
+    if (attached) g_mime_object_write_to_stream(GMIME_OBJECT(attached), nullptr, out.get());
+    files->push_back({"attached-mail-" + number + ".eml", StreamBytes(out.get())});
+    return;
+  }
+  if (!GMIME_IS_PART(part)) return;
+  if (GMIME_IS_TEXT_PART(part) && !IsAttachment(part)) return;  // a body, or text beside it
+  std::string filename = ValidUtf8(g_mime_part_get_filename(GMIME_PART(part)));
+  if (filename.empty()) filename = "attachment-" + number;
+  files->push_back({std::move(filename), DecodedContent(GMIME_PART(part))});
+}
+
 }  // namespace
 
-Result<domain::InboundMail, MimeProblem> ReadMime(std::string_view bytes) {
+Result<domain::InboundMail, MimeProblem> ReadMime(std::string_view bytes, std::vector<app::IncomingFile>* attachments) {
   EnsureGMime();
   if (bytes.empty()) return Err{MimeProblem{"body", "the request body is empty; send the raw mail (message/rfc822)"}};
   GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
@@ -144,6 +183,7 @@ Result<domain::InboundMail, MimeProblem> ReadMime(std::string_view bytes) {
   Bodies bodies;
   FindBodies(g_mime_message_get_mime_part(message.get()), &bodies, 0);
   mail.text = UnixLineEnds(bodies.has_plain ? std::move(bodies.plain) : HtmlToText(bodies.html));
+  if (attachments) FindAttachments(g_mime_message_get_mime_part(message.get()), attachments, 0);
   return mail;
 }
 

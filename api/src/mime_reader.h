@@ -2,7 +2,8 @@
 // domain::InboundMail the email-in decision works on, with GMime 3: header
 // words (RFC 2047) and body charsets decoded to UTF-8, quoted-printable and
 // base64 undone, multipart walked (text/plain preferred, else the HTML part
-// as text: html_text.h). Attachment parts are not read here.
+// as text: html_text.h). Attachment parts are decoded for the caller, which
+// applies the attachment policy to them (not here: that is slow work).
 // Thread-safe: GMime is initialised once per process; each call parses its
 // own objects. Runs on the calling (HTTP) thread; the body is at most the
 // route's 10 MiB.
@@ -11,6 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
+#include "ticketd/app/attachment_intake.h"
 #include "ticketd/base/result.h"
 #include "ticketd/domain/inbound_mail.h"
 
@@ -24,6 +28,12 @@ struct MimeProblem {
 
 // A mail without a sender address (or not a mail at all) is a MimeProblem;
 // everything else parses, broken parts giving what could be read.
-Result<domain::InboundMail, MimeProblem> ReadMime(std::string_view bytes);
+// `attachments` (optional) gets the mail's attachments in order, decoded:
+// parts with Content-Disposition: attachment, non-text inline parts (an
+// image in multipart/related) and attached mails (message/rfc822, as
+// "attached-mail-N.eml"); a part without a filename is "attachment-N". The
+// text bodies are not among them.
+Result<domain::InboundMail, MimeProblem> ReadMime(std::string_view bytes,
+                                                  std::vector<app::IncomingFile>* attachments = nullptr);
 
 }  // namespace ticketd::api

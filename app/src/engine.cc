@@ -316,6 +316,7 @@ Decision Engine::Impl::Decide(const Pending& pending) {
     if (const auto* attach = std::get_if<domain::AttachFiles>(command)) files = &attach->files;
     if (const auto* comment = std::get_if<domain::AddComment>(command)) files = &comment->attachments;
     if (const auto* create = std::get_if<domain::CreateTicket>(command)) files = &create->attachments;
+    if (const auto* status = std::get_if<domain::ChangeStatus>(command)) files = &status->attachments;  // email in
     if (files && !events.empty()) {
       for (const domain::NewAttachment& file : *files)
         decision.commit.blobs.push_back({events.front().tenant_id, file.sha256, file.bytes});

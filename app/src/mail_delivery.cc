@@ -4,7 +4,7 @@
 
 #include "mailer_impl.h"
 #include "ticketd/mail/message.h"
-#include "ticketd/mail/message_ids.h"
+#include "ticketd/domain/ticket_mail_ids.h"
 #include "ticketd/mail/templates.h"
 
 namespace ticketd::app {
@@ -16,15 +16,18 @@ std::string NameOf(const Engine& engine, const domain::Id& tenant_id, const std:
   return user ? user->name : "";
 }
 
-// The text of a comment event, read back from the log (opened with the
-// ticket's data key; "[erased]" once that is destroyed).
-std::string CommentBody(const eventstore::EventLog& log, std::uint64_t position) {
-  std::string body;
+// What the mail tells of its own event, read back from the log: a
+// comment's text (opened with the ticket's data key; "[erased]" once that is
+// destroyed), an escalation's missed target.
+void AddEventValues(const eventstore::EventLog& log, std::uint64_t position, mail::TicketMailValues* values) {
   (void)log.ReadAll(position, [&](const eventstore::RecordedEvent& recorded) {
-    if (const auto* comment = std::get_if<domain::CommentAdded>(&recorded.event.payload)) body = comment->body;
+    const domain::EventPayload& payload = recorded.event.payload;
+    if (const auto* comment = std::get_if<domain::CommentAdded>(&payload)) values->comment_body = comment->body;
+    const auto* sla = std::get_if<domain::SlaTicketEvent>(&payload);
+    if (const auto* escalated = sla ? std::get_if<domain::SlaEscalated>(sla) : nullptr)
+      values->sla_target = std::string(domain::ToString(escalated->target));
     return false;
   });
-  return body;
 }
 
 }  // namespace
@@ -37,8 +40,10 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
   if (!recipient || recipient->erased_at) return domain::MailDropReason::kErased;
   if (!NotificationsEnabled(engine, entry.tenant_id)) return domain::MailDropReason::kDisabled;
   std::optional<domain::TenantAccess> access = engine.directory().GetAccess(entry.tenant_id);
+  // WEB-UI.md: /tickets/{number} is for staff and managers (tickets:read_all),
+  // /desk/tickets/{number} for a reporter.
   const bool staff =
-      access && domain::EffectivePermissions(*access, *recipient).Has(domain::Permission::kTicketsManage);
+      access && domain::EffectivePermissions(*access, *recipient).Has(domain::Permission::kTicketsReadAll);
   MailTemplateView tmpl = impl.TemplateFor(entry.tenant_id, entry.kind);
   mail::TemplateText text{tmpl.subject, tmpl.text, tmpl.html};
   mail::TemplateText rendered;
@@ -71,14 +76,14 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
     values.ticket_status = std::string(domain::ToString(ticket->status));
     values.assignee_name = NameOf(engine, entry.tenant_id, ticket->assignee_id);
     values.reporter_name = NameOf(engine, entry.tenant_id, ticket->reporter_id);
-    if (entry.kind == domain::MailTemplate::kCommentAdded) values.comment_body = CommentBody(impl.log, entry.position);
+    AddEventValues(impl.log, entry.position, &values);
     values.ticket_url = base + (staff ? "/tickets/" : "/desk/tickets/") + ticket->number_text;
     rendered = mail::RenderTicketMail(entry.kind, text, values);
     out->personal_data.push_back("ticket:" + ticket->id.ToString());
     out->personal_data.push_back("user:" + ticket->reporter_id.ToString());
     if (ticket->assignee_id) out->personal_data.push_back("user:" + ticket->assignee_id->ToString());
-    out->in_reply_to = mail::TicketThreadId(*entry.ticket_id, impl.options.mail_from);
-    out->reply_to = mail::TicketReplyTo(*entry.ticket_id, impl.options.mail_from);
+    out->in_reply_to = domain::TicketThreadId(*entry.ticket_id, impl.options.mail_from);
+    out->reply_to = domain::TicketReplyTo(*entry.ticket_id, impl.options.mail_from);
   }
   out->personal_data.push_back("user:" + entry.recipient_id.ToString());
   out->from = impl.options.mail_from;

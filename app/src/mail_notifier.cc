@@ -1,9 +1,10 @@
 // The notifier thread: committed events -> queue entries (mailer.h).
+#include <algorithm>
 #include <cstdio>
 
 #include "mailer_impl.h"
 #include "ticketd/domain/overloaded.h"
-#include "ticketd/mail/message_ids.h"
+#include "ticketd/domain/ticket_mail_ids.h"
 
 namespace ticketd::app {
 namespace {
@@ -12,7 +13,6 @@ constexpr std::size_t kEventsPerBatch = 512;
 constexpr std::string_view kCursorKey = "mail/cursor";
 constexpr std::string_view kSequenceKey = "mail/seq";
 
-std::string Month(domain::Timestamp at) { return domain::FormatDate(at).substr(0, 7); }
 
 // What one notifier batch writes, all at once.
 class QueueBatch {
@@ -73,7 +73,7 @@ class QueueBatch {
  private:
   bool OverQuota(const domain::Id& tenant_id, domain::Timestamp at) {
     std::optional<domain::TenantAccess> access = impl_.engine.directory().GetAccess(tenant_id);
-    const std::string month = tenant_id.ToString() + "/" + Month(at);
+    const std::string month = MonthOf(tenant_id, at);
     std::int64_t& count = Count(month);
     const std::optional<std::int64_t> limit = access ? access->quotas[domain::Quota::kMaxEmailsMonth] : std::nullopt;
     if (limit && count >= *limit) {
@@ -115,6 +115,10 @@ class QueueBatch {
 
 }  // namespace
 
+std::string MonthOf(const domain::Id& tenant_id, domain::Timestamp at) {
+  return tenant_id.ToString() + "/" + domain::FormatDate(at).substr(0, 7);
+}
+
 std::vector<domain::Id> StaffOf(const Engine& engine, const domain::Id& tenant_id) {
   std::vector<domain::Id> staff;
   std::optional<domain::TenantAccess> access = engine.directory().GetAccess(tenant_id);
@@ -125,6 +129,23 @@ std::vector<domain::Id> StaffOf(const Engine& engine, const domain::Id& tenant_i
       staff.push_back(user.id);
   }
   return staff;
+}
+
+// The audiences an escalation may name (WORKFLOW.md escalate.notify): the
+// ticket group's team (active members only) and the tenant's managers (role
+// manager: ACCESS.md's roles; permission groups add rights, not roles).
+void AddEscalationAudiences(const Engine& engine, const domain::Id& tenant_id, const std::optional<domain::Id>& group_id,
+                            domain::MailFacts* facts) {
+  std::vector<domain::Id> team_ids;
+  if (group_id) {
+    const domain::Catalog catalog = engine.catalog().Get(tenant_id);
+    if (const domain::CatalogEntry* group = catalog.Find(*group_id)) team_ids = group->team_ids;
+  }
+  for (const domain::User& user : engine.directory().ListUsers(tenant_id)) {
+    if (user.erased_at || !user.active) continue;
+    if (std::find(team_ids.begin(), team_ids.end(), user.id) != team_ids.end()) facts->team.push_back(user.id);
+    if (user.role == domain::Role::kManager) facts->managers.push_back(user.id);
+  }
 }
 
 bool NotificationsEnabled(const Engine& engine, const domain::Id& tenant_id) {
@@ -157,6 +178,9 @@ Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
     } else if (projections::TicketPtr ticket = engine.tickets().Get(event.tenant_id, event.stream_id)) {
       facts.reporter_id = ticket->reporter_id;
       facts.assignee_id = ticket->assignee_id;
+      const auto* sla = std::get_if<domain::SlaTicketEvent>(&event.payload);
+      if (sla && std::holds_alternative<domain::SlaEscalated>(*sla))
+        AddEscalationAudiences(engine, event.tenant_id, ticket->group_id, &facts);
     } else {
       return true;  // deleted since: nothing to tell about it
     }
@@ -171,7 +195,7 @@ Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
       entry.ticket_id = event.stream_id;
       entry.kind = planned.kind;
       entry.recipient_id = planned.recipient;
-      entry.message_id = mail::TicketMessageId(event.stream_id, recorded.event_id, planned.recipient, options.mail_from);
+      entry.message_id = domain::TicketMessageId(event.stream_id, recorded.event_id, planned.recipient, options.mail_from);
       entry.queued_at = Now();
       entry.next_attempt_at = entry.queued_at;
       batch.Add(std::move(entry), planned.dropped, event.at);
@@ -221,7 +245,7 @@ void Mailer::Impl::ProcessDigest(DigestRequest request) {
         entry.digest_day = request.day;
         entry.kind = domain::MailTemplate::kDigest;
         entry.recipient_id = planned.recipient;
-        entry.message_id = mail::DigestMessageId(request.tenant_id, result.date, planned.recipient, options.mail_from);
+        entry.message_id = domain::DigestMessageId(request.tenant_id, result.date, planned.recipient, options.mail_from);
         entry.queued_at = Now();
         entry.next_attempt_at = entry.queued_at;
         batch.Add(std::move(entry), planned.dropped, Now());

@@ -223,6 +223,12 @@ void Mailer::SetPublicUrl(std::string url) {
   impl_->public_url = std::move(url);
 }
 
+std::int64_t Mailer::EmailsThisMonth(const domain::Id& tenant_id) const {
+  std::string stored;
+  if (!impl_->log.GetMeta("mail/count/" + MonthOf(tenant_id, impl_->Now()), &stored).ok()) return 0;
+  return static_cast<std::int64_t>(ParseCount(stored));
+}
+
 MailTemplateView Mailer::Template(const domain::Id& tenant_id, domain::MailTemplate kind, bool fresh) const {
   if (fresh) impl_->ForgetTemplates(tenant_id);
   return impl_->TemplateFor(tenant_id, kind);

@@ -84,6 +84,10 @@ struct Mailer::Impl {
   std::string RenderMetrics() const;
 };
 
+// "{tenant}/YYYY-MM": a month's mail count is meta "mail/count/" + this
+// (mails queued in that UTC month of their event; dropped ones not counted).
+std::string MonthOf(const domain::Id& tenant_id, domain::Timestamp at);
+
 // Shared facts of one tenant for the pure rules.
 std::vector<domain::Id> StaffOf(const Engine& engine, const domain::Id& tenant_id);
 bool NotificationsEnabled(const Engine& engine, const domain::Id& tenant_id);

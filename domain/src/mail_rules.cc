@@ -52,6 +52,27 @@ MailTemplate StatusTemplate(TicketStatus to) {
   return MailTemplate::kStatusChanged;
 }
 
+// WORKFLOW.md escalate.notify: each named audience, everyone once. The
+// event is the system's (no actor), so nobody is left out as the actor.
+std::vector<PlannedMail> PlanEscalationMails(const DomainEvent& event, const SlaEscalated& escalated,
+                                             const MailFacts& facts) {
+  RecipientList list(event, MailTemplate::kSlaEscalated);
+  for (SlaNotify who : escalated.notify) {
+    switch (who) {
+      case SlaNotify::kAssignee:
+        if (facts.assignee_id) list.Add(*facts.assignee_id);
+        break;
+      case SlaNotify::kTeam:
+        list.AddAll(facts.team);
+        break;
+      case SlaNotify::kManagers:
+        list.AddAll(facts.managers);
+        break;
+    }
+  }
+  return list.Take(facts);
+}
+
 }  // namespace
 
 std::string_view ToString(MailTemplate kind) {
@@ -114,8 +135,10 @@ std::vector<PlannedMail> PlanTicketMails(const DomainEvent& event, const MailFac
                        [](const TicketUpdated&) {},
                        [](const TicketDeleted&) {},
                        [](const TicketErased&) {},
-                       // Escalation mails (WORKFLOW.md's escalate.notify) are not planned yet.
-                       [](const SlaTicketEvent&) {},
+                       [&](const SlaTicketEvent& e) {
+                         if (const auto* escalated = std::get_if<SlaEscalated>(&e))
+                           mails = PlanEscalationMails(event, *escalated, facts);
+                       },
                        [](const AttachmentAdded&) {},  // the comment or ticket it came with is the mail
                    });
   return mails;

@@ -200,8 +200,10 @@ Decision Status(const Ticket& t, const ChangeStatus& c, const TicketContext& ctx
     if (auto e = CheckComment(*c.comment)) return Err{DomainError{e->code, e->message, "comment"}};
   }
   Events events{MakeEvent(c.header, t.tenant_id, TicketStatusChanged{t.status, c.to, {}})};
-  if (c.comment)
+  if (c.comment) {
     events.push_back(MakeEvent(c.header, t.tenant_id, CommentAdded{c.comment_id, *c.comment, false}));
+    AppendAttachments(c.header, t.tenant_id, c.comment_id, false, c.attachments, &events);
+  }
   return events;
 }
 

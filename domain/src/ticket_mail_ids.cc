@@ -4,12 +4,44 @@ namespace ticketd::domain {
 namespace {
 
 constexpr std::size_t kUuidChars = 36;
+constexpr std::string_view kTicketTag = "t.";  // ticket ids and reply tags start with it
 
 bool StartsWithTag(std::string_view text) {
   return text.size() >= 2 && (text[0] == 't' || text[0] == 'T') && text[1] == '.';
 }
 
 }  // namespace
+
+std::string MailDomain(std::string_view mail_from) {
+  auto at = mail_from.rfind('@');
+  if (at == std::string_view::npos || at + 1 == mail_from.size()) return "localhost";
+  return std::string(mail_from.substr(at + 1));
+}
+
+std::string MailLocalPart(std::string_view mail_from) {
+  auto at = mail_from.rfind('@');
+  return std::string(at == std::string_view::npos ? mail_from : mail_from.substr(0, at));
+}
+
+std::string TicketMessageId(const Id& ticket_id, const Id& event_id, const Id& recipient_id,
+                            std::string_view mail_from) {
+  return "<" + std::string(kTicketTag) + ticket_id.ToString() + ".e." + event_id.ToString() + ".r." +
+         recipient_id.ToString() + "@" + MailDomain(mail_from) + ">";
+}
+
+std::string DigestMessageId(const Id& tenant_id, std::string_view date, const Id& recipient_id,
+                            std::string_view mail_from) {
+  return "<digest." + tenant_id.ToString() + "." + std::string(date) + ".r." + recipient_id.ToString() + "@" +
+         MailDomain(mail_from) + ">";
+}
+
+std::string TicketThreadId(const Id& ticket_id, std::string_view mail_from) {
+  return "<" + std::string(kTicketTag) + ticket_id.ToString() + "@" + MailDomain(mail_from) + ">";
+}
+
+std::string TicketReplyTo(const Id& ticket_id, std::string_view mail_from) {
+  return MailLocalPart(mail_from) + "+" + std::string(kTicketTag) + ticket_id.ToString() + "@" + MailDomain(mail_from);
+}
 
 std::optional<Id> TicketIdInMessageId(std::string_view message_id) {
   if (!message_id.empty() && message_id.front() == '<') message_id.remove_prefix(1);

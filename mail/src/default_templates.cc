@@ -47,6 +47,13 @@ const TemplateText& DefaultTemplate(domain::MailTemplate kind) {
       "{{ticket_title}} (now {{ticket_status}})",
       "Ticket {{ticket_number}} \"{{ticket_title}}\" is now {{ticket_status}}.",
       "<p>Ticket <b>{{ticket_number}}</b> &ldquo;{{ticket_title}}&rdquo; is now {{ticket_status}}.</p>");
+  static const TemplateText escalated = Make(
+      "{{ticket_title}} (SLA {{sla_target}} missed)",
+      "Ticket {{ticket_number}} \"{{ticket_title}}\" missed its SLA target {{sla_target}} and was escalated to you.\n"
+      "Reporter: {{reporter_name}}\nAssignee: {{assignee_name}}\nStatus: {{ticket_status}}",
+      "<p>Ticket <b>{{ticket_number}}</b> &ldquo;{{ticket_title}}&rdquo; missed its SLA target "
+      "<b>{{sla_target}}</b> and was escalated to you.</p>"
+      "<p>Reporter: {{reporter_name}}<br>Assignee: {{assignee_name}}<br>Status: {{ticket_status}}</p>");
   static const TemplateText digest{
       "Morning digest {{date}}",
       "Open tickets on {{date}}:\n{{#groups}}\n{{priority}}\n{{#tickets}}  {{ticket_number}} {{ticket_title}} "
@@ -74,6 +81,8 @@ const TemplateText& DefaultTemplate(domain::MailTemplate kind) {
       return status;
     case MailTemplate::kDigest:
       return digest;
+    case MailTemplate::kSlaEscalated:
+      return escalated;
   }
   return created;
 }

@@ -17,9 +17,12 @@ constexpr std::array<std::string_view, 7> kTicketPlaceholders = {
 constexpr std::array<std::string_view, 7> kDigestExtras = {"date",   "groups",  "priority",    "tickets",
                                                            "due_at", "overdue", "sla_breached"};
 
+constexpr std::string_view kEscalationExtra = "sla_target";
+
 bool KnownPlaceholder(domain::MailTemplate kind, std::string_view name) {
   if (std::find(kTicketPlaceholders.begin(), kTicketPlaceholders.end(), name) != kTicketPlaceholders.end())
     return true;
+  if (kind == domain::MailTemplate::kSlaEscalated) return name == kEscalationExtra;
   return kind == domain::MailTemplate::kDigest &&
          std::find(kDigestExtras.begin(), kDigestExtras.end(), name) != kDigestExtras.end();
 }
@@ -99,6 +102,7 @@ TemplateText RenderTicketMail(domain::MailTemplate kind, const TemplateText& tmp
   data.set("reporter_name", v.reporter_name);
   data.set("comment_body", v.comment_body);
   data.set("ticket_url", v.ticket_url);
+  if (kind == domain::MailTemplate::kSlaEscalated) data.set(std::string(kEscalationExtra), v.sla_target);
   TemplateText out = RenderAll(tmpl, DefaultTemplate(kind), data);
   out.subject = PrefixedSubject(std::move(out.subject), v.ticket_number);
   return out;

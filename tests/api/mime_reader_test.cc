@@ -145,5 +145,28 @@ TEST(HtmlText, BlockquoteLinesAreQuoted) {
 
 TEST(HtmlText, PreKeepsLines) { EXPECT_EQ(HtmlToText("<pre>a  b\nc</pre>"), "a  b\nc"); }
 
+// Attachments come out decoded and in order; the text bodies are not among them.
+TEST(MimeReader, AttachmentPartsAreDecodedButNotTheBodies) {
+  std::vector<app::IncomingFile> files;
+  auto mail = ReadMime(Fixture("multipart_mixed_attachment.eml"), &files);
+  ASSERT_TRUE(mail.ok());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].filename, "scan.pdf");
+  EXPECT_EQ(files[0].bytes.rfind("%PDF-1.4", 0), 0u) << "base64 undone";
+  files.clear();
+  ASSERT_TRUE(ReadMime(Fixture("multipart_alternative.eml"), &files).ok());
+  EXPECT_TRUE(files.empty()) << "text/plain and text/html alternatives are the body";
+  const std::string nested =
+      "From: a@example.com\r\nSubject: fwd\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+      "--b\r\nContent-Type: image/gif\r\nContent-Disposition: inline\r\n\r\nGIF89a\r\n"
+      "--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@example.com\r\nSubject: old\r\n\r\nold text\r\n--b--\r\n";
+  ASSERT_TRUE(ReadMime(nested, &files).ok());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].filename, "attachment-1");
+  EXPECT_EQ(files[1].filename, "attached-mail-2.eml");
+  EXPECT_NE(files[1].bytes.find("old text"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ticketd::api

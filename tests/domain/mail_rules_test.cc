@@ -136,6 +136,30 @@ TEST(MailRules, DigestGoesToEveryStaffMember) {
   for (const auto& m : mails) EXPECT_EQ(m.kind, MailTemplate::kDigest);
 }
 
+// WORKFLOW.md escalate.notify: the system's event (no actor) mails each
+// named audience, everyone once; a breach alone mails nobody.
+TEST(MailRules, EscalationMailsTheNamedAudiencesOnce) {
+  const Id kTeamMate = MakeId(5), kManager = MakeId(6);
+  MailFacts facts = Facts(kAgent);
+  facts.team = {kAgent, kTeamMate};
+  facts.managers = {kManager};
+  auto plan = [&](std::vector<SlaNotify> notify, const MailFacts& f) {
+    return PlanTicketMails(Event(Id{}, SlaTicketEvent{SlaEscalated{SlaTarget::kResolution, std::nullopt, notify}}), f);
+  };
+  EXPECT_EQ(Recipients(plan({SlaNotify::kAssignee}, facts)), std::set<Id>{kAgent});
+  EXPECT_EQ(Recipients(plan({SlaNotify::kTeam}, facts)), (std::set<Id>{kAgent, kTeamMate}));
+  EXPECT_EQ(Recipients(plan({SlaNotify::kManagers}, facts)), std::set<Id>{kManager});
+  auto all = plan({SlaNotify::kAssignee, SlaNotify::kTeam, SlaNotify::kManagers}, facts);
+  EXPECT_EQ(Recipients(all), (std::set<Id>{kAgent, kTeamMate, kManager}));
+  for (const auto& m : all) EXPECT_EQ(m.kind, MailTemplate::kSlaEscalated);
+  EXPECT_TRUE(plan({SlaNotify::kAssignee}, Facts()).empty()) << "no assignee: nobody";
+  EXPECT_TRUE(plan({}, facts).empty()) << "a priority raise alone";
+  EXPECT_TRUE(PlanTicketMails(Event(Id{}, SlaTicketEvent{SlaBreached{}}), facts).empty()) << "the breach itself";
+  MailFacts off = facts;
+  off.notifications_enabled = false;
+  for (const auto& m : plan({SlaNotify::kManagers}, off)) EXPECT_EQ(m.dropped, MailDropReason::kDisabled);
+}
+
 TEST(MailRules, TemplateNamesRoundTrip) {
   for (const auto& row : kMailTemplates) EXPECT_EQ(ParseMailTemplate(ToString(row.kind)), row.kind);
   EXPECT_FALSE(ParseMailTemplate("ticket.unknown"));

@@ -53,5 +53,28 @@ TEST(TicketMailIds, MessageIdsInReferencesInOrder) {
   EXPECT_EQ(MessageIdsIn("<> <a@x>"), std::vector<std::string>{"a@x"});
 }
 
+// What the notifier writes, email in reads back: every written form names
+// its ticket, the digest's names none; the exact texts are the fixed formats.
+TEST(TicketMailIds, WrittenIdsRoundTrip) {
+  const Id ticket = TicketId(), event = *Id::Parse(kEvent), user = *Id::Parse(kUser);
+  for (std::string_view from : {"helpdesk@help.example.com", "ticketd", "a.b+c@sub.example.org"}) {
+    const std::string message_id = TicketMessageId(ticket, event, user, from);
+    EXPECT_EQ(TicketIdInMessageId(message_id), ticket) << message_id;
+    EXPECT_EQ(MessageIdsIn(message_id).size(), 1u);
+    EXPECT_EQ(TicketIdInMessageId(MessageIdsIn(message_id).front()), ticket) << "as read from a References header";
+    EXPECT_EQ(TicketIdInMessageId(TicketThreadId(ticket, from)), ticket);
+    EXPECT_EQ(TicketIdInAddress(TicketReplyTo(ticket, from)), ticket) << TicketReplyTo(ticket, from);
+    EXPECT_EQ(TicketIdInMessageId(DigestMessageId(ticket, "2026-12-01", user, from)), std::nullopt);
+  }
+  EXPECT_EQ(TicketMessageId(ticket, event, user, "helpdesk@help.example.com"),
+            "<t." + std::string(kTicket) + ".e." + std::string(kEvent) + ".r." + std::string(kUser) +
+                "@help.example.com>");
+  EXPECT_EQ(TicketThreadId(ticket, "helpdesk@help.example.com"), "<t." + std::string(kTicket) + "@help.example.com>");
+  EXPECT_EQ(TicketReplyTo(ticket, "helpdesk@help.example.com"), "helpdesk+t." + std::string(kTicket) + "@help.example.com");
+  EXPECT_EQ(TicketThreadId(ticket, "ticketd"), "<t." + std::string(kTicket) + "@localhost>") << "no domain";
+  EXPECT_EQ(DigestMessageId(ticket, "2026-12-01", user, "x@d"),
+            "<digest." + std::string(kTicket) + ".2026-12-01.r." + std::string(kUser) + "@d>");
+}
+
 }  // namespace
 }  // namespace ticketd::domain

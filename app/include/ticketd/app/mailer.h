@@ -104,6 +104,10 @@ class Mailer {
   // notifier thread (or inline after Stop).
   void SendDigest(const domain::Id& tenant_id, domain::Timestamp day, std::function<void(DigestSendResult)> done);
 
+  // ACCESS.md usage.emails_this_month: the tenant's mails of this UTC month
+  // counted against max_emails_month (queued, sent or failed; not dropped).
+  std::int64_t EmailsThisMonth(const domain::Id& tenant_id) const;
+
   // The tenant's template of one kind: its override (EmailTemplateSet events
   // of its directory stream) while email_templates is on, else the default.
   // `fresh` reads the log instead of the notifier's cache (read your writes).

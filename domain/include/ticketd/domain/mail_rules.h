@@ -24,6 +24,9 @@ struct MailFacts {
   std::optional<Id> assignee_id;   // the ticket's assignee after the event
   std::vector<Id> staff;           // users of the tenant holding tickets:manage (admins included)
   bool notifications_enabled = true;  // the tenant's email_notifications feature
+  // Only for an sla.escalated event (the notifier fills them for it alone):
+  std::vector<Id> team;      // the active members of the ticket group's team_ids
+  std::vector<Id> managers;  // the tenant's active users of role manager
 };
 
 struct PlannedMail {
@@ -36,7 +39,9 @@ struct PlannedMail {
 
 // The mails one ticket event causes: each recipient at most once, never the
 // actor (but for the creation receipt), reporters never for an internal
-// comment. Directory events and ticket events that mail nobody: empty.
+// comment. An sla.escalated event mails whom its policy's notify names
+// (assignee, team, managers). Directory events and ticket events that mail
+// nobody: empty.
 std::vector<PlannedMail> PlanTicketMails(const DomainEvent& event, const MailFacts& facts);
 
 // The digest's recipients: every IT-staff member (staff is already that).

@@ -18,12 +18,13 @@ enum class MailTemplate {
   kTicketClosed = 4,
   kStatusChanged = 5,
   kDigest = 6,
+  kSlaEscalated = 7,  // WORKFLOW.md escalate.notify (beyond MAIL.md's table)
 };
 struct MailTemplateRow {
   MailTemplate kind;
   std::string_view name;  // the contract's template name, also the {event} of the routes
 };
-inline constexpr std::array<MailTemplateRow, 7> kMailTemplates = {{
+inline constexpr std::array<MailTemplateRow, 8> kMailTemplates = {{
     {MailTemplate::kTicketCreated, "ticket.created"},
     {MailTemplate::kTicketAssigned, "ticket.assigned"},
     {MailTemplate::kCommentAdded, "ticket.comment_added"},
@@ -31,6 +32,7 @@ inline constexpr std::array<MailTemplateRow, 7> kMailTemplates = {{
     {MailTemplate::kTicketClosed, "ticket.closed"},
     {MailTemplate::kStatusChanged, "ticket.status_changed"},
     {MailTemplate::kDigest, "digest"},
+    {MailTemplate::kSlaEscalated, "ticket.sla_escalated"},
 }};
 std::string_view ToString(MailTemplate kind);
 std::optional<MailTemplate> ParseMailTemplate(std::string_view name);

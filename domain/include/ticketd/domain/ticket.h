@@ -90,6 +90,7 @@ struct ChangeStatus {
   TicketStatus to = TicketStatus::kOpen;
   std::optional<std::string> comment;  // becomes a public CommentAdded
   Id comment_id;                       // used when comment is set
+  std::vector<NewAttachment> attachments;  // email in (issue 14): a reopening reply's files, on its comment
 };
 struct AssignTicket {
   CommandHeader header;

@@ -16,7 +16,7 @@ struct OutgoingMail {
   std::string to;          // bare address
   std::string to_name;     // display name, may be empty
   std::string subject;     // UTF-8
-  std::string message_id;  // "<...>" (message_ids.h)
+  std::string message_id;  // "<...>" (domain/ticket_mail_ids.h)
   std::string in_reply_to; // "<...>" or empty (digest)
   std::string reply_to;    // bare address or empty
   std::string text;        // UTF-8

@@ -29,13 +29,14 @@ struct TemplateProblem {
   std::string message;
 };
 // Unknown placeholders (outside the contract's list, plus the digest's
-// date/groups/priority/tickets/due_at/overdue), partials, delimiter changes,
+// date/groups/priority/tickets/due_at/overdue and the escalation's sla_target), partials, delimiter changes,
 // unescaped {{{x}}}/{{&x}} in html, and text that does not parse.
 std::optional<TemplateProblem> ValidateTemplate(domain::MailTemplate kind, const TemplateText& text);
 
 // The values of a ticket mail (each the contract's placeholder).
 struct TicketMailValues {
   std::string ticket_number, ticket_title, ticket_status, assignee_name, reporter_name, comment_body, ticket_url;
+  std::string sla_target;  // ticket.sla_escalated only: "first_response" or "resolution"
 };
 struct DigestLine {
   std::string ticket_number, ticket_title, ticket_status, assignee_name, due_at, ticket_url;
