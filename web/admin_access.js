@@ -1,7 +1,7 @@
 // Admin sections over ACCESS.md: users and roles, permission groups,
 // feature flags, API keys. Each returns false when its API is missing.
 import { api, optional } from './api.js';
-import { attempt, clear, field, h, select } from './dom.js';
+import { attempt, cardTable, clear, field, h, select } from './dom.js';
 import { dateTime, label } from './format.js';
 import { reloadSettings } from './app.js';
 
@@ -51,9 +51,7 @@ export async function usersSection(box, { me }) {
         await draw();
       }
     });
-    clear(box, out, h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['Name', 'Email', 'Role', 'Department', 'Active', 'Password'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, rows))), h('h3', {}, 'Add a user'), form);
+    clear(box, out, cardTable(['Name', 'Email', 'Role', 'Department', 'Active', 'Password'], rows), h('h3', {}, 'Add a user'), form);
     return true;
   };
   return draw();
@@ -144,8 +142,7 @@ export async function apiKeysSection(box) {
       if (created) await draw(created.key);
     });
     clear(box, shownKey ? h('p', { role: 'status' }, 'New key (shown once, copy it now): ', h('span', { class: 'secret' }, shownKey)) : null,
-      h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Scopes', 'Last used', 'Requests (30 days)', 'Expires', ''].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: '6', class: 'muted' }, 'No keys.'))))),
+      rows.length ? cardTable(['Name', 'Scopes', 'Last used', 'Requests (30 days)', 'Expires', ''], rows) : h('p', { class: 'muted' }, 'No keys.'),
       h('h3', {}, 'New API key'), form);
     return true;
   };

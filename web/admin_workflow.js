@@ -2,7 +2,7 @@
 // templates and the notification log (the catalog: admin_catalog.js). Each returns false (hidden)
 // while its API answers 404.
 import { api, ApiError, optional } from './api.js';
-import { attempt, clear, field, h, select, toast } from './dom.js';
+import { attempt, cardTable, clear, field, h, select, toast } from './dom.js';
 import { PRIORITIES, STATUSES, TYPES, dateTime, label } from './format.js';
 import { SETTINGS_CHANGED } from './admin_access.js';
 
@@ -87,13 +87,12 @@ export async function slaSection(box) {
     const save = (body) => (editing
       ? attempt(() => api('PATCH', `/api/v1/sla-policies/${editing.id}`, body), 'Policy saved', draw)
       : attempt(() => api('POST', '/api/v1/sla-policies', body), 'Policy created', draw));
-    clear(box, items.length === 0 ? h('p', { class: 'muted' }, 'No SLA policies.') : h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['Order', 'Name', 'Applies to', 'First response', 'Resolution', 'Calendar', ''].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, items.map((p) => h('tr', {}, h('td', {}, String(p.order)), h('td', {}, p.name),
+    clear(box, items.length === 0 ? h('p', { class: 'muted' }, 'No SLA policies.') : cardTable(['Order', 'Name', 'Applies to', 'First response', 'Resolution', 'Calendar', ''],
+      items.map((p) => h('tr', {}, h('td', {}, String(p.order)), h('td', {}, p.name),
         h('td', {}, describeTargets(p)), h('td', {}, p.first_response), h('td', {}, p.resolution), h('td', {}, describeCalendar(p.calendar)),
         h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': `Edit ${p.name}`, onclick: () => draw(p) }, 'Edit'), ' ',
           h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${p.name}`,
-            onclick: () => attempt(() => api('DELETE', `/api/v1/sla-policies/${p.id}`), 'Policy deleted', draw) }, 'Delete'))))))),
+            onclick: () => attempt(() => api('DELETE', `/api/v1/sla-policies/${p.id}`), 'Policy deleted', draw) }, 'Delete'))))),
     policyForm(editing, groups, items.length + 1, save, () => draw()));
     if (editing) box.querySelector('form input').focus();
     return true;
@@ -151,9 +150,8 @@ export async function notificationsSection(box) {
   const list = await optional('/api/v1/notifications');
   if (!list) return false;
   const items = list.items.slice(-50).reverse();
-  clear(box, items.length === 0 ? h('p', { class: 'muted' }, 'No mail yet.') : h('div', { class: 'table-wrap' }, h('table', {},
-    h('thead', {}, h('tr', {}, ['Queued', 'Template', 'Recipient', 'Status', 'Attempts'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, items.map((n) => h('tr', {}, h('td', {}, dateTime(n.queued_at)), h('td', {}, n.template), h('td', {}, n.recipient),
-      h('td', {}, label(n.status), n.reason ? ` (${n.reason})` : ''), h('td', {}, String(n.attempts))))))));
+  clear(box, items.length === 0 ? h('p', { class: 'muted' }, 'No mail yet.') : cardTable(['Queued', 'Template', 'Recipient', 'Status', 'Attempts'],
+    items.map((n) => h('tr', {}, h('td', {}, dateTime(n.queued_at)), h('td', {}, n.template), h('td', {}, n.recipient),
+      h('td', {}, label(n.status), n.reason ? ` (${n.reason})` : ''), h('td', {}, String(n.attempts))))));
   return true;
 }

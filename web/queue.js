@@ -44,7 +44,7 @@ export async function render(main) {
     h('form', { class: 'filters', role: 'search', onsubmit: (e) => e.preventDefault() },
       FILTERS.filter((k) => controls[k]).map((k) => field(labels[k], controls[k]))),
     error,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'tickets queue' },
+    h('div', { class: 'table-wrap' }, h('table', { class: 'tickets cards queue' },
       h('caption', { class: 'sr-only' }, 'Tickets in the queue'),
       h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
       body)),

@@ -374,6 +374,19 @@ class HttpSide(unittest.TestCase):
         self.assertNotIn("<script>", page)
         self.assertNotIn("style=", page)
 
+    def test_root_sends_each_role_home_and_signed_in_pages_carry_the_headers(self):
+        self.assertEqual(harness.request(server.base, "GET", "/").headers["Location"], "/login")
+        for key, home in [("reporter", "/desk"), ("agent", "/tickets"), ("manager", "/tickets")]:
+            jar = "; ".join(c.split(";")[0] for c in self.cookies(self.login(key)))
+            root = harness.request(server.base, "GET", "/", headers={"Cookie": jar})
+            self.assertEqual((root.status, root.headers["Location"]), (303, home), key)
+            for path in [home, "/desk/new", "/admin"]:
+                page = harness.request(server.base, "GET", path, headers={"Cookie": jar})
+                self.assertIn(page.status, (200, 403), path)  # the app's shell, or its refusal page
+                self.assertIn("frame-ancestors 'none'", page.headers["Content-Security-Policy"], path)
+                self.assertEqual(page.headers["X-Content-Type-Options"], "nosniff", path)
+            self.assertEqual(harness.request(server.base, "GET", "/admin", headers={"Cookie": jar}).status, 403, key)
+
     def test_assets_are_cached_and_gzipped(self):
         page = harness.request(server.base, "GET", "/login")
         import re
