@@ -199,6 +199,24 @@ class AdminSections(unittest.TestCase):
         eventually(self, lambda: not admin_get("/api/v1/settings")["features"]["public_api"], "public_api not switched off")
         driver.save_screenshot(os.path.join(SHOTS, "admin-keys.png"))
 
+    def test_change_own_password_from_the_navigation(self):
+        control(driver, "Ada Admin").click()
+        dialog = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "dialog[open]"), "no account dialog")
+        self.assertEqual(driver.switch_to.active_element.accessible_name, "Current password")
+        control(driver, "Current password").send_keys("not my password")
+        control(driver, "New password").send_keys("the admin's new passphrase")
+        control(driver, "Change password").click()
+        wait(driver, lambda d: "current password is wrong" in dialog.text)
+        control(driver, "Current password").clear()
+        control(driver, "Current password").send_keys(harness.PASSWORD)
+        control(driver, "Change password").click()
+        wait(driver, lambda d: "password is changed" in dialog.text)
+        login = harness.request(server.base, "POST", "/api/v1/auth/login",
+                                {"tenant": tenant.slug, "email": tenant.email("admin"), "password": "the admin's new passphrase"})
+        self.assertEqual(login.status, 200)
+        control(driver, "Close").click()
+        wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog"), "the dialog did not close")
+
 
 if __name__ == "__main__":
     BINARY, SHOTS = sys.argv[1], sys.argv[2]
