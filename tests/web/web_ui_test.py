@@ -387,6 +387,18 @@ class HttpSide(unittest.TestCase):
                 self.assertEqual(page.headers["X-Content-Type-Options"], "nosniff", path)
             self.assertEqual(harness.request(server.base, "GET", "/admin", headers={"Cookie": jar}).status, 403, key)
 
+    def test_unknown_pages_answer_an_html_404_and_api_answers_are_not_stored(self):
+        page = harness.request(server.base, "GET", "/no/such/page", headers={"Accept": "text/html,*/*"})
+        self.assertEqual(page.status, 404)
+        self.assertTrue(page.headers["Content-Type"].startswith("text/html"))
+        self.assertIn("frame-ancestors 'none'", page.headers["Content-Security-Policy"])
+        self.assertIn(b"Not found", page.body)
+        api_miss = harness.request(server.base, "GET", "/api/v1/no-such-route", headers={"Accept": "text/html"})
+        self.assertEqual((api_miss.status, api_miss.json()["error"]["code"]), (404, "NOT_FOUND"))
+        listing = harness.request(server.base, "GET", "/api/v1/tickets", token=tenant.token("agent"))
+        self.assertEqual(listing.headers["Cache-Control"], "no-store")
+        self.assertEqual(listing.headers["X-Content-Type-Options"], "nosniff")
+
     def test_assets_are_cached_and_gzipped(self):
         page = harness.request(server.base, "GET", "/login")
         import re
