@@ -27,7 +27,10 @@ namespace ticketd::projections {
 
 using TicketPtr = std::shared_ptr<const domain::Ticket>;
 
-enum class SortField { kQueue, kCreatedAt, kUpdatedAt, kDueAt, kPriority, kStatus, kNumber, kSubject };
+enum class SortField {
+  kQueue, kCreatedAt, kUpdatedAt, kDueAt, kPriority, kStatus, kNumber, kSubject,
+  kSlaDue,  // workflow (issue 12): the earliest unmet SLA due time; none last
+};
 
 struct SortSpec {
   SortField field = SortField::kQueue;
@@ -51,6 +54,9 @@ struct TicketQuery {
   std::vector<domain::Id> group_ids;
   std::vector<domain::Id> category_ids;
   std::vector<domain::Id> subcategory_ids;
+  // Only tickets with an SLA: true = some target recorded as breached,
+  // false = none (WORKFLOW.md `sla_breached`).
+  std::optional<bool> sla_breached;
   std::string text;  // full text `q`: every token must prefix-match a word of subject or description
   SortSpec sort;
   std::size_t page_size = 50;
