@@ -140,6 +140,20 @@ class QueueWork(unittest.TestCase):
         self.assertIn("overdue", cell(driver, fast["number"], "SLA").get_attribute("class"))
         driver.save_screenshot(os.path.join(SHOTS, "queue-sla.png"))
 
+        # The SLA breached filter and the SLA-due sort, against the API's own answers.
+        for value, query in [("true", "sla_breached=true"), ("false", "sla_breached=false")]:
+            expected = listed(f"priority=urgent&{query}&page_size=200")
+            Select(control(driver, "SLA breached")).select_by_value(value)
+            wait(driver, lambda d: {r.get_attribute("data-number") for r in rows(d)} == {t["number"] for t in expected["items"]},
+                 f"SLA breached={value}: other rows than the API's")
+            self.assertIn(f"sla_breached={value}", driver.current_url)
+            self.assertIn((fast if value == "true" else slow)["number"], [t["number"] for t in expected["items"]])
+        Select(control(driver, "SLA breached")).select_by_value("")
+        Select(control(driver, "Sort")).select_by_value("sla_due")
+        expected = [t["number"] for t in listed("priority=urgent&sort=sla_due&page_size=25")["items"]]
+        wait(driver, lambda d: [r.get_attribute("data-number") for r in rows(d)] == expected, "the rows are not in SLA-due order")
+        self.assertEqual(expected[0], fast["number"], "the breached ticket is not first by SLA due")
+
 
 def press(*keys):
     """Keys to the focused element, as a person types them (an element's
