@@ -3,6 +3,7 @@
 // `sort=sla_due` lists the earliest unmet due time first and tickets
 // without one last.
 #include <chrono>
+#include <map>
 
 #include "api_fixture.h"
 #include "poll_until.h"
@@ -59,6 +60,42 @@ TEST_F(SlaListTest, BreachedFilterAndSlaDueSort) {
   HttpResponse bad = Get(tenant_.admin.token, "/api/v1/tickets?sla_breached=maybe");
   EXPECT_TRUE(IsError(bad, 400, "VALIDATION_ERROR"));
   EXPECT_EQ(GetString(Json(bad.body).root(), "error.details.field"), "sla_breached");
+}
+
+// Analytics' SLA attainment per priority and the digest's breach flag.
+TEST_F(SlaListTest, AnalyticsAttainmentAndDigestFlagBreaches) {
+  ASSERT_TRUE(HasStatus(Post(tenant_.admin.token, "/api/v1/sla-policies",
+                             R"({"name":"Urgent","order":1,"applies_to":{"priority":["urgent"]},)"
+                             R"("first_response":"PT1S","resolution":"PT2H","calendar":"24x7"})"),
+                        201));
+  ASSERT_TRUE(HasStatus(Post(tenant_.admin.token, "/api/v1/sla-policies",
+                             R"({"name":"Normal","order":2,"applies_to":{"priority":["medium"]},)"
+                             R"("first_response":"PT1H","resolution":"PT8H","calendar":"24x7"})"),
+                        201));
+  const std::string urgent = Create("urgent");
+  const std::string resolved = Create("medium");
+  ASSERT_TRUE(HasStatus(ChangeStatus(tenant_.admin, resolved, "resolved"), 200));
+  const std::string open = Create("medium");
+  Create("low");
+  ASSERT_TRUE(PollUntil([&] { return ListIds("sla_breached=true") == std::vector<std::string>{urgent}; },
+                        std::chrono::seconds(5)));
+
+  Json analytics(Get(tenant_.admin.token, "/api/v1/analytics").body);
+  EXPECT_EQ(GetInt(analytics.root(), "sla_attainment.urgent.breached"), 1);
+  EXPECT_EQ(GetInt(analytics.root(), "sla_attainment.urgent.met"), 0);
+  EXPECT_EQ(GetInt(analytics.root(), "sla_attainment.medium.met"), 1);  // resolved in time; the open one not yet
+  EXPECT_EQ(GetInt(analytics.root(), "sla_attainment.medium.breached"), 0);
+  EXPECT_EQ(GetInt(analytics.root(), "sla_attainment.medium.percent"), 100);
+  EXPECT_EQ(GetInt(analytics.root(), "sla_attainment.urgent.percent"), 0);
+  EXPECT_TRUE(IsNull(analytics.root(), "sla_attainment.low.percent"));
+
+  Json digest(Get(tenant_.admin.token, "/api/v1/digest").body);
+  std::map<std::string, bool> flagged;
+  for (auto group : GetArray(digest.root(), "groups"))
+    for (auto item : GetArray(group, "tickets")) flagged[GetString(item, "id")] = GetBool(item, "sla_breached").value_or(false);
+  EXPECT_TRUE(flagged.at(urgent));
+  EXPECT_FALSE(flagged.at(open));
+  EXPECT_EQ(flagged.count(resolved), 0u);
 }
 
 }  // namespace

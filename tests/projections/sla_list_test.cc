@@ -7,6 +7,7 @@
 #include <random>
 
 #include "reference_query.h"
+#include "ticketd/projections/sla_attainment.h"
 
 namespace ticketd::projections::testing {
 namespace {
@@ -89,6 +90,35 @@ TEST(SlaList, SlaDueIsTheEarliestUnmetTargetAndNoneComesLast) {
   EXPECT_EQ(numbers(false), (std::vector<std::int64_t>{4, 3, 1, 2}));
   EXPECT_EQ(numbers(true), (std::vector<std::int64_t>{3, 4, 2, 1}));  // ties by id, reversed
   EXPECT_EQ(ParseSort("-sla_due")->field, SortField::kSlaDue);
+}
+
+TEST(SlaList, AttainmentCountsBreachedAndDoneTicketsByPriorityAndFollowsChanges) {
+  TicketReadModel model;
+  auto make = [](std::uint32_t n, domain::Priority priority, domain::TicketStatus status, bool has_sla, bool breached) {
+    domain::Ticket t = MakeTicket(n);
+    t.priority = priority;
+    t.status = status;
+    if (has_sla) t.sla = domain::TicketSla{Tid(800), {}, {}};
+    if (breached) t.sla->breached = {domain::SlaTarget::kResolution};
+    return t;
+  };
+  using P = domain::Priority;
+  using S = domain::TicketStatus;
+  model.Upsert(Ptr(make(1, P::kHigh, S::kResolved, true, false)));   // met
+  model.Upsert(Ptr(make(2, P::kHigh, S::kClosed, true, true)));      // breached
+  model.Upsert(Ptr(make(3, P::kHigh, S::kOpen, true, true)));        // breached, still open
+  model.Upsert(Ptr(make(4, P::kHigh, S::kOpen, true, false)));       // not decided yet
+  model.Upsert(Ptr(make(5, P::kHigh, S::kClosed, false, false)));    // no SLA
+  model.Upsert(Ptr(make(6, P::kLow, S::kCancelled, true, false)));   // cancelled: neither
+  auto high = [&] { return SlaAttainmentByPriority(model, kTenantA)[static_cast<std::size_t>(P::kHigh)]; };
+  EXPECT_EQ(high().met, 1);
+  EXPECT_EQ(high().breached, 2);
+  EXPECT_EQ(SlaAttainmentByPriority(model, kTenantA)[static_cast<std::size_t>(P::kLow)].met, 0);
+  model.Upsert(Ptr(make(4, P::kHigh, S::kResolved, true, false)));  // resolved in time
+  model.Upsert(Ptr(make(3, P::kUrgent, S::kOpen, true, true)));     // escalated to urgent
+  EXPECT_EQ(high().met, 2);
+  EXPECT_EQ(high().breached, 1);
+  EXPECT_EQ(SlaAttainmentByPriority(model, kTenantA)[static_cast<std::size_t>(P::kUrgent)].breached, 1);
 }
 
 }  // namespace

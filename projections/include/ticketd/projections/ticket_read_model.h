@@ -93,6 +93,12 @@ class TicketReadModel {
 
   std::size_t TicketCount(const domain::Id& tenant_id) const;
 
+  // The tenant's live tickets created in [from, to), in no order: one pass
+  // over the per-slot rows under the shared lock (a million slots in a few
+  // ms), so slow work on them happens after the lock is released
+  // (workflow, issue 12: SLA simulate).
+  std::vector<TicketPtr> CreatedIn(const domain::Id& tenant_id, domain::Timestamp from, domain::Timestamp to) const;
+
   // Canonical serialization (binary_codec.h) of the content, tenants and
   // tickets by id: equal content, equal bytes, whatever the history. Not part
   // of snapshots: this model is rebuilt from the write model's live tickets.
