@@ -28,7 +28,7 @@ function describeCalendar(c) {
 }
 
 // The create / edit form of one policy (`p`: the policy being edited, or null).
-function policyForm(p, groups, order, onSave, onCancel) {
+function policyForm(p, groups, order, onSave, onCancel, onSimulate) {
   const a = (p && p.applies_to) || {};
   const name = h('input', { required: true, value: p ? p.name : '' });
   const orderInput = h('input', { type: 'number', value: String(p ? p.order : order), min: '0' });
@@ -60,9 +60,13 @@ function policyForm(p, groups, order, onSave, onCancel) {
     business, pause,
     h('div', { class: 'check' }, raise, h('label', { for: raise.id }, 'On a breach, raise the priority one step')), notify,
     h('div', { class: 'pager' }, h('button', { type: 'submit' }, p ? 'Save policy' : 'Create policy'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => form.reportValidity() && onSimulate(body()) }, 'Simulate on the last 30 days'),
       p ? h('button', { type: 'button', class: 'secondary', onclick: onCancel }, 'Cancel') : null));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    onSave(body());
+  });
+  const body = () => {
     const appliesTo = {};
     if (priorities.values().length) appliesTo.priority = priorities.values();
     if (types.values().length) appliesTo.type = types.values();
@@ -70,15 +74,29 @@ function policyForm(p, groups, order, onSave, onCancel) {
     const escalate = {};
     if (raise.checked) escalate.raise_priority = true;
     if (notify.values().length) escalate.notify = notify.values();
-    onSave({ name: name.value.trim(), order: Number(orderInput.value), applies_to: appliesTo,
+    return { name: name.value.trim(), order: Number(orderInput.value), applies_to: appliesTo,
       first_response: first.value.trim(), resolution: resolution.value.trim(), pause_on: pause.values(), escalate,
       calendar: calendar.value === '24x7' ? '24x7' : { timezone: timezone.value.trim(), days: days.values(), from: from.value, to: to.value,
-        holidays: holidays.value.split(/[\s,]+/).filter(Boolean) } });
-  });
+        holidays: holidays.value.split(/[\s,]+/).filter(Boolean) } };
+  };
   return form;
 }
 
+// WORKFLOW.md simulate: the candidate as if it came first, over the tickets of the last 30 days.
+async function simulate(policy, out) {
+  const to = new Date();
+  const from = new Date(to.getTime() - 30 * 86400000);
+  const r = await attempt(() => api('POST', '/api/v1/sla-policies/simulate', { policy, from: from.toISOString(), to: to.toISOString() }));
+  if (!r) return;
+  const targets = (list) => (list.length ? list.map(label).join(', ') : 'none');
+  clear(out, h('p', { role: 'status' }, `Last 30 days: ${r.tickets} tickets; ${r.breached_now} breached under their policies; `
+    + `${r.would_breach} would breach with this policy first.`),
+  r.changed.length ? h('ul', {}, r.changed.slice(0, 20).map((c) => h('li', {}, h('a', { href: `/tickets/${encodeURIComponent(c.number)}` }, c.number),
+    `: missed ${targets(c.before)} → ${targets(c.after)}`))) : null);
+}
+
 export async function slaSection(box) {
+  const simulation = h('div', { class: 'simulation' });
   const draw = async (editing = null) => {
     const [policies, catalog] = await Promise.all([optional('/api/v1/sla-policies'), optional('/api/v1/groups').catch(() => null)]);
     if (!policies) return false;
@@ -93,7 +111,7 @@ export async function slaSection(box) {
         h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': `Edit ${p.name}`, onclick: () => draw(p) }, 'Edit'), ' ',
           h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${p.name}`,
             onclick: () => attempt(() => api('DELETE', `/api/v1/sla-policies/${p.id}`), 'Policy deleted', draw) }, 'Delete'))))),
-    policyForm(editing, groups, items.length + 1, save, () => draw()));
+    policyForm(editing, groups, items.length + 1, save, () => draw(), (body) => simulate(body, simulation)), simulation);
     if (editing) box.querySelector('form input').focus();
     return true;
   };

@@ -6,6 +6,7 @@ and the sign-in page's reset-code form.
 
 Usage: web_admin_test.py TICKETD_BINARY SCREENSHOT_DIR [unittest args]"""
 import os
+import re
 import sys
 import unittest
 
@@ -133,7 +134,13 @@ class AdminSections(unittest.TestCase):
         self.assertEqual(policy["first_response"], "PT1H")
         self.assertEqual(policy["calendar"]["days"], ["mon", "tue", "wed", "thu", "fri", "sat"])
         self.assertTrue(policy["escalate"]["raise_priority"])
+        simulated = api(server.base, "POST", "/api/v1/sla-policies/simulate",
+                        {"policy": {k: policy[k] for k in ["applies_to", "first_response", "resolution", "calendar"]},
+                         "from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}, tenant.token("admin"), 200)
         control(driver, "Edit Urgent within the hour").click()
+        control(driver, "Simulate on the last 30 days").click()  # the form's policy, as if it came first
+        shown = wait(driver, lambda d: re.search(r"Last 30 days: (\d+) tickets; (\d+) breached", section("sla-policies").text), "no simulation shown")
+        self.assertEqual((int(shown.group(1)), int(shown.group(2))), (simulated["tickets"], simulated["breached_now"]))
         resolution = control(driver, "Resolution (ISO 8601)")
         self.assertEqual(resolution.get_attribute("value"), "P2D")
         resolution.clear()
