@@ -56,6 +56,9 @@ struct Call {
   Metrics* metrics = nullptr;
   // Multipart create/comment (issue 13): the checked files the command attaches.
   std::vector<domain::NewAttachment> attachments;
+  // An upload route's body, pulled as it arrives (request_body.h); null when
+  // the session read it into request.body() (then that is the whole body).
+  RequestBodyPtr body;
 
   void Reply(Response&& response);
   // A streamed answer: `head` is its header (no body). Needs `stream`.

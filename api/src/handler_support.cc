@@ -122,8 +122,8 @@ domain::CommandHeader MakeHeader(const CallPtr& call, const domain::Id& ticket_i
   return domain::CommandHeader{call->actor, call->now, ticket_id, std::nullopt};
 }
 
-Response TicketResponse(http::status status, const domain::Ticket& ticket) {
-  Response response = JsonResponse(status, TicketJson(ticket));
+Response TicketResponse(http::status status, const domain::Ticket& ticket, const domain::Actor& viewer) {
+  Response response = JsonResponse(status, TicketJson(ticket, domain::CanSeeInternalComments(viewer)));
   response.set(http::field::etag, "\"" + std::to_string(ticket.version) + "\"");
   return response;
 }
@@ -146,7 +146,7 @@ void SubmitTicketCommand(Services& services, const CallPtr& call, domain::Ticket
   services.engine.Submit(std::move(command), call->correlation_id, [call, success](CommandOutcome&& outcome) {
     if (ReplyIfFailed(call, outcome)) return;
     if (!outcome.ticket) return call->Reply(NotFound("no such ticket"));
-    Response response = TicketResponse(success, *outcome.ticket);
+    Response response = TicketResponse(success, *outcome.ticket, call->actor);
     AddAttachmentsArray(response, outcome.events);
     if (success == http::status::created)
       response.set(http::field::location, "/api/v1/tickets/" + outcome.ticket->id.ToString());

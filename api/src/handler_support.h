@@ -86,6 +86,7 @@ void SubmitTicketCommand(Services& services, const CallPtr& call, domain::Ticket
 // Replies for a failed outcome (storage error or domain error); false if the outcome succeeded.
 bool ReplyIfFailed(const CallPtr& call, const CommandOutcome& outcome);
 
-Response TicketResponse(http::status status, const domain::Ticket& ticket);
+// `viewer`: whose answer it is (a reporter's attachment_count leaves out internal files).
+Response TicketResponse(http::status status, const domain::Ticket& ticket, const domain::Actor& viewer);
 
 }  // namespace ticketd::api

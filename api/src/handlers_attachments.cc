@@ -11,6 +11,8 @@
 #include "multipart_parser.h"
 
 #include "attachment_form.h"
+#include "upload_job.h"
+#include "ticketd/app/attachment_stream.h"
 #include "handler_support.h"
 #include "handlers_attachments.h"
 #include "password_pool.h"
@@ -67,24 +69,16 @@ projections::TicketPtr ReadableTicket(Services& services, const CallPtr& call, c
   return ticket;
 }
 
-// The files were copied out of the body: free it now, not when the call ends.
-void ReleaseBody(Call& call) {
-  std::string().swap(call.request.body());
-}
-
-// Runs `job` on the intake's pool; 503 when too many checks are queued.
-void RunChecked(const CallPtr& call, Intake& intake, std::function<void()> job) {
-  if (intake.workers.TrySubmit(std::move(job))) return;
-  Response busy = ErrorResponse(http::status::service_unavailable, "UNAVAILABLE", "too many uploads at once; retry");
-  busy.set(http::field::retry_after, "1");
-  call->Reply(std::move(busy));
-}
-
-// Submits the checked files; answers 201 {items}.
+// Submits the checked files; answers 201 {items}. A failed command drops
+// their staged bytes.
 void SubmitFiles(Services& services, const CallPtr& call, domain::AttachFiles command,
-                 std::vector<app::CheckedFile> files) {
-  command.files = app::ToNewAttachments(std::move(files));
-  services.engine.Submit(std::move(command), call->correlation_id, [call](app::CommandOutcome&& outcome) {
+                 std::vector<domain::NewAttachment> files) {
+  auto staged = std::make_shared<std::vector<domain::NewAttachment>>();
+  for (const domain::NewAttachment& file : files) staged->push_back({{}, {}, {}, {}, 0, nullptr, file.staged});
+  command.files = std::move(files);
+  eventstore::EventLog& log = services.engine.log();
+  services.engine.Submit(std::move(command), call->correlation_id, [call, staged, &log](app::CommandOutcome&& outcome) {
+    if (!outcome.status.ok() || outcome.error) app::DropStagedFiles(log, *staged);
     if (ReplyIfFailed(call, outcome)) return;
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();
@@ -108,16 +102,14 @@ void HandleUploadAttachments(Services& services, const CallPtr& call) {
   Intake& intake = IntakeInstance();
   domain::AttachFiles command;
   command.header = MakeHeader(call, *ticket_id);
-  // Parsing 25 MiB and sniffing and scanning are work: off the HTTP thread.
-  RunChecked(call, intake, [&services, call, &intake, command = std::move(command)]() mutable {
-    auto form = ReadAttachmentForm(call->request, intake.policy.limits());
-    ReleaseBody(*call);
-    if (!form) return call->Reply(Response(form.error()));
-    if (form->files.empty()) return call->Reply(ValidationError("file", "at least one `file` part is required"));
-    auto checked = app::CheckAttachments(intake.policy, std::move(form->files));
-    if (!checked) return call->Reply(AttachmentRefusalResponse(checked.error(), intake.policy.limits()));
-    SubmitFiles(services, call, std::move(command), std::move(checked.value()));
-  });
+  // The body is parsed, hashed, sniffed, scanned and staged as it arrives,
+  // on the intake's workers (upload_job.h).
+  ReadUpload(services, call, intake.policy, intake.workers,
+             [&services, call, command = std::move(command)](Result<UploadForm, Response>&& form) mutable {
+               if (!form) return call->Reply(Response(form.error()));
+               if (form->files.empty()) return call->Reply(ValidationError("file", "at least one `file` part is required"));
+               SubmitFiles(services, call, std::move(command), std::move(form->files));
+             });
 }
 
 bool IsMultipartForm(const Call& call) {
@@ -127,12 +119,8 @@ bool IsMultipartForm(const Call& call) {
 
 void HandleMultipartForm(Services& services, const CallPtr& call, HandlerFn next) {
   Intake& intake = IntakeInstance();
-  RunChecked(call, intake, [&services, call, &intake, next] {
-    auto form = ReadAttachmentForm(call->request, intake.policy.limits());
-    ReleaseBody(*call);
+  ReadUpload(services, call, intake.policy, intake.workers, [&services, call, next](Result<UploadForm, Response>&& form) {
     if (!form) return call->Reply(Response(form.error()));
-    auto checked = app::CheckAttachments(intake.policy, std::move(form->files));
-    if (!checked) return call->Reply(AttachmentRefusalResponse(checked.error(), intake.policy.limits()));
     // The text parts become the JSON body the route reads (it names bad fields).
     JsonWriter json;
     json.BeginObject();
@@ -145,7 +133,9 @@ void HandleMultipartForm(Services& services, const CallPtr& call, HandlerFn next
       }
     }
     json.EndObject();
-    call->attachments = app::ToNewAttachments(std::move(checked.value()));
+    // Staged bytes of a command that then fails are swept at the next start
+    // (eventstore/blob_staging.h).
+    call->attachments = std::move(form->files);
     call->request.body() = json.Take();
     call->request.set(http::field::content_type, "application/json");
     call->request.prepare_payload();
@@ -226,6 +216,19 @@ void HandleDownloadAttachment(Services& services, const CallPtr& call) {
   response.set(http::field::cache_control, "private, no-store");
   response.body() = std::move(bytes);
   call->Reply(std::move(response));
+}
+
+void HandleAdminStorage(Services& services, const CallPtr& call) {
+  if (!RequireTenantUser(call)) return;
+  if (!RequirePermission(call, domain::Permission::kSettingsManage)) return;
+  const projections::StorageUsage usage = services.engine.attachment_storage().Usage(call->actor.tenant_id);
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("attachments").Int(usage.attachments);
+  json.Key("blobs").Int(usage.blobs);
+  json.Key("blob_bytes").Int(usage.blob_bytes);
+  json.EndObject();
+  call->Reply(JsonResponse(http::status::ok, json.Take()));
 }
 
 std::string PercentEncodeFilename(std::string_view name) {

@@ -18,6 +18,7 @@ void ConfigureAttachments(std::string clamd_socket);
 void HandleUploadAttachments(Services& services, const CallPtr& call);   // POST /tickets/{id}/attachments
 void HandleListAttachments(Services& services, const CallPtr& call);     // GET /tickets/{id}/attachments
 void HandleDownloadAttachment(Services& services, const CallPtr& call);  // GET /attachments/{id}
+void HandleAdminStorage(Services& services, const CallPtr& call);        // GET /admin/storage
 
 // POST /tickets and POST /tickets/{id}/comments also take multipart/form-data:
 // IsMultipartForm says so; HandleMultipartForm reads the form, checks its

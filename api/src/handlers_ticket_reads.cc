@@ -31,7 +31,7 @@ void HandleGetTicket(Services& services, const CallPtr& call) {
   projections::TicketPtr ticket = ReadableTicket(services, call);
   if (!ticket) return;
   std::optional<std::string> as_of_text = ValueOf(call->target, "as_of");
-  if (!as_of_text) return call->Reply(TicketResponse(http::status::ok, *ticket));
+  if (!as_of_text) return call->Reply(TicketResponse(http::status::ok, *ticket, call->actor));
   std::optional<domain::Timestamp> as_of = domain::ParseRfc3339(*as_of_text);
   if (!as_of) return call->Reply(ValidationError("as_of", "must be an RFC 3339 date-time"));
   std::vector<eventstore::RecordedEvent> events;
@@ -44,7 +44,7 @@ void HandleGetTicket(Services& services, const CallPtr& call) {
   }
   if (state.phase != domain::TicketState::Phase::kLive)
     return call->Reply(NotFound("the ticket did not exist then"));
-  call->Reply(TicketResponse(http::status::ok, state.ticket));
+  call->Reply(TicketResponse(http::status::ok, state.ticket, call->actor));
 }
 
 void HandleListTickets(Services& services, const CallPtr& call) {
@@ -60,7 +60,8 @@ void HandleListTickets(Services& services, const CallPtr& call) {
   if (!s.ok()) return call->Reply(ValidationError("cursor", "is not a cursor of this listing"));
   JsonWriter json;
   json.BeginObject().Key("items").BeginArray();
-  for (const auto& ticket : page.items) WriteTicket(json, *ticket);
+  const bool sees_internal = domain::CanSeeInternalComments(call->actor);
+  for (const auto& ticket : page.items) WriteTicket(json, *ticket, sees_internal);
   json.EndArray().Key("next_cursor");
   if (page.next_cursor.empty()) {
     json.Null();

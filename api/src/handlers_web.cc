@@ -186,7 +186,7 @@ void HandleGetTicketByNumber(Services& services, const CallPtr& call) {
   projections::TicketPtr ticket = digits ? services.engine.tickets().GetByNumber(call->actor.tenant_id, number) : nullptr;
   if (!ticket || ticket->number_text != text || !domain::CanReadTicket(call->actor, *ticket))
     return call->Reply(NotFound("no such ticket"));
-  call->Reply(TicketResponse(http::status::ok, *ticket));
+  call->Reply(TicketResponse(http::status::ok, *ticket, call->actor));
 }
 
 }  // namespace ticketd::api

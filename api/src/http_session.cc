@@ -150,6 +150,7 @@ void HttpSession::OnHeader(beast::error_code ec) {
     return;
   }
   body_limit_ = handler_.BodyLimit(parser_->get(), options_.body_limit);
+  stream_request_body_ = handler_.StreamsBody(parser_->get());  // >>> attachments: uploads
   parser_->body_limit(body_limit_);
   auto length = parser_->content_length();
   if (length && *length > body_limit_) return Refuse(TooLarge(body_limit_));
@@ -177,6 +178,7 @@ void HttpSession::SendContinue() {
 }
 
 void HttpSession::ReadBody() {
+  if (stream_request_body_) return StartStreamedBody();  // http_session_body.cc
   stream_.expires_after(options_.read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
@@ -195,20 +197,22 @@ void HttpSession::OnBody(beast::error_code ec) {
   Dispatch(parser_->release());
 }
 
-void HttpSession::Dispatch(Request&& request) {
+void HttpSession::Dispatch(Request&& request, RequestBodyPtr body) {
   auto slot = std::make_shared<Slot>();
   slot->version = request.version();
   slot->keep_alive = request.keep_alive();
   slot->head = request.method() == http::verb::head;
   slots_.push_back(slot);
   if (!slot->keep_alive) closing_ = true;
+  if (body) upload_slot_ = slot;
   auto completion = std::make_shared<Completion>(link_, slot);
   try {
     handler_.Handle(
         std::move(request), [completion](Response&& response) { completion->Respond(std::move(response)); },
         [completion](Response&& head, ResponseStreamPtr stream) {
           completion->Stream(std::move(head), std::move(stream));
-        });
+        },
+        std::move(body));
   } catch (const std::exception& e) {  // a handler bug must not take the server down
     std::fprintf(stderr, "ticketd: request handler threw: %s\n", e.what());
   } catch (...) {
@@ -221,6 +225,7 @@ void HttpSession::OnResponse(const std::shared_ptr<Slot>& slot, Response&& respo
   if (closed_) return;
   slot->response = std::move(response);
   slot->stream = std::move(stream);
+  if (slot == upload_slot_) DrainStreamedBody();
   WriteNext();
 }
 
@@ -240,7 +245,7 @@ void HttpSession::MaybeReadMore() {
 }
 
 void HttpSession::WriteNext() {
-  if (writing_ || closed_ || slots_.empty() || !slots_.front()->response) return;
+  if (writing_ || closed_ || slots_.empty() || !slots_.front()->response || HoldsAnswerForBody()) return;
   writing_ = true;
   Slot& slot = *slots_.front();
   if (slot.stream) return StartStream(slot);
@@ -297,6 +302,7 @@ void HttpSession::Close() {
   closed_ = true;
   slots_.clear();
   if (auto stream = std::move(stream_body_)) stream->Closed();
+  if (auto on_piece = std::move(piece_callback_)) on_piece(BodyPiece{{}, BodyPiece::End::kGone, 0});
   beast::error_code ignored;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
   stream_.close();  // cancels the pending read, if any

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -93,7 +94,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void SendContinue();
   void ReadBody();
   void OnBody(beast::error_code ec);
-  void Dispatch(Request&& request);
+  void Dispatch(Request&& request, RequestBodyPtr body = nullptr);
   // Queues a last answer (413/400) and stops reading; closes once written.
   void Refuse(Response&& response);
   void MaybeReadMore();
@@ -109,6 +110,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void PullStream(bool abort);
   void WriteStreamBytes(std::string bytes, bool last);
   void EndStream();
+  // Streamed request bodies (request_body.h, http_session_body.cc).
+  void StartStreamedBody();
+  void ReadPiece(std::function<void(BodyPiece&&)> on_piece);
+  void ReadBodyBytes();
+  void OnBodyBytes(beast::error_code ec);
+  void EndStreamedBody(BodyPiece::End end);
+  // The streamed request was answered before its body was read: drop the rest.
+  void DrainStreamedBody();
+  bool HoldsAnswerForBody() const { return upload_slot_ && !slots_.empty() && slots_.front() == upload_slot_; }
+  friend class SessionRequestBody;
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -129,6 +140,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool stream_ending_ = false;   // send what is left, end the body, close
   bool draining_ = false;        // the server stops: a stream that starts now ends at once
   std::array<char, 256> peer_bytes_{};  // what a streaming peer sends is read and dropped
+  // >>> attachments (issue 13): the request whose body is pulled as it arrives.
+  bool stream_request_body_ = false;  // the header just read is such a request
+  std::optional<http::request_parser<http::buffer_body>> upload_parser_;
+  std::shared_ptr<Slot> upload_slot_;  // its slot, until its body is read
+  std::function<void(BodyPiece&&)> piece_callback_;  // the handler's pending Read
+  bool body_reading_ = false;   // a socket read for the body is in flight
+  bool dropping_body_ = false;  // answered already: the rest is read and dropped
+  std::string piece_buffer_;
 };
 
 // The way into a session from any thread. Holds the session alive until it

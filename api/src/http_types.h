@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 
+#include "request_body.h"
 #include "response_stream.h"
 
 namespace ticketd::api {
@@ -35,6 +36,13 @@ class RequestHandler {
   // The body limit of the route `header` (a request whose body is not read
   // yet) goes to: its own when it has one, else `default_limit` (the server's).
   virtual std::size_t BodyLimit(const Request& /*header*/, std::size_t default_limit) const { return default_limit; }
+  // Upload routes (request_body.h): true when the request whose header is
+  // `header` should be dispatched at once, its body pulled as it arrives.
+  virtual bool StreamsBody(const Request& /*header*/) const { return false; }
+  // Such a request: `request` holds the header, its body comes from `body`.
+  virtual void Handle(Request&& request, Responder respond, StreamResponder stream, RequestBodyPtr /*body*/) {
+    Handle(std::move(request), std::move(respond), std::move(stream));
+  }
 };
 
 }  // namespace ticketd::api

@@ -128,6 +128,7 @@ constexpr Route kRoutes[] = {
     {http::verb::delete_, "/api/v1/sla-policies/{}", "/api/v1/sla-policies/{id}", HandleDeleteSlaPolicy,
      Access::kAuthenticated},
     // >>> attachments (issue 13)
+    {http::verb::get, "/api/v1/admin/storage", "/api/v1/admin/storage", HandleAdminStorage, Access::kAuthenticated},
     {http::verb::post, "/api/v1/tickets/{}/attachments", "/api/v1/tickets/{id}/attachments", HandleUploadAttachments,
      Access::kAuthenticated, kNoScope, kUploadRoute},
     {http::verb::get, "/api/v1/tickets/{}/attachments", "/api/v1/tickets/{id}/attachments", HandleListAttachments,
@@ -353,10 +354,19 @@ std::size_t Router::BodyLimit(const Request& header, std::size_t default_limit) 
   return BodyLimitFor(header, default_limit);
 }
 
+bool Router::StreamsBody(const Request& header) const {
+  return BodyLimitFor(header, 0) == kUploadBodyLimit;  // a multipart body on an upload route
+}
+
 void Router::Handle(Request&& request, Responder respond) { Handle(std::move(request), std::move(respond), nullptr); }
 
 void Router::Handle(Request&& request, Responder respond, StreamResponder stream) {
+  Handle(std::move(request), std::move(respond), std::move(stream), nullptr);
+}
+
+void Router::Handle(Request&& request, Responder respond, StreamResponder stream, RequestBodyPtr body) {
   auto call = std::make_shared<Call>();
+  call->body = std::move(body);
   call->started = std::chrono::steady_clock::now();
   call->now = NowMicros();
   call->request = std::move(request);

@@ -46,6 +46,8 @@ class Router final : public RequestHandler {
   void AttachMailer(app::Mailer* mailer) { services_.mailer = mailer; }
   void Handle(Request&& request, Responder respond, StreamResponder stream) override;
   std::size_t BodyLimit(const Request& header, std::size_t default_limit) const override;
+  bool StreamsBody(const Request& header) const override;  // the upload routes' multipart bodies
+  void Handle(Request&& request, Responder respond, StreamResponder stream, RequestBodyPtr body) override;
 
  private:
   bool Authenticate(Call& call, std::array<std::uint8_t, 32>* token_hash) const;

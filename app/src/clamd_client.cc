@@ -82,19 +82,34 @@ class Connection {
 
 }  // namespace
 
-Result<ScanVerdict, Status> ClamdScan(const std::string& socket_path, std::string_view bytes,
-                                      std::chrono::milliseconds timeout) {
-  Connection connection(socket_path, timeout);
-  if (!connection.open()) return Err{Status::Unavailable("the malware scanner (clamd) is unreachable")};
-  bool sent = connection.Send(std::string_view("zINSTREAM\0", 10));
-  for (std::size_t at = 0; sent && at < bytes.size(); at += kChunkBytes) {
+struct ClamdStream::Impl {
+  Impl(const std::string& path, std::chrono::milliseconds timeout) : connection(path, timeout) {}
+  Connection connection;
+  bool ok = false;
+};
+
+ClamdStream::ClamdStream(const std::string& socket_path, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>(socket_path, timeout)) {
+  impl_->ok = impl_->connection.open() && impl_->connection.Send(std::string_view("zINSTREAM\0", 10));
+}
+
+ClamdStream::~ClamdStream() = default;
+
+void ClamdStream::Send(std::string_view bytes) {
+  for (std::size_t at = 0; impl_->ok && at < bytes.size(); at += kChunkBytes) {
     std::string_view chunk = bytes.substr(at, kChunkBytes);
     std::uint32_t length = htonl(static_cast<std::uint32_t>(chunk.size()));
-    sent = connection.Send(std::string_view(reinterpret_cast<const char*>(&length), 4)) && connection.Send(chunk);
+    impl_->ok = impl_->connection.Send(std::string_view(reinterpret_cast<const char*>(&length), 4)) &&
+                impl_->connection.Send(chunk);
   }
+}
+
+Result<ScanVerdict, Status> ClamdStream::Finish() {
+  if (!impl_->connection.open()) return Err{Status::Unavailable("the malware scanner (clamd) is unreachable")};
   const std::uint32_t end = 0;
-  sent = sent && connection.Send(std::string_view(reinterpret_cast<const char*>(&end), 4));
-  std::optional<std::string> reply = sent ? connection.ReadReply() : std::nullopt;
+  bool sent = impl_->ok && impl_->connection.Send(std::string_view(reinterpret_cast<const char*>(&end), 4));
+  std::optional<std::string> reply = sent ? impl_->connection.ReadReply() : std::nullopt;
+  impl_->ok = false;
   if (!reply) return Err{Status::Unavailable("the malware scanner (clamd) did not answer")};
   // "stream: OK", "stream: Name.Of.Signature FOUND", "... ERROR".
   std::string_view text = *reply;
@@ -105,6 +120,13 @@ Result<ScanVerdict, Status> ClamdScan(const std::string& socket_path, std::strin
     return ScanVerdict{std::string(text)};
   }
   return Err{Status::Unavailable("the malware scanner (clamd) failed: " + *reply)};
+}
+
+Result<ScanVerdict, Status> ClamdScan(const std::string& socket_path, std::string_view bytes,
+                                      std::chrono::milliseconds timeout) {
+  ClamdStream stream(socket_path, timeout);
+  stream.Send(bytes);
+  return stream.Finish();
 }
 
 }  // namespace ticketd::app

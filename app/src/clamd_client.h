@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,5 +23,23 @@ struct ScanVerdict {
 // e.g. the stream is over its StreamMaxLength), so the caller answers 503.
 Result<ScanVerdict, Status> ClamdScan(const std::string& socket_path, std::string_view bytes,
                                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// The same scan, fed as the bytes arrive (a streamed upload): one INSTREAM
+// connection, opened on construction. Send after a failure does nothing;
+// Finish then answers Unavailable.
+class ClamdStream {
+ public:
+  explicit ClamdStream(const std::string& socket_path, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  ~ClamdStream();
+  ClamdStream(const ClamdStream&) = delete;
+  ClamdStream& operator=(const ClamdStream&) = delete;
+
+  void Send(std::string_view bytes);
+  Result<ScanVerdict, Status> Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace ticketd::app

@@ -317,7 +317,7 @@ Decision Engine::Impl::Decide(const Pending& pending) {
     if (const auto* create = std::get_if<domain::CreateTicket>(command)) files = &create->attachments;
     if (files && !events.empty()) {
       for (const domain::NewAttachment& file : *files)
-        decision.commit.blobs.push_back({events.front().tenant_id, file.sha256, file.bytes});
+        decision.commit.blobs.push_back({events.front().tenant_id, file.sha256, file.bytes, file.staged});
     }
     decision.outcome.ticket = state->write_model.Ticket(ticket_id);
     if (std::holds_alternative<domain::EraseTicket>(*command))
@@ -590,6 +590,7 @@ const std::string& Engine::data_dir() const { return impl_->options.data_dir; }
 const projections::DigestReadModel& Engine::digest() const { return impl_->state->digest; }
 const projections::AnalyticsReadModel& Engine::analytics() const { return impl_->state->analytics; }
 const projections::CatalogReadModel& Engine::catalog() const { return impl_->state->catalog; }
+const projections::AttachmentStorageReadModel& Engine::attachment_storage() const { return impl_->state->storage; }
 domain::Timestamp Engine::stale_after() const { return impl_->options.stale_after; }
 
 }  // namespace ticketd::app

@@ -66,24 +66,27 @@ std::string EngineState::EncodeSnapshotBody() const {
   AppendSection(body, comments);
   AppendSection(body, analytics);
   AppendSection(body, catalog);  // workflow (issue 12)
+  AppendSection(body, storage);  // attachments (issue 13)
   return body.Take();
 }
 
 bool EngineState::DecodeSnapshotBody(std::string_view body) {
   BinaryReader in(body);
-  std::string_view write_bytes, directory_bytes, comment_bytes, analytics_bytes, catalog_bytes;
+  std::string_view write_bytes, directory_bytes, comment_bytes, analytics_bytes, catalog_bytes, storage_bytes;
   if (!in.BytesView(&write_bytes) || !in.BytesView(&directory_bytes) || !in.BytesView(&comment_bytes) ||
-      !in.BytesView(&analytics_bytes) || !in.BytesView(&catalog_bytes) || !in.AtEnd())
+      !in.BytesView(&analytics_bytes) || !in.BytesView(&catalog_bytes) || !in.BytesView(&storage_bytes) ||
+      !in.AtEnd())
     return false;
   // The sections are independent: the directory, comments and analytics
   // load on a second thread while this one loads the write model and
   // rebuilds the ticket index from it (restart time on a 2-core machine).
   std::future<bool> others = std::async(std::launch::async, [&] {
     BinaryReader directory_in(directory_bytes), comment_in(comment_bytes), analytics_in(analytics_bytes),
-        catalog_in(catalog_bytes);
+        catalog_in(catalog_bytes), storage_in(storage_bytes);
     return directory.DecodeSnapshot(directory_in) && directory_in.AtEnd() && comments.DecodeSnapshot(comment_in) &&
            comment_in.AtEnd() && analytics.DecodeSnapshot(analytics_in) && analytics_in.AtEnd() &&
-           catalog.DecodeSnapshot(catalog_in) && catalog_in.AtEnd();
+           catalog.DecodeSnapshot(catalog_in) && catalog_in.AtEnd() && storage.DecodeSnapshot(storage_in) &&
+           storage_in.AtEnd();
   });
   BinaryReader write_in(write_bytes);
   const bool write_ok = write_model.Decode(write_in) && write_in.AtEnd();

@@ -12,6 +12,7 @@
 #include "ticketd/app/read_model_hashes.h"
 #include "ticketd/domain/events.h"
 #include "ticketd/projections/analytics_read_model.h"
+#include "ticketd/projections/attachment_storage_read_model.h"
 #include "ticketd/projections/catalog_read_model.h"
 #include "ticketd/projections/comment_read_model.h"
 #include "ticketd/projections/digest_read_model.h"
@@ -29,7 +30,8 @@ struct EngineState {
   projections::DigestReadModel digest;
   projections::AnalyticsReadModel analytics;
   projections::CatalogReadModel catalog;  // workflow (issue 12)
-  std::vector<projections::TicketProjector*> projectors{&digest, &analytics};
+  projections::AttachmentStorageReadModel storage;  // attachments (issue 13)
+  std::vector<projections::TicketProjector*> projectors{&digest, &analytics, &storage};
   // The SLA scheduler's view of ticket changes (Engine::AttachTicketObserver).
   std::function<void(const domain::Id&, const domain::Id&, const projections::TicketPtr&)> ticket_observer;
 
@@ -51,7 +53,9 @@ struct EngineState {
   // 4: tickets carry catalog ids and closed_at; tenants their catalog; the
   // write model the assignment ledger; a catalog section (issue 12); SLA
   // settings and each ticket's SLA history and reading (wf-sla).
-  static constexpr std::uint32_t kSnapshotBodyLayout = 4;
+  // 5: tickets carry their attachment counts; an attachment storage section
+  // (issue 13, upload2).
+  static constexpr std::uint32_t kSnapshotBodyLayout = 5;
   std::string EncodeSnapshotBody() const;
   // Loads a body into this fresh state; false if it does not parse.
   [[nodiscard]] bool DecodeSnapshotBody(std::string_view body);

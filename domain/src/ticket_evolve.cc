@@ -51,7 +51,10 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                  },
                  [&](const SlaTicketEvent& e) { EvolveTicketSla(t, e); },
                  [&](const CommentAdded&) {},
-                 [&](const AttachmentAdded&) {},
+                 [&](const AttachmentAdded& e) {
+                   t.attachment_count += 1;
+                   if (e.internal) t.internal_attachment_count += 1;
+                 },
                  [&](const TicketDeleted&) { state.phase = TicketState::Phase::kDeleted; },
                  [&](const TicketErased&) {
                    t.subject = kErasedText;

@@ -131,12 +131,16 @@ void KeyVault::Batch::StageErasure(std::string_view key_id) {
 }
 
 Status KeyVault::Batch::NewKey(std::string_view key_id, DataKey* key) {
-  const std::string id(key_id);
   if (!RandomBytes(*key)) return Status::IOError("the system has no randomness for a data key");
-  const std::string wrapped = vault_->Wrap(id, *key);
+  return AdoptKey(key_id, *key);
+}
+
+Status KeyVault::Batch::AdoptKey(std::string_view key_id, const DataKey& key) {
+  const std::string id(key_id);
+  const std::string wrapped = vault_->Wrap(id, key);
   if (wrapped.empty()) return Status::IOError("wrapping a data key failed (OpenSSL)");
   (void)write_->Put(vault_->family_, id, wrapped);
-  staged_[id] = *key;
+  staged_[id] = key;
   return Status::Ok();
 }
 

@@ -61,6 +61,9 @@ class KeyVault final : public TextKeys {
     // A new random key for `key_id`, replacing any (no fence): attachment
     // bytes uploaded again after they were shredded get a fresh key.
     Status NewKey(std::string_view key_id, DataKey* key);
+    // Stores `key`, made elsewhere, as `key_id`'s (no fence): a streamed
+    // upload's chunks were sealed under it before their commit.
+    Status AdoptKey(std::string_view key_id, const DataKey& key);
     // Destroys the key without a fence, purged like an erasure.
     void StageDestroy(std::string_view key_id);
     // The vault's family: attachment bytes read their key through FindKey.

@@ -15,6 +15,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <memory>
+#include <unordered_set>
 
 #include "aes_gcm.h"
 #include "blob_batch.h"
@@ -51,11 +52,13 @@ class BlobStager {
     if (!stored) {
       const BlobToStore* blob = nullptr;
       for (const BlobToStore& candidate : commit.blobs) {
-        if (candidate.tenant_id == tenant && candidate.sha256 == added.sha256 && candidate.bytes) blob = &candidate;
+        if (candidate.tenant_id == tenant && candidate.sha256 == added.sha256 &&
+            (candidate.bytes || !candidate.staged.empty()))
+          blob = &candidate;
       }
-      if (blob == nullptr || static_cast<std::int64_t>(blob->bytes->size()) != added.size)
-        return Status::InvalidArgument("an attachment's bytes are missing from its commit");
-      if (Status s = Store(tenant, added.sha256, *blob->bytes); !s.ok()) return s;
+      if (blob == nullptr) return Status::InvalidArgument("an attachment's bytes are missing from its commit");
+      Status s = blob->bytes ? StoreBytes(tenant, added, *blob->bytes) : AdoptStaged(tenant, added, blob->staged);
+      if (!s.ok()) return s;
     }
     Put(BlobRefKey(tenant, added.sha256, ticket));
     Put(TicketBlobPrefix(tenant, ticket) + added.sha256);
@@ -76,6 +79,7 @@ class BlobStager {
       bool referenced = false;
       if (Status s = Scan(BlobKey('R', tenant, sha), [&](std::string_view) { referenced = true; }); !s.ok()) return s;
       if (referenced) continue;
+      if (Status s = DropStagedChunksOf(tenant, sha); !s.ok()) return s;
       (void)write_.Delete(family_, BlobKey('D', tenant, sha));
       (void)write_.Delete(family_, BlobKey('M', tenant, sha));
       blobs_.stored[BlobKey('M', tenant, sha)] = false;
@@ -84,7 +88,6 @@ class BlobStager {
     return Status::Ok();
   }
 
- private:
   Status Stored(const domain::Id& tenant, std::string_view sha, bool* stored) {
     const std::string key = BlobKey('M', tenant, sha);
     if (auto it = blobs_.stored.find(key); it != blobs_.stored.end()) {
@@ -95,6 +98,64 @@ class BlobStager {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, key, &value);
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the attachment index");
     *stored = s.ok();
+    return Status::Ok();
+  }
+
+  // The commit's staged files it did not adopt (their bytes were stored
+  // already, by an earlier commit or another file of this one): dropped in
+  // the same write.
+  void DropUnadopted(const Commit& commit) {
+    for (const BlobToStore& blob : commit.blobs) {
+      if (blob.staged.empty()) continue;
+      std::optional<StagedBlob> staged = StagedBlob::Decode(blob.staged);
+      if (!staged || adopted_.contains(staged->id)) continue;
+      (void)write_.DeleteRange(family_, StagedChunkPrefix(staged->id), StagedChunkLimit(staged->id));
+      (void)write_.Delete(family_, StagedPendingKey(staged->id));
+    }
+  }
+
+ private:
+  Status StoreBytes(const domain::Id& tenant, const domain::AttachmentAdded& added, const std::string& bytes) {
+    if (static_cast<std::int64_t>(bytes.size()) != added.size)
+      return Status::InvalidArgument("an attachment's bytes do not have its size");
+    return Store(tenant, added.sha256, bytes);
+  }
+
+  // A streamed upload: the chunks become the blob's bytes (a pointer record),
+  // their key the blob's key, and the staging is no longer pending.
+  Status AdoptStaged(const domain::Id& tenant, const domain::AttachmentAdded& added, std::string_view encoded) {
+    std::optional<StagedBlob> staged = StagedBlob::Decode(encoded);
+    if (!staged || staged->size != added.size || adopted_.contains(staged->id))
+      return Status::InvalidArgument("an attachment's staged bytes do not match it");
+    if (seals_) {
+      if (staged->key.size() != sizeof(DataKey)) return Status::InvalidArgument("a staged attachment has no key");
+      DataKey key{};
+      std::copy(staged->key.begin(), staged->key.end(), key.begin());
+      if (Status s = keys_.AdoptKey(BlobKeyId(tenant, added.sha256), key); !s.ok()) return s;
+    } else if (!staged->key.empty()) {
+      return Status::InvalidArgument("a staged attachment is sealed but the log does not seal");
+    }
+    std::string pointer(1, 'C');
+    pointer += staged->id;
+    for (int shift = 24; shift >= 0; shift -= 8) pointer.push_back(static_cast<char>((staged->chunks >> shift) & 0xff));
+    (void)write_.Put(family_, BlobKey('D', tenant, added.sha256), pointer);
+    (void)write_.Put(family_, BlobKey('M', tenant, added.sha256), BigEndian64(static_cast<std::uint64_t>(added.size)));
+    (void)write_.Delete(family_, StagedPendingKey(staged->id));
+    blobs_.stored[BlobKey('M', tenant, added.sha256)] = true;
+    adopted_.insert(staged->id);
+    return Status::Ok();
+  }
+
+  // Shredding a streamed blob deletes its chunks too (their key goes with
+  // the blob's, so they are unreadable either way; this reclaims the space).
+  Status DropStagedChunksOf(const domain::Id& tenant, std::string_view sha) {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, BlobKey('D', tenant, sha), &value);
+    if (s.IsNotFound()) return Status::Ok();  // stored by this batch: not streamed, or adopted just now
+    if (!s.ok()) return FromRocks(s, "reading the attachment index");
+    if (value.size() < 17 || value[0] != 'C') return Status::Ok();
+    const std::string id = value.substr(1, 16);
+    (void)write_.DeleteRange(family_, StagedChunkPrefix(id), StagedChunkLimit(id));
     return Status::Ok();
   }
 
@@ -153,6 +214,7 @@ class BlobStager {
   BlobBatch& blobs_;
   rocksdb::WriteBatch& write_;
   KeyVault::Batch& keys_;
+  std::unordered_set<std::string> adopted_;  // staging ids this commit adopted
 };
 
 }  // namespace
@@ -172,7 +234,15 @@ Status RocksEventLog::StageBlobs(const Commit& commit, BlobBatch* blobs, rocksdb
     }
     if (!s.ok()) return s;
   }
+  stager.DropUnadopted(commit);
   return Status::Ok();
+}
+
+Status RocksEventLog::GetBlobValue(const std::string& key, std::string* value) const {
+  if (secondary_) return BlobReaderGet(key, value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kBlobs), key, value);
+  if (s.IsNotFound()) return Status::NotFound("the attachment's bytes are gone");
+  return s.ok() ? Status::Ok() : FromRocks(s, "reading an attachment");
 }
 
 Status RocksEventLog::BlobReaderGet(const std::string& key, std::string* value) const {
@@ -196,16 +266,10 @@ Status RocksEventLog::BlobReaderGet(const std::string& key, std::string* value) 
 Status RocksEventLog::ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const {
   if (cf(kBlobs) == nullptr || !IsSha256Hex(sha256)) return Status::NotFound("no such attachment bytes");
   std::string value;
-  if (secondary_) {
-    Status read = BlobReaderGet(BlobKey('D', tenant_id, sha256), &value);
-    if (!read.ok()) return read;
-  } else {
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kBlobs), BlobKey('D', tenant_id, sha256), &value);
-    if (s.IsNotFound()) return Status::NotFound("the attachment's bytes are gone");
-    if (!s.ok()) return FromRocks(s, "reading an attachment");
-  }
+  if (Status read = GetBlobValue(BlobKey('D', tenant_id, sha256), &value); !read.ok()) return read;
   if (value.empty()) return Status::NotFound("the attachment's bytes are gone");
   const std::string_view v(value);
+  if (v[0] == 'C') return ReadStagedBlob(tenant_id, sha256, v, bytes);
   if (v[0] == 'P') {
     bytes->assign(v.substr(1));
     return Status::Ok();

@@ -51,6 +51,8 @@ class RocksEventLog final : public EventLog {
   Status PurgeErasedKeys() override;
   Status MarkErasuresPurged(std::uint64_t position) override;
   Status ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const override;
+  Status StageBlob(std::unique_ptr<BlobStaging>* staging) override;  // blob_staging.cc
+  Status DropStaged(std::string_view staged_id) override;
 
  private:
   enum Family { kDefault = 0, kEvents, kStreams, kEventIds, kMeta, kSubjectKeys, kBlobs, kFamilyCount };
@@ -101,6 +103,13 @@ class RocksEventLog final : public EventLog {
   mutable std::unique_ptr<rocksdb::DB> blob_reader_;
   mutable std::vector<rocksdb::ColumnFamilyHandle*> blob_reader_handles_;
   Status BlobReaderGet(const std::string& key, std::string* value) const;
+  // A `blobs` value by key, through the reader a secondary needs.
+  Status GetBlobValue(const std::string& key, std::string* value) const;
+  // Streamed uploads (blob_staging.cc): the bytes of a 'C' pointer record,
+  // and the start-up sweep of stagings no commit adopted (a crash mid-upload).
+  Status ReadStagedBlob(const domain::Id& tenant_id, std::string_view sha256, std::string_view pointer,
+                        std::string* bytes) const;
+  Status SweepOrphanStagings();
 
   mutable std::mutex head_mu_;
   std::uint64_t head_ = 0;
@@ -111,6 +120,9 @@ class RocksEventLog final : public EventLog {
   // stream needs no lookup. Bounded; evicts arbitrary entries when full.
   std::unordered_map<StreamKey, std::int64_t, StreamKeyHash> versions_;
 };
+
+// Deletes a staging's chunks and marker in one write (blob_staging.cc).
+Status DropStagedChunks(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view staging_id);
 
 // rocksdb::Status -> Status, with context (rocks_open.cc).
 Status FromRocks(const rocksdb::Status& s, std::string_view context);

@@ -79,7 +79,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const char* name, const std::shared_p
     options.min_blob_size = 1024;
     options.enable_blob_garbage_collection = true;
     options.blob_garbage_collection_age_cutoff = 1.0;
-    options.write_buffer_size = 32u << 20;
+    // Streamed uploads pass through here in chunks: small memtables keep
+    // ten concurrent 25 MiB uploads from growing the server's RSS much.
+    options.write_buffer_size = 16u << 20;
     options.max_write_buffer_number = 2;
   }
   return options;
@@ -177,6 +179,7 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
   Status status = log->CheckFormat(fresh);
   if (status.ok()) status = log->vault_->CheckMasterKey(log->cf(kMeta), /*writer=*/!secondary);
   if (status.ok()) status = log->LoadHead();
+  if (status.ok()) status = log->SweepOrphanStagings();  // attachments (issue 13)
   if (!status.ok()) return status;
   *out = std::move(log);
   return Status::Ok();

@@ -70,6 +70,9 @@ void BinaryWriter::Ticket(const domain::Ticket& t) {
   OptionalId(t.subcategory_id);
   OptionalI64(t.closed_at);
   EncodeTicketSla(*this, t);
+  // attachments (issue 13)
+  I64(t.attachment_count);
+  I64(t.internal_attachment_count);
 }
 
 bool BinaryReader::U64(std::uint64_t* value) {
@@ -180,7 +183,7 @@ bool BinaryReader::Ticket(domain::Ticket* t) {
   return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && OptionalI64(&t->erased_at) &&
          OptionalId(&t->group_id) && OptionalId(&t->category_id) && OptionalId(&t->subcategory_id) &&
          OptionalI64(&t->closed_at) &&
-         DecodeTicketSla(*this, t);
+         DecodeTicketSla(*this, t) && I64(&t->attachment_count) && I64(&t->internal_attachment_count);
 }
 
 bool BinaryReader::Count(std::size_t* count) {

@@ -102,7 +102,7 @@ void WriteSlaPolicy(JsonWriter& json, const domain::SlaPolicy& p) {
   json.EndObject();
 }
 
-void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
+void WriteTicket(JsonWriter& json, const domain::Ticket& t, bool sees_internal) {
   json.BeginObject();
   json.Key("id").String(t.id.ToString());
   json.Key("number").String(t.number_text);
@@ -139,6 +139,7 @@ void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
   json.Key("sla");
   WriteTicketSla(json, t.sla);
   // >>> attachments (issue 13)
+  json.Key("attachment_count").Int(sees_internal ? t.attachment_count : t.attachment_count - t.internal_attachment_count);
   // >>> mail out (issue 14, helper mail-out)
   json.Key("created_at").String(domain::FormatRfc3339(t.created_at));
   json.Key("updated_at").String(domain::FormatRfc3339(t.updated_at));
@@ -146,9 +147,9 @@ void WriteTicket(JsonWriter& json, const domain::Ticket& t) {
   json.EndObject();
 }
 
-std::string TicketJson(const domain::Ticket& ticket) {
+std::string TicketJson(const domain::Ticket& ticket, bool sees_internal) {
   JsonWriter json;
-  WriteTicket(json, ticket);
+  WriteTicket(json, ticket, sees_internal);
   return json.Take();
 }
 

@@ -144,7 +144,7 @@ int History(const HistoryFlags& flags, const eventstore::EventLog& log, std::ost
   if (state.phase == domain::TicketState::Phase::kNew) {
     json.Null();
   } else {
-    projections::WriteTicket(json, state.ticket);
+    projections::WriteTicket(json, state.ticket, /*sees_internal=*/true);
   }
   json.Key("events").Raw(events_json.str()).EndObject();
   out << json.str() << "\n";

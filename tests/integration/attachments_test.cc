@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "api_fixture.h"
+#include "attachment_calls.h"
 #include "cli_runner.h"
 #include "clamd_process.h"
 #include "disk_scan.h"
@@ -18,47 +19,6 @@ using test_support::AnyFileContains;
 using test_support::SampleHtml;
 using test_support::SamplePdf;
 using test_support::SamplePng;
-
-constexpr std::string_view kBoundary = "----ticketdTestBoundary7MA4YWxkTrZu0gW";
-
-struct Part {
-  std::string name;
-  std::string filename;  // empty: a text part
-  std::string bytes;
-};
-
-std::string Multipart(const std::vector<Part>& parts) {
-  std::string body;
-  for (const Part& part : parts) {
-    body += "--" + std::string(kBoundary) + "\r\nContent-Disposition: form-data; name=\"" + part.name + "\"";
-    if (!part.filename.empty()) body += "; filename=\"" + part.filename + "\"\r\nContent-Type: application/octet-stream";
-    body += "\r\n\r\n" + part.bytes + "\r\n";
-  }
-  return body + "--" + std::string(kBoundary) + "--\r\n";
-}
-
-
-// Helpers shared by the fixtures below.
-template <class Base>
-class AttachmentCalls : public Base {
- protected:
-  HttpResponse Upload(const User& user, const std::string& ticket, const std::vector<Part>& parts) {
-    return this->Call("POST", user.token, "/api/v1/tickets/" + ticket + "/attachments", Multipart(parts),
-                      {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
-  }
-  // Uploads one file; expects 201 and returns the attachment's id.
-  std::string UploadOne(const User& user, const std::string& ticket, const std::string& filename,
-                        const std::string& bytes) {
-    HttpResponse response = Upload(user, ticket, {{"file", filename, bytes}});
-    EXPECT_TRUE(HasStatus(response, 201));
-    Json json(response.body);
-    auto items = GetArray(json.root(), "items");
-    return items.empty() ? "" : GetString(items[0], "id");
-  }
-  HttpResponse Download(const User& user, const std::string& id) {
-    return this->Get(user.token, "/api/v1/attachments/" + id);
-  }
-};
 
 class AttachmentsTest : public AttachmentCalls<TenantTest> {};
 

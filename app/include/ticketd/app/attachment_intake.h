@@ -86,6 +86,7 @@ class AttachmentPolicy {
 
   const AttachmentLimits& limits() const { return limits_; }
   bool scans() const { return !clamd_socket_.empty(); }
+  const std::string& clamd_socket() const { return clamd_socket_; }
 
   // Every rule but the count, for one file (its bytes complete).
   Result<CheckedFile, AttachmentRefusal> CheckFile(IncomingFile file) const;

@@ -28,6 +28,7 @@
 #include "ticketd/domain/ticket.h"
 #include "ticketd/eventstore/event_log.h"
 #include "ticketd/projections/analytics_read_model.h"
+#include "ticketd/projections/attachment_storage_read_model.h"
 #include "ticketd/projections/catalog_read_model.h"
 #include "ticketd/projections/comment_read_model.h"
 #include "ticketd/projections/digest_read_model.h"
@@ -130,6 +131,7 @@ class Engine {
   const projections::DigestReadModel& digest() const;
   const projections::AnalyticsReadModel& analytics() const;
   const projections::CatalogReadModel& catalog() const;  // workflow (issue 12)
+  const projections::AttachmentStorageReadModel& attachment_storage() const;  // attachments (issue 13)
   domain::Timestamp stale_after() const;
   eventstore::EventLog& log() const;
   const std::string& data_dir() const;

@@ -51,6 +51,9 @@ struct NewAttachment {
   std::string sha256;
   std::int64_t size = 0;
   std::shared_ptr<const std::string> bytes;
+  // Or a streamed upload's reference to its staged bytes: opaque here, the
+  // event log's (eventstore StagedBlob::Encode()).
+  std::string staged;
 };
 struct CreateTicket {
   CommandHeader header;

@@ -41,6 +41,8 @@ struct Ticket {
   SlaHistory sla_history;      // what the SLA clock reads (sla.h), kept with or without a policy
   std::optional<TicketSla> sla;  // null: no policy governs the ticket
   // >>> attachments (issue 13)
+  std::int64_t attachment_count = 0;           // files attached to the ticket and its comments
+  std::int64_t internal_attachment_count = 0;  // of those, the ones on internal comments
   // >>> mail out (issue 14, helper mail-out)
   Timestamp created_at = 0;
   Timestamp updated_at = 0;

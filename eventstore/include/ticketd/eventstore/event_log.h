@@ -32,6 +32,7 @@
 #include "ticketd/domain/id.h"
 #include "ticketd/base/status.h"
 #include "ticketd/eventstore/subject_keys.h"
+#include "ticketd/eventstore/blob_staging.h"
 
 namespace ticketd::eventstore {
 
@@ -58,7 +59,8 @@ struct EventToAppend {
 struct BlobToStore {
   domain::Id tenant_id;
   std::string sha256;  // lowercase hex of the bytes
-  std::shared_ptr<const std::string> bytes;
+  std::shared_ptr<const std::string> bytes;  // or, for a streamed upload:
+  std::string staged;  // StagedBlob::Encode() of its chunks (blob_staging.h), adopted by the commit
 };
 
 // One command's events: all appended, or none. The first event of each
@@ -174,6 +176,12 @@ class EventLog {
   // references them (hard delete or erasure destroyed their key), and for
   // bytes never stored; Corruption if they do not open under their key.
   virtual Status ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const = 0;
+  // A file's bytes written as they arrive (blob_staging.h); any thread but
+  // the writer. InvalidArgument on a read-only log.
+  virtual Status StageBlob(std::unique_ptr<BlobStaging>* staging) = 0;
+  // Deletes the chunks of a finished staging no commit adopted (an upload
+  // refused or failed after its files were staged). Any thread.
+  virtual Status DropStaged(std::string_view staged_id) = 0;
 
   // Small synced key/value metadata (admin token hash, relay cursor, ...).
   virtual Status GetMeta(std::string_view key, std::string* value) const = 0;

@@ -18,13 +18,15 @@ namespace ticketd::projections {
 // An id or an RFC 3339 time, or null.
 void WriteOptionalId(JsonWriter& json, const std::optional<domain::Id>& id);
 void WriteOptionalTime(JsonWriter& json, const std::optional<domain::Timestamp>& t);
-void WriteTicket(JsonWriter& json, const domain::Ticket& ticket);
+// `sees_internal`: the viewer sees internal comments (domain::CanSeeInternalComments);
+// a reporter's attachment_count leaves out the files of internal comments.
+void WriteTicket(JsonWriter& json, const domain::Ticket& ticket, bool sees_internal);
 // workflow (issue 12): null, or {policy_id, first_response_due_at,
 // first_responded_at, resolution_due_at, resolved_at, paused, breached}.
 void WriteTicketSla(JsonWriter& json, const std::optional<domain::TicketSla>& sla);
 // An SLA policy as the /sla-policies routes show it.
 void WriteSlaPolicy(JsonWriter& json, const domain::SlaPolicy& policy);
-std::string TicketJson(const domain::Ticket& ticket);
+std::string TicketJson(const domain::Ticket& ticket, bool sees_internal);
 void WriteComment(JsonWriter& json, const Comment& comment);
 void WriteUser(JsonWriter& json, const domain::User& user);
 void WriteAsset(JsonWriter& json, const domain::Asset& asset);

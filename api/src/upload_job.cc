@@ -1,0 +1,151 @@
+#include "upload_job.h"
+
+#include <memory>
+
+#include "attachment_form.h"
+#include "multipart_parser.h"
+#include "responses.h"
+#include "ticketd/app/attachment_stream.h"
+#include "ticketd/app/engine.h"
+#include "ticketd/projections/json_writer.h"
+
+namespace ticketd::api {
+namespace {
+
+constexpr std::size_t kMaxTextBytes = 1 << 20;  // all text parts together: the JSON routes' limit
+
+Response BodyTooLarge(std::size_t limit) {
+  projections::JsonWriter details;
+  details.BeginObject().Key("limit_bytes").Int(static_cast<std::int64_t>(limit)).EndObject();
+  return ErrorResponse(http::status::payload_too_large, "PAYLOAD_TOO_LARGE",
+                       "the request body is larger than the limit of " + std::to_string(limit) + " bytes",
+                       details.Take());
+}
+
+Response Busy() {
+  Response busy = ErrorResponse(http::status::service_unavailable, "UNAVAILABLE", "too many uploads at once; retry");
+  busy.set(http::field::retry_after, "1");
+  return busy;
+}
+
+// One upload: the parser, its sink and the files, alive while pieces arrive.
+class UploadJob final : public PartSink, public std::enable_shared_from_this<UploadJob> {
+ public:
+  UploadJob(Services& services, CallPtr call, const app::AttachmentPolicy& policy, PasswordPool& workers,
+            std::string boundary, UploadDone done)
+      : call_(std::move(call)),
+        policy_(policy),
+        workers_(workers),
+        files_(policy, services.engine.log()),
+        parser_(boundary, *this),
+        done_(std::move(done)) {}
+
+  void Start() {
+    if (call_->body) return Pull();
+    // The session buffered the body (a client of the router itself): one piece.
+    Submit(BodyPiece{std::move(call_->request.body()), BodyPiece::End::kLast, 0});
+  }
+
+  Status OnPartBegin(const PartHeaders& headers) override {
+    in_file_ = headers.filename.has_value();
+    if (!in_file_) {
+      name_ = headers.name;
+      text_.clear();
+      return Status::Ok();
+    }
+    return Stop(files_.Begin(*headers.filename));
+  }
+  Status OnPartData(std::string_view bytes) override {
+    if (in_file_) return Stop(files_.Data(bytes));
+    text_bytes_ += bytes.size();
+    if (text_bytes_ > kMaxTextBytes) return Status::InvalidArgument("the text fields are longer than 1 MiB");
+    text_.append(bytes);
+    return Status::Ok();
+  }
+  Status OnPartEnd() override {
+    if (in_file_) {
+      files_.End();
+    } else {
+      form_.fields[name_] = std::move(text_);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Stop(std::optional<app::AttachmentRefusal> refusal) {
+    if (!refusal) return Status::Ok();
+    refusal_ = std::move(refusal);
+    return Status::InvalidArgument("refused");
+  }
+
+  void Pull() {
+    call_->body->Read([self = shared_from_this()](BodyPiece&& piece) { self->Submit(std::move(piece)); });
+  }
+
+  // On the session's strand: the work goes to the attachment workers.
+  void Submit(BodyPiece&& piece) {
+    auto shared_piece = std::make_shared<BodyPiece>(std::move(piece));
+    if (!workers_.TrySubmit([self = shared_from_this(), shared_piece] { self->OnPiece(std::move(*shared_piece)); }))
+      Finish(Err{Busy()});
+  }
+
+  void OnPiece(BodyPiece&& piece) {
+    using End = BodyPiece::End;
+    switch (piece.end) {
+      case End::kGone:
+        return Finish(Err{ValidationError("body", "the connection closed before the body ended")});
+      case End::kTooLarge:
+        return Finish(Err{BodyTooLarge(piece.limit)});
+      case End::kMalformed:
+        return Finish(Err{ValidationError("body", "the request body is not valid HTTP/1.1")});
+      case End::kMore:
+      case End::kLast:
+        break;
+    }
+    Status status = parser_.Feed(piece.bytes);
+    piece.bytes = std::string();
+    if (status.ok() && piece.end == End::kLast) status = parser_.Finish();
+    if (refusal_) return Finish(Err{AttachmentRefusalResponse(*refusal_, policy_.limits())});
+    if (!files_.storage_status().ok()) return Finish(Err{FromStatus(files_.storage_status())});
+    if (!status.ok()) return Finish(Err{ValidationError("body", status.message())});
+    if (piece.end == End::kMore) return Pull();
+    auto files = files_.Take();
+    if (!files) return Finish(Err{AttachmentRefusalResponse(files.error(), policy_.limits())});
+    form_.files = std::move(files.value());
+    Finish(std::move(form_));
+  }
+
+  void Finish(Result<UploadForm, Response>&& result) {
+    if (finished_) return;
+    finished_ = true;
+    done_(std::move(result));
+  }
+
+  CallPtr call_;
+  const app::AttachmentPolicy& policy_;
+  PasswordPool& workers_;
+  app::StreamedFiles files_;
+  MultipartParser parser_;
+  UploadDone done_;
+  UploadForm form_;
+  std::optional<app::AttachmentRefusal> refusal_;
+  std::string name_;
+  std::string text_;
+  std::size_t text_bytes_ = 0;
+  bool in_file_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+void ReadUpload(Services& services, const CallPtr& call, const app::AttachmentPolicy& policy, PasswordPool& workers,
+                UploadDone done) {
+  auto type = call->request[http::field::content_type];
+  std::optional<std::string> boundary = MultipartBoundary(std::string_view(type.data(), type.size()));
+  if (!boundary) {
+    return done(Err{ValidationError("body", "the body must be multipart/form-data with a boundary")});
+  }
+  std::make_shared<UploadJob>(services, call, policy, workers, *boundary, std::move(done))->Start();
+}
+
+}  // namespace ticketd::api

@@ -1,0 +1,52 @@
+// Staged attachment bytes (issue 13). An upload's file is written into the
+// log's `blobs` family in sealed chunks while it arrives, on a worker thread
+// (never the engine's writer), so no request holds a whole file
+// (ATTACHMENTS.md: uploads are streamed). The commit that appends the file's
+// attachment.added event then adopts the chunks in its one atomic write
+// (BlobToStore::staged): their data key joins the key vault under the blob's
+// key id and a pointer record makes them the blob's bytes. Chunks nobody
+// adopted are orphans: an abandoned upload drops its own (EventLog::DropStaged
+// or the BlobStaging destructor before Finish), a commit that finds the bytes
+// already stored drops them in its write, and the log deletes any a crash left
+// behind when it opens (each staging writes a pending marker before its first
+// chunk; adoption deletes the marker).
+//
+// Threading: one BlobStaging per file, used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ticketd/base/status.h"
+
+namespace ticketd::eventstore {
+
+// What a finished staging hands to the commit (travels opaquely through the
+// domain's command as Encode()'s string).
+struct StagedBlob {
+  std::string id;        // 16 random bytes: the chunks' names
+  std::string key;       // the chunks' AES-256 data key (32 bytes); empty when the log does not seal
+  std::int64_t size = 0;  // bytes
+  std::uint32_t chunks = 0;
+
+  std::string Encode() const;
+  static std::optional<StagedBlob> Decode(std::string_view text);
+};
+
+class BlobStaging {
+ public:
+  static constexpr std::size_t kChunkBytes = 256 * 1024;
+
+  virtual ~BlobStaging() = default;
+  // Buffers `bytes`; each full chunk is sealed and written (not synced: the
+  // adopting commit's synced write makes the earlier ones durable too).
+  // IOError if RocksDB or OpenSSL fail.
+  virtual Status Append(std::string_view bytes) = 0;
+  // Writes the last chunk and describes the staged file. Once finished, the
+  // chunks are the caller's to hand to a commit or to DropStaged.
+  virtual Status Finish(StagedBlob* staged) = 0;
+};
+
+}  // namespace ticketd::eventstore

@@ -1,0 +1,191 @@
+// Streamed attachment bytes (blob_staging.h): chunks sealed and written by a
+// worker as an upload arrives, adopted by the commit of their event
+// (rocks_blobs.cc), dropped when abandoned, swept when the log opens.
+#include "ticketd/eventstore/blob_staging.h"
+
+#include <rocksdb/write_batch.h>
+
+#include "aes_gcm.h"
+#include "blob_batch.h"
+#include "keys.h"
+#include "rocks_event_log.h"
+
+namespace ticketd::eventstore {
+namespace {
+
+constexpr std::size_t kStagingIdBytes = 16;
+
+void AppendBigEndian32(std::string* out, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((value >> shift) & 0xff));
+}
+std::uint32_t BigEndian32At(std::string_view bytes) {
+  std::uint32_t value = 0;
+  for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<std::uint8_t>(bytes[i]);
+  return value;
+}
+
+class RocksBlobStaging final : public BlobStaging {
+ public:
+  RocksBlobStaging(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string id, std::string key)
+      : db_(db), family_(family) {
+    staged_.id = std::move(id);
+    staged_.key = std::move(key);
+    buffer_.reserve(kChunkBytes);
+  }
+  ~RocksBlobStaging() override {
+    if (!finished_) (void)DropStagedChunks(db_, family_, staged_.id);
+  }
+
+  Status Append(std::string_view bytes) override {
+    while (!bytes.empty()) {
+      const std::size_t take = std::min(bytes.size(), kChunkBytes - buffer_.size());
+      buffer_.append(bytes.substr(0, take));
+      bytes.remove_prefix(take);
+      if (buffer_.size() == kChunkBytes) {
+        if (Status s = WriteChunk(); !s.ok()) return s;
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Finish(StagedBlob* staged) override {
+    if (!buffer_.empty() || staged_.chunks == 0) {
+      if (Status s = WriteChunk(); !s.ok()) return s;
+    }
+    finished_ = true;
+    *staged = staged_;
+    return Status::Ok();
+  }
+
+ private:
+  Status WriteChunk() {
+    std::string value;
+    if (staged_.key.empty()) {
+      value.reserve(1 + buffer_.size());
+      value.push_back('P');
+      value += buffer_;
+    } else {
+      SecretKey key{};
+      std::copy(staged_.key.begin(), staged_.key.end(), key.begin());
+      std::string nonce, sealed;
+      if (!SealGcm(key, StagedChunkAad(staged_.id, staged_.chunks), buffer_, &nonce, &sealed))
+        return Status::IOError("sealing an attachment chunk failed");
+      value.reserve(1 + nonce.size() + sealed.size());
+      value.push_back('S');
+      value += nonce;
+      value += sealed;
+    }
+    rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), family_, StagedChunkKey(staged_.id, staged_.chunks), value);
+    if (!s.ok()) return FromRocks(s, "staging an attachment chunk");
+    staged_.size += static_cast<std::int64_t>(buffer_.size());
+    staged_.chunks += 1;
+    buffer_.clear();
+    return Status::Ok();
+  }
+
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* family_;
+  StagedBlob staged_;
+  std::string buffer_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::string StagedBlob::Encode() const {
+  std::string out = id;
+  out.push_back(static_cast<char>(key.size()));
+  out += key;
+  AppendBigEndian64(&out, static_cast<std::uint64_t>(size));
+  AppendBigEndian32(&out, chunks);
+  return out;
+}
+
+std::optional<StagedBlob> StagedBlob::Decode(std::string_view text) {
+  if (text.size() < kStagingIdBytes + 1) return std::nullopt;
+  StagedBlob staged;
+  staged.id = std::string(text.substr(0, kStagingIdBytes));
+  const std::size_t key_size = static_cast<std::uint8_t>(text[kStagingIdBytes]);
+  text.remove_prefix(kStagingIdBytes + 1);
+  if ((key_size != 0 && key_size != sizeof(SecretKey)) || text.size() != key_size + 12) return std::nullopt;
+  staged.key = std::string(text.substr(0, key_size));
+  std::uint64_t size = 0;
+  if (!DecodeBigEndian64(text.substr(key_size, 8), &size)) return std::nullopt;
+  staged.size = static_cast<std::int64_t>(size);
+  staged.chunks = BigEndian32At(text.substr(key_size + 8));
+  return staged;
+}
+
+Status DropStagedChunks(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view staging_id) {
+  rocksdb::WriteBatch write;
+  (void)write.DeleteRange(family, StagedChunkPrefix(staging_id), StagedChunkLimit(staging_id));
+  (void)write.Delete(family, StagedPendingKey(staging_id));
+  rocksdb::Status s = db->Write(rocksdb::WriteOptions(), &write);
+  return s.ok() ? Status::Ok() : FromRocks(s, "dropping staged attachment chunks");
+}
+
+Status RocksEventLog::StageBlob(std::unique_ptr<BlobStaging>* staging) {
+  if (secondary_ || cf(kBlobs) == nullptr) return Status::InvalidArgument("the event log is read-only");
+  std::string id(kStagingIdBytes, '\0');
+  SecretKey key{};
+  if (!RandomBytes(std::span(reinterpret_cast<std::uint8_t*>(id.data()), id.size())) ||
+      (vault_->seals() && !RandomBytes(key)))
+    return Status::IOError("the system has no randomness for a staging key");
+  // The marker goes first: after a crash, any chunk on disk has its marker.
+  rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), cf(kBlobs), StagedPendingKey(id), "");
+  if (!s.ok()) return FromRocks(s, "staging an attachment");
+  std::string key_bytes = vault_->seals() ? std::string(key.begin(), key.end()) : std::string();
+  *staging = std::make_unique<RocksBlobStaging>(db_, cf(kBlobs), std::move(id), std::move(key_bytes));
+  return Status::Ok();
+}
+
+Status RocksEventLog::DropStaged(std::string_view staged_id) {
+  if (secondary_ || cf(kBlobs) == nullptr) return Status::InvalidArgument("the event log is read-only");
+  return DropStagedChunks(db_, cf(kBlobs), staged_id);
+}
+
+Status RocksEventLog::SweepOrphanStagings() {
+  if (secondary_ || cf(kBlobs) == nullptr) return Status::Ok();
+  std::vector<std::string> orphans;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kBlobs)));
+  for (it->Seek("Q"); it->Valid() && it->key().starts_with("Q"); it->Next())
+    orphans.emplace_back(it->key().ToString().substr(1));
+  if (!it->status().ok()) return FromRocks(it->status(), "looking for orphan attachment chunks");
+  for (const std::string& id : orphans) {
+    if (Status s = DropStagedChunks(db_, cf(kBlobs), id); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status RocksEventLog::ReadStagedBlob(const domain::Id& tenant_id, std::string_view sha256, std::string_view pointer,
+                                     std::string* bytes) const {
+  if (pointer.size() != 1 + kStagingIdBytes + 4) return Status::Corruption("an attachment record is malformed");
+  const std::string id(pointer.substr(1, kStagingIdBytes));
+  const std::uint32_t chunks = BigEndian32At(pointer.substr(1 + kStagingIdBytes));
+  const std::string key_id = BlobKeyId(tenant_id, sha256);
+  DataKey key{};
+  bool have_key = false;
+  bytes->clear();
+  for (std::uint32_t n = 0; n < chunks; ++n) {
+    std::string value;
+    if (Status s = GetBlobValue(StagedChunkKey(id, n), &value); !s.ok()) return s;
+    std::string_view v(value);
+    if (!v.empty() && v[0] == 'P') {
+      bytes->append(v.substr(1));
+      continue;
+    }
+    if (v.size() < 1 + kGcmNonceBytes || v[0] != 'S') return Status::Corruption("an attachment chunk is malformed");
+    if (!have_key) {
+      if (vault_->FindKey(key_id, &key) != TextKeys::Found::kKey)
+        return Status::NotFound("the attachment's key is destroyed");
+      have_key = true;
+    }
+    std::string plain;
+    if (!OpenGcm(key, StagedChunkAad(id, n), v.substr(1, kGcmNonceBytes), v.substr(1 + kGcmNonceBytes), &plain))
+      return Status::Corruption("an attachment chunk does not open under its key");
+    bytes->append(plain);
+  }
+  return Status::Ok();
+}
+
+}  // namespace ticketd::eventstore
