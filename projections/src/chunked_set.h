@@ -5,7 +5,8 @@
 // single update stalls the writer. Positions are invalidated by any update.
 //
 // Less must order T strictly and may also compare a probe type P with T
-// (less(P, T)) for UpperBound. Not thread-safe: the owner's lock protects it.
+// (less(P, T)) for UpperBound. Equivalent elements may be inserted (a
+// multiset); Erase then removes one of them. Not thread-safe: the owner's lock protects it.
 #pragma once
 
 #include <algorithm>
@@ -27,8 +28,29 @@ class ChunkedSet {
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  // Bytes held by the chunks (memory accounting).
+  std::size_t MemoryBytes() const {
+    std::size_t bytes = chunks_.capacity() * sizeof(std::vector<T>);
+    for (const auto& chunk : chunks_) bytes += chunk.capacity() * sizeof(T);
+    return bytes;
+  }
 
-  // Inserts `value`, which must not be equivalent to any element.
+  // Replaces the contents with `sorted` (strictly ascending, no duplicates)
+  // in O(n). Chunks are filled (no slack in memory); a chunk splits
+  // on its first insert, so only chunks that take inserts carry slack.
+  void AssignSorted(const std::vector<T>& sorted) {
+    chunks_.clear();
+    size_ = sorted.size();
+    constexpr std::size_t kFill = kMaxChunk;
+    for (std::size_t begin = 0; begin < sorted.size(); begin += kFill) {
+      const std::size_t end = std::min(sorted.size(), begin + kFill);
+      std::vector<T>& chunk = chunks_.emplace_back();
+      chunk.reserve(kMaxChunk + 1);
+      chunk.assign(sorted.begin() + static_cast<std::ptrdiff_t>(begin), sorted.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+  }
+
+  // Inserts `value` (after any equivalent elements' lower bound).
   void Insert(const T& value) {
     if (chunks_.empty()) {
       chunks_.emplace_back(1, value);  // chunks are never empty
@@ -69,6 +91,15 @@ class ChunkedSet {
     if (chunk == chunks_.end()) return Position{chunks_.size(), 0};
     auto it = std::partition_point(chunk->begin(), chunk->end(), [&](const T& v) { return !less_(probe, v); });
     return Position{static_cast<std::size_t>(chunk - chunks_.begin()), static_cast<std::size_t>(it - chunk->begin())};
+  }
+
+  // The element of rank `rank` (0-based, < size()): O(size() / chunk).
+  const T& Nth(std::size_t rank) const {
+    for (const auto& chunk : chunks_) {
+      if (rank < chunk.size()) return chunk[rank];
+      rank -= chunk.size();
+    }
+    return chunks_.back().back();  // unreachable for rank < size()
   }
 
   bool AtEnd(const Position& p) const { return p.chunk >= chunks_.size(); }

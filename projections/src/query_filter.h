@@ -34,6 +34,7 @@ class QueryFilter {
   // Number of fields with a filter, and whether any is not status/priority.
   int filtered_fields() const { return filtered_fields_; }
   bool HasFilterBeyondStatusAndPriority() const;
+  bool HasFilterBeyondStatus() const { return priority_active_ || HasFilterBeyondStatusAndPriority(); }
 
   bool Matches(std::uint32_t slot) const {
     const FilterRow& r = index_.filter(slot);

@@ -4,6 +4,9 @@
 // selects groups, and since priority leads the queue order a page merges
 // only the selected statuses' groups of one priority at a time. Within a
 // group the order is due (none last), updated_at oldest first, then id.
+// Entries are bare slots (4 bytes; a copy of the keys would take 24): the
+// order reads due and updated from the slot's SortRow, so an entry must be
+// erased while the row still holds the values it was inserted with.
 // Not thread-safe: the owning partition's lock protects it.
 #pragma once
 
@@ -20,12 +23,6 @@
 
 namespace ticketd::projections {
 
-struct QueueEntry {
-  std::int64_t due = kNoDue;
-  std::int64_t updated = 0;
-  std::uint32_t slot = 0;
-};
-
 // A position in queue order that need not be an entry (a cursor).
 struct QueueProbe {
   std::int64_t due = 0;
@@ -35,20 +32,23 @@ struct QueueProbe {
 
 class QueueLess {
  public:
-  explicit QueueLess(const PagedVector<domain::Id>* ids) : ids_(ids) {}
-  bool operator()(const QueueEntry& a, const QueueEntry& b) const {
-    if (a.due != b.due) return a.due < b.due;
-    if (a.updated != b.updated) return a.updated < b.updated;
-    return (*ids_)[a.slot] < (*ids_)[b.slot];
+  QueueLess(const PagedVector<domain::Id>* ids, const PagedVector<SortRow>* rows) : ids_(ids), rows_(rows) {}
+  bool operator()(std::uint32_t a, std::uint32_t b) const {
+    const SortRow &ra = (*rows_)[a], &rb = (*rows_)[b];
+    if (ra.due_at != rb.due_at) return ra.due_at < rb.due_at;
+    if (ra.updated_at != rb.updated_at) return ra.updated_at < rb.updated_at;
+    return (*ids_)[a] < (*ids_)[b];
   }
-  bool operator()(const QueueProbe& p, const QueueEntry& e) const {
-    if (p.due != e.due) return p.due < e.due;
-    if (p.updated != e.updated) return p.updated < e.updated;
-    return p.id < (*ids_)[e.slot];
+  bool operator()(const QueueProbe& p, std::uint32_t e) const {
+    const SortRow& re = (*rows_)[e];
+    if (p.due != re.due_at) return p.due < re.due_at;
+    if (p.updated != re.updated_at) return p.updated < re.updated_at;
+    return p.id < (*ids_)[e];
   }
 
  private:
   const PagedVector<domain::Id>* ids_;
+  const PagedVector<SortRow>* rows_;
 };
 
 class QueueIndex {
@@ -56,11 +56,11 @@ class QueueIndex {
   static constexpr int kStatuses = static_cast<int>(domain::kStatusCount);
   static constexpr int kPriorities = static_cast<int>(domain::kPriorityCount);
 
-  // `ids` (slot -> id) must outlive the index.
-  explicit QueueIndex(const PagedVector<domain::Id>* ids);
+  // `ids` and `rows` (by slot) must outlive the index.
+  QueueIndex(const PagedVector<domain::Id>* ids, const PagedVector<SortRow>* rows);
 
-  void Insert(std::uint8_t status, std::uint8_t priority, const QueueEntry& entry);
-  void Erase(std::uint8_t status, std::uint8_t priority, const QueueEntry& entry);
+  void Insert(std::uint8_t status, std::uint8_t priority, std::uint32_t slot);
+  void Erase(std::uint8_t status, std::uint8_t priority, std::uint32_t slot);
   std::size_t GroupSize(int status, int priority) const { return Group(status, priority).size(); }
 
   // Calls visit(slot) for the tickets of the selected statuses and
@@ -70,7 +70,7 @@ class QueueIndex {
   void Walk(unsigned status_mask, unsigned priority_mask, const CursorKey* after, Fn&& visit) const;
 
  private:
-  using Set = ChunkedSet<QueueEntry, QueueLess>;
+  using Set = ChunkedSet<std::uint32_t, QueueLess>;
   const Set& Group(int status, int priority) const { return groups_[status * kPriorities + priority]; }
   Set& Group(int status, int priority) { return groups_[status * kPriorities + priority]; }
 
@@ -102,7 +102,7 @@ void QueueIndex::Walk(unsigned status_mask, unsigned priority_mask, const Cursor
       for (int i = 1; i < live; ++i)
         if (less_(heads[i].set->At(heads[i].pos), heads[best].set->At(heads[best].pos))) best = i;
       Head& head = heads[best];
-      if (!visit(head.set->At(head.pos).slot)) return;
+      if (!visit(head.set->At(head.pos))) return;
       head.set->Advance(head.pos);
       if (head.set->AtEnd(head.pos)) heads[best] = heads[--live];
     }

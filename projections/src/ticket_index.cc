@@ -9,8 +9,6 @@ namespace {
 // index past an array.
 std::uint8_t Clamp(int value, int count) { return static_cast<std::uint8_t>(std::clamp(value, 0, count - 1)); }
 
-QueueEntry QueueEntryOf(const SortRow& row, std::uint32_t slot) { return {row.due_at, row.updated_at, slot}; }
-
 template <class Codes>
 void Move(Codes& codes, std::uint32_t slot, std::uint32_t from, std::uint32_t to, bool index_none) {
   if (from == to) return;
@@ -91,29 +89,34 @@ void TicketIndex::Upsert(const TicketPtr& after) {
     filters_.push_back(FilterRow{});
     sorts_.push_back(SortRow{});
     by_id_.Insert(slot);
-    by_number_.emplace(after->number, slot);
+    by_number_.Insert(after->number, slot);
   }
   const FilterRow row = MakeFilterRow(*after);
   const SortRow sort = MakeSortRow(*after);
+  // Out of the sort indexes while the columns still hold the old values.
+  const std::vector<SortIndex*> moved =
+      before ? SortIndexesToMove(slot, *before, sort, after.get()) : SortIndexesToMove(slot, *after, sort, nullptr);
+  if (before)
+    for (SortIndex* index : moved) index->Erase(slot);
+  bool requeue = !before;
   if (!before) {
     IndexFields(slot, row, /*remove=*/false);
-    queue_.Insert(row.status, row.priority, QueueEntryOf(sort, slot));
     search_.Add(slot, *after);
     ++live_;
   } else {
     const FilterRow& old_row = filters_[slot];
     const SortRow& old_sort = sorts_[slot];
     ReindexFields(slot, old_row, row);
-    if (old_row.status != row.status || old_row.priority != row.priority || old_sort.due_at != sort.due_at ||
-        old_sort.updated_at != sort.updated_at) {
-      queue_.Erase(old_row.status, old_row.priority, QueueEntryOf(old_sort, slot));
-      queue_.Insert(row.status, row.priority, QueueEntryOf(sort, slot));
-    }
+    requeue = old_row.status != row.status || old_row.priority != row.priority || old_sort.due_at != sort.due_at ||
+              old_sort.updated_at != sort.updated_at;
+    if (requeue) queue_.Erase(old_row.status, old_row.priority, slot);
     search_.Update(slot, *before, *after);
   }
   filters_[slot] = row;
   sorts_[slot] = sort;
   tickets_[slot] = after;
+  if (requeue) queue_.Insert(row.status, row.priority, slot);
+  for (SortIndex* index : moved) index->Insert(slot);
 }
 
 void TicketIndex::Remove(const domain::Id& ticket_id) {
@@ -121,12 +124,50 @@ void TicketIndex::Remove(const domain::Id& ticket_id) {
   if (!slot || !tickets_[*slot]) return;
   const FilterRow& row = filters_[*slot];
   IndexFields(*slot, row, /*remove=*/true);
-  queue_.Erase(row.status, row.priority, QueueEntryOf(sorts_[*slot], *slot));
+  queue_.Erase(row.status, row.priority, *slot);
   search_.Remove(*slot, *tickets_[*slot]);
+  for (SortIndex* index : SortIndexesToMove(*slot, *tickets_[*slot], sorts_[*slot], nullptr)) index->Erase(*slot);
   tickets_[*slot].reset();
   filters_[*slot] = FilterRow{};  // live = false
   sorts_[*slot] = SortRow{};
   --live_;
+}
+
+std::vector<SortIndex*> TicketIndex::SortIndexesToMove(std::uint32_t slot, const domain::Ticket& before,
+                                                      const SortRow& after_row, const domain::Ticket* after) {
+  std::vector<SortIndex*> moved;
+  std::lock_guard lock(sort_indexes_mu_);
+  for (const std::unique_ptr<SortIndex>& index : sort_indexes_) {
+    if (after != nullptr) {
+      const SortSpec& spec = index->spec();
+      const SortRow& before_row = sorts_[slot];
+      const bool same = before_row.status == after_row.status &&
+                        KeyOf(before_row, spec) == KeyOf(after_row, spec) &&
+                        CompareTail(spec, before.subject, after->subject, ids_[slot], ids_[slot]) == 0;
+      if (same) continue;
+    }
+    moved.push_back(index.get());
+  }
+  return moved;
+}
+
+const SortIndex& TicketIndex::sort_index(const SortSpec& spec) const {
+  std::lock_guard lock(sort_indexes_mu_);
+  for (const std::unique_ptr<SortIndex>& index : sort_indexes_)
+    if (index->spec().field == spec.field && index->spec().descending == spec.descending) return *index;
+  std::vector<std::uint32_t> live;
+  live.reserve(live_);
+  for (std::uint32_t slot = 0; slot < slot_count(); ++slot)
+    if (filters_[slot].live) live.push_back(slot);
+  sort_indexes_.push_back(std::make_unique<SortIndex>(SortColumns{&sorts_, &ids_, &tickets_}, spec, live));
+  return *sort_indexes_.back();
+}
+
+std::size_t TicketIndex::sort_index_bytes() const {
+  std::lock_guard lock(sort_indexes_mu_);
+  std::size_t bytes = 0;
+  for (const std::unique_ptr<SortIndex>& index : sort_indexes_) bytes += index->MemoryBytes();
+  return bytes;
 }
 
 TicketPtr TicketIndex::Get(const domain::Id& ticket_id) const {
@@ -135,8 +176,8 @@ TicketPtr TicketIndex::Get(const domain::Id& ticket_id) const {
 }
 
 TicketPtr TicketIndex::GetByNumber(std::int64_t number) const {
-  auto it = by_number_.find(number);
-  return it == by_number_.end() ? nullptr : tickets_[it->second];
+  std::optional<std::uint32_t> slot = by_number_.Find(number);
+  return slot ? tickets_[*slot] : nullptr;
 }
 
 }  // namespace ticketd::projections

@@ -7,7 +7,10 @@
 // predicates and order candidates on these arrays without touching the
 // ticket objects. Candidate sets per value: bitmaps for status, priority and
 // type; adaptive slot sets for the interned fields; the full-text index; and
-// the queue-ordered index. An update re-indexes only the fields that changed.
+// the queue-ordered index; and one SortIndex per other sort (field and
+// direction), built on the first query that needs it and maintained from then
+// on (a tenant pays memory and update cost only for the sorts it lists by).
+// An update re-indexes only the fields that changed.
 //
 // Not thread-safe: the tenant's shared_mutex (TenantPartitions) guards it.
 // Neither copyable nor movable (internal parts point at its id array).
@@ -15,6 +18,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -22,10 +27,12 @@
 
 #include "ticketd/domain/status_facts.h"
 #include "id_slot_map.h"
+#include "number_slots.h"
 #include "paged_vector.h"
 #include "queue_index.h"
 #include "search_index.h"
 #include "slot_set.h"
+#include "sort_index.h"
 #include "sort_key.h"
 #include "ticketd/projections/ticket_read_model.h"
 
@@ -113,6 +120,11 @@ class TicketIndex {
   const IdCodes& assets() const { return assets_; }
   const IdCodes& catalog() const { return catalog_; }  // groups, categories and subcategories by id
   const QueueIndex& queue() const { return queue_; }
+  // The index of a non-queue sort (normalized spec); built on first use.
+  // Safe under the tenant's shared lock: concurrent readers build under
+  // sort_indexes_mu_, and the writer (exclusive lock) never runs meanwhile.
+  const SortIndex& sort_index(const SortSpec& spec) const;
+  std::size_t sort_index_bytes() const;
   const SearchIndex& search() const { return search_; }
 
  private:
@@ -120,13 +132,17 @@ class TicketIndex {
   // Adds (or with remove=true takes) `row`'s values to (from) the sets.
   void IndexFields(std::uint32_t slot, const FilterRow& row, bool remove);
   void ReindexFields(std::uint32_t slot, const FilterRow& old_row, const FilterRow& row);
+  // The built sort indexes whose order of `slot` changes from `before` to
+  // `after` (both non-null), or all of them if `after` is null.
+  std::vector<SortIndex*> SortIndexesToMove(std::uint32_t slot, const domain::Ticket& before,
+                                            const SortRow& after_row, const domain::Ticket* after);
 
   PagedVector<TicketPtr> tickets_;  // null once removed
   PagedVector<domain::Id> ids_;
   PagedVector<FilterRow> filters_;
   PagedVector<SortRow> sorts_;
   IdSlotMap by_id_{&ids_};
-  std::unordered_map<std::int64_t, std::uint32_t> by_number_;  // numbers never change
+  NumberSlots by_number_;
   std::array<Bitmap, kStatuses> by_status_;
   std::array<Bitmap, kPriorities> by_priority_;
   std::array<Bitmap, kTypes> by_type_;
@@ -134,7 +150,9 @@ class TicketIndex {
   IdCodes assignees_, reporters_, assets_;
   IdCodes catalog_;  // one code space for the three levels (ids are unique across them)
   TextCodes categories_;
-  QueueIndex queue_{&ids_};
+  QueueIndex queue_{&ids_, &sorts_};
+  mutable std::mutex sort_indexes_mu_;
+  mutable std::vector<std::unique_ptr<SortIndex>> sort_indexes_;  // built ones, in first-use order
   SearchIndex search_;
   std::size_t live_ = 0;
 };

@@ -107,9 +107,11 @@ class QueryRun {
         order_(index, spec),
         page_size_(std::min(query.page_size, index.live_count())) {}
 
-  void Run() {
+  void Run(QueryPlan plan) {
     if (filter_.MatchesNothing()) return;
-    if (spec_.field == SortField::kQueue && RunQueue()) return;
+    if (plan == QueryPlan::kBest) {
+      if (spec_.field == SortField::kQueue ? RunQueue() : RunSorted()) return;
+    }
     std::size_t source_size = 0;
     const FilterField source = filter_.SmallestSource(&source_size);
     CollectPage(source, /*count=*/true);
@@ -118,18 +120,40 @@ class QueryRun {
  private:
   std::size_t want() const { return page_size_ + 1; }
 
-  // Queue sort: true if the page is done, false to fall back to a scan.
+  // Queue sort: the queue index covers status and priority filters.
   bool RunQueue() {
     const unsigned statuses = filter_.status_mask(), priorities = filter_.priority_mask();
     std::size_t in_groups = 0;
     for (int s = 0; s < QueueIndex::kStatuses; ++s)
       for (int p = 0; p < QueueIndex::kPriorities; ++p)
         if (((statuses >> s) & 1) && ((priorities >> p) & 1)) in_groups += index_.queue().GroupSize(s, p);
+    return RunWalk(in_groups, !filter_.HasFilterBeyondStatusAndPriority(), [&](auto&& visit) {
+      index_.queue().Walk(statuses, priorities, after_, visit);
+    });
+  }
 
+  // Any other sort: its SortIndex (built on first use) covers status
+  // filters. Tenants small enough to scan quickly never build one.
+  bool RunSorted() {
+    if (index_.live_count() <= kSmallScan) return false;
+    const unsigned statuses = filter_.status_mask();
+    const SortIndex& sorted = index_.sort_index(spec_);
+    std::size_t in_groups = 0;
+    for (int s = 0; s < SortIndex::kStatuses; ++s)
+      if ((statuses >> s) & 1) in_groups += sorted.GroupSize(s);
+    return RunWalk(in_groups, !filter_.HasFilterBeyondStatus(),
+                   [&](auto&& visit) { sorted.Walk(statuses, after_, visit); });
+  }
+
+  // Pages by walking an ordered index whose selected groups hold `in_groups`
+  // tickets; `exact` if every ticket there matches. True if the page is
+  // done, false to fall back to a scan with counting.
+  template <class Walk>
+  bool RunWalk(std::size_t in_groups, bool exact, Walk&& walk) {
     std::vector<std::uint32_t> slots;
-    if (!filter_.HasFilterBeyondStatusAndPriority()) {
+    if (exact) {
       page_->total = in_groups;
-      index_.queue().Walk(statuses, priorities, after_, [&](std::uint32_t slot) {
+      walk([&](std::uint32_t slot) {
         slots.push_back(slot);
         return slots.size() < want();
       });
@@ -154,7 +178,7 @@ class QueryRun {
     const auto budget = static_cast<std::size_t>(4 * expected) + 1024;
     std::size_t steps = 0;
     bool finished = true;
-    index_.queue().Walk(statuses, priorities, after_, [&](std::uint32_t slot) {
+    walk([&](std::uint32_t slot) {
       if (++steps > budget) {
         finished = false;
         return false;
@@ -204,8 +228,8 @@ class QueryRun {
 }  // namespace
 
 void RunTicketQuery(const TicketIndex& index, const TicketQuery& query, const SortSpec& spec,
-                    const CursorKey* after, TicketPage* page) {
-  QueryRun(index, query, spec, after, page).Run();
+                    const CursorKey* after, TicketPage* page, QueryPlan plan) {
+  QueryRun(index, query, spec, after, page).Run(plan);
 }
 
 }  // namespace ticketd::projections

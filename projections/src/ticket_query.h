@@ -8,6 +8,8 @@
 //  - queue sort with other filters: count by scanning the smallest candidate
 //    set, then walk the queue index checking each ticket, if the matches are
 //    dense enough that the walk is short (bounded, with a fallback);
+//  - any other sort: the same two plans over that sort's SortIndex, which
+//    covers status filters (tenants under kSmallScan tickets just scan);
 //  - otherwise: scan the smallest candidate set, keeping the page_size + 1
 //    first keys after the cursor in a buffer pruned with nth_element (no
 //    full sort).
@@ -21,8 +23,12 @@
 
 namespace ticketd::projections {
 
+// kScan forces the candidate scan: the reference the index plans are
+// tested against.
+enum class QueryPlan { kBest, kScan };
+
 // `after` is the decoded cursor (null for the first page); `spec` normalized.
 void RunTicketQuery(const TicketIndex& index, const TicketQuery& query, const SortSpec& spec,
-                    const CursorKey* after, TicketPage* page);
+                    const CursorKey* after, TicketPage* page, QueryPlan plan = QueryPlan::kBest);
 
 }  // namespace ticketd::projections

@@ -7,6 +7,7 @@
 
 #include "chunked_set.h"
 #include "id_slot_map.h"
+#include "number_slots.h"
 #include "paged_vector.h"
 #include "slot_set.h"
 #include "ticket_builders.h"
@@ -126,6 +127,35 @@ TEST(ChunkedSet, MatchesStdSet) {
   }
 }
 
+// As a multiset (the analytics' durations): duplicates, erase of one copy,
+// ranks; and a bulk load continuing with inserts and erases.
+TEST(ChunkedSet, MatchesStdMultisetWithRanks) {
+  std::mt19937 rng(Seed());
+  ChunkedSet<int, IntLess> set;
+  std::vector<int> initial;
+  for (int v = 0; v < 3000; v += 2) initial.push_back(v);
+  set.AssignSorted(initial);
+  std::multiset<int> expected(initial.begin(), initial.end());
+  for (int op = 0; op < 100000; ++op) {
+    const int v = static_cast<int>(rng() % 3000);  // many duplicates
+    if (rng() % 5 < 3) {
+      set.Insert(v);
+      expected.insert(v);
+    } else {
+      auto it = expected.find(v);
+      EXPECT_EQ(set.Erase(v), it != expected.end());
+      if (it != expected.end()) expected.erase(it);
+    }
+    ASSERT_EQ(set.size(), expected.size());
+    if (op % 4999 == 0 && !expected.empty()) {
+      std::vector<int> sorted(expected.begin(), expected.end());
+      for (std::size_t rank = 0; rank < sorted.size(); rank += 1 + sorted.size() / 50)
+        ASSERT_EQ(set.Nth(rank), sorted[rank]) << rank;
+      ASSERT_EQ(set.Nth(sorted.size() - 1), sorted.back());
+    }
+  }
+}
+
 TEST(IdSlotMap, FindsEveryIdThroughGrowth) {
   PagedVector<domain::Id> ids;
   IdSlotMap map(&ids);
@@ -158,3 +188,28 @@ TEST(PagedVector, IndexesAcrossPages) {
 
 }  // namespace
 }  // namespace ticketd::projections::testing
+
+namespace ticketd::projections {
+namespace {
+
+TEST(NumberSlots, FindsDenseGappedFarAndNegativeNumbers) {
+  NumberSlots slots;
+  for (std::uint32_t n = 1; n <= 40000; ++n) slots.Insert(n, n + 7);
+  slots.Insert(50000, 1);                     // a gap: filled with "none"
+  slots.Insert(std::int64_t{1} << 40, 2);     // far beyond: the map
+  slots.Insert(-3, 3);
+  slots.Insert(5, 99);                        // numbers never move
+  EXPECT_EQ(slots.Find(1), 8u);
+  EXPECT_EQ(slots.Find(40000), 40007u);
+  EXPECT_EQ(slots.Find(5), 12u);
+  EXPECT_EQ(slots.Find(50000), 1u);
+  EXPECT_EQ(slots.Find(std::int64_t{1} << 40), 2u);
+  EXPECT_EQ(slots.Find(-3), 3u);
+  EXPECT_FALSE(slots.Find(0).has_value());
+  EXPECT_FALSE(slots.Find(45000).has_value());
+  EXPECT_FALSE(slots.Find(50001).has_value());
+  EXPECT_FALSE(slots.Find((std::int64_t{1} << 40) + 1).has_value());
+}
+
+}  // namespace
+}  // namespace ticketd::projections
