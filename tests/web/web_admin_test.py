@@ -114,7 +114,8 @@ class AdminSections(unittest.TestCase):
                      tenant.token("reporter"), 201)
         self.assertEqual(ticket["assignee_id"], tenant.users["agent"]["id"])
         control(driver, "Remove Alex Agent from the team of IT").click()
-        Select(control(driver, "Assignment of IT")).select_by_value("manual")
+        # The section redraws after the removal: retried until the select picked is the new one.
+        wait(driver, lambda d: Select(control(d, "Assignment of IT")).select_by_value("manual") or True)
         eventually(self, lambda: admin_get("/api/v1/groups")["items"][0]["team_ids"] == [], "the team member was not removed")
         eventually(self, lambda: admin_get("/api/v1/groups")["items"][0]["assignment"] == "manual", "assignment not back to manual")
 
