@@ -96,6 +96,11 @@ export async function login(tenant, email, password) {
   return answer.user;
 }
 
+// A reset code from an admin (ACCESS.md) sets a new password; no session needed.
+export async function resetPassword(resetToken, newPassword) {
+  await send('POST', '/api/v1/auth/reset', { reset_token: resetToken, new_password: newPassword });
+}
+
 export async function logout() {
   try {
     await api('POST', '/api/v1/auth/logout');

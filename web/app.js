@@ -65,7 +65,9 @@ function drawNav() {
       location.assign('/login');
     },
   }, 'Sign out');
-  clear(nav, h('div', { class: 'links' }, links), h('div', { class: 'who' }, h('span', {}, user.name), signOut));
+  const account = h('button', { type: 'button', class: 'link', title: 'Your account: change your password',
+    onclick: async () => (await import('./account.js')).openAccount() }, user.name);
+  clear(nav, h('div', { class: 'links' }, links), h('div', { class: 'who' }, account, signOut));
   for (const a of nav.querySelectorAll('a')) if (a.getAttribute('href') === location.pathname) a.setAttribute('aria-current', 'page');
 }
 

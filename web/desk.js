@@ -23,7 +23,7 @@ export async function render(main, _params, { navigate }) {
       h('td', { class: 'title' }, t.subject),
       h('td', {}, h('span', { class: `badge status-${t.status}` }, label(t.status))),
       h('td', { class: isOverdue(t) ? 'overdue' : '' }, dateOnly(t.due_at))), COLUMNS));
-    clear(list, h('table', { class: 'tickets' },
+    clear(list, h('table', { class: 'tickets cards' },
       h('caption', { class: 'sr-only' }, 'Your tickets'),
       h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows)),

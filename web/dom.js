@@ -98,3 +98,13 @@ export function labelCells(tr, columns) {
   [...tr.children].forEach((td, i) => td.setAttribute('data-label', columns[i] || ''));
   return tr;
 }
+
+// A data table whose rows become labelled cards on narrow screens (app.css
+// table.cards): columns are the header texts, rows the <tr> elements.
+export function cardTable(columns, rows, props = {}) {
+  for (const tr of rows) labelCells(tr, columns);
+  return h('div', { class: 'table-wrap' }, h('table', { ...props, class: `cards ${props.class || ''}`.trim() },
+    props.caption ? h('caption', { class: 'sr-only' }, props.caption) : null,
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, rows)));
+}

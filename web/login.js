@@ -1,5 +1,6 @@
-// /login: Organization (tenant slug), Email, Password, Sign in.
-import { login } from './api.js';
+// /login: Organization (tenant slug), Email, Password, Sign in; below it,
+// setting a new password with a reset code an admin handed out.
+import { login, resetPassword } from './api.js';
 import { afterLogin } from './app.js';
 import { clear, field, h } from './dom.js';
 
@@ -34,6 +35,30 @@ export function render(main) {
       password.focus();
     }
   });
-  clear(main, form);
+  clear(main, form, resetForm());
   (org.value ? email : org).focus();
+}
+
+function resetForm() {
+  const code = h('input', { name: 'reset-code', autocomplete: 'off', required: true });
+  const password = h('input', { type: 'password', name: 'new-password', autocomplete: 'new-password', minlength: '10', required: true });
+  const message = h('p', { role: 'status' });
+  const button = h('button', { type: 'submit', class: 'secondary' }, 'Set new password');
+  const form = h('form', {}, field('Reset code', code), field('New password', password, '10 characters or more'), message, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    try {
+      await resetPassword(code.value.trim(), password.value);
+      form.reset();
+      message.className = '';
+      message.textContent = 'Your new password is set: sign in with it above.';
+    } catch (e) {
+      message.className = 'error';
+      message.textContent = e.code === 'INVALID_RESET_TOKEN' ? 'This reset code is spent, expired or unknown: ask your admin for a new one.' : e.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('details', { class: 'card narrow' }, h('summary', {}, 'Set a new password with a reset code'), form);
 }

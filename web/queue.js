@@ -1,5 +1,5 @@
 // /tickets: the queue. Filters (status, priority, category, assignee, group,
-// SLA breached), search, exact total, paging by cursor; overdue due dates in
+// SLA breached), search, sort (queue order, SLA due first, ...), exact total, paging by cursor; overdue due dates in
 // red, 📎N, SLA time left. The filters live in the URL, so a reload or a
 // shared link shows the same queue. Updates live.
 import { api, me, optional } from './api.js';
@@ -9,7 +9,8 @@ import { debounce, watch } from './live.js';
 
 const PAGE_SIZE = 25;
 const COLUMNS = ['Number', 'Title', 'Priority', 'Status', 'Assignee', 'Due date', 'Files', 'SLA'];
-const FILTERS = ['status', 'priority', 'category', 'assignee_id', 'group_id', 'sla_breached', 'q'];
+const FILTERS = ['status', 'priority', 'category', 'assignee_id', 'group_id', 'sla_breached', 'q', 'sort'];
+const SORTS = [['', 'Queue order'], ['sla_due', 'SLA due first'], ['-created_at', 'Newest first'], ['-updated_at', 'Recently changed']];
 
 export async function render(main) {
   document.title = 'Queue · ticketd';
@@ -30,8 +31,9 @@ export async function render(main) {
     group_id: catalog ? select([any, ...catalog.items.map((g) => [g.id, g.name])], params.get('group_id') || '') : null,
     sla_breached: select([any, ['true', 'Breached'], ['false', 'Not breached']], params.get('sla_breached') || ''),
     q: h('input', { type: 'search', name: 'q', value: params.get('q') || '', autocomplete: 'off' }),
+    sort: select(SORTS, params.get('sort') || ''),
   };
-  const labels = { status: 'Status', priority: 'Priority', category: 'Category', assignee_id: 'Assignee', group_id: 'Group', sla_breached: 'SLA breached', q: 'Search' };
+  const labels = { status: 'Status', priority: 'Priority', category: 'Category', assignee_id: 'Assignee', group_id: 'Group', sla_breached: 'SLA breached', q: 'Search', sort: 'Sort' };
   const total = h('p', { class: 'total', 'aria-live': 'polite' });
   const body = h('tbody');
   const prev = h('button', { type: 'button', class: 'secondary' }, 'Previous page');
@@ -44,7 +46,7 @@ export async function render(main) {
     h('form', { class: 'filters', role: 'search', onsubmit: (e) => e.preventDefault() },
       FILTERS.filter((k) => controls[k]).map((k) => field(labels[k], controls[k]))),
     error,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'tickets queue' },
+    h('div', { class: 'table-wrap' }, h('table', { class: 'tickets cards queue' },
       h('caption', { class: 'sr-only' }, 'Tickets in the queue'),
       h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))),
       body)),
@@ -95,9 +97,10 @@ export async function render(main) {
       return;
     }
     error.textContent = '';
-    // Tickets carry `sla` only where SLAs exist (WORKFLOW.md); no filter without them.
-    if (controls.sla_breached && page.items.length && !('sla' in page.items[0])) {
-      controls.sla_breached.closest('.field').hidden = true;
+    // Tickets carry `sla` only where SLAs exist (WORKFLOW.md); no SLA filter or sort without them.
+    if (page.items.length && !('sla' in page.items[0])) {
+      if (controls.sla_breached) controls.sla_breached.closest('.field').hidden = true;
+      if (controls.sort) controls.sort.querySelector('option[value="sla_due"]')?.remove();
     }
     total.textContent = `${page.total} ${page.total === 1 ? 'ticket' : 'tickets'}`;
     clear(body, page.items.length ? page.items.map(row) : h('tr', {}, h('td', { colspan: '8', class: 'muted' }, 'No tickets match.')));

@@ -1,4 +1,5 @@
-// /reports: GET /api/v1/analytics drawn as SVG charts (charts.js).
+// /reports: GET /api/v1/analytics drawn as SVG charts (charts.js), with SLA
+// attainment where the server reports it.
 import { api, optional } from './api.js';
 import { bars, columns } from './charts.js';
 import { clear, h } from './dom.js';
@@ -51,6 +52,11 @@ export async function render(main) {
       chart('Per assignee (open + in progress)', bars('Open and in-progress tickets per assignee',
         (a.per_assignee || []).map((r) => ({ label: r.assignee_id ? names.get(r.assignee_id) || 'someone' : 'Unassigned', value: (r.open || 0) + (r.in_progress || 0) })))),
       chart('Top categories', bars('Tickets per category', (a.top_categories || []).map((c) => ({ label: c.category || 'none', value: c.count })), { cls: 'b' })),
+      a.sla_attainment ? chart('SLA attainment (met of resolved or breached)', bars('SLA attainment by priority, in percent',
+        PRIORITIES.map((p) => {
+          const x = a.sla_attainment[p] || {};
+          return { label: `${label(p)} (${x.met || 0} of ${(x.met || 0) + (x.breached || 0)})`, value: x.percent ?? 0 };
+        }), { unit: ' %' })) : null,
       chart('Stale tickets (in progress, no activity)',
         (a.stale_in_progress || []).length === 0 ? h('p', { class: 'muted' }, 'None.')
           : h('ul', {}, a.stale_in_progress.map((s) => h('li', {}, h('a', { href: `/tickets/${encodeURIComponent(s.number)}` }, s.number), ` since ${dateTime(s.since)}`)))));

@@ -28,6 +28,14 @@ function reopenAllowed(ticket, closedAt) {
   return Date.now() < new Date(closedAt || ticket.updated_at).getTime() + ms;
 }
 
+// Sets a select's options ([value, text] pairs) and value, touching the DOM
+// only when they differ.
+function refill(el, options, value) {
+  const same = el.options.length === options.length && options.every(([v, t], i) => el.options[i].value === v && el.options[i].text === t);
+  if (!same) clear(el, options.map(([v, t]) => h('option', { value: v }, t)));
+  if (el.value !== value) el.value = value;
+}
+
 function localDate(iso) {
   if (!iso) return '';
   const d = new Date(iso);
@@ -128,17 +136,18 @@ export async function render(main, [number], { desk }) {
     if (controls.close) controls.close.hidden = !(t.status === 'resolved' && t.reporter_id === me().id);
     if (controls.reopen) controls.reopen.hidden = !(DONE.includes(t.status) && t.reporter_id === me().id && reopenAllowed(t, view.closedAt));
     if (controls.claim) controls.claimBox.hidden = t.assignee_id === me().id || ['closed', 'cancelled'].includes(t.status);
-    if (controls.status && document.activeElement !== controls.status) {
-      clear(controls.status, h('option', { value: t.status }, label(t.status)), statusTargets(t).map((s) => h('option', { value: s }, label(s))));
-      controls.status.value = t.status;
+    // The selects follow the ticket even while focused (refilling a select
+    // keeps its focus): a stale one would offer moves from a state the ticket
+    // has left. Only the date field waits while someone is typing in it.
+    if (controls.status) {
+      refill(controls.status, [[t.status, label(t.status)], ...statusTargets(t).map((s) => [s, label(s)])], t.status);
       controls.status.disabled = statusTargets(t).length === 0;
     }
-    if (controls.priority && document.activeElement !== controls.priority) controls.priority.value = t.priority;
+    if (controls.priority) controls.priority.value = t.priority;
     if (controls.due && document.activeElement !== controls.due) controls.due.value = localDate(t.due_at);
-    if (controls.assignee && document.activeElement !== controls.assignee) {
+    if (controls.assignee) {
       const staff = ((view.users && view.users.items) || []).filter((u) => u.role === 'agent' || u.role === 'admin' || u.department === 'IT' || u.id === t.assignee_id);
-      clear(controls.assignee, h('option', { value: '' }, 'Unassigned'), staff.map((u) => h('option', { value: u.id }, u.id === me().id ? `${u.name} (you)` : u.name)));
-      controls.assignee.value = t.assignee_id || '';
+      refill(controls.assignee, [['', 'Unassigned'], ...staff.map((u) => [u.id, u.id === me().id ? `${u.name} (you)` : u.name])], t.assignee_id || '');
     }
   };
 

@@ -89,6 +89,9 @@ void HandlePreviewEmailTemplate(Services& services, const CallPtr& call);
 void HandleInboundMail(Services& services, const CallPtr& call);  // handlers_inbound_mail.cc
 // >>> web app (issue 15)
 // handlers_web.cc: the pages, their assets, a ticket by number
+// A path no route knows: a browser asking for a page (GET, Accept: text/html,
+// outside /api and /public) gets an HTML 404 page; everything else the JSON error.
+Response UnknownPathResponse(const Request& request, std::string_view path);
 void HandleWebRoot(Services& services, const CallPtr& call);
 void HandleWebLogin(Services& services, const CallPtr& call);
 void HandleWebDesk(Services& services, const CallPtr& call);

@@ -165,6 +165,14 @@ void HandleWebAsset(Services&, const CallPtr& call) {
   call->Reply(WebAssetResponse(call->request, *asset, caching));
 }
 
+Response UnknownPathResponse(const Request& request, std::string_view path) {
+  const bool get = request.method() == http::verb::get || request.method() == http::verb::head;
+  const bool api = path.starts_with("/api/") || path.starts_with("/public/") || path == "/api" || path == "/public";
+  const bool wants_html = request[http::field::accept].find("text/html") != std::string_view::npos;
+  if (get && !api && wants_html) return RefusalPage(http::status::not_found, "Not found", "There is no page here.");
+  return NotFound("no route for " + std::string(path));
+}
+
 void HandleGetTicketByNumber(Services& services, const CallPtr& call) {
   if (!RequireTenantUser(call)) return;
   const std::string& text = call->path_params.at(0);

@@ -9,6 +9,9 @@ using projections::JsonWriter;
 Response JsonResponse(http::status status, std::string body) {
   Response response{status, 11};
   response.set(http::field::content_type, "application/json");
+  // API answers hold tenant data: never stored by a browser or proxy, never sniffed as another type.
+  response.set(http::field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
   response.body() = std::move(body);
   return response;
 }

@@ -406,7 +406,7 @@ void Router::Handle(Request&& request, Responder respond, StreamResponder stream
     if (route.method == http::verb::get) allowed += ", HEAD";
   }
   if (!matched) {
-    if (allowed.empty()) return call->Reply(NotFound("no route for " + call->target.path));
+    if (allowed.empty()) return call->Reply(UnknownPathResponse(call->request, call->target.path));
     Response response =
         ErrorResponse(http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
                       "this path does not accept " + std::string(call->request.method_string().data(),

@@ -206,8 +206,10 @@ def text_of(driver):
 
 
 def no_horizontal_scroll(driver):
+    """Neither the page nor a table inside it scrolls sideways (tables become cards)."""
     return driver.execute_script(
-        "return document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth")
+        "return document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth"
+        " && [...document.querySelectorAll('.table-wrap')].every((w) => w.scrollWidth <= w.clientWidth + 1)")
 
 
 def page_status(driver):

@@ -181,7 +181,8 @@ class ManagerPanel(unittest.TestCase):
              "due date change did not take effect")
         shot(d, "ticket-manager")
         open_page(d, server.base, "/reports")
-        wait(d, lambda x: len(x.find_elements(By.CSS_SELECTOR, ".chart")) == 6 and len(x.find_elements(By.CSS_SELECTOR, ".chart svg rect")) >= 8,
+        charts = 6 + ("sla_attainment" in api(server.base, "GET", "/api/v1/analytics", token=tenant.token("manager")))
+        wait(d, lambda x: len(x.find_elements(By.CSS_SELECTOR, ".chart")) == charts and len(x.find_elements(By.CSS_SELECTOR, ".chart svg rect")) >= 8,
              "the report charts are not drawn")
         shot(d, "reports")
 
@@ -373,6 +374,31 @@ class HttpSide(unittest.TestCase):
         page = harness.request(server.base, "GET", "/login").body.decode()
         self.assertNotIn("<script>", page)
         self.assertNotIn("style=", page)
+
+    def test_root_sends_each_role_home_and_signed_in_pages_carry_the_headers(self):
+        self.assertEqual(harness.request(server.base, "GET", "/").headers["Location"], "/login")
+        for key, home in [("reporter", "/desk"), ("agent", "/tickets"), ("manager", "/tickets")]:
+            jar = "; ".join(c.split(";")[0] for c in self.cookies(self.login(key)))
+            root = harness.request(server.base, "GET", "/", headers={"Cookie": jar})
+            self.assertEqual((root.status, root.headers["Location"]), (303, home), key)
+            for path in [home, "/desk/new", "/admin"]:
+                page = harness.request(server.base, "GET", path, headers={"Cookie": jar})
+                self.assertIn(page.status, (200, 403), path)  # the app's shell, or its refusal page
+                self.assertIn("frame-ancestors 'none'", page.headers["Content-Security-Policy"], path)
+                self.assertEqual(page.headers["X-Content-Type-Options"], "nosniff", path)
+            self.assertEqual(harness.request(server.base, "GET", "/admin", headers={"Cookie": jar}).status, 403, key)
+
+    def test_unknown_pages_answer_an_html_404_and_api_answers_are_not_stored(self):
+        page = harness.request(server.base, "GET", "/no/such/page", headers={"Accept": "text/html,*/*"})
+        self.assertEqual(page.status, 404)
+        self.assertTrue(page.headers["Content-Type"].startswith("text/html"))
+        self.assertIn("frame-ancestors 'none'", page.headers["Content-Security-Policy"])
+        self.assertIn(b"Not found", page.body)
+        api_miss = harness.request(server.base, "GET", "/api/v1/no-such-route", headers={"Accept": "text/html"})
+        self.assertEqual((api_miss.status, api_miss.json()["error"]["code"]), (404, "NOT_FOUND"))
+        listing = harness.request(server.base, "GET", "/api/v1/tickets", token=tenant.token("agent"))
+        self.assertEqual(listing.headers["Cache-Control"], "no-store")
+        self.assertEqual(listing.headers["X-Content-Type-Options"], "nosniff")
 
     def test_assets_are_cached_and_gzipped(self):
         page = harness.request(server.base, "GET", "/login")
