@@ -96,7 +96,8 @@ void ConfigureAttachments(std::string clamd_socket) { IntakeInstance(std::move(c
 
 void RunAttachmentIntake(const CallPtr& call, std::function<void(const app::AttachmentPolicy&)> job) {
   Intake& intake = IntakeInstance();
-  RunChecked(call, intake, [&intake, job = std::move(job)] { job(intake.policy); });
+  if (intake.workers.TrySubmit([&intake, job = std::move(job)] { job(intake.policy); })) return;
+  call->Reply(UploadsBusy());
 }
 
 void HandleUploadAttachments(Services& services, const CallPtr& call) {

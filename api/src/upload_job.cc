@@ -22,12 +22,6 @@ Response BodyTooLarge(std::size_t limit) {
                        details.Take());
 }
 
-Response Busy() {
-  Response busy = ErrorResponse(http::status::service_unavailable, "UNAVAILABLE", "too many uploads at once; retry");
-  busy.set(http::field::retry_after, "1");
-  return busy;
-}
-
 // One upload: the parser, its sink and the files, alive while pieces arrive.
 class UploadJob final : public PartSink, public std::enable_shared_from_this<UploadJob> {
  public:
@@ -86,7 +80,7 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
   void Submit(BodyPiece&& piece) {
     auto shared_piece = std::make_shared<BodyPiece>(std::move(piece));
     if (!workers_.TrySubmit([self = shared_from_this(), shared_piece] { self->OnPiece(std::move(*shared_piece)); }))
-      Finish(Err{Busy()});
+      Finish(Err{UploadsBusy()});
   }
 
   void OnPiece(BodyPiece&& piece) {
@@ -137,6 +131,12 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
 };
 
 }  // namespace
+
+Response UploadsBusy() {
+  Response busy = ErrorResponse(http::status::service_unavailable, "UNAVAILABLE", "too many uploads at once; retry");
+  busy.set(http::field::retry_after, "1");
+  return busy;
+}
 
 void ReadUpload(Services& services, const CallPtr& call, const app::AttachmentPolicy& policy, PasswordPool& workers,
                 UploadDone done) {

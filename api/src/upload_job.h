@@ -25,6 +25,9 @@ struct UploadForm {
   std::vector<domain::NewAttachment> files;    // checked, bytes staged in the log
 };
 
+// 503 with Retry-After: the intake's workers are all taken.
+Response UploadsBusy();
+
 using UploadDone = std::function<void(Result<UploadForm, Response>&&)>;
 
 void ReadUpload(Services& services, const CallPtr& call, const app::AttachmentPolicy& policy, PasswordPool& workers,
