@@ -87,6 +87,11 @@ class TicketReadModel {
 
   std::size_t TicketCount(const domain::Id& tenant_id) const;
 
+  // A list sort's index is built on a background thread after the first
+  // query that needs it (that query, and the ones until it is ready, scan).
+  // Blocks until no such build is queued or running (tests and benches).
+  void WaitForSortIndexes() const;
+
   // Canonical serialization (binary_codec.h) of the content, tenants and
   // tickets by id: equal content, equal bytes, whatever the history. Not part
   // of snapshots: this model is rebuilt from the write model's live tickets.
