@@ -69,6 +69,7 @@ void HandleCreateSubcategory(Services& services, const CallPtr& call);
 void HandlePatchSubcategory(Services& services, const CallPtr& call);
 void HandleArchiveSubcategory(Services& services, const CallPtr& call);
 // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+void HandleSimulateSlaPolicy(Services& services, const CallPtr& call);  // handlers_sla_simulate.cc
 // handlers_sla.cc
 void HandleListSlaPolicies(Services& services, const CallPtr& call);
 void HandleGetSlaPolicy(Services& services, const CallPtr& call);

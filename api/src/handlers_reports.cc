@@ -1,9 +1,12 @@
 // Reports: the morning digest, analytics and the audit head.
+#include <cmath>
+
 #include "ticketd/app/engine.h"
 #include "handler_support.h"
 #include "handlers.h"
 #include "ticketd/domain/time.h"
 #include "ticketd/projections/json_writer.h"
+#include "ticketd/projections/sla_attainment.h"
 
 namespace ticketd::api {
 namespace {
@@ -36,6 +39,24 @@ void WriteDays(JsonWriter& json, const std::vector<projections::DayCount>& days)
   json.EndArray();
 }
 
+// `sla_attainment: {low: {met, breached, percent}, ...}`; percent null
+// while no ticket of that priority has met or missed its SLA.
+void WriteSlaAttainment(JsonWriter& json, const std::array<projections::SlaAttainment, domain::kPriorityCount>& by) {
+  json.Key("sla_attainment").BeginObject();
+  for (auto priority : domain::kAllPriorities) {
+    const projections::SlaAttainment& a = by[static_cast<std::size_t>(priority)];
+    json.Key(domain::ToString(priority)).BeginObject().Key("met").Int(a.met).Key("breached").Int(a.breached);
+    json.Key("percent");
+    if (a.met + a.breached == 0) {
+      json.Null();
+    } else {
+      json.Double(std::round(1000.0 * static_cast<double>(a.met) / static_cast<double>(a.met + a.breached)) / 10.0);
+    }
+    json.EndObject();
+  }
+  json.EndObject();
+}
+
 }  // namespace
 
 void HandleDigest(Services& services, const CallPtr& call) {
@@ -66,7 +87,8 @@ void HandleDigest(Services& services, const CallPtr& call) {
       }
       json.Key("due_at");
       WriteOptionalTime(json, t.due_at);
-      json.Key("overdue").Bool(entry.overdue).EndObject();
+      json.Key("overdue").Bool(entry.overdue);
+      json.Key("sla_breached").Bool(t.sla && !t.sla->breached.empty()).EndObject();  // workflow (issue 12)
     }
     json.EndArray().EndObject();
   }
@@ -108,7 +130,9 @@ void HandleAnalytics(Services& services, const CallPtr& call) {
     json.BeginObject().Key("id").String(s.id.ToString()).Key("number").String(s.number);
     json.Key("since").String(domain::FormatRfc3339(s.since)).EndObject();
   }
-  json.EndArray().EndObject();
+  json.EndArray();
+  WriteSlaAttainment(json, projections::SlaAttainmentByPriority(services.engine.tickets(), call->actor.tenant_id));
+  json.EndObject();
   call->Reply(JsonResponse(http::status::ok, json.Take()));
 }
 

@@ -6,6 +6,7 @@
 
 #include "handler_support.h"
 #include "handlers.h"
+#include "sla_policy_reader.h"
 #include "ticketd/app/time_zones.h"
 #include "ticketd/domain/iso_duration.h"
 #include "ticketd/domain/status_facts.h"
@@ -20,14 +21,19 @@ using domain::SlaPolicy;
 
 // Reads the fields present in `body` onto `policy`; on a problem replies 400
 // naming the field and returns false. `create`: the required fields must be there.
+// `prefix`: where the policy sits in the body ("policy." for simulate's
+// candidate), so errors name the field as the client sent it.
 class PolicyReader {
  public:
-  PolicyReader(const CallPtr& call, SlaPolicy* policy) : call_(call), policy_(policy) {}
+  PolicyReader(const CallPtr& call, SlaPolicy* policy, std::string prefix = {})
+      : call_(call), policy_(policy), prefix_(std::move(prefix)) {}
 
-  bool Read(const JsonBody& body, bool create) {
+  // `create`: the required fields must be there; `name_required`: also the name.
+  bool Read(const JsonBody& body, bool create, bool name_required = true) {
     FieldReader fields(body);
-    if (auto name = fields.String("name", create, domain::kMaxSlaPolicyNameChars)) policy_->name = *name;
-    if (fields.error) return Reply(std::move(*fields.error));
+    if (auto name = fields.String("name", create && name_required, domain::kMaxSlaPolicyNameChars))
+      policy_->name = *name;
+    if (fields.error) return FieldFailed("name", fields);
     if (const JsonValue* order = body.Find("order")) {
       const auto* number = std::get_if<std::int64_t>(order);
       if (!number) return Fail("order", "must be an integer");
@@ -36,7 +42,7 @@ class PolicyReader {
     for (auto [field, target] : {std::pair{"first_response", &policy_->first_response},
                                  std::pair{"resolution", &policy_->resolution}}) {
       std::optional<std::string> text = fields.String(field, create, 64);
-      if (fields.error) return Reply(std::move(*fields.error));
+      if (fields.error) return FieldFailed(field, fields);
       if (!text) continue;
       std::optional<domain::Duration> duration = domain::ParseIsoDuration(*text);
       if (!duration) return Fail(field, "must be a positive ISO 8601 duration (PT4H, P2D), at most ten years");
@@ -55,12 +61,19 @@ class PolicyReader {
     call_->Reply(std::move(response));
     return false;
   }
-  bool Fail(std::string_view field, std::string_view message) { return Reply(ValidationError(field, message)); }
+  bool Fail(std::string_view field, std::string_view message) {
+    return Reply(ValidationError(prefix_ + std::string(field), message));
+  }
+  // A FieldReader's own error names the bare field: re-made under the prefix.
+  bool FieldFailed(std::string_view field, FieldReader& fields) {
+    if (prefix_.empty()) return Reply(std::move(*fields.error));
+    return Fail(field, "is missing or not a string within its length limit");
+  }
 
   std::optional<JsonBody> Object(const JsonBody& body, std::string_view field) {
     auto object = body.GetObject(field);
     if (auto* error = std::get_if<FieldError>(&object)) {
-      Fail(error->field.empty() ? std::string(field) : std::string(field) + "." + error->field, error->message);
+      Fail(error->field.empty() ? std::string(field) : error->field, error->message);  // already names `field`
       return std::nullopt;
     }
     auto value = std::get<std::optional<JsonBody>>(std::move(object));
@@ -196,6 +209,7 @@ class PolicyReader {
 
   const CallPtr& call_;
   SlaPolicy* policy_;
+  std::string prefix_;
 };
 
 void ReplyPolicy(Services& services, const CallPtr& call, const domain::Id& policy_id, http::status status) {
@@ -224,6 +238,21 @@ bool RequireSettingsManage(const CallPtr& call) {
 }
 
 }  // namespace
+
+bool ReadCandidatePolicy(const CallPtr& call, const JsonBody& body, SlaPolicy* policy) {
+  if (auto unknown = body.FirstUnknownKey(TICKETD_SLA_POLICY_FIELDS)) {
+    call->Reply(ValidationError("policy." + *unknown, "is not a known field"));
+    return false;
+  }
+  policy->name = "candidate";
+  policy->pause_on = domain::DefaultPauseOn();
+  if (!PolicyReader(call, policy, "policy.").Read(body, /*create=*/true, /*name_required=*/false)) return false;
+  if (std::optional<domain::DomainError> error = domain::ValidateSlaPolicy(*policy)) {
+    call->Reply(ValidationError("policy." + error->field, error->message));
+    return false;
+  }
+  return true;
+}
 
 void HandleListSlaPolicies(Services& services, const CallPtr& call) {
   if (!RequireSettingsManage(call)) return;

@@ -12,7 +12,7 @@ constexpr std::string_view kKnownParams[] = {"status",   "priority",  "assignee_
                                              "asset_id", "type",      "reporter_id", "q",
                                              "sort",     "page_size", "cursor",
                                              // workflow (issue 12)
-                                             "group_id", "category_id", "subcategory_id"};
+                                             "group_id", "category_id", "subcategory_id", "sla_breached"};
 
 template <class Enum>
 std::optional<Response> ParseEnums(const Target& target, std::string_view key,
@@ -58,6 +58,10 @@ std::optional<Response> ParseListQuery(const Target& target, projections::Ticket
   if (auto error = ParseIds(target, "group_id", &query->group_ids)) return error;
   if (auto error = ParseIds(target, "category_id", &query->category_ids)) return error;
   if (auto error = ParseIds(target, "subcategory_id", &query->subcategory_ids)) return error;
+  if (auto breached = ValueOf(target, "sla_breached")) {
+    if (*breached != "true" && *breached != "false") return ValidationError("sla_breached", "must be true or false");
+    query->sla_breached = *breached == "true";
+  }
   query->categories = ValuesOf(target, "category");
   if (auto q = ValueOf(target, "q")) {
     if (q->size() > 10000) return ValidationError("q", "is longer than 10000 bytes");

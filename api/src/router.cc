@@ -117,6 +117,8 @@ constexpr Route kRoutes[] = {
     {http::verb::delete_, "/api/v1/subcategories/{}", "/api/v1/subcategories/{id}", HandleArchiveSubcategory,
      Access::kAuthenticated},
     // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
+    {http::verb::post, "/api/v1/sla-policies/simulate", "/api/v1/sla-policies/simulate", HandleSimulateSlaPolicy,
+     Access::kAuthenticated},
     {http::verb::get, "/api/v1/sla-policies", "/api/v1/sla-policies", HandleListSlaPolicies, Access::kAuthenticated},
     {http::verb::post, "/api/v1/sla-policies", "/api/v1/sla-policies", HandleCreateSlaPolicy, Access::kAuthenticated},
     {http::verb::get, "/api/v1/sla-policies/{}", "/api/v1/sla-policies/{id}", HandleGetSlaPolicy,

@@ -103,6 +103,7 @@ struct Engine::Impl {
   bool backup_running = false;
   std::deque<Pending> held_erasures;
   std::unique_ptr<SerialWorker> backups;  // runs Engine::Backup jobs
+  std::unique_ptr<SerialWorker> slow_reads;  // runs Engine::PostSlowRead jobs (wf-sla)
 
   Status Recover();
   // Purges destroyed keys, replaces every snapshot, then records the
@@ -477,6 +478,7 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   s = impl->CompleteErasures();
   if (!s.ok()) return s;
   impl->backups = std::make_unique<SerialWorker>();
+  impl->slow_reads = std::make_unique<SerialWorker>();
   impl->writer = std::thread([raw] { raw->WriterLoop(); });
   engine->reset(new Engine(std::move(impl)));
   return Status::Ok();
@@ -543,6 +545,7 @@ void Engine::RemoveCommitListener(std::uint64_t handle) {
 
 void Engine::Stop() {
   if (impl_->backups) impl_->backups->Stop();  // first: a backup in progress needs the writer
+  if (impl_->slow_reads) impl_->slow_reads->Stop();
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = true;
@@ -569,6 +572,8 @@ void Engine::Backup(std::string to, std::function<void(Status, const BackupResul
   };
   if (!impl_->backups->Post(std::move(job))) done(Status::Unavailable("shutting down"), BackupResult{});
 }
+
+bool Engine::PostSlowRead(std::function<void()> job) { return impl_->slow_reads->Post(std::move(job)); }
 
 void Engine::ComputeReadModelHashes(std::function<void(ReadModelHashes&&)> done) {
   auto task = [impl = impl_.get(), done = std::move(done)] {

@@ -56,7 +56,8 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
         g.tickets.push_back(mail::DigestLine{t.number_text, t.subject, std::string(domain::ToString(t.status)),
                                              NameOf(engine, t.tenant_id, t.assignee_id),
                                              t.due_at ? domain::FormatRfc3339(*t.due_at) : "",
-                                             base + "/tickets/" + t.number_text, e.overdue});
+                                             base + "/tickets/" + t.number_text, e.overdue,
+                                             t.sla && !t.sla->breached.empty()});
       }
       values.groups.push_back(std::move(g));
     }

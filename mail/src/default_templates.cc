@@ -50,12 +50,14 @@ const TemplateText& DefaultTemplate(domain::MailTemplate kind) {
   static const TemplateText digest{
       "Morning digest {{date}}",
       "Open tickets on {{date}}:\n{{#groups}}\n{{priority}}\n{{#tickets}}  {{ticket_number}} {{ticket_title}} "
-      "[{{ticket_status}}]{{#due_at}} due {{due_at}}{{/due_at}}{{#overdue}} OVERDUE{{/overdue}}\n    "
+      "[{{ticket_status}}]{{#due_at}} due {{due_at}}{{/due_at}}{{#overdue}} OVERDUE{{/overdue}}"
+      "{{#sla_breached}} SLA BREACHED{{/sla_breached}}\n    "
       "{{ticket_url}}\n{{/tickets}}{{/groups}}\nAll tickets: {{ticket_url}}\n",
       "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><h1>Open tickets on {{date}}</h1>"
       "{{#groups}}<h2>{{priority}}</h2><ul>{{#tickets}}<li><a href=\"{{ticket_url}}\">{{ticket_number}}</a> "
       "{{ticket_title}} [{{ticket_status}}]{{#due_at}} due {{due_at}}{{/due_at}}{{#overdue}} "
-      "<b style=\"color:#b00\">overdue</b>{{/overdue}}</li>{{/tickets}}</ul>{{/groups}}"
+      "<b style=\"color:#b00\">overdue</b>{{/overdue}}{{#sla_breached}} <b style=\"color:#b00\">SLA breached</b>"
+      "{{/sla_breached}}</li>{{/tickets}}</ul>{{/groups}}"
       "<p><a href=\"{{ticket_url}}\">All tickets</a></p></body></html>"};
   switch (kind) {
     case MailTemplate::kTicketCreated:

@@ -14,7 +14,8 @@ namespace mst = kainjow::mustache;
 
 constexpr std::array<std::string_view, 7> kTicketPlaceholders = {
     "ticket_number", "ticket_title", "ticket_status", "assignee_name", "reporter_name", "comment_body", "ticket_url"};
-constexpr std::array<std::string_view, 6> kDigestExtras = {"date", "groups", "priority", "tickets", "due_at", "overdue"};
+constexpr std::array<std::string_view, 7> kDigestExtras = {"date",   "groups",  "priority",    "tickets",
+                                                           "due_at", "overdue", "sla_breached"};
 
 bool KnownPlaceholder(domain::MailTemplate kind, std::string_view name) {
   if (std::find(kTicketPlaceholders.begin(), kTicketPlaceholders.end(), name) != kTicketPlaceholders.end())
@@ -115,6 +116,7 @@ TemplateText RenderDigestMail(const TemplateText& tmpl, const DigestMailValues& 
       t.set("assignee_name", line.assignee_name);
       t.set("due_at", line.due_at.empty() ? mst::data(false) : mst::data(line.due_at));
       t.set("overdue", mst::data(line.overdue));
+      t.set("sla_breached", mst::data(line.sla_breached));
       t.set("ticket_url", line.ticket_url);
       tickets.push_back(t);
     }

@@ -32,6 +32,10 @@ QueryFilter::QueryFilter(const TicketIndex& index, const TicketQuery& query) : i
   status_mask_ = MaskOf(query.statuses, TicketIndex::kStatuses, &status_active_);
   priority_mask_ = MaskOf(query.priorities, TicketIndex::kPriorities, &priority_active_);
   type_mask_ = MaskOf(query.types, TicketIndex::kTypes, &type_active_);
+  if (query.sla_breached) {
+    sla_active_ = true;
+    sla_mask_ = 1u << (*query.sla_breached ? kSlaBreached : kSlaKept);
+  }
 
   // Values the tenant has never seen have no code and match nothing.
   auto compile = [](Codes* codes, const auto& values, auto&& find) {
@@ -57,7 +61,7 @@ QueryFilter::QueryFilter(const TicketIndex& index, const TicketQuery& query) : i
 
   for (bool active : {status_active_, priority_active_, type_active_, assignees_.active, reporters_.active,
                       categories_.active, assets_.active, text_.has_value(), groups_.active,
-                      category_ids_.active, subcategories_.active})
+                      category_ids_.active, subcategories_.active, sla_active_})
     filtered_fields_ += active ? 1 : 0;
   nothing_ = status_mask_ == 0 || priority_mask_ == 0 || type_mask_ == 0 ||
              (assignees_.active && assignees_.values.empty()) ||
@@ -69,7 +73,7 @@ QueryFilter::QueryFilter(const TicketIndex& index, const TicketQuery& query) : i
 }
 
 bool QueryFilter::HasFilterBeyondStatusAndPriority() const {
-  return type_active_ || assignees_.active || reporters_.active || categories_.active || assets_.active ||
+  return type_active_ || sla_active_ || assignees_.active || reporters_.active || categories_.active || assets_.active ||
          text_.has_value() || groups_.active || category_ids_.active || subcategories_.active;
 }
 
@@ -104,6 +108,9 @@ std::size_t QueryFilter::SourceSize(FilterField field) const {
       return CodesSize(index_.catalog(), category_ids_);
     case FilterField::kSubcategory:
       return CodesSize(index_.catalog(), subcategories_);
+    case FilterField::kSla:
+      ForEachBit(sla_mask_, kSlaStates, [&](int v) { size += index_.sla_slots(v).Count(); });
+      return size;
   }
   return 0;
 }
@@ -126,6 +133,8 @@ std::size_t QueryFilter::CountMatches() const {
     and_with([&](Bitmap& b) {
       ForEachBit(type_mask_, TicketIndex::kTypes, [&](int v) { b.OrWith(index_.type_slots(v)); });
     });
+  if (sla_active_)
+    and_with([&](Bitmap& b) { ForEachBit(sla_mask_, kSlaStates, [&](int v) { b.OrWith(index_.sla_slots(v)); }); });
   auto and_codes = [&](const auto& code_index, const Codes& codes) {
     if (!codes.active) return;
     and_with([&](Bitmap& b) {
@@ -157,6 +166,7 @@ FilterField QueryFilter::SmallestSource(std::size_t* size) const {
   consider(status_active_, FilterField::kStatus);
   consider(priority_active_, FilterField::kPriority);
   consider(type_active_, FilterField::kType);
+  consider(sla_active_, FilterField::kSla);
   consider(assignees_.active, FilterField::kAssignee);
   consider(reporters_.active, FilterField::kReporter);
   consider(categories_.active, FilterField::kCategory);

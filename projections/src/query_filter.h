@@ -20,7 +20,7 @@ namespace ticketd::projections {
 // The fields a query can filter on; kAll is "no field" (every slot).
 enum class FilterField {
   kAll, kStatus, kPriority, kType, kAssignee, kReporter, kCategory, kAsset, kText,
-  kGroup, kCategoryId, kSubcategory,  // workflow (issue 12)
+  kGroup, kCategoryId, kSubcategory, kSla,  // workflow (issue 12)
 };
 
 class QueryFilter {
@@ -39,7 +39,7 @@ class QueryFilter {
   bool Matches(std::uint32_t slot) const {
     const FilterRow& r = index_.filter(slot);
     return r.live && ((status_mask_ >> r.status) & 1) != 0 && ((priority_mask_ >> r.priority) & 1) != 0 &&
-           ((type_mask_ >> r.type) & 1) != 0 && OneOf(assignees_, r.assignee) && OneOf(reporters_, r.reporter) &&
+           ((type_mask_ >> r.type) & 1) != 0 && ((sla_mask_ >> r.sla) & 1) != 0 && OneOf(assignees_, r.assignee) && OneOf(reporters_, r.reporter) &&
            OneOf(categories_, r.category) && OneOf(assets_, r.asset) && OneOf(groups_, r.group) &&
            OneOf(category_ids_, r.catalog_category) && OneOf(subcategories_, r.subcategory) &&
            (!text_ || text_->Test(slot));
@@ -85,7 +85,8 @@ class QueryFilter {
 
   const TicketIndex& index_;
   unsigned status_mask_ = 0x3F, priority_mask_ = 0xF, type_mask_ = 0x3;
-  bool status_active_ = false, priority_active_ = false, type_active_ = false;
+  unsigned sla_mask_ = (1u << kSlaStates) - 1;
+  bool status_active_ = false, priority_active_ = false, type_active_ = false, sla_active_ = false;
   Codes assignees_, reporters_, categories_, assets_;
   Codes groups_, category_ids_, subcategories_;  // codes of index_.catalog()
   std::optional<Bitmap> text_;
@@ -131,6 +132,9 @@ void QueryFilter::ForEachCandidate(FilterField field, Fn&& fn) const {
       return;
     case FilterField::kSubcategory:
       ForEachCode(index_.catalog(), subcategories_, fn);
+      return;
+    case FilterField::kSla:
+      ForEachBit(sla_mask_, kSlaStates, [&](int v) { index_.sla_slots(v).ForEach(fn); });
       return;
   }
 }

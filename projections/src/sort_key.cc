@@ -1,5 +1,6 @@
 #include "sort_key.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace ticketd::projections {
@@ -7,6 +8,12 @@ namespace {
 
 // Reverses integer order without overflow (~x == -x - 1).
 std::int64_t Directed(std::int64_t value, bool descending) { return descending ? ~value : value; }
+
+// A time that may be absent (kNoDue): absent last in both directions.
+SortKey DueKey(std::int64_t due, bool descending) {
+  if (due == kNoDue) return {1, 0, 0};
+  return {0, Directed(due, descending), 0};
+}
 
 }  // namespace
 
@@ -21,7 +28,7 @@ std::optional<SortSpec> ParseSort(std::string_view text) {
       {"created_at", SortField::kCreatedAt}, {"updated_at", SortField::kUpdatedAt},
       {"due_at", SortField::kDueAt},         {"priority", SortField::kPriority},
       {"status", SortField::kStatus},        {"number", SortField::kNumber},
-      {"subject", SortField::kSubject}};
+      {"subject", SortField::kSubject},      {"sla_due", SortField::kSlaDue}};
   for (const auto& [name, field] : kFields) {
     if (text == name) {
       spec.field = field;
@@ -39,6 +46,11 @@ SortRow MakeSortRow(const domain::Ticket& t) {
   // are capped at year 9999 long before that.
   row.due_at = t.due_at.value_or(kNoDue);
   row.number = t.number;
+  if (t.sla) {
+    for (domain::SlaTarget target : domain::kAllSlaTargets)
+      if (std::optional<domain::Timestamp> due = domain::PendingDue(t.sla->clock, target))
+        row.sla_due = std::min(row.sla_due, *due);
+  }
   for (std::size_t i = 0; i < 8; ++i) {
     const std::uint64_t byte = i < t.subject.size() ? static_cast<unsigned char>(t.subject[i]) : 0;
     row.subject_prefix = (row.subject_prefix << 8) | byte;
@@ -63,9 +75,9 @@ SortKey KeyOf(const SortRow& row, const SortSpec& spec) {
     case SortField::kUpdatedAt:
       return {Directed(row.updated_at, desc), 0, 0};
     case SortField::kDueAt:
-      // No due date last in both directions.
-      if (row.due_at == kNoDue) return {1, 0, 0};
-      return {0, Directed(row.due_at, desc), 0};
+      return DueKey(row.due_at, desc);
+    case SortField::kSlaDue:
+      return DueKey(row.sla_due, desc);
     case SortField::kPriority:
       return {Directed(row.priority, desc), 0, 0};
     case SortField::kStatus:

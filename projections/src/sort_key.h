@@ -24,6 +24,7 @@ struct SortRow {
   std::int64_t updated_at = 0;
   std::int64_t due_at = kNoDue;  // kNoDue when the ticket has none
   std::int64_t number = 0;
+  std::int64_t sla_due = kNoDue;  // the earliest unmet SLA due time; kNoDue when none
   std::uint64_t subject_prefix = 0;  // first 8 subject bytes, big-endian, zero-padded
   std::uint8_t priority = 0;
   std::uint8_t status = 0;

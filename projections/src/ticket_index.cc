@@ -44,6 +44,7 @@ FilterRow TicketIndex::MakeFilterRow(const domain::Ticket& t) {
   row.status = Clamp(static_cast<int>(t.status), kStatuses);
   row.priority = Clamp(static_cast<int>(t.priority), kPriorities);
   row.type = Clamp(static_cast<int>(t.type), kTypes);
+  row.sla = !t.sla ? kNoSla : (t.sla->breached.empty() ? kSlaKept : kSlaBreached);
   row.live = true;
   return row;
 }
@@ -54,6 +55,7 @@ void TicketIndex::IndexFields(std::uint32_t slot, const FilterRow& row, bool rem
   apply_bit(by_status_[row.status]);
   apply_bit(by_priority_[row.priority]);
   apply_bit(by_type_[row.type]);
+  apply_bit(by_sla_[row.sla]);
   apply(assignees_.Slots(row.assignee));  // kNoValue: the unassigned set
   apply(reporters_.Slots(row.reporter));
   apply(categories_.Slots(row.category));
@@ -66,6 +68,7 @@ void TicketIndex::ReindexFields(std::uint32_t slot, const FilterRow& old_row, co
   MoveBit(by_status_.data(), slot, old_row.status, row.status);
   MoveBit(by_priority_.data(), slot, old_row.priority, row.priority);
   MoveBit(by_type_.data(), slot, old_row.type, row.type);
+  MoveBit(by_sla_.data(), slot, old_row.sla, row.sla);
   Move(assignees_, slot, old_row.assignee, row.assignee, /*index_none=*/true);
   Move(reporters_, slot, old_row.reporter, row.reporter, true);
   Move(categories_, slot, old_row.category, row.category, true);

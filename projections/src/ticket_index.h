@@ -39,6 +39,10 @@
 
 namespace ticketd::projections {
 
+// Whether a ticket has an SLA and whether it missed a target (the
+// `sla_breached` filter), as a small enum like status.
+enum SlaState : std::uint8_t { kNoSla = 0, kSlaKept = 1, kSlaBreached = 2, kSlaStates = 3 };
+
 struct FilterRow {
   std::uint32_t assignee = 0;  // code; kNoValue = unassigned
   std::uint32_t reporter = 0;
@@ -49,6 +53,7 @@ struct FilterRow {
   std::uint8_t status = 0;
   std::uint8_t priority = 0;
   std::uint8_t type = 0;
+  std::uint8_t sla = 0;  // SlaState: workflow (issue 12)
   bool live = false;
 };
 
@@ -109,6 +114,7 @@ class TicketIndex {
   const Bitmap& status_slots(int status) const { return by_status_[status]; }
   const Bitmap& priority_slots(int priority) const { return by_priority_[priority]; }
   const Bitmap& type_slots(int type) const { return by_type_[type]; }
+  const Bitmap& sla_slots(int sla_state) const { return by_sla_[sla_state]; }
   const IdCodes& assignees() const { return assignees_; }
   const IdCodes& reporters() const { return reporters_; }
   const TextCodes& categories() const { return categories_; }
@@ -161,6 +167,7 @@ class TicketIndex {
   std::array<Bitmap, kStatuses> by_status_;
   std::array<Bitmap, kPriorities> by_priority_;
   std::array<Bitmap, kTypes> by_type_;
+  std::array<Bitmap, kSlaStates> by_sla_;
   IdCodes assignees_, reporters_, assets_;
   IdCodes catalog_;  // one code space for the three levels (ids are unique across them)
   TextCodes categories_;

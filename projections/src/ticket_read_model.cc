@@ -53,6 +53,18 @@ std::size_t TicketReadModel::TicketCount(const domain::Id& tenant_id) const {
   return count;
 }
 
+std::vector<TicketPtr> TicketReadModel::CreatedIn(const domain::Id& tenant_id, domain::Timestamp from,
+                                                  domain::Timestamp to) const {
+  std::vector<TicketPtr> found;
+  impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) {
+    for (std::uint32_t slot = 0, end = index.slot_count(); slot < end; ++slot) {
+      const domain::Timestamp created = index.sort_row(slot).created_at;
+      if (created >= from && created < to && index.ticket(slot)) found.push_back(index.ticket(slot));
+    }
+  });
+  return found;
+}
+
 Status TicketReadModel::Query(const domain::Id& tenant_id, const TicketQuery& query, TicketPage* page) const {
   *page = TicketPage{};
   const SortSpec spec = Normalize(query.sort);

@@ -36,7 +36,18 @@ inline bool ReferenceMatches(const domain::Ticket& t, const TicketQuery& q) {
   return AllowedBy(q.statuses, t.status) && AllowedBy(q.priorities, t.priority) && AllowedBy(q.types, t.type) &&
          AllowedBy(q.assignees, t.assignee_id) && AllowedBy(q.categories, t.category) &&
          AllowedBy(q.reporter_ids, t.reporter_id) &&
-         (q.asset_ids.empty() || (t.asset_id && AllowedBy(q.asset_ids, *t.asset_id))) && TextMatches(t, q.text);
+         (q.asset_ids.empty() || (t.asset_id && AllowedBy(q.asset_ids, *t.asset_id))) && TextMatches(t, q.text) &&
+         (!q.sla_breached || (t.sla && t.sla->breached.empty() != *q.sla_breached));
+}
+
+// The earliest unmet SLA due time, if any (sort=sla_due).
+inline std::optional<domain::Timestamp> ReferenceSlaDue(const domain::Ticket& t) {
+  std::optional<domain::Timestamp> due;
+  if (!t.sla) return due;
+  for (auto [met, at] : {std::pair{t.sla->clock.first_responded_at, t.sla->clock.first_response_due_at},
+                         std::pair{t.sla->clock.resolved_at, t.sla->clock.resolution_due_at}})
+    if (!met && at && (!due || *at < *due)) due = at;
+  return due;
 }
 
 // The contract's order: true if a is listed before b.
@@ -48,6 +59,8 @@ inline bool ReferenceBefore(const domain::Ticket& a, const domain::Ticket& b, co
   }
   if (spec.field == SortField::kDueAt && a.due_at.has_value() != b.due_at.has_value())
     return a.due_at.has_value();  // no due date last, both directions
+  if (spec.field == SortField::kSlaDue && ReferenceSlaDue(a).has_value() != ReferenceSlaDue(b).has_value())
+    return ReferenceSlaDue(a).has_value();
   auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
   int c = 0;
   switch (spec.field) {
@@ -73,6 +86,9 @@ inline bool ReferenceBefore(const domain::Ticket& a, const domain::Ticket& b, co
       break;
     case SortField::kSubject:
       c = cmp(a.subject, b.subject);
+      break;
+    case SortField::kSlaDue:
+      c = cmp(ReferenceSlaDue(a).value_or(0), ReferenceSlaDue(b).value_or(0));
       break;
   }
   if (c == 0) c = cmp(a.id, b.id);

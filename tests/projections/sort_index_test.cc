@@ -26,7 +26,7 @@ using domain::TicketStatus;
 
 const SortField kSorts[] = {SortField::kCreatedAt, SortField::kUpdatedAt, SortField::kDueAt,
                             SortField::kPriority,  SortField::kStatus,    SortField::kNumber,
-                            SortField::kSubject,   SortField::kQueue};  // a new SortField: add it here
+                            SortField::kSubject,   SortField::kSlaDue,   SortField::kQueue};  // a new SortField: add it here
 const char* const kSubjects[] = {"printer jam", "printer jammed", "printer", "vpn down", "", "Printer"};
 
 class Random {
@@ -44,6 +44,14 @@ class Random {
     t.updated_at = t.created_at + Pick(100) * 1000;
     t.due_at = Pick(3) == 0 ? std::nullopt : std::optional<domain::Timestamp>(Pick(100) * 1000);
     t.subject = std::string(kSubjects[Pick(6)]) + (Pick(2) ? " " + std::to_string(Pick(30)) : "");
+    if (Pick(3) != 0) {  // sla_due: pending, met, paused (no due) targets, with ties
+      domain::TicketSla sla;
+      sla.policy_id = Tid(800);
+      sla.clock.first_response_due_at = Pick(50) * 1000;
+      sla.clock.resolution_due_at = Pick(4) == 0 ? std::nullopt : std::optional<domain::Timestamp>(Pick(100) * 1000);
+      if (Pick(3) == 0) sla.clock.first_responded_at = 1;
+      t.sla = sla;
+    }
     return t;
   }
 

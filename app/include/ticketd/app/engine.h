@@ -115,6 +115,11 @@ class Engine {
   // destroyed key nor a snapshot from before it. `done` runs on that thread.
   void Backup(std::string to, std::function<void(Status, const BackupResult&)> done);
 
+  // Runs `job` on the engine's slow-read thread, in order with other such
+  // jobs: reads over many tickets (SLA simulate) that must stay off the HTTP
+  // threads and the writer. False (and `job` dropped) once stopping.
+  bool PostSlowRead(std::function<void()> job);
+
   // Hashes every model at one log position, on the writer thread between
   // batches (it pauses writes for the time it takes); `done` runs there.
   void ComputeReadModelHashes(std::function<void(ReadModelHashes&&)> done);

@@ -40,6 +40,7 @@ struct TicketMailValues {
 struct DigestLine {
   std::string ticket_number, ticket_title, ticket_status, assignee_name, due_at, ticket_url;
   bool overdue = false;
+  bool sla_breached = false;  // a recorded SLA breach (workflow, issue 12)
 };
 struct DigestGroupValues {
   std::string priority;

@@ -27,7 +27,10 @@ namespace ticketd::projections {
 
 using TicketPtr = std::shared_ptr<const domain::Ticket>;
 
-enum class SortField { kQueue, kCreatedAt, kUpdatedAt, kDueAt, kPriority, kStatus, kNumber, kSubject };
+enum class SortField {
+  kQueue, kCreatedAt, kUpdatedAt, kDueAt, kPriority, kStatus, kNumber, kSubject,
+  kSlaDue,  // workflow (issue 12): the earliest unmet SLA due time; none last
+};
 
 struct SortSpec {
   SortField field = SortField::kQueue;
@@ -51,6 +54,9 @@ struct TicketQuery {
   std::vector<domain::Id> group_ids;
   std::vector<domain::Id> category_ids;
   std::vector<domain::Id> subcategory_ids;
+  // Only tickets with an SLA: true = some target recorded as breached,
+  // false = none (WORKFLOW.md `sla_breached`).
+  std::optional<bool> sla_breached;
   std::string text;  // full text `q`: every token must prefix-match a word of subject or description
   SortSpec sort;
   std::size_t page_size = 50;
@@ -91,6 +97,12 @@ class TicketReadModel {
   // query that needs it (that query, and the ones until it is ready, scan).
   // Blocks until no such build is queued or running (tests and benches).
   void WaitForSortIndexes() const;
+
+  // The tenant's live tickets created in [from, to), in no order: one pass
+  // over the per-slot rows under the shared lock (a million slots in a few
+  // ms), so slow work on them happens after the lock is released
+  // (workflow, issue 12: SLA simulate).
+  std::vector<TicketPtr> CreatedIn(const domain::Id& tenant_id, domain::Timestamp from, domain::Timestamp to) const;
 
   // Canonical serialization (binary_codec.h) of the content, tenants and
   // tickets by id: equal content, equal bytes, whatever the history. Not part

@@ -1,0 +1,41 @@
+# Shared by ops/bench-sla, ops/bench-sla-idle and ops/bench-sla-simulate
+# (sourced after ops/bench-lib.sh): a tenant admin to manage SLA policies,
+# one policy, and a bulk load of tickets through the normal HTTP command path.
+
+# create_admin: sets ADMIN_USER_TOKEN, an admin of $TENANT_ID (settings:manage).
+create_admin() {
+  ADMIN_USER_TOKEN=$(curl -fsS -X POST "$BASE/api/v1/tenants/$TENANT_ID/users" -H "Authorization: Bearer $ADMIN_TOKEN" \
+    -H 'Content-Type: application/json' \
+    -d '{"name":"Bench Admin","email":"admin@bench.example","role":"admin"}' | json_field token)
+  [[ -n "$ADMIN_USER_TOKEN" ]] || { echo "ops/bench-sla: could not create the tenant admin" >&2; exit 1; }
+}
+
+# create_policy JSON: POSTs an SLA policy as the tenant admin.
+create_policy() {
+  curl -fsS -X POST "$BASE/api/v1/sla-policies" -H "Authorization: Bearer $ADMIN_USER_TOKEN" \
+    -H 'Content-Type: application/json' -d "$1" >/dev/null
+}
+
+tickets_total() {
+  curl -fsS "$BASE/api/v1/tickets?page_size=1" -H "Authorization: Bearer $AGENT_TOKEN" |
+    grep -o '"total":[0-9]*' | cut -d: -f2
+}
+
+# load_tickets N: N more tickets through wrk + ops/bench-load.lua (64
+# connections, durable creates); returns when the list counts them.
+load_tickets() {
+  local want=$1 before out pid
+  before=$(tickets_total)
+  out=$(mktemp "${TMPDIR:-/tmp}/ticketd-bench-load-XXXXXX")
+  TICKETD_TOKEN=$AGENT_TOKEN TICKETD_LOAD=$want WRK_THREADS=2 \
+    wrk -t2 -c64 -d3600s -s ops/bench-load.lua "$BASE" >"$out" &
+  pid=$!
+  local target=$((before + want / 2 * 2))
+  while kill -0 "$pid" 2>/dev/null && (($(tickets_total) < target)); do sleep 0.5; done
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" || true
+  rm -f "$out"
+}
+
+# cpu_ticks PID: user + system clock ticks the process has used.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
