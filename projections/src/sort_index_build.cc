@@ -76,12 +76,9 @@ bool SortIndexBuild::Sort(const std::atomic<bool>& stop) {
   return true;
 }
 
-SortIndexBuild::Changes SortIndexBuild::ReadChanges(std::vector<std::uint32_t> changed) const {
-  Changes changes;
-  for (std::uint32_t slot : changed)
-    if ((*columns_.tickets)[slot]) changes.live.push_back(Make(slot, changes.holders));
-  changes.slots = std::move(changed);
-  return changes;
+void SortIndexBuild::ReadChanges(const std::uint32_t* begin, const std::uint32_t* end, Changes& changes) const {
+  for (const std::uint32_t* slot = begin; slot != end; ++slot)
+    if ((*columns_.tickets)[*slot]) changes.live.push_back(Make(*slot, changes.holders));
 }
 
 void SortIndexBuild::Apply(Changes changes) {

@@ -46,7 +46,7 @@ class SortIndexBuild {
 
   // The current keys of changed slots (ReadChanges to Apply).
   struct Changes {
-    std::vector<std::uint32_t> slots;  // every changed slot, live or not
+    std::vector<std::uint32_t> slots;  // every changed slot, live or not (sorted, unique)
     std::vector<Keyed> live;           // the live ones' current keys
     std::vector<TicketPtr> holders;    // keep `live`'s subjects alive
   };
@@ -56,7 +56,8 @@ class SortIndexBuild {
 
   // Under the tenant's lock.
   void Collect(std::uint32_t begin, std::uint32_t end);  // the live slots in [begin, end)
-  Changes ReadChanges(std::vector<std::uint32_t> changed) const;
+  // Appends the current keys of the live ones of `slots` (a part of changes.slots).
+  void ReadChanges(const std::uint32_t* begin, const std::uint32_t* end, Changes& changes) const;
   void Finish(SortIndex& index, const std::vector<std::uint32_t>& changed);
 
   // Without the lock. Sort returns false if `stop` was set (the build is then void).

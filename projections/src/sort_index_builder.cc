@@ -1,25 +1,30 @@
 #include "sort_index_builder.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <chrono>
 
 #include "sort_index_build.h"
 
 namespace ticketd::projections {
 namespace {
 
-// Slots copied per lock hold: at most a few milliseconds of lock time.
-constexpr std::uint32_t kCollectChunk = 32768;
+// Slots read per lock hold: about a millisecond of lock time.
+constexpr std::uint32_t kChunk = 8192;
 // Catch-up rounds run unlocked until the writer's changes since the last
 // round are this few (or after kMaxRounds); the last batch is applied under
 // the lock, O(changes × log n).
-constexpr std::size_t kFewChanges = 1024;
+constexpr std::size_t kFewChanges = 4096;
 constexpr int kMaxRounds = 8;
-// Below the HTTP and writer threads, but not starved by a busy box.
-constexpr int kNice = 10;
+// The thread keeps the default CPU priority: a niced thread that holds the
+// tenant's lock on a busy box is descheduled for long stretches while the
+// writer waits on it (priority inversion, seen as 1-2 s update stalls), and
+// an unprivileged thread cannot raise its priority back around its locks.
+
+std::vector<std::uint32_t> Unique(std::vector<std::uint32_t> slots) {
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  return slots;
+}
 
 }  // namespace
 
@@ -63,8 +68,6 @@ SortIndexBuilder::Stats SortIndexBuilder::stats() const {
 }
 
 void SortIndexBuilder::Run() {
-  // Linux: a thread's nice value is its own (best effort; an error changes nothing).
-  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kNice);
   std::unique_lock lock(mu_);
   while (true) {
     wake_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
@@ -83,7 +86,15 @@ void SortIndexBuilder::Build(const Job& job) {
   bool started = false;
   std::uint32_t slots = 0;
   SortColumns columns;
-  auto read = [&](auto&& fn) { return read_tenant_(job.tenant_id, fn); };
+  double longest_hold_ms = 0;
+  auto read = [&](auto&& fn) {
+    read_tenant_(job.tenant_id, [&](const TicketIndex& index) {
+      const auto start = std::chrono::steady_clock::now();
+      fn(index);
+      longest_hold_ms = std::max(
+          longest_hold_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    });
+  };
   read([&](const TicketIndex& index) {
     started = index.StartSortIndexBuild(job.spec);
     slots = index.slot_count();  // later slots are in the change log
@@ -92,16 +103,24 @@ void SortIndexBuilder::Build(const Job& job) {
   if (!started) return;
   auto abandon = [&] { read([&](const TicketIndex& index) { index.FinishSortIndexBuild(job.spec, nullptr); }); };
   SortIndexBuild build(columns, job.spec);
-  for (std::uint32_t begin = 0; begin < slots; begin += kCollectChunk) {
+  for (std::uint32_t begin = 0; begin < slots; begin += kChunk) {
     if (stop_) return abandon();
-    read([&](const TicketIndex&) { build.Collect(begin, std::min(slots, begin + kCollectChunk)); });
+    read([&](const TicketIndex&) { build.Collect(begin, std::min(slots, begin + kChunk)); });
   }
   if (!build.Sort(stop_)) return abandon();
   std::uint64_t caught_up = 0;
   for (int round = 0; round < kMaxRounds; ++round) {
     if (stop_) return abandon();
+    std::vector<std::uint32_t> changed;
+    read([&](const TicketIndex& index) { changed = index.TakeSortIndexChanges(job.spec); });
     SortIndexBuild::Changes changes;
-    read([&](const TicketIndex& index) { changes = build.ReadChanges(index.TakeSortIndexChanges(job.spec)); });
+    changes.slots = Unique(std::move(changed));
+    // A slot changed again after its part was read is in the log again.
+    for (std::size_t begin = 0; begin < changes.slots.size(); begin += kChunk) {
+      const std::uint32_t* first = changes.slots.data() + begin;
+      const std::uint32_t* last = changes.slots.data() + std::min(changes.slots.size(), begin + kChunk);
+      read([&](const TicketIndex&) { build.ReadChanges(first, last, changes); });
+    }
     const std::size_t count = changes.slots.size();
     caught_up += count;
     build.Apply(std::move(changes));
@@ -109,7 +128,7 @@ void SortIndexBuilder::Build(const Job& job) {
   }
   std::unique_ptr<SortIndex> sort_index = build.Prepare();
   read([&](const TicketIndex& index) {
-    const std::vector<std::uint32_t> changed = index.TakeSortIndexChanges(job.spec);
+    const std::vector<std::uint32_t> changed = Unique(index.TakeSortIndexChanges(job.spec));
     caught_up += changed.size();
     build.Finish(*sort_index, changed);
     index.FinishSortIndexBuild(job.spec, std::move(sort_index));
@@ -117,6 +136,7 @@ void SortIndexBuilder::Build(const Job& job) {
   std::lock_guard lock(mu_);
   ++stats_.built;
   stats_.caught_up += caught_up;
+  stats_.longest_hold_ms = std::max(stats_.longest_hold_ms, longest_hold_ms);
 }
 
 }  // namespace ticketd::projections

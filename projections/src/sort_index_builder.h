@@ -1,7 +1,7 @@
 // SortIndexBuilder: builds tenants' sort indexes on one background thread,
 // so that no query and no write waits for a whole build. A query that finds
 // its sort's index missing answers with the scan (exact) and calls Request;
-// the thread (started on the first request, at a lower CPU priority) builds
+// the thread (started on the first request) builds
 // one index at a time with SortIndexBuild, taking the tenant's shared lock
 // only for short steps: copying keys a range of slots at a time, catching up
 // with the slots the writer changed meanwhile, and installing. Every other
@@ -42,6 +42,7 @@ class SortIndexBuilder {
   struct Stats {
     std::uint64_t built = 0;
     std::uint64_t caught_up = 0;  // changed slots applied after the first copy
+    double longest_hold_ms = 0;   // the longest the tenant's lock was held by a step
   };
   Stats stats() const;
 

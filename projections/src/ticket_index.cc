@@ -190,8 +190,6 @@ std::vector<std::uint32_t> TicketIndex::TakeSortIndexChanges(const SortSpec& spe
   std::lock_guard lock(sort_indexes_mu_);
   for (SortIndexChanges& build : sort_index_builds_)
     if (SameSort(build.spec, spec)) slots.swap(build.slots);
-  std::sort(slots.begin(), slots.end());
-  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
   return slots;
 }
 

@@ -132,7 +132,7 @@ class TicketIndex {
   // shared lock (the writer, exclusive, never runs meanwhile). Start returns
   // false if the index exists or is being built; from then on every slot
   // whose place in that order may change is logged, and TakeSortIndexChanges
-  // returns the slots logged since its last call (sorted, unique). Finish
+  // returns the slots logged since its last call (repeats possible). Finish
   // installs the index (null: abandons the build) and stops the log.
   bool StartSortIndexBuild(const SortSpec& spec) const;
   std::vector<std::uint32_t> TakeSortIndexChanges(const SortSpec& spec) const;

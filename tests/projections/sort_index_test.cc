@@ -329,8 +329,9 @@ TEST(SortIndexBuilder, BackgroundBuildsEqualTheScanThroughConcurrentWrites) {
   builder.WaitIdle();
   ASSERT_EQ(builder.stats().built, EverySortSpec().size());
   EXPECT_GT(builder.stats().caught_up, 0u);  // writes landed during builds
-  std::printf("%d rounds of writes and queries during the builds, %llu changed slots caught up\n", rounds,
-              static_cast<unsigned long long>(builder.stats().caught_up));
+  std::printf("%d rounds of writes and queries during the builds, %llu changed slots caught up, "
+              "longest lock hold %.2f ms\n",
+              rounds, static_cast<unsigned long long>(builder.stats().caught_up), builder.stats().longest_hold_ms);
   EXPECT_GT(scanned_while_missing, 0);
   ExpectIndexesEqualTheScan(tenant);
   // Maintained from then on like a synchronously built index.
