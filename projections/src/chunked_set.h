@@ -81,6 +81,29 @@ class ChunkedSet {
     return true;
   }
 
+  // Erases the elements at `ranks` (0-based, distinct, < size()) in one
+  // pass over the chunks: O(chunks + ranks * kMaxChunk), no comparisons, so
+  // it works even where elements' keys have changed since they were placed.
+  void EraseRanks(std::vector<std::size_t> ranks) {
+    std::sort(ranks.begin(), ranks.end());
+    auto next = ranks.begin();
+    std::size_t base = 0;
+    for (std::vector<T>& chunk : chunks_) {
+      if (next == ranks.end()) break;
+      const std::size_t end = base + chunk.size();
+      const auto stop = std::lower_bound(next, ranks.end(), end);
+      for (auto it = stop; it != next;) {  // back to front: earlier indexes stay valid
+        --it;
+        chunk.erase(chunk.begin() + static_cast<std::ptrdiff_t>(*it - base));
+      }
+      size_ -= static_cast<std::size_t>(stop - next);
+      next = stop;
+      base = end;
+    }
+    chunks_.erase(std::remove_if(chunks_.begin(), chunks_.end(), [](const std::vector<T>& c) { return c.empty(); }),
+                  chunks_.end());
+  }
+
   Position Begin() const { return Position{}; }
 
   // The first element that `probe` sorts before.

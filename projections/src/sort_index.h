@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "chunked_set.h"
@@ -72,12 +73,17 @@ class SortIndex {
  public:
   static constexpr int kStatuses = static_cast<int>(domain::kStatusCount);
 
-  // Builds the index over `live_slots` (each with its SortRow's status).
-  SortIndex(SortColumns columns, SortSpec spec, const std::vector<std::uint32_t>& live_slots);
+  // An empty index; SortIndexBuild (sort_index_build.h) fills it.
+  SortIndex(SortColumns columns, SortSpec spec);
 
   const SortSpec& spec() const { return order_.spec(); }
   void Insert(std::uint32_t slot);  // the slot's columns hold its current values
   void Erase(std::uint32_t slot);   // the slot's columns hold the values it was inserted with
+  // Building: replaces a status group with `sorted` (in this index's order),
+  // and erases entries by rank in a group (even entries whose columns have
+  // changed since they were placed: no comparisons).
+  void AssignSorted(int status, const std::vector<std::uint32_t>& sorted) { groups_[status].AssignSorted(sorted); }
+  void EraseRanks(int status, std::vector<std::size_t> ranks) { groups_[status].EraseRanks(std::move(ranks)); }
   std::size_t GroupSize(int status) const { return groups_[status].size(); }
   // Approximate bytes held (memory accounting, tests and benches).
   std::size_t MemoryBytes() const;

@@ -1,6 +1,9 @@
 #include "ticket_index.h"
 
 #include <algorithm>
+#include <atomic>
+
+#include "sort_index_build.h"
 
 namespace ticketd::projections {
 namespace {
@@ -135,32 +138,71 @@ void TicketIndex::Remove(const domain::Id& ticket_id) {
 
 std::vector<SortIndex*> TicketIndex::SortIndexesToMove(std::uint32_t slot, const domain::Ticket& before,
                                                       const SortRow& after_row, const domain::Ticket* after) {
+  auto moves = [&](const SortSpec& spec) {
+    if (after == nullptr) return true;
+    const SortRow& before_row = sorts_[slot];
+    return before_row.status != after_row.status || KeyOf(before_row, spec) != KeyOf(after_row, spec) ||
+           CompareTail(spec, before.subject, after->subject, ids_[slot], ids_[slot]) != 0;
+  };
   std::vector<SortIndex*> moved;
   std::lock_guard lock(sort_indexes_mu_);
-  for (const std::unique_ptr<SortIndex>& index : sort_indexes_) {
-    if (after != nullptr) {
-      const SortSpec& spec = index->spec();
-      const SortRow& before_row = sorts_[slot];
-      const bool same = before_row.status == after_row.status &&
-                        KeyOf(before_row, spec) == KeyOf(after_row, spec) &&
-                        CompareTail(spec, before.subject, after->subject, ids_[slot], ids_[slot]) == 0;
-      if (same) continue;
-    }
-    moved.push_back(index.get());
-  }
+  for (const std::unique_ptr<SortIndex>& index : sort_indexes_)
+    if (moves(index->spec())) moved.push_back(index.get());
+  for (SortIndexChanges& build : sort_index_builds_)
+    if (moves(build.spec)) build.slots.push_back(slot);
   return moved;
 }
 
-const SortIndex& TicketIndex::sort_index(const SortSpec& spec) const {
+namespace {
+bool SameSort(const SortSpec& a, const SortSpec& b) { return a.field == b.field && a.descending == b.descending; }
+}  // namespace
+
+const SortIndex* TicketIndex::FindSortIndex(const SortSpec& spec) const {
   std::lock_guard lock(sort_indexes_mu_);
   for (const std::unique_ptr<SortIndex>& index : sort_indexes_)
-    if (index->spec().field == spec.field && index->spec().descending == spec.descending) return *index;
-  std::vector<std::uint32_t> live;
-  live.reserve(live_);
-  for (std::uint32_t slot = 0; slot < slot_count(); ++slot)
-    if (filters_[slot].live) live.push_back(slot);
-  sort_indexes_.push_back(std::make_unique<SortIndex>(SortColumns{&sorts_, &ids_, &tickets_}, spec, live));
+    if (SameSort(index->spec(), spec)) return index.get();
+  return nullptr;
+}
+
+const SortIndex& TicketIndex::BuildSortIndex(const SortSpec& spec) {
+  if (const SortIndex* found = FindSortIndex(spec)) return *found;
+  SortIndexBuild build(sort_columns(), spec);
+  build.Collect(0, slot_count());
+  const std::atomic<bool> never{false};
+  build.Sort(never);
+  std::lock_guard lock(sort_indexes_mu_);
+  sort_indexes_.push_back(build.Prepare());
   return *sort_indexes_.back();
+}
+
+bool TicketIndex::StartSortIndexBuild(const SortSpec& spec) const {
+  std::lock_guard lock(sort_indexes_mu_);
+  for (const std::unique_ptr<SortIndex>& index : sort_indexes_)
+    if (SameSort(index->spec(), spec)) return false;
+  for (const SortIndexChanges& build : sort_index_builds_)
+    if (SameSort(build.spec, spec)) return false;
+  sort_index_builds_.push_back(SortIndexChanges{spec, {}});
+  return true;
+}
+
+std::vector<std::uint32_t> TicketIndex::TakeSortIndexChanges(const SortSpec& spec) const {
+  std::vector<std::uint32_t> slots;
+  std::lock_guard lock(sort_indexes_mu_);
+  for (SortIndexChanges& build : sort_index_builds_)
+    if (SameSort(build.spec, spec)) slots.swap(build.slots);
+  return slots;
+}
+
+void TicketIndex::FinishSortIndexBuild(const SortSpec& spec, std::unique_ptr<SortIndex> index) const {
+  std::lock_guard lock(sort_indexes_mu_);
+  std::erase_if(sort_index_builds_, [&](const SortIndexChanges& build) { return SameSort(build.spec, spec); });
+  if (index) sort_indexes_.push_back(std::move(index));
+}
+
+bool TicketIndex::SortIndexBuilding(const SortSpec& spec) const {
+  std::lock_guard lock(sort_indexes_mu_);
+  return std::any_of(sort_index_builds_.begin(), sort_index_builds_.end(),
+                     [&](const SortIndexChanges& build) { return SameSort(build.spec, spec); });
 }
 
 std::size_t TicketIndex::sort_index_bytes() const {

@@ -8,8 +8,9 @@
 // ticket objects. Candidate sets per value: bitmaps for status, priority and
 // type; adaptive slot sets for the interned fields; the full-text index; and
 // the queue-ordered index; and one SortIndex per other sort (field and
-// direction), built on the first query that needs it and maintained from then
-// on (a tenant pays memory and update cost only for the sorts it lists by).
+// direction), built in the background after the first query that needs it
+// and maintained from then on (a tenant pays memory and update cost only for
+// the sorts it lists by).
 // An update re-indexes only the fields that changed.
 //
 // Not thread-safe: the tenant's shared_mutex (TenantPartitions) guards it.
@@ -120,11 +121,24 @@ class TicketIndex {
   const IdCodes& assets() const { return assets_; }
   const IdCodes& catalog() const { return catalog_; }  // groups, categories and subcategories by id
   const QueueIndex& queue() const { return queue_; }
-  // The index of a non-queue sort (normalized spec); built on first use.
-  // Safe under the tenant's shared lock: concurrent readers build under
-  // sort_indexes_mu_, and the writer (exclusive lock) never runs meanwhile.
-  const SortIndex& sort_index(const SortSpec& spec) const;
+  // The index of a non-queue sort (normalized spec), or null while it is
+  // not built (queries then scan; sort_index_builder.h builds it).
+  const SortIndex* FindSortIndex(const SortSpec& spec) const;
+  // Builds it now if missing (tests and benches; ticketd builds in the background).
+  const SortIndex& BuildSortIndex(const SortSpec& spec);
   std::size_t sort_index_bytes() const;
+
+  // A background build (SortIndexBuilder), each step under the tenant's
+  // shared lock (the writer, exclusive, never runs meanwhile). Start returns
+  // false if the index exists or is being built; from then on every slot
+  // whose place in that order may change is logged, and TakeSortIndexChanges
+  // returns the slots logged since its last call (repeats possible). Finish
+  // installs the index (null: abandons the build) and stops the log.
+  bool StartSortIndexBuild(const SortSpec& spec) const;
+  std::vector<std::uint32_t> TakeSortIndexChanges(const SortSpec& spec) const;
+  void FinishSortIndexBuild(const SortSpec& spec, std::unique_ptr<SortIndex> index) const;
+  bool SortIndexBuilding(const SortSpec& spec) const;
+  SortColumns sort_columns() const { return SortColumns{&sorts_, &ids_, &tickets_}; }
   const SearchIndex& search() const { return search_; }
 
  private:
@@ -132,8 +146,15 @@ class TicketIndex {
   // Adds (or with remove=true takes) `row`'s values to (from) the sets.
   void IndexFields(std::uint32_t slot, const FilterRow& row, bool remove);
   void ReindexFields(std::uint32_t slot, const FilterRow& old_row, const FilterRow& row);
+  // A background build in progress: the slots changed since its last take.
+  struct SortIndexChanges {
+    SortSpec spec;
+    std::vector<std::uint32_t> slots;
+  };
+
   // The built sort indexes whose order of `slot` changes from `before` to
-  // `after` (both non-null), or all of them if `after` is null.
+  // `after` (both non-null), or all of them if `after` is null. Logs the
+  // slot for the builds in progress by the same test.
   std::vector<SortIndex*> SortIndexesToMove(std::uint32_t slot, const domain::Ticket& before,
                                             const SortRow& after_row, const domain::Ticket* after);
 
@@ -153,6 +174,7 @@ class TicketIndex {
   QueueIndex queue_{&ids_, &sorts_};
   mutable std::mutex sort_indexes_mu_;
   mutable std::vector<std::unique_ptr<SortIndex>> sort_indexes_;  // built ones, in first-use order
+  mutable std::vector<SortIndexChanges> sort_index_builds_;       // in progress
   SearchIndex search_;
   std::size_t live_ = 0;
 };

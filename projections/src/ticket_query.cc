@@ -107,6 +107,8 @@ class QueryRun {
         order_(index, spec),
         page_size_(std::min(query.page_size, index.live_count())) {}
 
+  bool wants_sort_index() const { return wants_sort_index_; }
+
   void Run(QueryPlan plan) {
     if (filter_.MatchesNothing()) return;
     if (plan == QueryPlan::kBest) {
@@ -132,12 +134,18 @@ class QueryRun {
     });
   }
 
-  // Any other sort: its SortIndex (built on first use) covers status
-  // filters. Tenants small enough to scan quickly never build one.
+  // Any other sort: its SortIndex covers status filters. Tenants small
+  // enough to scan quickly never need one; while it is not built, the scan
+  // answers and the caller has it built in the background.
   bool RunSorted() {
     if (index_.live_count() <= kSmallScan) return false;
+    const SortIndex* found = index_.FindSortIndex(spec_);
+    if (found == nullptr) {
+      wants_sort_index_ = true;
+      return false;
+    }
+    const SortIndex& sorted = *found;
     const unsigned statuses = filter_.status_mask();
-    const SortIndex& sorted = index_.sort_index(spec_);
     std::size_t in_groups = 0;
     for (int s = 0; s < SortIndex::kStatuses; ++s)
       if ((statuses >> s) & 1) in_groups += sorted.GroupSize(s);
@@ -223,13 +231,16 @@ class QueryRun {
   QueryFilter filter_;
   Ordering order_;
   const std::size_t page_size_;
+  bool wants_sort_index_ = false;
 };
 
 }  // namespace
 
-void RunTicketQuery(const TicketIndex& index, const TicketQuery& query, const SortSpec& spec,
+bool RunTicketQuery(const TicketIndex& index, const TicketQuery& query, const SortSpec& spec,
                     const CursorKey* after, TicketPage* page, QueryPlan plan) {
-  QueryRun(index, query, spec, after, page).Run(plan);
+  QueryRun run(index, query, spec, after, page);
+  run.Run(plan);
+  return run.wants_sort_index();
 }
 
 }  // namespace ticketd::projections

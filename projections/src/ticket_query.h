@@ -9,7 +9,9 @@
 //    set, then walk the queue index checking each ticket, if the matches are
 //    dense enough that the walk is short (bounded, with a fallback);
 //  - any other sort: the same two plans over that sort's SortIndex, which
-//    covers status filters (tenants under kSmallScan tickets just scan);
+//    covers status filters (tenants under kSmallScan tickets just scan; a
+//    missing index means the scan below, and RunTicketQuery returns true so
+//    that the caller has it built in the background);
 //  - otherwise: scan the smallest candidate set, keeping the page_size + 1
 //    first keys after the cursor in a buffer pruned with nth_element (no
 //    full sort).
@@ -28,7 +30,8 @@ namespace ticketd::projections {
 enum class QueryPlan { kBest, kScan };
 
 // `after` is the decoded cursor (null for the first page); `spec` normalized.
-void RunTicketQuery(const TicketIndex& index, const TicketQuery& query, const SortSpec& spec,
+// True if the best plan needs spec's SortIndex and it is not built.
+bool RunTicketQuery(const TicketIndex& index, const TicketQuery& query, const SortSpec& spec,
                     const CursorKey* after, TicketPage* page, QueryPlan plan = QueryPlan::kBest);
 
 }  // namespace ticketd::projections

@@ -1,10 +1,12 @@
 // TicketReadModel: one TicketIndex per tenant behind TenantPartitions (a
-// shared_mutex per tenant); the query work is in ticket_query.cc.
+// shared_mutex per tenant); the query work is in ticket_query.cc, sort
+// indexes are built in the background by SortIndexBuilder.
 #include "ticketd/projections/ticket_read_model.h"
 
 #include <algorithm>
 
 #include "cursor.h"
+#include "sort_index_builder.h"
 #include "tenant_partitions.h"
 #include "ticket_index.h"
 #include "ticket_query.h"
@@ -13,6 +15,10 @@ namespace ticketd::projections {
 
 struct TicketReadModel::Impl {
   TenantPartitions<TicketIndex> tenants;
+  // Declared after `tenants`: destroyed (its thread stopped) before them.
+  SortIndexBuilder builder{[this](const domain::Id& tenant_id, const std::function<void(const TicketIndex&)>& fn) {
+    return tenants.Read(tenant_id, fn);
+  }};
 };
 
 TicketReadModel::TicketReadModel() : impl_(std::make_unique<Impl>()) {}
@@ -38,6 +44,8 @@ TicketPtr TicketReadModel::GetByNumber(const domain::Id& tenant_id, std::int64_t
   impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) { found = index.GetByNumber(number); });
   return found;
 }
+
+void TicketReadModel::WaitForSortIndexes() const { impl_->builder.WaitIdle(); }
 
 std::size_t TicketReadModel::TicketCount(const domain::Id& tenant_id) const {
   std::size_t count = 0;
@@ -66,9 +74,11 @@ Status TicketReadModel::Query(const domain::Id& tenant_id, const TicketQuery& qu
     after = DecodeCursor(query.cursor, spec);
     if (!after) return Status::InvalidArgument("cursor is malformed or belongs to another sort");
   }
+  bool wants_sort_index = false;
   impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) {
-    RunTicketQuery(index, query, spec, after ? &*after : nullptr, page);
+    wants_sort_index = RunTicketQuery(index, query, spec, after ? &*after : nullptr, page);
   });
+  if (wants_sort_index) impl_->builder.Request(tenant_id, spec);
   return Status::Ok();
 }
 

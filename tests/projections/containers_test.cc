@@ -2,6 +2,7 @@
 // sparse and dense forms, Bitmap, ChunkedSet, IdSlotMap, PagedVector.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -129,6 +130,37 @@ TEST(ChunkedSet, MatchesStdSet) {
 
 // As a multiset (the analytics' durations): duplicates, erase of one copy,
 // ranks; and a bulk load continuing with inserts and erases.
+// Erasing by rank after inserts and erasures (uneven chunks), then the set
+// still orders and finds like the vector it mirrors.
+TEST(ChunkedSet, EraseRanksRemovesExactlyThoseRanks) {
+  std::mt19937 rng(Seed());
+  ChunkedSet<int, IntLess> set;
+  std::vector<int> initial;
+  for (int v = 0; v < 20000; v += 2) initial.push_back(v);
+  set.AssignSorted(initial);
+  std::set<int> mirror(initial.begin(), initial.end());
+  for (int op = 0; op < 3000; ++op) {
+    const int v = static_cast<int>(rng() % 20000);
+    if (rng() % 2 ? mirror.insert(v).second : false) set.Insert(v);
+  }
+  std::vector<int> expected(mirror.begin(), mirror.end());
+  std::vector<std::size_t> ranks;
+  for (std::size_t r = 0; r < expected.size(); ++r)
+    if (rng() % 7 == 0 || r < 600) ranks.push_back(r);  // a whole chunk and scattered ones
+  std::vector<int> kept;
+  for (std::size_t r = 0, k = 0; r < expected.size(); ++r)
+    if (k < ranks.size() && ranks[k] == r) ++k;
+    else kept.push_back(expected[r]);
+  std::shuffle(ranks.begin(), ranks.end(), rng);
+  set.EraseRanks(ranks);
+  ASSERT_EQ(set.size(), kept.size());
+  std::vector<int> walked;
+  set.ForEach([&](int v) { walked.push_back(v); });
+  EXPECT_EQ(walked, kept);
+  set.Insert(1);  // still a valid set: inserts land in order
+  EXPECT_TRUE(set.Erase(1));
+}
+
 TEST(ChunkedSet, MatchesStdMultisetWithRanks) {
   std::mt19937 rng(Seed());
   ChunkedSet<int, IntLess> set;

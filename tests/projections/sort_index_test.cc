@@ -6,12 +6,16 @@
 // scan's (QueryPlan::kScan, kept as the reference).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <vector>
 
 #include "reference_query.h"
 #include "sort_index.h"
+#include "sort_index_builder.h"
+#include "tenant_partitions.h"
 #include "ticket_index.h"
 #include "ticket_query.h"
 
@@ -73,6 +77,13 @@ class Random {
   std::mt19937 rng_;
 };
 
+// Queries answer with the scan until an index exists: build them all here.
+void BuildEveryIndex(TicketIndex& index) {
+  for (SortField field : kSorts)
+    if (field != SortField::kQueue)
+      for (bool descending : {false, true}) (void)index.BuildSortIndex({field, descending});
+}
+
 struct Page {
   std::vector<domain::Id> ids;
   std::size_t total = 0;
@@ -107,6 +118,7 @@ TEST(SortIndex, IndexedPagesEqualTheScanForRandomFiltersSortsAndCursors) {
     live.push_back(true);
     index.Upsert(Ptr(tickets.back()));
   }
+  BuildEveryIndex(index);
   int compared_pages = 0;
   for (int round = 0; round < 300; ++round) {
     for (int change = 0; change < 40; ++change) {
@@ -173,10 +185,7 @@ TEST(SortIndex, FullWalksStayInTheScansOrderThroughChurn) {
     tickets.push_back(gen.Ticket(n));
     index.Upsert(Ptr(tickets.back()));
   }
-  for (SortField field : kSorts) {
-    if (field == SortField::kQueue) continue;
-    for (bool descending : {false, true}) (void)index.sort_index({field, descending});  // built now
-  }
+  BuildEveryIndex(index);
   for (int change = 0; change < 20000; ++change) {
     const std::uint32_t i = gen.Pick(9000);
     tickets[i] = gen.Ticket(i + 1);
@@ -191,7 +200,7 @@ TEST(SortIndex, FullWalksStayInTheScansOrderThroughChurn) {
       q.page_size = 9000;
       const Page scan = PageOf(index, q, nullptr, QueryPlan::kScan);
       std::vector<domain::Id> walked;
-      index.sort_index(q.sort).Walk(0x3F, nullptr, [&](std::uint32_t slot) {
+      index.FindSortIndex(Normalize(q.sort))->Walk(0x3F, nullptr, [&](std::uint32_t slot) {
         walked.push_back(index.id(slot));
         return true;
       });
@@ -213,6 +222,7 @@ TEST(SortIndex, ClusteredMatchesFallBackFromTheWalk) {
     tickets.push_back(t);
     index.Upsert(Ptr(t));
   }
+  BuildEveryIndex(index);
   TicketQuery q;
   q.priorities = {domain::Priority::kLow};
   q.assignees = {Tid(500)};
@@ -222,6 +232,166 @@ TEST(SortIndex, ClusteredMatchesFallBackFromTheWalk) {
   EXPECT_EQ(first.total, 1000u);
   ASSERT_EQ(first.ids.size(), 50u);
   EXPECT_EQ(first.ids.front(), tickets[19000].id);
+}
+
+
+// Background builds (sort_index_builder.h): one tenant behind its lock, as
+// in TicketReadModel, changed and queried by this thread while the builder's
+// thread builds every index.
+struct Tenant {
+  TenantPartitions<TicketIndex> partitions;
+  std::vector<domain::Ticket> tickets;  // by number - 1
+
+  explicit Tenant(Random& gen, std::uint32_t count) {
+    for (std::uint32_t n = 1; n <= count; ++n) tickets.push_back(gen.Ticket(n));
+    partitions.Write(kTenantA, [&](TicketIndex& index) {
+      for (const domain::Ticket& t : tickets) index.Upsert(Ptr(t));
+    });
+  }
+  SortIndexBuilder::ReadTenant Reader() {
+    return [this](const domain::Id& id, const std::function<void(const TicketIndex&)>& fn) {
+      return partitions.Read(id, fn);
+    };
+  }
+  // One random update, removal or new ticket, under the writer's lock.
+  void Change(Random& gen) {
+    const std::uint32_t i = gen.Pick(static_cast<std::uint32_t>(tickets.size()));
+    const std::uint32_t what = gen.Pick(10);
+    partitions.Write(kTenantA, [&](TicketIndex& index) {
+      if (what == 0) {
+        index.Remove(tickets[i].id);
+      } else if (what == 1) {
+        tickets.push_back(gen.Ticket(static_cast<std::uint32_t>(tickets.size() + 1)));
+        index.Upsert(Ptr(tickets.back()));
+      } else {
+        tickets[i] = gen.Ticket(i + 1);
+        index.Upsert(Ptr(tickets[i]));
+      }
+    });
+  }
+  template <class Fn>
+  void Read(Fn&& fn) {
+    partitions.Read(kTenantA, fn);
+  }
+};
+
+std::vector<SortSpec> EverySortSpec() {
+  std::vector<SortSpec> specs;
+  for (SortField field : kSorts)
+    if (field != SortField::kQueue)
+      for (bool descending : {false, true}) specs.push_back({field, descending});
+  return specs;
+}
+
+// Each index's full walk, every status group, against the scan's order.
+void ExpectIndexesEqualTheScan(Tenant& tenant, const std::vector<SortSpec>& specs = EverySortSpec()) {
+  tenant.Read([&](const TicketIndex& index) {
+    for (const SortSpec& spec : specs) {
+      SCOPED_TRACE(std::to_string(static_cast<int>(spec.field)) + (spec.descending ? "-" : "+"));
+      const SortIndex* sorted = index.FindSortIndex(spec);
+      ASSERT_NE(sorted, nullptr);
+      EXPECT_FALSE(index.SortIndexBuilding(spec));
+      TicketQuery q;
+      q.sort = spec;
+      q.page_size = index.live_count();
+      std::vector<domain::Id> walked;
+      sorted->Walk(0x3F, nullptr, [&](std::uint32_t slot) {
+        walked.push_back(index.id(slot));
+        return true;
+      });
+      EXPECT_EQ(walked, PageOf(index, q, nullptr, QueryPlan::kScan).ids);
+    }
+  });
+}
+
+TEST(SortIndexBuilder, BackgroundBuildsEqualTheScanThroughConcurrentWrites) {
+  const unsigned seed = std::random_device{}();
+  std::printf("seed %u\n", seed);
+  Random gen(seed);
+  Tenant tenant(gen, 40000);
+  SortIndexBuilder builder(tenant.Reader());
+  for (const SortSpec& spec : EverySortSpec()) builder.Request(kTenantA, spec);
+  // While the builds run: writes, and queries that must be exact whether
+  // their index is missing (the scan answers) or built.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int scanned_while_missing = 0, rounds = 0;
+  while (builder.stats().built < EverySortSpec().size() && std::chrono::steady_clock::now() < deadline) {
+    for (int change = 0; change < 20; ++change) tenant.Change(gen);
+    const TicketQuery q = gen.Query();
+    tenant.Read([&](const TicketIndex& index) {
+      TicketPage page;
+      if (RunTicketQuery(index, q, Normalize(q.sort), nullptr, &page)) ++scanned_while_missing;
+      ASSERT_EQ(PageOf(index, q, nullptr, QueryPlan::kBest), PageOf(index, q, nullptr, QueryPlan::kScan))
+          << "round " << rounds;
+    });
+    ++rounds;
+  }
+  builder.WaitIdle();
+  ASSERT_EQ(builder.stats().built, EverySortSpec().size());
+  EXPECT_GT(builder.stats().caught_up, 0u);  // writes landed during builds
+  std::printf("%d rounds of writes and queries during the builds, %llu changed slots caught up, "
+              "longest lock hold %.2f ms\n",
+              rounds, static_cast<unsigned long long>(builder.stats().caught_up), builder.stats().longest_hold_ms);
+  EXPECT_GT(scanned_while_missing, 0);
+  ExpectIndexesEqualTheScan(tenant);
+  // Maintained from then on like a synchronously built index.
+  for (int change = 0; change < 3000; ++change) tenant.Change(gen);
+  ExpectIndexesEqualTheScan(tenant);
+}
+
+TEST(SortIndexBuilder, DestroyedDuringABuildLeavesNoHalfIndex) {
+  Random gen(11);
+  Tenant tenant(gen, 100000);
+  const SortSpec subject{SortField::kSubject, false};
+  auto builder = std::make_unique<SortIndexBuilder>(tenant.Reader());
+  builder->Request(kTenantA, subject);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool started = false;
+  while (!started && std::chrono::steady_clock::now() < deadline)
+    tenant.Read([&](const TicketIndex& index) {
+      started = index.SortIndexBuilding(subject) || index.FindSortIndex(subject) != nullptr;
+    });
+  ASSERT_TRUE(started);
+  builder.reset();  // stops the thread mid-build (or just after it)
+  tenant.Read([&](const TicketIndex& index) {
+    EXPECT_FALSE(index.SortIndexBuilding(subject));  // the change log is gone with the build
+    if (const SortIndex* built = index.FindSortIndex(subject)) {
+      std::size_t total = 0;
+      for (int s = 0; s < SortIndex::kStatuses; ++s) total += built->GroupSize(s);
+      EXPECT_EQ(total, index.live_count());
+    }
+  });
+  for (int change = 0; change < 100; ++change) tenant.Change(gen);
+  // A new builder builds it from scratch (or finds it built).
+  SortIndexBuilder again(tenant.Reader());
+  again.Request(kTenantA, subject);
+  again.WaitIdle();
+  ExpectIndexesEqualTheScan(tenant, {subject});
+}
+
+// Through the read model: the first query of a sort is answered by the scan
+// and starts the build; the same query after it gives the same page.
+TEST(SortIndexBuilder, ReadModelAnswersTheSameBeforeAndAfterTheBuild) {
+  Random gen(5);
+  TicketReadModel model;
+  for (std::uint32_t n = 1; n <= 20000; ++n) model.Upsert(Ptr(gen.Ticket(n)));
+  for (const char* sort : {"subject", "-updated_at", "due_at"}) {
+    TicketQuery q;
+    q.sort = *ParseSort(sort);
+    q.statuses = {TicketStatus::kOpen, TicketStatus::kResolved};
+    TicketPage before, after;
+    ASSERT_TRUE(model.Query(kTenantA, q, &before).ok());
+    model.WaitForSortIndexes();
+    ASSERT_TRUE(model.Query(kTenantA, q, &after).ok());
+    ASSERT_EQ(before.items.size(), 50u);
+    EXPECT_EQ(before.items, after.items) << sort;
+    EXPECT_EQ(before.total, after.total);
+    EXPECT_EQ(before.next_cursor, after.next_cursor);
+  }
+  TicketQuery q;
+  q.sort = *ParseSort("-number");
+  TicketPage page;
+  ASSERT_TRUE(model.Query(kTenantA, q, &page).ok());  // starts a build; the model dies during it
 }
 
 }  // namespace

@@ -93,6 +93,11 @@ class TicketReadModel {
 
   std::size_t TicketCount(const domain::Id& tenant_id) const;
 
+  // A list sort's index is built on a background thread after the first
+  // query that needs it (that query, and the ones until it is ready, scan).
+  // Blocks until no such build is queued or running (tests and benches).
+  void WaitForSortIndexes() const;
+
   // The tenant's live tickets created in [from, to), in no order: one pass
   // over the per-slot rows under the shared lock (a million slots in a few
   // ms), so slow work on them happens after the lock is released
