@@ -97,19 +97,60 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
   return std::nullopt;
 }
 
-void Mailer::Impl::StoreLocked(const MailEntry& entry) {
-  const std::string key = MailEntryKey(entry);
-  Status s = log.PutMeta(key, EncodeMailEntry(entry));
-  if (!s.ok()) std::fprintf(stderr, "ticketd: mail: cannot record a delivery: %s\n", s.ToString().c_str());
-  if (entry.status == MailStatus::kQueued) {
-    pending[key] = entry;
-    due.insert({entry.next_attempt_at, key});
-  } else {
-    pending.erase(key);
+void Mailer::Impl::StoreLocked(const std::vector<MailEntry>& entries) {
+  if (entries.empty()) return;
+  std::vector<eventstore::MetaWrite> writes;
+  writes.reserve(entries.size());
+  for (const MailEntry& entry : entries) writes.push_back({MailEntryKey(entry), EncodeMailEntry(entry)});
+  Status s = log.WriteMeta(writes);
+  if (!s.ok()) std::fprintf(stderr, "ticketd: mail: cannot record deliveries: %s\n", s.ToString().c_str());
+  for (const MailEntry& entry : entries) {
+    const std::string key = MailEntryKey(entry);
+    if (entry.status == MailStatus::kQueued) {
+      pending[key] = entry;
+      due.insert({entry.next_attempt_at, key});
+    } else {
+      pending.erase(key);
+    }
   }
 }
 
+namespace {
+
+// Mails taken per delivery round: rendered, handed over together, recorded
+// in one synced write.
+constexpr std::size_t kMailsPerRound = 256;
+
+void ApplyResult(const Mailer::Impl& impl, const mail::DeliveryResult& result, MailEntry* entry,
+                 std::atomic<std::uint64_t>& sent, std::atomic<std::uint64_t>& failed) {
+  ++entry->attempts;
+  switch (result.outcome) {
+    case mail::DeliveryOutcome::kSent:
+      entry->status = MailStatus::kSent;
+      entry->sent_at = impl.Now();
+      sent.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case mail::DeliveryOutcome::kPermanent:
+      entry->status = MailStatus::kFailed;
+      entry->last_error = result.error;
+      failed.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case mail::DeliveryOutcome::kRetry: {
+      entry->last_error = result.error;
+      const auto shift = std::min<std::int64_t>(entry->attempts - 1, 20);
+      const auto delay =
+          std::min<std::int64_t>(impl.options.max_retry.count(), impl.options.first_retry.count() << shift);
+      entry->next_attempt_at = impl.Now() + delay * 1000;
+      break;
+    }
+  }
+}
+
+}  // namespace
+
 void Mailer::Impl::DeliveryLoop() {
+  LowerThisThreadPriority();
+  auto last_round = std::chrono::steady_clock::time_point{};
   std::unique_lock lock(mu);
   while (!stopping) {
     if (due.empty() || due.begin()->first > Now()) {
@@ -119,47 +160,47 @@ void Mailer::Impl::DeliveryLoop() {
       delivery_cv.wait_for(lock, wait);
       continue;
     }
-    const std::string key = due.begin()->second;
-    due.erase(due.begin());
-    auto it = pending.find(key);
-    if (it == pending.end()) continue;
-    MailEntry entry = it->second;
+    // Let queued mails gather: one transport sync and one write for all.
+    PaceRound(delivery_cv, lock, stopping, last_round);
+    if (stopping) break;
+    std::vector<std::string> keys;
+    std::vector<MailEntry> entries;
+    const domain::Timestamp now = Now();
+    while (!due.empty() && due.begin()->first <= now && entries.size() < kMailsPerRound) {
+      std::string key = due.begin()->second;
+      due.erase(due.begin());
+      auto it = pending.find(key);
+      if (it == pending.end()) continue;
+      entries.push_back(it->second);
+      keys.push_back(std::move(key));
+    }
     const std::string base = public_url;
     lock.unlock();
 
-    mail::OutgoingMail mail;
-    std::optional<domain::MailDropReason> dropped = RenderMail(*this, entry, base, &mail);
-    if (dropped) {
-      entry.status = MailStatus::kDropped;
-      entry.reason = dropped;
-      dropped_total.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      mail::DeliveryResult result = transport->Deliver(mail, mail::ComposeMessage(mail));
-      ++entry.attempts;
-      switch (result.outcome) {
-        case mail::DeliveryOutcome::kSent:
-          entry.status = MailStatus::kSent;
-          entry.sent_at = Now();
-          sent_total.fetch_add(1, std::memory_order_relaxed);
-          break;
-        case mail::DeliveryOutcome::kPermanent:
-          entry.status = MailStatus::kFailed;
-          entry.last_error = result.error;
-          failed_total.fetch_add(1, std::memory_order_relaxed);
-          break;
-        case mail::DeliveryOutcome::kRetry: {
-          entry.last_error = result.error;
-          const auto shift = std::min<std::int64_t>(entry.attempts - 1, 20);
-          const auto delay = std::min<std::int64_t>(options.max_retry.count(), options.first_retry.count() << shift);
-          entry.next_attempt_at = Now() + delay * 1000;
-          break;
-        }
+    std::vector<mail::OutgoingMail> mails(entries.size());
+    std::vector<mail::Transport::Item> items;
+    std::vector<std::size_t> sent_index;  // items[j] is entries[sent_index[j]]
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (std::optional<domain::MailDropReason> dropped = RenderMail(*this, entries[i], base, &mails[i])) {
+        entries[i].status = MailStatus::kDropped;
+        entries[i].reason = dropped;
+        dropped_total.fetch_add(1, std::memory_order_relaxed);
+        continue;
       }
+      items.push_back({&mails[i], mail::ComposeMessage(mails[i])});
+      sent_index.push_back(i);
     }
+    const std::vector<mail::DeliveryResult> results =
+        items.empty() ? std::vector<mail::DeliveryResult>{} : transport->DeliverAll(items);
+    for (std::size_t j = 0; j < results.size(); ++j)
+      ApplyResult(*this, results[j], &entries[sent_index[j]], sent_total, failed_total);
+
     lock.lock();
     // Dropped by an erasure while in flight: keep the drop unless it went out.
-    if (!pending.contains(key) && entry.status != MailStatus::kSent) continue;
-    StoreLocked(entry);
+    std::vector<MailEntry> changed;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      if (pending.contains(keys[i]) || entries[i].status == MailStatus::kSent) changed.push_back(std::move(entries[i]));
+    StoreLocked(changed);
   }
 }
 

@@ -9,7 +9,8 @@
 namespace ticketd::app {
 namespace {
 
-constexpr std::size_t kEventsPerBatch = 512;
+// A round's events, bounded so a long backlog still commits in steps.
+constexpr std::size_t kEventsPerBatch = 4096;
 constexpr std::string_view kCursorKey = "mail/cursor";
 constexpr std::string_view kSequenceKey = "mail/seq";
 
@@ -277,14 +278,20 @@ void Mailer::Impl::RunMorningDigests() {
 }
 
 void Mailer::Impl::NotifierLoop() {
+  LowerThisThreadPriority();
+  auto last_round = std::chrono::steady_clock::time_point{};
   for (;;) {
     std::deque<DigestRequest> requests;
     {
-      std::unique_lock lock(mu);
-      notifier_cv.wait_for(lock, std::chrono::seconds(1),
-                           [&] { return stopping || notified || !digest_requests.empty(); });
-      if (stopping) break;
+      std::unique_lock wake(wake_mu);
+      notifier_cv.wait_for(wake, std::chrono::seconds(1), [&] { return stopping.load() || notified; });
+      // Let commits gather: one round (one synced write) for all of them.
+      PaceRound(notifier_cv, wake, stopping, last_round);
       notified = false;
+    }
+    if (stopping) break;
+    {
+      std::lock_guard lock(mu);
       requests.swap(digest_requests);
     }
     // Events first: a digest asked for after a change includes it.

@@ -2,7 +2,12 @@
 // and the /metrics series.
 #include "ticketd/app/mailer.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cstdio>
 #include <sstream>
 
@@ -52,6 +57,20 @@ Status Mailer::Impl::LoadState() {
     return true;
   });
   return s.ok() ? problem : s;
+}
+
+void Mailer::Impl::WakeNotifier() {
+  {
+    std::lock_guard wake(wake_mu);
+    notified = true;
+  }
+  notifier_cv.notify_one();
+}
+
+void LowerThisThreadPriority() {
+  // Linux: a thread's nice value is its own (setpriority on its tid).
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0)
+    std::fprintf(stderr, "ticketd: mail: cannot lower the mail threads' priority: %s\n", std::strerror(errno));
 }
 
 void Mailer::Impl::RaiseQuotaAlert(const domain::Id& tenant_id, std::int64_t limit, std::int64_t current) {
@@ -143,9 +162,7 @@ Status Mailer::Start(const MailerOptions& options, Engine& engine, Metrics& metr
   Impl* raw = impl.get();
   impl->commit_listener = engine.AddCommitListener([raw] {
     raw->applied_head.store(raw->log.HeadPosition(), std::memory_order_release);
-    std::lock_guard lock(raw->mu);
-    raw->notified = true;
-    raw->notifier_cv.notify_one();
+    raw->WakeNotifier();
   });
   impl->metrics_source = metrics.AddTextSource([raw] { return raw->RenderMetrics(); });
   impl->notifier = std::thread([raw] { raw->NotifierLoop(); });
@@ -163,6 +180,7 @@ void Mailer::Stop() {
   impl_->metrics.RemoveTextSource(impl_->metrics_source);
   {
     std::lock_guard lock(impl_->mu);
+    std::lock_guard wake(impl_->wake_mu);
     impl_->stopping = true;
   }
   impl_->notifier_cv.notify_all();
@@ -206,13 +224,17 @@ Status Mailer::ListNotifications(const domain::Id& tenant_id, const Notification
 }
 
 void Mailer::SendDigest(const domain::Id& tenant_id, domain::Timestamp day, std::function<void(DigestSendResult)> done) {
+  bool queued = false;
   {
     std::lock_guard lock(impl_->mu);
     if (!impl_->stopping) {
       impl_->digest_requests.push_back(DigestRequest{tenant_id, day, std::move(done)});
-      impl_->notifier_cv.notify_one();
-      return;
+      queued = true;
     }
+  }
+  if (queued) {
+    impl_->WakeNotifier();
+    return;
   }
   done(DigestSendResult{Status::Unavailable("shutting down")});
 }

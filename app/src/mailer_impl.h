@@ -1,13 +1,17 @@
 // Mailer internals shared by mailer.cc (wiring, reads, digest requests),
 // mail_notifier.cc (log -> queue) and mail_delivery.cc (queue -> transport).
 //
-// Locking: `mu` guards `pending`, `due`, `digest_requests`, `stopping`, the
-// flags and every write of a queued entry's key (so the notifier dropping an
-// entry and the delivery thread finishing it cannot overwrite each other).
+// Locking: `mu` guards `pending`, `due`, `digest_requests`, setting
+// `stopping`, and every write of a queued entry's key (so the notifier
+// dropping an entry and the delivery thread finishing it cannot overwrite
+// each other). `wake_mu` guards only `notified`: the engine's commit listener
+// runs on the writer thread and must never wait behind a synced write made
+// under `mu`.
 // The notifier's own state (cursor, sequence, month counts) is its thread's.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -41,9 +45,11 @@ struct Mailer::Impl {
   std::uint64_t metrics_source = 0;
 
   std::mutex mu;
-  std::condition_variable notifier_cv, delivery_cv;
-  bool stopping = false;
-  bool notified = false;
+  std::condition_variable delivery_cv;  // with mu
+  std::mutex wake_mu;
+  std::condition_variable notifier_cv;  // with wake_mu
+  std::atomic<bool> stopping{false};
+  bool notified = false;  // guarded by wake_mu
   std::map<std::string, MailEntry> pending;                  // key -> queued entry
   std::set<std::pair<domain::Timestamp, std::string>> due;   // (next attempt, key) of pending ones not in flight
   std::deque<DigestRequest> digest_requests;
@@ -58,6 +64,9 @@ struct Mailer::Impl {
   domain::Timestamp auto_digest_day = -1;  // the day whose 07:00 run is done
 
   std::thread notifier, delivery;
+
+  // Wakes the notifier (commits, digest requests, stop).
+  void WakeNotifier();
 
   Impl(const MailerOptions& o, Engine& e, Metrics& m) : options(o), engine(e), log(e.log()), metrics(m) {}
   domain::Timestamp Now() const { return options.clock(); }
@@ -79,10 +88,28 @@ struct Mailer::Impl {
   mutable std::unordered_map<domain::Id, TenantTemplates, domain::IdHash> templates;
   // mail_delivery.cc
   void DeliveryLoop();
-  // Under mu: a changed entry back to disk, and to `pending`/`due` while queued.
-  void StoreLocked(const MailEntry& entry);
+  // Under mu: changed entries back to disk in one synced write, and to
+  // `pending`/`due` while queued.
+  void StoreLocked(const std::vector<MailEntry>& entries);
   std::string RenderMetrics() const;
 };
+
+// The notifier and delivery threads run at a lower priority than the writer
+// and the HTTP threads (nice +10: mail may lag, creates must not), and hold
+// themselves to one round per kMailRoundGap, so under load a round carries
+// many mails behind one synced write instead of one write each; idle, a
+// round starts at once.
+inline constexpr std::chrono::milliseconds kMailRoundGap{25};
+void LowerThisThreadPriority();
+// Waits (with `lock` held on entry and exit) until kMailRoundGap has passed
+// since `last_round` or `stopping`; then sets `last_round` to now.
+template <typename Lock>
+void PaceRound(std::condition_variable& cv, Lock& lock, const std::atomic<bool>& stopping,
+               std::chrono::steady_clock::time_point& last_round) {
+  const auto next = last_round + kMailRoundGap;
+  if (std::chrono::steady_clock::now() < next) cv.wait_until(lock, next, [&] { return stopping.load(); });
+  last_round = std::chrono::steady_clock::now();
+}
 
 // "{tenant}/YYYY-MM": a month's mail count is meta "mail/count/" + this
 // (mails queued in that UTC month of their event; dropped ones not counted).

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ticketd/base/status.h"
 #include "ticketd/mail/message.h"
@@ -23,6 +24,19 @@ class Transport {
   // Hands one mail over. kRetry: try again later (relay down, 4xx);
   // kPermanent: a 5xx answer for this recipient.
   virtual DeliveryResult Deliver(const OutgoingMail& mail, const std::string& message) = 0;
+  // Hands several mails over, one result each in order. A transport may make
+  // them durable together (the spool: one sync per call); by default each
+  // goes by Deliver (the relay: over one kept connection).
+  struct Item {
+    const OutgoingMail* mail;
+    std::string message;
+  };
+  virtual std::vector<DeliveryResult> DeliverAll(const std::vector<Item>& items) {
+    std::vector<DeliveryResult> results;
+    results.reserve(items.size());
+    for (const Item& item : items) results.push_back(Deliver(*item.mail, item.message));
+    return results;
+  }
   // Erasure: removes kept copies of mails holding `tag`'s personal data
   // (the spool's files); a relay keeps none. Safe beside Deliver.
   virtual void ForgetPersonalData(const std::string& tag) { (void)tag; }

@@ -1,0 +1,88 @@
+// The spool transport's batch (issue 14, performance): several mails written
+// then made durable together, each under its Message-ID, whole files only;
+// a re-send of the same mail replaces its file; a spool that cannot be
+// written asks for a retry of every mail of the batch.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ticketd/mail/transport.h"
+
+namespace ticketd::mail {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SpoolTransportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ticketd-spool-test-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    ASSERT_TRUE(MakeSpoolTransport(dir_.string(), &transport_).ok());
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  static OutgoingMail Mail(const std::string& id) {
+    OutgoingMail mail;
+    mail.message_id = "<" + id + "@example.test>";
+    return mail;
+  }
+  std::size_t FilesIn(const char* sub) const {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_ / sub)) ++n;
+    return n;
+  }
+  std::string Read(const std::string& id) const {
+    std::ifstream in(dir_ / "outbox" / (id + "@example.test.eml"));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Transport> transport_;
+};
+
+TEST_F(SpoolTransportTest, BatchWritesEveryMailWholeUnderItsMessageId) {
+  const OutgoingMail a = Mail("a"), b = Mail("b"), c = Mail("c");
+  const std::vector<DeliveryResult> results =
+      transport_->DeliverAll({{&a, "mail a\r\n"}, {&b, "mail b\r\n"}, {&c, std::string(100000, 'c')}});
+  ASSERT_EQ(results.size(), 3u);
+  for (const DeliveryResult& r : results) EXPECT_EQ(r.outcome, DeliveryOutcome::kSent) << r.error;
+  EXPECT_EQ(FilesIn("outbox"), 3u);
+  EXPECT_EQ(FilesIn("tmp"), 0u);
+  EXPECT_EQ(Read("a"), "mail a\r\n");
+  EXPECT_EQ(Read("c").size(), 100000u);
+}
+
+TEST_F(SpoolTransportTest, ResendOfTheSameMessageIdReplacesItsFile) {
+  const OutgoingMail a = Mail("a");
+  EXPECT_EQ(transport_->Deliver(a, "first").outcome, DeliveryOutcome::kSent);
+  EXPECT_EQ(transport_->DeliverAll({{&a, "second"}}).front().outcome, DeliveryOutcome::kSent);
+  EXPECT_EQ(FilesIn("outbox"), 1u);
+  EXPECT_EQ(Read("a"), "second");
+}
+
+TEST_F(SpoolTransportTest, UnwritableSpoolAsksToRetryEveryMailOfTheBatch) {
+  // tmp/ replaced by a plain file: no open() can succeed, even as root.
+  fs::remove_all(dir_ / "tmp");
+  std::ofstream(dir_ / "tmp") << "not a directory";
+  const OutgoingMail a = Mail("a"), b = Mail("b");
+  const std::vector<DeliveryResult> results = transport_->DeliverAll({{&a, "a"}, {&b, "b"}});
+  ASSERT_EQ(results.size(), 2u);
+  for (const DeliveryResult& r : results) {
+    EXPECT_EQ(r.outcome, DeliveryOutcome::kRetry);
+    EXPECT_NE(r.error.find("spool open"), std::string::npos) << r.error;
+  }
+  EXPECT_EQ(FilesIn("outbox"), 0u);
+}
+
+}  // namespace
+}  // namespace ticketd::mail
