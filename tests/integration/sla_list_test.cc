@@ -23,6 +23,17 @@ class SlaListTest : public TenantTest {
     for (auto item : GetArray(json.root(), "items")) ids.push_back(GetString(item, "id"));
     return ids;
   }
+  // urgent: answer within a second (it will breach); medium: within an hour.
+  bool AddUrgentAndNormalPolicies() {
+    return HasStatus(Post(tenant_.admin.token, "/api/v1/sla-policies",
+                          R"({"name":"Urgent","order":1,"applies_to":{"priority":["urgent"]},)"
+                          R"("first_response":"PT1S","resolution":"PT2H","calendar":"24x7"})"),
+                     201) &&
+           HasStatus(Post(tenant_.admin.token, "/api/v1/sla-policies",
+                          R"({"name":"Normal","order":2,"applies_to":{"priority":["medium"]},)"
+                          R"("first_response":"PT1H","resolution":"PT8H","calendar":"24x7"})"),
+                     201);
+  }
   std::string Create(std::string_view priority) {
     return CreateTicket(tenant_.admin, R"({"subject":"Laptop","description":"Slow","priority":")" +
                                            std::string(priority) + R"("})");
@@ -31,14 +42,7 @@ class SlaListTest : public TenantTest {
 
 TEST_F(SlaListTest, BreachedFilterAndSlaDueSort) {
   // urgent: answer within a second (it will breach); medium: within an hour; low: no SLA.
-  ASSERT_TRUE(HasStatus(Post(tenant_.admin.token, "/api/v1/sla-policies",
-                             R"({"name":"Urgent","order":1,"applies_to":{"priority":["urgent"]},)"
-                             R"("first_response":"PT1S","resolution":"PT2H","calendar":"24x7"})"),
-                        201));
-  ASSERT_TRUE(HasStatus(Post(tenant_.admin.token, "/api/v1/sla-policies",
-                             R"({"name":"Normal","order":2,"applies_to":{"priority":["medium"]},)"
-                             R"("first_response":"PT1H","resolution":"PT8H","calendar":"24x7"})"),
-                        201));
+  ASSERT_TRUE(AddUrgentAndNormalPolicies());
   const std::string none = Create("low");
   const std::string normal = Create("medium");
   const std::string urgent = Create("urgent");
@@ -64,14 +68,7 @@ TEST_F(SlaListTest, BreachedFilterAndSlaDueSort) {
 
 // Analytics' SLA attainment per priority and the digest's breach flag.
 TEST_F(SlaListTest, AnalyticsAttainmentAndDigestFlagBreaches) {
-  ASSERT_TRUE(HasStatus(Post(tenant_.admin.token, "/api/v1/sla-policies",
-                             R"({"name":"Urgent","order":1,"applies_to":{"priority":["urgent"]},)"
-                             R"("first_response":"PT1S","resolution":"PT2H","calendar":"24x7"})"),
-                        201));
-  ASSERT_TRUE(HasStatus(Post(tenant_.admin.token, "/api/v1/sla-policies",
-                             R"({"name":"Normal","order":2,"applies_to":{"priority":["medium"]},)"
-                             R"("first_response":"PT1H","resolution":"PT8H","calendar":"24x7"})"),
-                        201));
+  ASSERT_TRUE(AddUrgentAndNormalPolicies());
   const std::string urgent = Create("urgent");
   const std::string resolved = Create("medium");
   ASSERT_TRUE(HasStatus(ChangeStatus(tenant_.admin, resolved, "resolved"), 200));
