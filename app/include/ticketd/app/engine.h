@@ -77,9 +77,7 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Queues a command; `done` runs exactly once on the writer thread (or
-  // inline with Unavailable after Stop()). A command carrying staged
-  // attachment bytes (NewAttachment::staged) owns them: if it fails, they are
-  // dropped before `done` runs.
+  // inline with Unavailable after Stop()).
   void Submit(EngineCommand command, domain::Id correlation_id, Completion done);
 
   // `listener` runs on the writer thread after every batch that committed
