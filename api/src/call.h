@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http_types.h"
@@ -17,6 +18,10 @@
 #include "ticketd/domain/time.h"
 #include "ticketd/domain/ticket.h"
 #include "ticketd/domain/types.h"
+
+namespace ticketd::eventstore {
+class EventLog;
+}
 
 namespace ticketd::app {
 class Engine;
@@ -33,6 +38,21 @@ struct SignIn;
 // The application core this adapter drives.
 using app::Engine;
 using app::Metrics;
+
+// Checked files of a multipart create/comment (bytes staged in the log). A
+// route takes them (Take) into the command it submits; from then on the
+// engine owns them (a command that fails drops them, Engine::Submit). Files
+// no command took are dropped when the call ends.
+struct PendingFiles {
+  eventstore::EventLog* log = nullptr;
+  std::vector<domain::NewAttachment> files;
+
+  std::vector<domain::NewAttachment> Take() { return std::exchange(files, {}); }
+  PendingFiles() = default;
+  PendingFiles(const PendingFiles&) = delete;
+  PendingFiles& operator=(const PendingFiles&) = delete;
+  ~PendingFiles();  // handlers_attachments.cc
+};
 
 struct Call {
   Request request;
@@ -55,7 +75,7 @@ struct Call {
   StreamResponder stream;  // null when the transport cannot stream
   Metrics* metrics = nullptr;
   // Multipart create/comment (issue 13): the checked files the command attaches.
-  std::vector<domain::NewAttachment> attachments;
+  PendingFiles attachments;
   // An upload route's body, pulled as it arrives (request_body.h); null when
   // the session read it into request.body() (then that is the whole body).
   RequestBodyPtr body;

@@ -142,7 +142,7 @@ bool ReplyIfFailed(const CallPtr& call, const CommandOutcome& outcome) {
 
 void SubmitTicketCommand(Services& services, const CallPtr& call, domain::TicketCommand command,
                          http::status success) {
-  if (auto* create = std::get_if<domain::CreateTicket>(&command)) create->attachments = std::move(call->attachments);
+  if (auto* create = std::get_if<domain::CreateTicket>(&command)) create->attachments = call->attachments.Take();
   services.engine.Submit(std::move(command), call->correlation_id, [call, success](CommandOutcome&& outcome) {
     if (ReplyIfFailed(call, outcome)) return;
     if (!outcome.ticket) return call->Reply(NotFound("no such ticket"));

@@ -70,15 +70,11 @@ projections::TicketPtr ReadableTicket(Services& services, const CallPtr& call, c
 }
 
 // Submits the checked files; answers 201 {items}. A failed command drops
-// their staged bytes.
+// their staged bytes (Engine::Submit).
 void SubmitFiles(Services& services, const CallPtr& call, domain::AttachFiles command,
                  std::vector<domain::NewAttachment> files) {
-  auto staged = std::make_shared<std::vector<domain::NewAttachment>>();
-  for (const domain::NewAttachment& file : files) staged->push_back({{}, {}, {}, {}, 0, nullptr, file.staged});
   command.files = std::move(files);
-  eventstore::EventLog& log = services.engine.log();
-  services.engine.Submit(std::move(command), call->correlation_id, [call, staged, &log](app::CommandOutcome&& outcome) {
-    if (!outcome.status.ok() || outcome.error) app::DropStagedFiles(log, *staged);
+  services.engine.Submit(std::move(command), call->correlation_id, [call](app::CommandOutcome&& outcome) {
     if (ReplyIfFailed(call, outcome)) return;
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();
@@ -91,6 +87,10 @@ void SubmitFiles(Services& services, const CallPtr& call, domain::AttachFiles co
 }
 
 }  // namespace
+
+PendingFiles::~PendingFiles() {
+  if (log != nullptr) app::DropStagedFiles(*log, files);
+}
 
 void ConfigureAttachments(std::string clamd_socket) { IntakeInstance(std::move(clamd_socket), true); }
 
@@ -139,9 +139,10 @@ void HandleMultipartForm(Services& services, const CallPtr& call, HandlerFn next
       }
     }
     json.EndObject();
-    // Staged bytes of a command that then fails are swept at the next start
-    // (eventstore/blob_staging.h).
-    call->attachments = std::move(form->files);
+    // The route takes the files into its command (the engine drops them if
+    // it fails); files it never submits are dropped with the call.
+    call->attachments.log = &services.engine.log();
+    call->attachments.files = std::move(form->files);
     call->request.body() = json.Take();
     call->request.set(http::field::content_type, "application/json");
     call->request.prepare_payload();

@@ -147,8 +147,8 @@ void HandleAddComment(Services& services, const CallPtr& call) {
   command.body = fields.String("body", true, 1 << 20).value_or("");
   command.internal = fields.Bool("internal").value_or(false);
   command.comment_id = app::RandomId();
-  command.attachments = std::move(call->attachments);
   if (fields.error) return call->Reply(std::move(*fields.error));
+  command.attachments = call->attachments.Take();
   services.engine.Submit(std::move(command), call->correlation_id, [call](CommandOutcome&& outcome) {
     if (ReplyIfFailed(call, outcome)) return;
     for (const domain::DomainEvent& event : outcome.events) {

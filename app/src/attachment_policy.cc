@@ -41,20 +41,4 @@ std::vector<domain::NewAttachment> ToNewAttachments(std::vector<CheckedFile> fil
   return out;
 }
 
-Result<std::vector<CheckedFile>, AttachmentRefusal> CheckAttachments(const AttachmentPolicy& policy,
-                                                                     std::vector<IncomingFile> files) {
-  if (files.size() > policy.limits().max_files) {
-    return Err{AttachmentRefusal{AttachmentRefusal::Kind::kTooManyFiles, {},
-                                 "at most " + std::to_string(policy.limits().max_files) + " files per request"}};
-  }
-  std::vector<CheckedFile> checked;
-  checked.reserve(files.size());
-  for (IncomingFile& file : files) {
-    auto result = policy.CheckFile(std::move(file));
-    if (!result) return Err{result.error()};
-    checked.push_back(std::move(result.value()));
-  }
-  return checked;
-}
-
 }  // namespace ticketd::app

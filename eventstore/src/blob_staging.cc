@@ -3,12 +3,18 @@
 // (rocks_blobs.cc), dropped when abandoned, swept when the log opens.
 #include "ticketd/eventstore/blob_staging.h"
 
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
+
+#include <cstdio>
+#include <filesystem>
 
 #include "aes_gcm.h"
 #include "blob_batch.h"
 #include "keys.h"
 #include "rocks_event_log.h"
+#include "ticketd/base/encoding.h"
+#include "ticketd/eventstore/failpoint.h"
 
 namespace ticketd::eventstore {
 namespace {
@@ -24,16 +30,24 @@ std::uint32_t BigEndian32At(std::string_view bytes) {
   return value;
 }
 
+// The chunks go into an SST file of their own (staging dir), written and
+// synced by the upload's worker, which Finish() ingests into the `blobs`
+// family: the bytes never pass through the WAL or a memtable, so they
+// neither lengthen the writer's fsyncs nor fill memtables whose flush
+// backlog stops every write of the database (RocksDB's write stall is
+// per DB, not per family).
 class RocksBlobStaging final : public BlobStaging {
  public:
-  RocksBlobStaging(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string id, std::string key)
-      : db_(db), family_(family) {
+  RocksBlobStaging(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string file, std::string id,
+                   std::string key)
+      : db_(db), family_(family), file_(std::move(file)) {
     staged_.id = std::move(id);
     staged_.key = std::move(key);
     buffer_.reserve(kChunkBytes);
   }
   ~RocksBlobStaging() override {
-    if (!finished_) (void)DropStagedChunks(db_, family_, staged_.id);
+    writer_.reset();
+    if (!finished_) std::remove(file_.c_str());  // never ingested: nothing in RocksDB
   }
 
   Status Append(std::string_view bytes) override {
@@ -48,17 +62,41 @@ class RocksBlobStaging final : public BlobStaging {
     return Status::Ok();
   }
 
+  // The file is synced (SstFileWriter::Finish), the pending marker written
+  // (WAL), then the file ingested: from here the chunks are in the log's
+  // files and the marker's sweep removes them unless a commit adopts them.
   Status Finish(StagedBlob* staged) override {
     if (!buffer_.empty() || staged_.chunks == 0) {
       if (Status s = WriteChunk(); !s.ok()) return s;
     }
+    rocksdb::Status s = writer_->Finish();
+    writer_.reset();
+    if (!s.ok()) return FromRocks(s, "writing an attachment's staging file");
+    if (Status failed = Failpoint("blob_staging.written"); !failed.ok()) return failed;
+    s = db_->Put(rocksdb::WriteOptions(), family_, StagedPendingKey(staged_.id), "");
+    if (!s.ok()) return FromRocks(s, "staging an attachment");
+    rocksdb::IngestExternalFileOptions ingest;
+    ingest.move_files = true;            // a hard link: the bytes are written once
+    ingest.write_global_seqno = false;   // the MANIFEST holds it; the file stays as synced
+    s = db_->IngestExternalFile(family_, {file_}, ingest);
+    std::remove(file_.c_str());  // the DB's link remains (or its copy)
+    if (!s.ok()) {
+      (void)DropStagedChunks(db_, family_, staged_.id);
+      return FromRocks(s, "ingesting an attachment's staging file");
+    }
     finished_ = true;
+    if (Status failed = Failpoint("blob_staging.ingested"); !failed.ok()) return failed;
     *staged = staged_;
     return Status::Ok();
   }
 
  private:
   Status WriteChunk() {
+    if (!writer_) {
+      rocksdb::Options options = db_->GetOptions(family_);
+      writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, family_);
+      if (rocksdb::Status s = writer_->Open(file_); !s.ok()) return FromRocks(s, "creating a staging file");
+    }
     std::string value;
     if (staged_.key.empty()) {
       value.reserve(1 + buffer_.size());
@@ -75,7 +113,7 @@ class RocksBlobStaging final : public BlobStaging {
       value += nonce;
       value += sealed;
     }
-    rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), family_, StagedChunkKey(staged_.id, staged_.chunks), value);
+    rocksdb::Status s = writer_->Put(StagedChunkKey(staged_.id, staged_.chunks), value);
     if (!s.ok()) return FromRocks(s, "staging an attachment chunk");
     staged_.size += static_cast<std::int64_t>(buffer_.size());
     staged_.chunks += 1;
@@ -85,6 +123,8 @@ class RocksBlobStaging final : public BlobStaging {
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* family_;
+  std::string file_;
+  std::unique_ptr<rocksdb::SstFileWriter> writer_;
   StagedBlob staged_;
   std::string buffer_;
   bool finished_ = false;
@@ -131,11 +171,9 @@ Status RocksEventLog::StageBlob(std::unique_ptr<BlobStaging>* staging) {
   if (!RandomBytes(std::span(reinterpret_cast<std::uint8_t*>(id.data()), id.size())) ||
       (vault_->seals() && !RandomBytes(key)))
     return Status::IOError("the system has no randomness for a staging key");
-  // The marker goes first: after a crash, any chunk on disk has its marker.
-  rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), cf(kBlobs), StagedPendingKey(id), "");
-  if (!s.ok()) return FromRocks(s, "staging an attachment");
   std::string key_bytes = vault_->seals() ? std::string(key.begin(), key.end()) : std::string();
-  *staging = std::make_unique<RocksBlobStaging>(db_, cf(kBlobs), std::move(id), std::move(key_bytes));
+  std::string file = StagingDir() + "/" + HexEncode(id) + ".sst";
+  *staging = std::make_unique<RocksBlobStaging>(db_, cf(kBlobs), std::move(file), std::move(id), std::move(key_bytes));
   return Status::Ok();
 }
 
@@ -144,8 +182,17 @@ Status RocksEventLog::DropStaged(std::string_view staged_id) {
   return DropStagedChunks(db_, cf(kBlobs), staged_id);
 }
 
+std::string RocksEventLog::StagingDir() const { return path_ + "/staging"; }
+
+// A crash leaves two kinds of orphans: staging files not ingested yet (the
+// staging dir is emptied) and ingested chunks no commit adopted (their
+// pending marker names them).
 Status RocksEventLog::SweepOrphanStagings() {
   if (secondary_ || cf(kBlobs) == nullptr) return Status::Ok();
+  std::error_code ec;
+  std::filesystem::remove_all(StagingDir(), ec);
+  if (!ec) std::filesystem::create_directories(StagingDir(), ec);
+  if (ec) return Status::IOError("cannot empty the upload staging dir " + StagingDir() + ": " + ec.message());
   std::vector<std::string> orphans;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kBlobs)));
   for (it->Seek("Q"); it->Valid() && it->key().starts_with("Q"); it->Next())

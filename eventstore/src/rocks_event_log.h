@@ -110,6 +110,8 @@ class RocksEventLog final : public EventLog {
   Status ReadStagedBlob(const domain::Id& tenant_id, std::string_view sha256, std::string_view pointer,
                         std::string* bytes) const;
   Status SweepOrphanStagings();
+  // Where stagings write their SST files before ingestion (path_/staging).
+  std::string StagingDir() const;
 
   mutable std::mutex head_mu_;
   std::uint64_t head_ = 0;

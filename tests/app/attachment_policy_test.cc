@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "sample_files.h"
+#include "streamed_intake.h"
 #include "ticketd/app/attachment_intake.h"
+#include "ticketd/base/sha256.h"
 
 namespace ticketd::app {
 namespace {
@@ -45,21 +47,25 @@ TEST(MimeSniffing, AnHtmlPageWithPdfInsideIsNotAPdf) {
   EXPECT_FALSE(IsAllowedAttachmentType(SniffMimeType("<html><body>%PDF-1.4 x</body></html>")));
 }
 
+// The policy as uploads apply it: StreamedFiles, fed piece by piece.
 TEST(AttachmentPolicy, ChecksEveryFileAndReturnsTheirFacts) {
   AttachmentPolicy policy;
-  auto result = CheckAttachments(policy, {{"shots/a.png", samples::SamplePng()}, {"b.pdf", samples::SamplePdf()}});
+  testing::StreamedIntake intake;
+  auto result = intake.Run(policy, {{"shots/a.png", samples::SamplePng()}, {"b.pdf", samples::SamplePdf()}});
   ASSERT_TRUE(result.ok());
   ASSERT_EQ(result->size(), 2u);
   EXPECT_EQ(result.value()[0].filename, "a.png");
   EXPECT_EQ(result.value()[0].content_type, "image/png");
-  EXPECT_EQ(result.value()[0].sha256_hex.size(), 64u);
+  EXPECT_EQ(result.value()[0].sha256, Sha256Hex(samples::SamplePng()));
+  EXPECT_FALSE(result.value()[0].staged.empty()) << "the bytes are staged in the log";
   EXPECT_EQ(result.value()[1].content_type, "application/pdf");
-  EXPECT_EQ(result.value()[1].bytes, samples::SamplePdf());
+  EXPECT_EQ(result.value()[1].size, static_cast<std::int64_t>(samples::SamplePdf().size()));
 }
 
 TEST(AttachmentPolicy, OneBadFileRefusesTheWholeRequest) {
   AttachmentPolicy policy;
-  auto result = CheckAttachments(policy, {{"a.png", samples::SamplePng()}, {"page.png", samples::SampleHtml()}});
+  testing::StreamedIntake intake;
+  auto result = intake.Run(policy, {{"a.png", samples::SamplePng()}, {"page.png", samples::SampleHtml()}});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, Kind::kUnsupportedType);
   EXPECT_EQ(result.error().filename, "page.png");
@@ -68,25 +74,27 @@ TEST(AttachmentPolicy, OneBadFileRefusesTheWholeRequest) {
 
 TEST(AttachmentPolicy, RefusesTooManyAndTooLargeFiles) {
   AttachmentPolicy policy;
+  testing::StreamedIntake intake;
   std::vector<IncomingFile> six(6, IncomingFile{"a.png", samples::SamplePng()});
-  auto many = CheckAttachments(policy, six);
+  auto many = intake.Run(policy, six);
   ASSERT_FALSE(many.ok());
   EXPECT_EQ(many.error().kind, Kind::kTooManyFiles);
 
   std::string big = samples::SamplePng(std::string(5 * 1024 * 1024, 'x'));
-  auto large = CheckAttachments(policy, {{"big.png", big}});
+  auto large = intake.Run(policy, {{"big.png", big}});
   ASSERT_FALSE(large.ok());
   EXPECT_EQ(large.error().kind, Kind::kFileTooLarge);
-  EXPECT_EQ(large.error().detail, "5242880");
+  EXPECT_EQ(large.error().filename, "big.png");
 
   std::string exact = samples::SamplePng();
   exact.resize(5 * 1024 * 1024, 'x');
-  EXPECT_TRUE(CheckAttachments(policy, {{"exact.png", exact}}).ok()) << "5 MiB itself is allowed";
+  EXPECT_TRUE(intake.Run(policy, {{"exact.png", exact}}).ok()) << "5 MiB itself is allowed";
 }
 
 TEST(AttachmentPolicy, UnreachableScannerRefusesAsUnavailable) {
   AttachmentPolicy policy({}, "/nonexistent/clamd.sock");
-  auto result = CheckAttachments(policy, {{"a.png", samples::SamplePng()}});
+  testing::StreamedIntake intake;
+  auto result = intake.Run(policy, {{"a.png", samples::SamplePng()}});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, Kind::kScannerUnavailable);
 }

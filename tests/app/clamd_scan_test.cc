@@ -3,6 +3,7 @@
 
 #include "clamd_process.h"
 #include "sample_files.h"
+#include "streamed_intake.h"
 #include "ticketd/app/attachment_intake.h"
 
 namespace ticketd::app {
@@ -18,13 +19,14 @@ class ClamdScanTest : public ::testing::Test {
 
 TEST_F(ClamdScanTest, CleanFilesPassAndTheMarkerIsMalware) {
   AttachmentPolicy policy({}, clamd_.socket_path());
-  auto clean = CheckAttachments(policy, {{"a.png", test_support::SamplePng("harmless")}});
+  testing::StreamedIntake intake;  // the upload path: scanned as the bytes arrive
+  auto clean = intake.Run(policy, {{"a.png", test_support::SamplePng("harmless")}});
   ASSERT_TRUE(clean.ok()) << clean.error().detail;
 
   // The marker past the first chunk: INSTREAM sends the whole file.
   std::string filler(200 * 1024, 'x');
-  auto infected = CheckAttachments(policy, {{"ok.png", test_support::SamplePng()},
-                                            {"evil.pdf", test_support::SamplePdf(filler + kMarker)}});
+  auto infected = intake.Run(policy, {{"ok.png", test_support::SamplePng()},
+                                      {"evil.pdf", test_support::SamplePdf(filler + kMarker)}});
   ASSERT_FALSE(infected.ok());
   EXPECT_EQ(infected.error().kind, AttachmentRefusal::Kind::kMalware);
   EXPECT_EQ(infected.error().filename, "evil.pdf");
@@ -35,7 +37,8 @@ TEST_F(ClamdScanTest, CleanFilesPassAndTheMarkerIsMalware) {
 TEST_F(ClamdScanTest, AStoppedScannerIsUnavailable) {
   clamd_.Stop();
   AttachmentPolicy policy({}, clamd_.socket_path());
-  auto result = CheckAttachments(policy, {{"a.png", test_support::SamplePng()}});
+  testing::StreamedIntake intake;
+  auto result = intake.Run(policy, {{"a.png", test_support::SamplePng()}});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, AttachmentRefusal::Kind::kScannerUnavailable);
 }

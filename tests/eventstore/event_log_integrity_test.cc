@@ -135,8 +135,8 @@ TEST(EventLogIntegrity, TheReadOnlyInstanceNeverWritesToTheDataDir) {
   ASSERT_TRUE(AppendOne(*writer, Commit{{CommentEvent(TestId(10), TestId(1), 1)}}).ok());
   auto listing = [&] {
     std::map<std::string, std::uintmax_t> files;
-    for (const auto& entry : fs::directory_iterator(dir.path()))
-      files[entry.path().filename()] = entry.file_size();
+    for (const auto& entry : fs::recursive_directory_iterator(dir.path()))  // with the upload staging dir
+      files[fs::relative(entry.path(), dir.path())] = entry.is_regular_file() ? entry.file_size() : 0;
     return files;
   };
   const auto before = listing();

@@ -4,9 +4,10 @@
 // libmagic (never from a name or a declared Content-Type) and, when a clamd
 // socket is configured, has clamd scan the bytes (INSTREAM).
 //
-// All-or-nothing: CheckAttachments() returns the first refusal of the whole
-// request, in the contract's order (count, then per file in order: name,
-// size, type, malware), or every file checked.
+// All-or-nothing per request: uploads apply it as the bytes stream in
+// (app::StreamedFiles, attachment_stream.h: the first refusal of the whole
+// request, in the contract's order: count, then per file in order name,
+// size, type, malware); inbound mail checks each whole file with CheckFile.
 //
 // Thread-safety: AttachmentPolicy is immutable and may be shared by threads.
 // Sniffing uses one libmagic handle per thread (a handle is not thread-safe).
@@ -95,11 +96,6 @@ class AttachmentPolicy {
   AttachmentLimits limits_;
   std::string clamd_socket_;
 };
-
-// The whole policy for one request or mail: all files pass, or the first
-// refusal. The files are moved into the result.
-Result<std::vector<CheckedFile>, AttachmentRefusal> CheckAttachments(const AttachmentPolicy& policy,
-                                                                     std::vector<IncomingFile> files);
 
 // The checked files as a command's attachments (new ids; the bytes are moved).
 // Submit them with Engine::Submit as domain::AttachFiles{header, comment_id,

@@ -1,15 +1,20 @@
-// Staged attachment bytes (issue 13). An upload's file is written into the
-// log's `blobs` family in sealed chunks while it arrives, on a worker thread
+// Staged attachment bytes (issue 13). An upload's file is written, in sealed
+// chunks while it arrives, into an SST file of its own on a worker thread
 // (never the engine's writer), so no request holds a whole file
-// (ATTACHMENTS.md: uploads are streamed). The commit that appends the file's
-// attachment.added event then adopts the chunks in its one atomic write
-// (BlobToStore::staged): their data key joins the key vault under the blob's
-// key id and a pointer record makes them the blob's bytes. Chunks nobody
-// adopted are orphans: an abandoned upload drops its own (EventLog::DropStaged
-// or the BlobStaging destructor before Finish), a commit that finds the bytes
-// already stored drops them in its write, and the log deletes any a crash left
-// behind when it opens (each staging writes a pending marker before its first
-// chunk; adoption deletes the marker).
+// (ATTACHMENTS.md: uploads are streamed). Finish() syncs that file, writes
+// the staging's pending marker and ingests the file into the log's `blobs`
+// family (RocksDB IngestExternalFile): the bytes are written once, never
+// through the WAL or a memtable, so they neither lengthen the fsync of the
+// writer's group commits nor stall its writes. The commit that appends the
+// file's attachment.added event then adopts the chunks in its one atomic
+// write (BlobToStore::staged): their data key joins the key vault under the
+// blob's key id and a pointer record makes them the blob's bytes. Chunks
+// nobody adopted are orphans: an abandoned upload drops its own
+// (EventLog::DropStaged, or the BlobStaging destructor before Finish, which
+// deletes the unfinished file), a commit that finds the bytes already stored
+// drops them in its write, and the log deletes any a crash left behind when
+// it opens (staging files not ingested yet; ingested chunks whose pending
+// marker no adoption deleted).
 //
 // Threading: one BlobStaging per file, used by one thread at a time.
 #pragma once
@@ -40,12 +45,12 @@ class BlobStaging {
   static constexpr std::size_t kChunkBytes = 256 * 1024;
 
   virtual ~BlobStaging() = default;
-  // Buffers `bytes`; each full chunk is sealed and written (not synced: the
-  // adopting commit's synced write makes the earlier ones durable too).
-  // IOError if RocksDB or OpenSSL fail.
+  // Buffers `bytes`; each full chunk is sealed and appended to the staging
+  // file. IOError if RocksDB or OpenSSL fail.
   virtual Status Append(std::string_view bytes) = 0;
-  // Writes the last chunk and describes the staged file. Once finished, the
-  // chunks are the caller's to hand to a commit or to DropStaged.
+  // Writes the last chunk, syncs the file and ingests it (durable when this
+  // returns OK), and describes the staged file. Once finished, the chunks
+  // are the caller's to hand to a commit or to DropStaged.
   virtual Status Finish(StagedBlob* staged) = 0;
 };
 
