@@ -102,7 +102,9 @@ void Mailer::Impl::StoreLocked(const std::vector<MailEntry>& entries) {
   std::vector<eventstore::MetaWrite> writes;
   writes.reserve(entries.size());
   for (const MailEntry& entry : entries) writes.push_back({MailEntryKey(entry), EncodeMailEntry(entry)});
-  Status s = log.WriteMeta(writes);
+  // Unsynced: the transport has made these mails durable already, so
+  // losing this write to a power cut only re-sends them (same Message-ID).
+  Status s = log.WriteMeta(writes, eventstore::MetaDurability::kWithNextSync);
   if (!s.ok()) std::fprintf(stderr, "ticketd: mail: cannot record deliveries: %s\n", s.ToString().c_str());
   for (const MailEntry& entry : entries) {
     const std::string key = MailEntryKey(entry);
@@ -118,7 +120,7 @@ void Mailer::Impl::StoreLocked(const std::vector<MailEntry>& entries) {
 namespace {
 
 // Mails taken per delivery round: rendered, handed over together, recorded
-// in one synced write.
+// in one write.
 constexpr std::size_t kMailsPerRound = 256;
 
 void ApplyResult(const Mailer::Impl& impl, const mail::DeliveryResult& result, MailEntry* entry,

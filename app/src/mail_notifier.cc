@@ -48,12 +48,15 @@ class QueueBatch {
 
   // Writes everything with the cursor; then (under mu) makes the queued
   // entries visible to the delivery thread. Caller holds impl_.mu.
-  Status CommitLocked(std::uint64_t cursor) {
+  Status CommitLocked(std::uint64_t cursor, eventstore::MetaDurability durability) {
     for (const MailEntry& e : entries_) writes_.push_back({MailEntryKey(e), EncodeMailEntry(e)});
     for (const auto& [month, count] : touched_) writes_.push_back({"mail/count/" + month, std::to_string(count)});
     writes_.push_back({std::string(kCursorKey), std::to_string(cursor)});
     writes_.push_back({std::string(kSequenceKey), std::to_string(impl_.sequence)});
-    Status s = impl_.log.WriteMeta(writes_);
+    // A quota alert is an event of its own: its "raised" mark must not be
+    // lost while the event stays, or the month would get a second alert.
+    if (!alerted_.empty()) durability = eventstore::MetaDurability::kSynced;
+    Status s = impl_.log.WriteMeta(writes_, durability);
     if (!s.ok()) return s;
     for (const MailEntry& e : entries_) {
       const std::string key = MailEntryKey(e);
@@ -215,7 +218,10 @@ Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
   // Kept copies (the spool) of mails holding the erased subject's data go too.
   for (const auto& [is_ticket, id] : erasures) transport->ForgetPersonalData((is_ticket ? "ticket:" : "user:") + id.ToString());
   if (last == cursor && erasures.empty()) return Status::Ok();
-  s = batch.CommitLocked(last);
+  // Unsynced: the events are durable, so a power loss that takes this
+  // write (and only then) moves the cursor back and the same mails, same
+  // Message-IDs, are queued again: at least once, never lost.
+  s = batch.CommitLocked(last, eventstore::MetaDurability::kWithNextSync);
   if (s.ok()) delivery_cv.notify_one();
   return s;
 }
@@ -255,7 +261,8 @@ void Mailer::Impl::ProcessDigest(DigestRequest request) {
     result.recipients = batch.QueuedFor(request.tenant_id);
     batch.Put(record_key, std::to_string(result.recipients) + (result.skipped ? " skipped" : ""));
     std::lock_guard lock(mu);
-    result.status = batch.CommitLocked(cursor);
+    // Synced: the day's record is what answers a second send with 409.
+    result.status = batch.CommitLocked(cursor, eventstore::MetaDurability::kSynced);
     if (result.status.ok()) delivery_cv.notify_one();
   }
   if (request.done) request.done(std::move(result));
@@ -285,7 +292,7 @@ void Mailer::Impl::NotifierLoop() {
     {
       std::unique_lock wake(wake_mu);
       notifier_cv.wait_for(wake, std::chrono::seconds(1), [&] { return stopping.load() || notified; });
-      // Let commits gather: one round (one synced write) for all of them.
+      // Let commits gather: one round (one write) for all of them.
       PaceRound(notifier_cv, wake, stopping, last_round);
       notified = false;
     }

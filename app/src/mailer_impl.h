@@ -88,8 +88,8 @@ struct Mailer::Impl {
   mutable std::unordered_map<domain::Id, TenantTemplates, domain::IdHash> templates;
   // mail_delivery.cc
   void DeliveryLoop();
-  // Under mu: changed entries back to disk in one synced write, and to
-  // `pending`/`due` while queued.
+  // Under mu: changed entries back to disk in one write (unsynced: made
+  // durable by the writer's next commit), and to `pending`/`due` while queued.
   void StoreLocked(const std::vector<MailEntry>& entries);
   std::string RenderMetrics() const;
 };
@@ -97,7 +97,7 @@ struct Mailer::Impl {
 // The notifier and delivery threads run at a lower priority than the writer
 // and the HTTP threads (nice +10: mail may lag, creates must not), and hold
 // themselves to one round per kMailRoundGap, so under load a round carries
-// many mails behind one synced write instead of one write each; idle, a
+// many mails behind one write instead of one write each; idle, a
 // round starts at once.
 inline constexpr std::chrono::milliseconds kMailRoundGap{25};
 void LowerThisThreadPriority();

@@ -42,7 +42,7 @@ class RocksEventLog final : public EventLog {
   Status FindEvent(const domain::Id& event_id, std::uint64_t* position) const override;
   Status GetMeta(std::string_view key, std::string* value) const override;
   Status PutMeta(std::string_view key, std::string_view value) override;
-  Status WriteMeta(std::span<const MetaWrite> writes) override;  // rocks_meta.cc
+  Status WriteMeta(std::span<const MetaWrite> writes, MetaDurability durability) override;  // rocks_meta.cc
   Status ScanMeta(std::string_view prefix,
                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const override;
   Status Refresh() override;

@@ -5,7 +5,7 @@
 
 namespace ticketd::eventstore {
 
-Status RocksEventLog::WriteMeta(std::span<const MetaWrite> writes) {
+Status RocksEventLog::WriteMeta(std::span<const MetaWrite> writes, MetaDurability durability) {
   if (secondary_) return Status::InvalidArgument("the log is open read-only");
   rocksdb::WriteBatch batch;
   for (const MetaWrite& w : writes) {
@@ -13,7 +13,7 @@ Status RocksEventLog::WriteMeta(std::span<const MetaWrite> writes) {
     if (!s.ok()) return FromRocks(s, "staging log metadata");
   }
   rocksdb::WriteOptions options;
-  options.sync = true;
+  options.sync = durability == MetaDurability::kSynced;
   return FromRocks(db_->Write(options, &batch), "writing log metadata");
 }
 

@@ -7,10 +7,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include "parallel_sync.h"
+#include "spool_placement.h"
 #include "ticketd/mail/transport.h"
 
 namespace ticketd::mail {
 namespace {
+
+// Threads that sync a batch's files together (parallel_sync.h). On the
+// project's virtual disk 256 files took ~1.1 s one after another, ~100 ms
+// with 8 threads, ~40 ms with 32; more brought nothing.
+constexpr std::size_t kSyncThreads = 32;
 
 // "<t.x.e.y.r.z@host>" -> "t.x.e.y.r.z@host": message ids are our own, but
 // anything outside [A-Za-z0-9.@_-] becomes '_' all the same.
@@ -32,26 +39,29 @@ class SpoolTransport final : public Transport {
     return DeliverAll({Item{&mail, message}}).front();
   }
 
-  // Writes every file under tmp/, starts the writeback of all of them,
-  // then fdatasync()s each: the first sync's journal commit carries the
-  // others' blocks, so the batch costs about one commit, not one per mail
-  // (and, unlike syncfs(), nothing else on the disk is flushed). Then the
-  // renames into outbox/ and one fsync of outbox/. A crash before the
-  // renames leaves only tmp/ files; the mails stay queued and are written
-  // again under the same name (the Message-ID).
+  // Writes every file under tmp/ (starting each one's writeback), then
+  // fdatasync()s them all at once (parallel_sync.h: the batch costs a few
+  // disk flushes, not one per mail). Then the renames into outbox/ and one
+  // fsync of outbox/. A crash before the renames leaves only tmp/ files; the
+  // mails stay queued and are written again under the same name (the
+  // Message-ID).
   std::vector<DeliveryResult> DeliverAll(const std::vector<Item>& items) override {
     std::vector<DeliveryResult> results(items.size());
     std::vector<std::string> names(items.size());
     std::vector<int> fds(items.size(), -1);
-    bool any_written = false;
+    std::vector<int> written;  // fds[i] of the files written, in order
     for (std::size_t i = 0; i < items.size(); ++i) {
       names[i] = FileNameOf(items[i].mail->message_id);
       results[i] = WriteFile(dir_ / "tmp" / names[i], items[i].message, &fds[i]);
-      if (fds[i] >= 0) ::sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE);
-    }
-    for (std::size_t i = 0; i < items.size(); ++i) {
       if (fds[i] < 0) continue;
-      if (::fdatasync(fds[i]) != 0) results[i] = Retry("fdatasync", errno);
+      ::sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE);
+      written.push_back(fds[i]);
+    }
+    const std::vector<int> sync_errors = syncer_.DataSyncAll(written);
+    bool any_written = false;
+    for (std::size_t i = 0, j = 0; i < items.size(); ++i) {
+      if (fds[i] < 0) continue;
+      if (const int error = sync_errors[j++]; error != 0) results[i] = Retry("fdatasync", error);
       if (::close(fds[i]) != 0 && results[i].outcome == DeliveryOutcome::kSent) results[i] = Retry("close", errno);
       any_written |= results[i].outcome == DeliveryOutcome::kSent;
     }
@@ -121,15 +131,14 @@ class SpoolTransport final : public Transport {
     return DeliveryResult{DeliveryOutcome::kRetry, std::string("spool ") + what + ": " + std::strerror(error)};
   }
   std::filesystem::path dir_;
+  ParallelSync syncer_{kSyncThreads};
 };
 
 }  // namespace
 
 Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(dir) / "outbox", ec);
-  if (!ec) std::filesystem::create_directories(std::filesystem::path(dir) / "tmp", ec);
-  if (ec) return Status::IOError("cannot create the mail spool " + dir + ": " + ec.message());
+  Status s = MakeSpoolDirectories(dir);
+  if (!s.ok()) return s;
   *transport = std::make_unique<SpoolTransport>(dir);
   return Status::Ok();
 }

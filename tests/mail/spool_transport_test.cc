@@ -62,6 +62,38 @@ TEST_F(SpoolTransportTest, BatchWritesEveryMailWholeUnderItsMessageId) {
   EXPECT_EQ(Read("c").size(), 100000u);
 }
 
+// A full round (256 mails) is synced by the pool of sync threads at once:
+// every file lands whole under its name, nothing stays in tmp/.
+TEST_F(SpoolTransportTest, FullRoundLandsWholeThroughTheParallelSyncs) {
+  std::vector<OutgoingMail> mails;
+  for (int i = 0; i < 256; ++i) mails.push_back(Mail("m" + std::to_string(i)));
+  std::vector<Transport::Item> items;
+  for (const OutgoingMail& mail : mails) items.push_back({&mail, "body of " + mail.message_id});
+  const std::vector<DeliveryResult> results = transport_->DeliverAll(items);
+  ASSERT_EQ(results.size(), 256u);
+  for (const DeliveryResult& r : results) EXPECT_EQ(r.outcome, DeliveryOutcome::kSent) << r.error;
+  EXPECT_EQ(FilesIn("outbox"), 256u);
+  EXPECT_EQ(FilesIn("tmp"), 0u);
+  EXPECT_EQ(Read("m255"), "body of <m255@example.test>");
+  // A second round reuses the same threads.
+  EXPECT_EQ(transport_->DeliverAll(items).size(), 256u);
+  EXPECT_EQ(FilesIn("outbox"), 256u);
+}
+
+// A start makes a fresh staging dir (spool_placement.h): a crash's
+// leftovers in tmp/ go (their mails are still queued), the outbox stays.
+TEST_F(SpoolTransportTest, StartEmptiesTheStagingDirAndKeepsTheOutbox) {
+  const OutgoingMail a = Mail("a");
+  ASSERT_EQ(transport_->Deliver(a, "kept").outcome, DeliveryOutcome::kSent);
+  std::ofstream(dir_ / "tmp" / "half-written.eml") << "From: half";
+  transport_.reset();
+  ASSERT_TRUE(MakeSpoolTransport(dir_.string(), &transport_).ok());
+  EXPECT_EQ(FilesIn("tmp"), 0u);
+  EXPECT_EQ(Read("a"), "kept");
+  for (const auto& entry : fs::directory_iterator(dir_))
+    EXPECT_TRUE(entry.path().filename() == "tmp" || entry.path().filename() == "outbox") << entry.path();
+}
+
 TEST_F(SpoolTransportTest, ResendOfTheSameMessageIdReplacesItsFile) {
   const OutgoingMail a = Mail("a");
   EXPECT_EQ(transport_->Deliver(a, "first").outcome, DeliveryOutcome::kSent);

@@ -109,6 +109,14 @@ struct EventLogOptions {
   std::optional<MasterKey> master_key;
 };
 
+// How a WriteMeta batch reaches the disk. kSynced: durable when WriteMeta
+// returns (its own WAL fsync). kWithNextSync: written to the WAL file (it
+// survives kill -9) and made durable by the next synced write of the log,
+// the writer's next commit; a power loss before that may lose it and every
+// later write, never an earlier one (the WAL is replayed as a prefix). For
+// state that can be derived again, such as the mail queue and its cursor.
+enum class MetaDurability { kSynced, kWithNextSync };
+
 // One write of WriteMeta: a put, or a delete when `value` is nullopt.
 struct MetaWrite {
   std::string key;
@@ -191,9 +199,9 @@ class EventLog {
   // Small synced key/value metadata (admin token hash, relay cursor, ...).
   virtual Status GetMeta(std::string_view key, std::string* value) const = 0;
   virtual Status PutMeta(std::string_view key, std::string_view value) = 0;
-  // Several metadata writes in ONE synced batch: all or none (the mail
-  // notifier moves its queue entries and its cursor together). Any thread.
-  virtual Status WriteMeta(std::span<const MetaWrite> writes) = 0;
+  // Several metadata writes in ONE batch: all or none (the mail notifier
+  // moves its queue entries and its cursor together). Any thread.
+  virtual Status WriteMeta(std::span<const MetaWrite> writes, MetaDurability durability) = 0;
   // Visits the metadata keys starting with `prefix` in key order until
   // `visit` returns false.
   virtual Status ScanMeta(std::string_view prefix,
