@@ -104,6 +104,13 @@ Completion DropStagedOnFailure(eventstore::EventLog& log, const EngineCommand& c
   };
 }
 
+// The same for every thread of the process: the replay's reading thread too.
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -166,7 +173,10 @@ Status Engine::Impl::Recover() {
   if (!loaded.ok() && !loaded.IsNotFound()) return loaded;
   const double snapshot_seconds = SecondsSince(started);
   std::uint64_t replayed = 0;
-  Status s = log->ReadAll(loaded_snapshot_position + 1, [this, &replayed](const eventstore::RecordedEvent& recorded) {
+  // Read and decoded on a second thread, folded on this one.
+  const double process_cpu_started = ProcessCpuSeconds();
+  Status s = log->ReadAllPipelined(loaded_snapshot_position + 1,
+                                   [this, &replayed](const eventstore::RecordedEvent& recorded) {
     state->Apply(recorded.event);
     ++replayed;
     return true;
@@ -175,11 +185,11 @@ Status Engine::Impl::Recover() {
   snapshots->Recovered(loaded_snapshot_position, replayed);
   std::fprintf(stderr,
                "ticketd: recovered to position %llu in %.3f s (%.3f s CPU): snapshot at position %llu "
-               "(%.3f s), then %llu events replayed\n",
+               "(%.3f s), then %llu events replayed (%.3f s CPU of all threads)\n",
                static_cast<unsigned long long>(log->HeadPosition()), SecondsSince(started),
                ThreadCpuSeconds() - cpu_started,
                static_cast<unsigned long long>(loaded_snapshot_position), snapshot_seconds,
-               static_cast<unsigned long long>(replayed));
+               static_cast<unsigned long long>(replayed), ProcessCpuSeconds() - process_cpu_started);
   return Status::Ok();
 }
 

@@ -122,7 +122,7 @@ ReadModelHashes EngineState::Hashes(std::uint64_t position) const {
 Status RebuildReadModelHashes(const eventstore::EventLog& log, ReadModelHashes* hashes) {
   auto state = std::make_unique<EngineState>();
   std::uint64_t position = 0;
-  Status s = log.ReadAll(1, [&](const eventstore::RecordedEvent& recorded) {
+  Status s = log.ReadAllPipelined(1, [&](const eventstore::RecordedEvent& recorded) {
     state->Apply(recorded.event);
     position = recorded.position;
     return true;

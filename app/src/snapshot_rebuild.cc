@@ -58,7 +58,7 @@ Status RebuildSnapshotBody(const eventstore::EventLog& log, const SnapshotStore&
   });
   if (!loaded.ok() && !loaded.IsNotFound()) return loaded;
   std::uint64_t folded = base;
-  Status s = log.ReadAll(base + 1, [&](const eventstore::RecordedEvent& recorded) {
+  Status s = log.ReadAllPipelined(base + 1, [&](const eventstore::RecordedEvent& recorded) {
     if (recorded.position > at.position) return false;
     state->Apply(recorded.event);
     folded = recorded.position;

@@ -6,7 +6,7 @@
 
 #include <exception>
 
-#include "id_text.h"
+#include "envelope_ids.h"
 #include "payload_codec.h"
 #include "sealed_codec.h"
 #include "ticketd/v1/events.pb.h"
@@ -22,15 +22,11 @@ std::string EncodeEnvelope(const EventToAppend& e, std::uint64_t position) {
 
 Status EncodeEnvelopeWith(const EventToAppend& e, std::uint64_t position, TextSealer& text, std::string* out) {
   v1::EventEnvelope envelope;
-  envelope.set_event_id(IdText(e.event_id));
-  envelope.set_tenant_id(IdText(e.event.tenant_id));
-  envelope.set_stream_id(IdText(e.event.stream_id));
+  WriteEnvelopeIds(e, &envelope);  // envelope version 2: raw ids
   envelope.set_stream_version(e.version);
   envelope.set_position(position);
   envelope.set_type(std::string(domain::EventTypeName(e.event.payload)));
   envelope.set_occurred_at_us(e.event.at);
-  if (!e.event.actor_id.IsNil()) envelope.set_actor_id(IdText(e.event.actor_id));
-  envelope.set_correlation_id(IdText(e.correlation_id));
   envelope.set_schema_version(PayloadSchemaVersion(e.event.payload));
   EncodePayload(e.event.payload, text, &envelope);
   if (!text.status().ok()) return text.status();
@@ -49,21 +45,7 @@ bool Parse(std::string_view bytes, v1::EventEnvelope* envelope) {
 }
 
 Status DecodeParsed(const v1::EventEnvelope& envelope, const TextKeys* keys, RecordedEvent* out) {
-  auto id = [](const std::string& text, domain::Id* target) {
-    auto parsed = domain::Id::Parse(text);
-    if (!parsed) return false;
-    *target = *parsed;
-    return true;
-  };
-  if (!id(envelope.event_id(), &out->event_id) || !id(envelope.tenant_id(), &out->event.tenant_id) ||
-      !id(envelope.stream_id(), &out->event.stream_id))
-    return Status::Corruption("event envelope has a malformed id");
-  out->correlation_id = domain::Id{};
-  if (!envelope.correlation_id().empty() && !id(envelope.correlation_id(), &out->correlation_id))
-    return Status::Corruption("event envelope has a malformed correlation id");
-  out->event.actor_id = domain::Id{};
-  if (!envelope.actor_id().empty() && !id(envelope.actor_id(), &out->event.actor_id))
-    return Status::Corruption("event envelope has a malformed actor id");
+  if (Status s = ReadEnvelopeIds(envelope, out); !s.ok()) return s;
   out->position = envelope.position();
   out->version = envelope.stream_version();
   out->schema_version = envelope.schema_version();
@@ -88,10 +70,29 @@ Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out, const TextKeys
   }
 }
 
+Status PublicEnvelope(std::string_view stored, std::string* out) {
+  try {
+    v1::EventEnvelope envelope;
+    if (!Parse(stored, &envelope)) return Status::Corruption("event envelope does not parse");
+    if (!IsVersion2(envelope)) {
+      if (Status s = ToVersion1Ids(&envelope); !s.ok()) return s;  // checks the ids
+      out->assign(stored);
+      return Status::Ok();
+    }
+    if (Status s = ToVersion1Ids(&envelope); !s.ok()) return s;
+    *out = envelope.SerializeAsString();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("event envelope cannot be converted: ") + e.what());
+  }
+}
+
 Status EnvelopeToJson(std::string_view bytes, std::string* json) {
   try {
     v1::EventEnvelope envelope;
     if (!Parse(bytes, &envelope)) return Status::Corruption("event envelope does not parse");
+    // Auditors see one format whatever the log holds: version 1, text ids.
+    if (Status s = ToVersion1Ids(&envelope); !s.ok()) return s;
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = false;  // one line per event
     options.preserve_proto_field_names = true;
@@ -99,6 +100,13 @@ Status EnvelopeToJson(std::string_view bytes, std::string* json) {
     json->clear();
     auto status = google::protobuf::util::MessageToJsonString(envelope, json, options);
     if (!status.ok()) return Status::Corruption("event envelope cannot be printed as JSON");
+    // The version 2 fields are empty now, but printed (every primitive field
+    // is): drop them, so the export line is the one version 1 always gave.
+    // Consecutive fields 11-15, printed in order; inside a JSON string a
+    // quote is escaped, so this text can only be those fields.
+    static constexpr std::string_view kEmptyRawIds =
+        R"(,"event_id_raw":"","tenant_id_raw":"","stream_id_raw":"","actor_id_raw":"","correlation_id_raw":"")";
+    if (std::size_t at = json->find(kEmptyRawIds); at != std::string::npos) json->erase(at, kEmptyRawIds.size());
     return Status::Ok();
   } catch (const std::exception& e) {
     return Status::Corruption(std::string("event envelope cannot be printed as JSON: ") + e.what());

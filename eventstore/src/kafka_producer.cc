@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "envelope_ids.h"
 #include "ticketd/v1/events.pb.h"
 
 namespace ticketd::eventstore {
@@ -14,6 +15,11 @@ namespace ticketd::eventstore {
 bool ReadEnvelopeFacts(std::string_view envelope, EnvelopeFacts* facts) {
   v1::EventEnvelope parsed;
   if (!parsed.ParseFromArray(envelope.data(), static_cast<int>(envelope.size()))) return false;
+  // The stream's format never changed: a version 2 record (raw ids) goes out
+  // as the version 1 envelope its event would have had.
+  const bool convert = IsVersion2(parsed);
+  if (!ToVersion1Ids(&parsed).ok()) return false;
+  facts->public_envelope = convert ? parsed.SerializeAsString() : std::string();
   facts->event_id = parsed.event_id();
   facts->tenant_id = parsed.tenant_id();
   facts->stream_id = parsed.stream_id();
@@ -100,6 +106,7 @@ KafkaProducer::~KafkaProducer() {
 }
 
 ProduceResult KafkaProducer::Produce(const RawRecord& record, const EnvelopeFacts& facts) {
+  const std::string_view value = facts.public_envelope.empty() ? record.envelope : facts.public_envelope;
   rd_kafka_headers_t* headers = rd_kafka_headers_new(4);
   const std::string position = std::to_string(record.position);
   const std::string schema_version = std::to_string(facts.schema_version);
@@ -112,7 +119,7 @@ ProduceResult KafkaProducer::Produce(const RawRecord& record, const EnvelopeFact
   rd_kafka_resp_err_t err = rd_kafka_producev(
       rk_, RD_KAFKA_V_RKT(topic_), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
       RD_KAFKA_V_KEY(facts.stream_id.data(), facts.stream_id.size()),
-      RD_KAFKA_V_VALUE(const_cast<char*>(record.envelope.data()), record.envelope.size()),
+      RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
       RD_KAFKA_V_HEADERS(headers),
       RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(record.position))), RD_KAFKA_V_END);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {  // the message owns the headers now

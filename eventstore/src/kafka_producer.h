@@ -22,12 +22,15 @@ namespace ticketd::eventstore {
 
 // What the relay needs from an envelope besides its bytes.
 struct EnvelopeFacts {
-  std::string event_id, tenant_id, stream_id;
+  std::string event_id, tenant_id, stream_id;  // UUID text
   std::uint32_t schema_version = 1;
   std::int64_t occurred_at_us = 0;
+  // The message value when the stored bytes are not already the public
+  // version 1 envelope (a version 2 record, converted); empty otherwise.
+  std::string public_envelope;
 };
 
-// false if `envelope` is not a parseable EventEnvelope.
+// false if `envelope` is not a parseable EventEnvelope with valid ids.
 bool ReadEnvelopeFacts(std::string_view envelope, EnvelopeFacts* facts);
 
 class ProducerListener {

@@ -7,6 +7,7 @@
 #include "account_payload_codec.h"
 #include "sla_payload_codec.h"
 #include "attachment_payload_codec.h"
+#include "envelope_ids.h"
 #include "mail_payload_codec.h"
 #include "id_text.h"
 #include "personal_text.h"
@@ -326,7 +327,7 @@ Status DecodePayload(const v1::EventEnvelope& env, TextOpener& text, EventPayloa
     case v1::EventEnvelope::kTicketDeleted: {
       TicketDeleted e;
       Id tenant_id;
-      ok = ParseId(env.tenant_id(), &tenant_id) &&
+      ok = EnvelopeTenantId(env, &tenant_id) &&
            DecodeSnapshot(env.ticket_deleted().snapshot(), tenant_id, text, &e.snapshot);
       *payload = std::move(e);
       break;

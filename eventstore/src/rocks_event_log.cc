@@ -114,18 +114,20 @@ Status RocksEventLog::ReadAllRaw(std::uint64_t from,
   return Status::Ok();
 }
 
+Status RocksEventLog::DecodeRecord(const RawRecord& raw, RecordedEvent* recorded) const {
+  Status s = DecodeEnvelope(raw.envelope, recorded, vault_.get());  // ReadAllRaw checked the position
+  if (!s.ok()) return AtPosition(raw.position, s.message());
+  recorded->hash = raw.hash;
+  return Status::Ok();
+}
+
 Status RocksEventLog::ReadAll(std::uint64_t from,
                               const std::function<bool(const RecordedEvent&)>& visit) const {
   Status problem;
   Status s = ReadAllRaw(from, [&](const RawRecord& raw) {
     RecordedEvent recorded;
-    problem = DecodeEnvelope(raw.envelope, &recorded, vault_.get());  // ReadAllRaw checked the position
-    if (!problem.ok()) {
-      problem = AtPosition(raw.position, problem.message());
-      return false;
-    }
-    recorded.hash = raw.hash;
-    return visit(recorded);
+    problem = DecodeRecord(raw, &recorded);
+    return problem.ok() && visit(recorded);
   });
   return s.ok() ? problem : s;
 }

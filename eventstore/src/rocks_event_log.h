@@ -34,6 +34,8 @@ class RocksEventLog final : public EventLog {
   Status AppendBatch(std::span<const Commit> commits, std::vector<CommitOutcome>* outcomes) override;
   Status ReadStream(const StreamKey& stream, std::vector<RecordedEvent>* out) const override;
   Status ReadAll(std::uint64_t from, const std::function<bool(const RecordedEvent&)>& visit) const override;
+  Status ReadAllPipelined(std::uint64_t from,
+                          const std::function<bool(const RecordedEvent&)>& visit) const override;  // rocks_read_pipelined.cc
   Status ReadAllRaw(std::uint64_t from, const std::function<bool(const RawRecord&)>& visit) const override;
   std::uint64_t HeadPosition() const override;
   Hash HeadHash() const override;
@@ -84,6 +86,9 @@ class RocksEventLog final : public EventLog {
                         std::int64_t* version);
   // Does the stream hold exactly `version` events (version 0: none)?
   Status StreamHasVersion(const std::string& prefix, std::int64_t version, bool* matches) const;
+  // One record of ReadAllRaw decoded with the log's text keys; Corruption
+  // naming its position.
+  Status DecodeRecord(const RawRecord& raw, RecordedEvent* recorded) const;
   Status FindEventIn(const domain::Id& event_id, const BatchState& batch, std::uint64_t* position) const;
 
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return f < handles_.size() ? handles_[f] : nullptr; }

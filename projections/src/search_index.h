@@ -51,14 +51,15 @@ class SearchIndex {
  private:
   using Postings = std::map<std::string, SlotSet, std::less<>>;
 
-  // The distinct words of subject and description, sorted.
-  static std::vector<std::string> WordsOf(const domain::Ticket& ticket);
+  // The distinct words of subject and description, sorted: views into
+  // `buffer`, which it overwrites.
+  static std::vector<std::string_view> WordsOf(const domain::Ticket& ticket, std::string* buffer);
   // Drops from `candidates` the slots whose ticket has no word that each of
   // `prefixes` prefixes.
   static void KeepPrefixMatches(const std::vector<const std::string*>& prefixes, const TicketLookup& lookup,
                                 Bitmap* candidates);
-  void AddWord(std::string word, std::uint32_t slot);
-  void RemoveWord(const std::string& word, std::uint32_t slot);
+  void AddWord(std::string_view word, std::uint32_t slot);
+  void RemoveWord(std::string_view word, std::uint32_t slot);
   // Total postings of the words `prefix` prefixes (an upper bound of the
   // number of matching slots); 0 exactly when nothing matches.
   std::size_t PrefixWeight(std::string_view prefix) const;

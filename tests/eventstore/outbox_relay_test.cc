@@ -14,6 +14,7 @@
 #include "poll_until.h"
 #include "ticketd/eventstore/embedded_kafka.h"
 #include "ticketd/eventstore/event_codec.h"
+#include "ticketd/v1/events.pb.h"
 #include "topic_reader.h"
 
 namespace ticketd::eventstore {
@@ -96,7 +97,15 @@ TEST_F(OutboxRelayTest, PublishesEveryEventKeyedByStreamWithHeadersAndStoredByte
   for (const ReadMessage& m : messages) {
     const std::uint64_t position = std::stoull(m.headers.at("position"));
     positions.insert(position);
-    EXPECT_EQ(m.value, stored.at(position)) << "value must be the stored envelope, byte for byte";
+    // The log stores envelope version 2 (raw ids); the stream keeps version 1.
+    std::string public_bytes;
+    ASSERT_TRUE(PublicEnvelope(stored.at(position), &public_bytes).ok());
+    EXPECT_NE(m.value, stored.at(position));
+    EXPECT_EQ(m.value, public_bytes) << "value must be the public form of the stored envelope, byte for byte";
+    v1::EventEnvelope published;
+    ASSERT_TRUE(published.ParseFromString(m.value));
+    EXPECT_EQ(published.event_id().size(), 36u);
+    EXPECT_TRUE(published.event_id_raw().empty());
     RecordedEvent decoded;
     ASSERT_TRUE(DecodeEnvelope(m.value, &decoded).ok());
     EXPECT_EQ(m.key, decoded.event.stream_id.ToString());

@@ -15,8 +15,12 @@ namespace ticketd::eventstore {
 // Schema versions are per payload (see docs/schema-evolution.md): 1 for
 // every payload but comment.added, which is at 2.
 
-// Serializes `event` at `position` into EventEnvelope bytes, personal text in
-// plain (the log itself seals it; see subject_keys.h).
+// Envelope versions (events.proto): the log writes version 2 (ids as 16 raw
+// bytes) and reads both; version 1 (ids as UUID text) is the public form the
+// Kafka stream and `ticket-replay export` carry.
+
+// Serializes `event` at `position` into EventEnvelope bytes (version 2),
+// personal text in plain (the log itself seals it; see subject_keys.h).
 std::string EncodeEnvelope(const EventToAppend& event, std::uint64_t position);
 
 // Parses EventEnvelope bytes (upcasting older payload versions) into `out`
@@ -27,7 +31,12 @@ std::string EncodeEnvelope(const EventToAppend& event, std::uint64_t position);
 // throws or crashes on any input.
 Status DecodeEnvelope(std::string_view bytes, RecordedEvent* out, const TextKeys* keys = nullptr);
 
-// The envelope as one line of JSON (protobuf's canonical JSON mapping, field
+// The public (version 1) bytes of a stored envelope: converted from version
+// 2, or the same bytes. Corruption on bytes that do not parse or hold
+// malformed ids.
+Status PublicEnvelope(std::string_view stored, std::string* out);
+
+// The envelope in its public version 1 form as one line of JSON (protobuf's canonical JSON mapping, field
 // names as in the .proto), for `ticket-replay export` and `consume`.
 Status EnvelopeToJson(std::string_view bytes, std::string* json);
 
