@@ -26,13 +26,14 @@ constexpr std::chrono::milliseconds kAcceptRetry{50};
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, net::ip::tcp::acceptor&& acceptor, RequestHandler& handler,
-           const HttpServerOptions& options, SessionRegistry& registry)
+           const HttpServerOptions& options, SessionRegistry& registry, AnswerQueuePtr answers)
       : ioc_(ioc),
         acceptor_(std::move(acceptor)),
         retry_(acceptor_.get_executor()),
         handler_(handler),
         options_(options),
-        registry_(registry) {}
+        registry_(registry),
+        answers_(std::move(answers)) {}
 
   void Accept() {
     acceptor_.async_accept(net::make_strand(ioc_),
@@ -71,7 +72,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
     beast::error_code ignored;
     socket.set_option(net::ip::tcp::no_delay(true), ignored);
-    std::make_shared<HttpSession>(std::move(socket), handler_, options_, registry_)->Run();
+    std::make_shared<HttpSession>(std::move(socket), handler_, options_, registry_, answers_)->Run();
     Accept();
   }
 
@@ -81,13 +82,17 @@ class Listener : public std::enable_shared_from_this<Listener> {
   RequestHandler& handler_;
   const HttpServerOptions& options_;
   SessionRegistry& registry_;
+  AnswerQueuePtr answers_;
   bool closed_ = false;  // on the acceptor's strand
 };
 
 class BeastHttpServer final : public HttpServer {
  public:
   explicit BeastHttpServer(const HttpServerOptions& options)
-      : options_(options), ioc_(options.threads > 0 ? options.threads : 1), work_(ioc_.get_executor()) {}
+      : options_(options),
+        ioc_(options.threads > 0 ? options.threads : 1),
+        work_(ioc_.get_executor()),
+        answers_(std::make_shared<AnswerQueue>(ioc_)) {}
   ~BeastHttpServer() override { Stop(std::chrono::milliseconds(0)); }
 
   Status Listen(RequestHandler& handler) {
@@ -105,7 +110,7 @@ class BeastHttpServer final : public HttpServer {
       return Status::IOError("cannot listen on " + options_.address + ":" + std::to_string(options_.port) +
                              ": " + ec.message());
     }
-    listener_ = std::make_shared<Listener>(ioc_, std::move(acceptor), handler, options_, registry_);
+    listener_ = std::make_shared<Listener>(ioc_, std::move(acceptor), handler, options_, registry_, answers_);
     listener_->Accept();
     const int threads = options_.threads > 0 ? options_.threads : 1;
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { RunWorker(); });
@@ -131,6 +136,7 @@ class BeastHttpServer final : public HttpServer {
     }
     // From here on a late answer from the engine is dropped, not posted.
     for (const auto& link : links) link->Detach();
+    answers_->Stop();
     work_.reset();
     ioc_.stop();
     for (auto& thread : threads_)
@@ -159,6 +165,7 @@ class BeastHttpServer final : public HttpServer {
   SessionRegistry registry_;
   net::io_context ioc_;
   net::executor_work_guard<net::io_context::executor_type> work_;
+  AnswerQueuePtr answers_;  // shared with the sessions' pending answers, which may outlive the server
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
   std::mutex stop_mu_;

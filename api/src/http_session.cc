@@ -4,6 +4,7 @@
 
 #include "upload_limits.h"
 
+#include "ticketd/base/answer_batch.h"
 #include "ticketd/projections/json_writer.h"
 
 #include <atomic>
@@ -69,8 +70,8 @@ Response Unanswered() {
 // later ones are ignored, and none at all becomes Unanswered().
 class Completion {
  public:
-  Completion(std::shared_ptr<SessionLink> link, std::shared_ptr<HttpSession::Slot> slot)
-      : link_(std::move(link)), slot_(std::move(slot)) {}
+  Completion(std::shared_ptr<SessionLink> link, std::shared_ptr<HttpSession::Slot> slot, AnswerQueuePtr answers)
+      : link_(std::move(link)), slot_(std::move(slot)), answers_(std::move(answers)) {}
   Completion(const Completion&) = delete;
   Completion& operator=(const Completion&) = delete;
   ~Completion() {
@@ -90,12 +91,12 @@ class Completion {
 
  private:
   void Deliver(Response&& response, ResponseStreamPtr stream = nullptr) {
-    link_->Post([slot = slot_, response = std::move(response), stream = std::move(stream)](
-                    HttpSession& session) mutable { session.OnResponse(slot, std::move(response), std::move(stream)); });
+    answers_->Push(link_, slot_, std::move(response), std::move(stream));
   }
 
   std::shared_ptr<SessionLink> link_;
   std::shared_ptr<HttpSession::Slot> slot_;
+  AnswerQueuePtr answers_;
   std::atomic<bool> answered_{false};
 };
 
@@ -107,8 +108,12 @@ void LogHttpFailure(beast::error_code ec, const char* what) {
 }
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler,
-                         const HttpServerOptions& options, SessionRegistry& registry)
-    : stream_(std::move(socket)), handler_(handler), options_(options), registry_(registry) {}
+                         const HttpServerOptions& options, SessionRegistry& registry, AnswerQueuePtr answers)
+    : stream_(std::move(socket)),
+      handler_(handler),
+      options_(options),
+      registry_(registry),
+      answers_(std::move(answers)) {}
 
 void HttpSession::Run() {
   link_ = std::make_shared<SessionLink>(shared_from_this());
@@ -205,7 +210,7 @@ void HttpSession::Dispatch(Request&& request, RequestBodyPtr body) {
   slots_.push_back(slot);
   if (!slot->keep_alive) closing_ = true;
   if (body) upload_slot_ = slot;
-  auto completion = std::make_shared<Completion>(link_, slot);
+  auto completion = std::make_shared<Completion>(link_, slot, answers_);
   try {
     handler_.Handle(
         std::move(request), [completion](Response&& response) { completion->Respond(std::move(response)); },
@@ -308,6 +313,45 @@ void HttpSession::Close() {
   stream_.close();  // cancels the pending read, if any
   link_->Detach();
   registry_.Remove(link_.get());
+}
+
+void AnswerQueue::Push(std::shared_ptr<SessionLink> link, std::shared_ptr<HttpSession::Slot> slot,
+                       Response&& response, ResponseStreamPtr stream) {
+  std::lock_guard lock(mu_);
+  if (stopped_) return;
+  queued_.push_back(Answer{std::move(link), std::move(slot), std::move(response), std::move(stream)});
+  if (drain_posted_) return;
+  drain_posted_ = true;
+  // The engine's writer answers a batch inside an AnswerBatch: one drain
+  // then takes the whole batch, posted once the last answer is queued.
+  auto post = [self = shared_from_this()] {
+    std::lock_guard lock(self->mu_);
+    if (!self->stopped_) net::post(self->ioc_, [self] { self->Drain(); });
+  };
+  if (!AnswerBatch::DeferToEnd(post)) net::post(ioc_, [self = shared_from_this()] { self->Drain(); });
+}
+
+void AnswerQueue::Stop() {
+  std::vector<Answer> dropped;
+  std::lock_guard lock(mu_);
+  stopped_ = true;
+  dropped.swap(queued_);
+}
+
+void AnswerQueue::Drain() {
+  std::vector<Answer> answers;
+  {
+    std::lock_guard lock(mu_);
+    answers.swap(queued_);
+    drain_posted_ = false;
+  }
+  for (Answer& answer : answers) {
+    std::shared_ptr<HttpSession> session = answer.link->Session();
+    if (!session) continue;  // closed: the answer has nowhere to go
+    net::dispatch(session->executor(), [session, answer = std::move(answer)]() mutable {
+      session->OnResponse(answer.slot, std::move(answer.response), std::move(answer.stream));
+    });
+  }
 }
 
 bool SessionRegistry::Add(const std::shared_ptr<SessionLink>& link) {

@@ -17,6 +17,7 @@
 #include <utility>  // before any Asio header (Boost 1.74, GCC 12)
 // clang-format on
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -64,6 +65,9 @@ class SessionRegistry {
   std::unordered_map<const SessionLink*, std::shared_ptr<SessionLink>> links_;
 };
 
+class AnswerQueue;
+using AnswerQueuePtr = std::shared_ptr<AnswerQueue>;
+
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   // One request's place in the write order; filled when its answer arrives.
@@ -76,7 +80,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   };
 
   HttpSession(net::ip::tcp::socket&& socket, RequestHandler& handler, const HttpServerOptions& options,
-              SessionRegistry& registry);
+              SessionRegistry& registry, AnswerQueuePtr answers);
   // Registers with the registry (or closes at once when stopping) and starts reading.
   void Run();
 
@@ -128,6 +132,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   RequestHandler& handler_;
   const HttpServerOptions options_;
   SessionRegistry& registry_;
+  AnswerQueuePtr answers_;
   std::shared_ptr<SessionLink> link_;
   std::deque<std::shared_ptr<Slot>> slots_;
   bool reading_ = false;
@@ -172,9 +177,52 @@ class SessionLink {
     session.swap(session_);
   }
 
+  // The session, or null once detached.
+  std::shared_ptr<HttpSession> Session() {
+    std::lock_guard lock(mu_);
+    return session_;
+  }
+
  private:
   std::mutex mu_;
   std::shared_ptr<HttpSession> session_;
+};
+
+// Answers given on other threads reach their sessions through one queue per
+// server. The engine's writer answers a whole batch of commands in a row:
+// the first answer queued posts one drain onto the io_context and the rest
+// ride along, so a batch of 64 answers costs one post (and at most one
+// thread wake-up) instead of 64. The drain runs on a server thread and
+// enters each session's strand directly (net::dispatch) when it is free.
+// Thread-safe.
+class AnswerQueue : public std::enable_shared_from_this<AnswerQueue> {
+ public:
+  explicit AnswerQueue(net::io_context& ioc) : ioc_(ioc) {}
+  AnswerQueue(const AnswerQueue&) = delete;
+  AnswerQueue& operator=(const AnswerQueue&) = delete;
+
+  // OnResponse(slot, response, stream) on the session's strand, unless the
+  // session has closed or the queue has stopped by then.
+  void Push(std::shared_ptr<SessionLink> link, std::shared_ptr<HttpSession::Slot> slot, Response&& response,
+            ResponseStreamPtr stream);
+  // From here on answers are dropped (the server stops; its io_context
+  // must not be posted to once stopped).
+  void Stop();
+
+ private:
+  struct Answer {
+    std::shared_ptr<SessionLink> link;
+    std::shared_ptr<HttpSession::Slot> slot;
+    Response response;
+    ResponseStreamPtr stream;
+  };
+  void Drain();
+
+  net::io_context& ioc_;
+  std::mutex mu_;
+  std::vector<Answer> queued_;  // guarded by mu_
+  bool drain_posted_ = false;   // guarded by mu_
+  bool stopped_ = false;        // guarded by mu_
 };
 
 }  // namespace ticketd::api

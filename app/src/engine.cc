@@ -15,6 +15,7 @@
 
 #include "engine_state.h"
 #include "ticketd/app/backup.h"
+#include "ticketd/base/answer_batch.h"
 #include "ticketd/app/ids.h"
 #include "ticketd/app/metrics.h"
 #include "serial_worker.h"
@@ -406,13 +407,16 @@ void Engine::Impl::ProcessBatch(std::vector<Pending>& batch) {
     }
   }
 
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    CommandOutcome& outcome = decisions[i].outcome;
-    if (commit_of[i] != std::string::npos && !batch_status.ok()) {
-      outcome = CommandOutcome{};
-      outcome.status = batch_status;
+  {
+    AnswerBatch answering;  // the HTTP server wakes once for the whole batch (answer_batch.h)
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      CommandOutcome& outcome = decisions[i].outcome;
+      if (commit_of[i] != std::string::npos && !batch_status.ok()) {
+        outcome = CommandOutcome{};
+        outcome.status = batch_status;
+      }
+      batch[i].done(std::move(outcome));
     }
-    batch[i].done(std::move(outcome));
   }
   snapshots->MaybeWriteInBackground();
 }

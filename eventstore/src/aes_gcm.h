@@ -16,7 +16,8 @@ using SecretKey = std::array<std::uint8_t, 32>;
 inline constexpr std::size_t kGcmNonceBytes = 12;
 inline constexpr std::size_t kGcmTagBytes = 16;
 
-// Fills `out` from the OS CSPRNG; false if it has no entropy to give.
+// Fills `out` from OpenSSL's CSPRNG (small draws come from a per-thread
+// buffer of its output); false if it has no entropy to give.
 bool RandomBytes(std::span<std::uint8_t> out);
 
 // Seals `plaintext` bound to `aad`: *nonce gets 12 random bytes, *sealed the
