@@ -39,3 +39,20 @@ load_tickets() {
 
 # cpu_ticks PID: user + system clock ticks the process has used.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# wait_quiet PID [MAX_SECONDS]: waits (up to MAX_SECONDS, default 180) until
+# the process used under 5% of a core over 2 s, so an RSS read afterwards
+# does not catch a background snapshot rebuild (a second state in flight)
+# half-way; prints how long it waited.
+wait_quiet() {
+  local pid=$1 max=${2:-180} waited=0 t0 t1 hz
+  hz=$(getconf CLK_TCK)
+  while ((waited < max)); do
+    t0=$(cpu_ticks "$pid")
+    sleep 2
+    waited=$((waited + 2))
+    t1=$(cpu_ticks "$pid")
+    ((t1 - t0 < hz / 10)) && break
+  done
+  echo "$waited"
+}

@@ -27,7 +27,7 @@ struct EngineState {
   projections::TicketReadModel tickets;
   projections::DirectoryReadModel directory;
   projections::CommentReadModel comments;
-  projections::DigestReadModel digest;
+  projections::DigestReadModel digest{tickets};  // reads the live tickets from `tickets`
   projections::AnalyticsReadModel analytics;
   projections::CatalogReadModel catalog;  // workflow (issue 12)
   projections::AttachmentStorageReadModel storage;  // attachments (issue 13)

@@ -36,7 +36,7 @@ void Stamp(Ticket& ticket, const domain::SlaPolicy* policy) {
     ticket.sla.reset();
     return;
   }
-  std::vector<domain::SlaTarget> breached = ticket.sla ? std::move(ticket.sla->breached) : std::vector<domain::SlaTarget>{};
+  domain::SlaTargetList breached = ticket.sla ? ticket.sla->breached : domain::SlaTargetList{};
   ticket.sla = domain::TicketSla{
       policy->policy_id,
       domain::ComputeSlaClock(*policy, ZoneClockFor(policy->calendar.time_zone), ticket.sla_history),

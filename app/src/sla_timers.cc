@@ -15,7 +15,15 @@ std::unique_ptr<SlaTimers> SlaTimers::Start(Engine& engine, Metrics& metrics, st
   engine.AttachTicketObserver([raw](const domain::Id& tenant_id, const domain::Id& ticket_id,
                                                  const projections::TicketPtr& after) {
     std::vector<domain::Deadline> deadlines;
-    if (after) deadlines = domain::DeadlinesOf(*after, raw->engine_->AutoCloseAfter(tenant_id));
+    if (after) {
+      // Only a resolved ticket has an auto-close deadline: the tenant's
+      // setting is looked up for those alone (the lookup copies the tenant's
+      // SLA settings, every policy included, under the directory's lock: on
+      // every create that was most of the SLA's cost on the writer).
+      std::optional<domain::Duration> auto_close_after;
+      if (after->status == domain::TicketStatus::kResolved) auto_close_after = raw->engine_->AutoCloseAfter(tenant_id);
+      deadlines = domain::DeadlinesOf(*after, auto_close_after);
+    }
     raw->scheduler_->Update(tenant_id, ticket_id, deadlines);
     // At attach time: the breaches already in the log (the counter's start).
     if (raw->attaching_ && after && after->sla) {

@@ -31,10 +31,13 @@ DomainEvent SystemEvent(const FireTimer& c, const Ticket& t, EventPayload payloa
   return DomainEvent{t.tenant_id, t.id, c.header.at, Id{}, std::move(payload)};
 }
 
+constexpr std::size_t kAllTimerKinds = 3;  // first response, resolution, auto-close
+
 }  // namespace
 
 std::vector<Deadline> DeadlinesOf(const Ticket& t, std::optional<Duration> auto_close_after) {
   std::vector<Deadline> deadlines;
+  deadlines.reserve(kAllTimerKinds);  // one allocation on the writer, not one per push
   if (t.sla && !IsTerminal(t.status)) {
     for (TimerKind kind : {TimerKind::kFirstResponse, TimerKind::kResolution}) {
       if (Recorded(*t.sla, TargetOf(kind))) continue;

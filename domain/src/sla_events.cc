@@ -50,9 +50,7 @@ void EvolveTicketSla(Ticket& ticket, const SlaTicketEvent& event) {
   std::visit(Overloaded{
                  [&](const SlaBreached& e) {
                    if (!ticket.sla) return;
-                   std::vector<SlaTarget>& breached = ticket.sla->breached;
-                   if (std::find(breached.begin(), breached.end(), e.target) == breached.end())
-                     breached.push_back(e.target);
+                   ticket.sla->breached.push_back(e.target);  // once per target
                  },
                  [&](const SlaEscalated& e) {
                    if (e.raised_to) ticket.priority = *e.raised_to;

@@ -34,7 +34,7 @@ void SimulateTicket(const SlaPolicy& candidate, const ZoneClock& zone, const Tic
   }
   std::vector<SlaTarget> after = MissedTargets(ComputeSlaClock(candidate, zone, ticket.sla_history), now);
   out->would_breach += after.empty() ? 0 : 1;
-  std::vector<SlaTarget> before = breached ? Normalized(ticket.sla->breached) : std::vector<SlaTarget>{};
+  std::vector<SlaTarget> before = breached ? Normalized(ticket.sla->breached.ToVector()) : std::vector<SlaTarget>{};
   if (before != after)
     out->changed.push_back(SlaSimulationChange{ticket.id, ticket.number, ticket.number_text, std::move(before), std::move(after)});
 }

@@ -3,10 +3,10 @@
 
 #include <array>
 #include <limits>
-#include <map>
+#include <algorithm>
+#include <mutex>
+#include <set>
 #include <tuple>
-
-#include "tenant_partitions.h"
 
 namespace ticketd::projections {
 namespace {
@@ -29,45 +29,57 @@ DigestKey KeyOf(const domain::Ticket& ticket) {
   return {ticket.due_at.value_or(std::numeric_limits<domain::Timestamp>::max()), ticket.number, ticket.id};
 }
 
-struct TenantDigest {
-  // Indexed by Priority's value; one ordered group each.
-  std::array<std::map<DigestKey, TicketPtr>, 4> groups;
-};
+// The tenant's active tickets, indexed by Priority's value, each group in key order.
+using Groups = std::array<std::vector<std::pair<DigestKey, TicketPtr>>, 4>;
+
+Groups GroupsOf(const TicketReadModel& tickets, const domain::Id& tenant_id) {
+  Groups groups;
+  for (TicketPtr& ticket : tickets.CreatedIn(tenant_id, std::numeric_limits<domain::Timestamp>::min(),
+                                             std::numeric_limits<domain::Timestamp>::max())) {
+    if (!InDigest(ticket)) continue;
+    DigestKey key = KeyOf(*ticket);
+    groups[static_cast<int>(ticket->priority)].emplace_back(key, std::move(ticket));
+  }
+  for (auto& group : groups)
+    std::sort(group.begin(), group.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return groups;
+}
 
 }  // namespace
 
 struct DigestReadModel::Impl {
-  TenantPartitions<TenantDigest> tenants;
+  const TicketReadModel* tickets;
+  mutable std::mutex mu;
+  std::set<domain::Id> tenants;  // every tenant that had a ticket event (canonical encoding)
 };
 
-DigestReadModel::DigestReadModel() : impl_(std::make_unique<Impl>()) {}
+DigestReadModel::DigestReadModel(const TicketReadModel& tickets) : impl_(std::make_unique<Impl>()) {
+  impl_->tickets = &tickets;
+}
 DigestReadModel::~DigestReadModel() = default;
 
 void DigestReadModel::OnTicketEvent(const domain::DomainEvent& event, const TicketPtr& before,
                                     const TicketPtr& after) {
   if (!InDigest(before) && !InDigest(after)) return;
-  impl_->tenants.Write(event.tenant_id, [&](TenantDigest& digest) {
-    if (InDigest(before)) digest.groups[static_cast<int>(before->priority)].erase(KeyOf(*before));
-    if (InDigest(after)) digest.groups[static_cast<int>(after->priority)].emplace(KeyOf(*after), after);
-  });
+  std::lock_guard lock(impl_->mu);
+  impl_->tenants.insert(event.tenant_id);
 }
 
 Digest DigestReadModel::Build(const domain::Id& tenant_id, domain::Timestamp day) const {
   Digest digest;
   digest.day = day;
   const domain::Timestamp cutoff = day + kDigestHourUtc * 3600 * domain::kMicrosPerSecond;
-  impl_->tenants.Read(tenant_id, [&](const TenantDigest& tenant) {
-    for (int p = static_cast<int>(domain::Priority::kUrgent); p >= 0; --p) {
-      const auto& group = tenant.groups[p];
-      if (group.empty()) continue;
-      DigestGroup out;
-      out.priority = static_cast<domain::Priority>(p);
-      out.tickets.reserve(group.size());
-      for (const auto& [key, ticket] : group)
-        out.tickets.push_back(DigestEntry{ticket, ticket->due_at.has_value() && *ticket->due_at < cutoff});
-      digest.groups.push_back(std::move(out));
-    }
-  });
+  const Groups groups = GroupsOf(*impl_->tickets, tenant_id);
+  for (int p = static_cast<int>(domain::Priority::kUrgent); p >= 0; --p) {
+    const auto& group = groups[p];
+    if (group.empty()) continue;
+    DigestGroup out;
+    out.priority = static_cast<domain::Priority>(p);
+    out.tickets.reserve(group.size());
+    for (const auto& [key, ticket] : group)
+      out.tickets.push_back(DigestEntry{ticket, ticket->due_at.has_value() && *ticket->due_at < cutoff});
+    digest.groups.push_back(std::move(out));
+  }
   digest.skipped = digest.groups.empty();
   return digest;
 }
@@ -77,12 +89,18 @@ Digest DigestReadModel::Build(const domain::Id& tenant_id, domain::Timestamp day
 namespace ticketd::projections {
 
 void DigestReadModel::EncodeCanonical(BinaryWriter& out) const {
-  impl_->tenants.ForEachSorted([&](const domain::Id& tenant_id, const TenantDigest& digest) {
+  std::set<domain::Id> tenants;
+  {
+    std::lock_guard lock(impl_->mu);
+    tenants = impl_->tenants;
+  }
+  for (const domain::Id& tenant_id : tenants) {
+    const Groups groups = GroupsOf(*impl_->tickets, tenant_id);
     bool empty = true;
-    for (const auto& group : digest.groups) empty = empty && group.empty();
-    if (empty) return;
+    for (const auto& group : groups) empty = empty && group.empty();
+    if (empty) continue;
     out.Id(tenant_id);
-    for (const auto& group : digest.groups) {
+    for (const auto& group : groups) {
       out.U64(group.size());
       for (const auto& [key, ticket] : group) {  // already in key order
         out.I64(key.due);
@@ -91,7 +109,7 @@ void DigestReadModel::EncodeCanonical(BinaryWriter& out) const {
         out.I64(ticket->version);
       }
     }
-  });
+  }
 }
 
 }  // namespace ticketd::projections

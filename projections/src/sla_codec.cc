@@ -5,10 +5,10 @@ namespace {
 
 using namespace ticketd::domain;
 
-template <class Enum>
-void EnumList(BinaryWriter& out, const std::vector<Enum>& values) {
+template <class List>
+void EnumList(BinaryWriter& out, const List& values) {
   out.U64(values.size());
-  for (Enum value : values) out.U64(static_cast<std::uint64_t>(value));
+  for (auto value : values) out.U64(static_cast<std::uint64_t>(value));
 }
 
 template <class Enum>
@@ -18,6 +18,22 @@ bool EnumList(BinaryReader& in, std::size_t limit, std::vector<Enum>* values) {
   values->resize(count);
   for (Enum& value : *values)
     if (!in.EnumBelow(static_cast<int>(limit), &value)) return false;
+  return true;
+}
+
+bool TargetList(BinaryReader& in, SlaTargetList* targets) {
+  std::vector<SlaTarget> read;
+  if (!EnumList(in, kAllSlaTargets.size(), &read)) return false;
+  *targets = {};
+  for (SlaTarget target : read) targets->push_back(target);
+  return true;
+}
+
+// The wire format of std::optional<int64> (unchanged snapshots).
+bool OptionalTime(BinaryReader& in, OptionalTimestamp* value) {
+  std::optional<std::int64_t> read;
+  if (!in.OptionalI64(&read)) return false;
+  *value = read;
   return true;
 }
 
@@ -118,16 +134,16 @@ bool DecodeTicketSla(BinaryReader& in, Ticket* t) {
   for (SlaStatusChange& change : h.changes)
     if (!(in.I64(&change.at) && in.DomainEnum(&change.to))) return false;
   bool has_sla = false;
-  if (!(in.OptionalI64(&h.first_staff_comment_at) && in.Bool(&has_sla))) return false;
+  if (!(OptionalTime(in, &h.first_staff_comment_at) && in.Bool(&has_sla))) return false;
   if (!has_sla) {
     t->sla.reset();
     return true;
   }
   TicketSla& sla = t->sla.emplace();
   SlaClock& c = sla.clock;
-  return in.Id(&sla.policy_id) && in.OptionalI64(&c.first_response_due_at) && in.OptionalI64(&c.first_responded_at) &&
-         in.OptionalI64(&c.resolution_due_at) && in.OptionalI64(&c.resolved_at) && in.Bool(&c.paused) &&
-         EnumList(in, kAllSlaTargets.size(), &sla.breached);
+  return in.Id(&sla.policy_id) && OptionalTime(in, &c.first_response_due_at) &&
+         OptionalTime(in, &c.first_responded_at) && OptionalTime(in, &c.resolution_due_at) &&
+         OptionalTime(in, &c.resolved_at) && in.Bool(&c.paused) && TargetList(in, &sla.breached);
 }
 
 }  // namespace ticketd::projections

@@ -7,6 +7,10 @@
 
 #include <condition_variable>
 #include <cstring>
+#include <map>
+#include <random>
+#include <set>
+#include <tuple>
 #include <mutex>
 #include <vector>
 
@@ -78,6 +82,63 @@ TEST(SlaScheduler, ManyPendingDeadlinesAreCheapToKeep) {
   EXPECT_EQ(f.scheduler.PendingCount(), 100000u);
   EXPECT_EQ(f.scheduler.NextDue(), 1000 * kHour);
   EXPECT_EQ(f.scheduler.RunDue(1009 * kHour), 10u);
+}
+
+TEST(SlaScheduler, ADeadlineMovedAndMovedBackFiresOnce) {
+  Fixture f;
+  f.scheduler.Update(IdOf(1), IdOf(10), {{TimerKind::kFirstResponse, kHour}});
+  f.scheduler.Update(IdOf(1), IdOf(10), {{TimerKind::kFirstResponse, 2 * kHour}});
+  f.scheduler.Update(IdOf(1), IdOf(10), {{TimerKind::kFirstResponse, kHour}});  // two heap entries for 1 h now
+  EXPECT_EQ(f.scheduler.PendingCount(), 1u);
+  EXPECT_EQ(f.scheduler.RunDue(3 * kHour), 1u);
+  EXPECT_EQ(f.scheduler.RunDue(3 * kHour), 0u);
+  ASSERT_EQ(f.fired.size(), 1u);
+  EXPECT_EQ(f.fired[0].due_at, kHour);
+  EXPECT_EQ(f.fired[0].tenant_id, IdOf(1));
+}
+
+// The flat table against a plain ordered set, through random changes that
+// leave many stale heap entries behind (and so rebuild the heap).
+TEST(SlaScheduler, RandomChangesFireLikeAnOrderedSet) {
+  Fixture f;
+  std::mt19937_64 random(12);
+  using Key = std::tuple<domain::Timestamp, std::array<std::uint8_t, 16>, TimerKind>;
+  std::set<Key> expected;
+  std::map<std::uint32_t, std::vector<Deadline>> current;
+  auto ticket = [](std::uint32_t n) {
+    domain::Id id;
+    std::memcpy(id.bytes.data(), &n, sizeof n);
+    id.bytes[15] = 0x5a;
+    return id;
+  };
+  domain::Timestamp now = 0;
+  for (int round = 0; round < 40; ++round) {
+    for (int change = 0; change < 500; ++change) {
+      const std::uint32_t n = random() % 3000;
+      std::vector<Deadline> deadlines;
+      for (TimerKind kind : {TimerKind::kFirstResponse, TimerKind::kResolution, TimerKind::kAutoClose})
+        if (random() % 2) deadlines.push_back({kind, now + 1 + static_cast<domain::Timestamp>(random() % (50 * kHour))});
+      for (const Deadline& d : current[n]) expected.erase(Key{d.due_at, ticket(n).bytes, d.kind});
+      for (const Deadline& d : deadlines) expected.insert(Key{d.due_at, ticket(n).bytes, d.kind});
+      current[n] = deadlines;
+      f.scheduler.Update(IdOf(1), ticket(n), deadlines);
+    }
+    ASSERT_EQ(f.scheduler.PendingCount(), expected.size());
+    ASSERT_EQ(f.scheduler.NextDue(), expected.empty() ? std::nullopt : std::optional(std::get<0>(*expected.begin())));
+    now += kHour;
+    f.fired.clear();
+    const std::size_t fired = f.scheduler.RunDue(now);
+    ASSERT_EQ(fired, f.fired.size());
+    for (const DueTimer& t : f.fired) {
+      ASSERT_FALSE(expected.empty());
+      EXPECT_EQ(*expected.begin(), (Key{t.due_at, t.ticket_id.bytes, t.kind}));  // earliest first, once
+      expected.erase(expected.begin());
+      std::uint32_t n;
+      std::memcpy(&n, t.ticket_id.bytes.data(), sizeof n);
+      std::erase(current[n], Deadline{t.kind, t.due_at});
+    }
+    EXPECT_TRUE(expected.empty() || std::get<0>(*expected.begin()) > now);
+  }
 }
 
 TEST(SlaScheduler, TheThreadFiresWithinASecondOfTheRealClock) {

@@ -20,12 +20,14 @@ DomainEvent Event(const domain::Ticket& t, domain::EventPayload payload, domain:
 }
 
 TEST(Digest, GroupsOpenWorkByPriorityWithOverdueFlags) {
-  DigestReadModel digest;
+  TicketReadModel tickets;
+  DigestReadModel digest(tickets);
   auto add = [&](std::uint32_t n, Priority p, std::optional<domain::Timestamp> due, TicketStatus s) {
     domain::Ticket t = MakeTicket(n);
     t.priority = p;
     t.due_at = due;
     t.status = s;
+    tickets.Upsert(Ptr(t));
     digest.OnTicketEvent(Event(t, domain::TicketCreated{}, 0), nullptr, Ptr(t));
     return t;
   };
@@ -36,6 +38,7 @@ TEST(Digest, GroupsOpenWorkByPriorityWithOverdueFlags) {
   domain::Ticket resolved = add(5, Priority::kHigh, kDay, TicketStatus::kOpen);
   domain::Ticket after = resolved;
   after.status = TicketStatus::kResolved;
+  tickets.Upsert(Ptr(after));
   digest.OnTicketEvent(Event(after, domain::TicketStatusChanged{}, 1), Ptr(resolved), Ptr(after));
 
   Digest d = digest.Build(kTenantA, kDay);

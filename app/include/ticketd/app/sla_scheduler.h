@@ -1,6 +1,6 @@
 // SlaScheduler: time as a source of events (WORKFLOW.md "Time-driven
 // transitions"). Keeps every ticket's pending deadlines (SLA targets,
-// auto-close) in an ordered set, derived from the tickets as the engine
+// auto-close) in a DeadlineTable (flat arrays and a heap), derived from the tickets as the engine
 // folds them (never a second store: a restart derives them again), and
 // submits a FireTimer command when one comes. The decider re-checks the
 // state, and the first event's id is derived from (ticket, kind, due time),
@@ -19,11 +19,10 @@
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <set>
+#include <span>
 #include <thread>
-#include <tuple>
-#include <unordered_map>
 
+#include "ticketd/app/deadline_table.h"
 #include "ticketd/domain/ticket.h"
 
 namespace ticketd::app {
@@ -38,13 +37,6 @@ class SystemSchedulerClock final : public SchedulerClock {
   domain::Timestamp Now() const override;
 };
 
-struct DueTimer {
-  domain::Id tenant_id;
-  domain::Id ticket_id;
-  domain::TimerKind kind = domain::TimerKind::kFirstResponse;
-  domain::Timestamp due_at = 0;
-};
-
 class SlaScheduler {
  public:
   using Fire = std::function<void(const DueTimer&)>;
@@ -54,7 +46,11 @@ class SlaScheduler {
   SlaScheduler& operator=(const SlaScheduler&) = delete;
 
   // The ticket's deadlines are now `deadlines` (empty: none, e.g. deleted).
-  void Update(const domain::Id& tenant_id, const domain::Id& ticket_id, const std::vector<domain::Deadline>& deadlines);
+  void Update(const domain::Id& tenant_id, const domain::Id& ticket_id, std::span<const domain::Deadline> deadlines);
+  void Update(const domain::Id& tenant_id, const domain::Id& ticket_id,
+              std::initializer_list<domain::Deadline> deadlines) {
+    Update(tenant_id, ticket_id, std::span<const domain::Deadline>(deadlines.begin(), deadlines.size()));
+  }
   // Fires (and forgets) every deadline at or before `now`, earliest first.
   // Returns how many fired.
   std::size_t RunDue(domain::Timestamp now);
@@ -66,19 +62,13 @@ class SlaScheduler {
   void Stop();
 
  private:
-  using Key = std::tuple<domain::Timestamp, domain::Id, domain::TimerKind>;  // due, ticket, kind
-  struct TicketTimers {
-    domain::Id tenant_id;
-    std::vector<domain::Deadline> deadlines;
-  };
   void Loop();
 
   const SchedulerClock& clock_;
   Fire fire_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::set<Key> ordered_;
-  std::unordered_map<domain::Id, TicketTimers, domain::IdHash> by_ticket_;
+  DeadlineTable deadlines_;
   bool stopping_ = false;
   std::thread thread_;
 };

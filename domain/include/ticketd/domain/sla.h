@@ -7,6 +7,7 @@
 // Thread-safety: values and free functions; safe from any thread.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "ticketd/domain/business_calendar.h"
 #include "ticketd/domain/errors.h"
 #include "ticketd/domain/id.h"
+#include "ticketd/domain/optional_timestamp.h"
 #include "ticketd/domain/status_facts.h"
 #include "ticketd/domain/types.h"
 
@@ -28,6 +30,38 @@ enum class SlaTarget { kFirstResponse = 0, kResolution = 1 };
 inline constexpr std::array kAllSlaTargets = {SlaTarget::kFirstResponse, SlaTarget::kResolution};
 std::string_view ToString(SlaTarget target);  // "first_response", "resolution"
 std::optional<SlaTarget> ParseSlaTarget(std::string_view text);
+
+// The targets recorded as breached, in the order they were recorded: each
+// target at most once, so two fit inline (12 bytes instead of a vector's 24
+// plus an allocation per breached ticket). The vector interface the readers
+// use (iteration, size, push_back, ==).
+class SlaTargetList {
+ public:
+  SlaTargetList() = default;
+  SlaTargetList(std::initializer_list<SlaTarget> targets) {
+    for (SlaTarget target : targets) push_back(target);
+  }
+  SlaTargetList(const std::vector<SlaTarget>& targets) {
+    for (SlaTarget target : targets) push_back(target);
+  }
+  std::vector<SlaTarget> ToVector() const { return {begin(), end()}; }
+  const SlaTarget* begin() const { return items_.data(); }
+  const SlaTarget* end() const { return items_.data() + size_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
+  // A target already in the list is not added again (nor can a third be).
+  void push_back(SlaTarget target) {
+    if (std::find(begin(), end(), target) == end() && size_ < items_.size()) items_[size_++] = target;
+  }
+  friend bool operator==(const SlaTargetList& a, const SlaTargetList& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+
+ private:
+  std::array<SlaTarget, 2> items_{};
+  std::uint8_t size_ = 0;
+};
 
 // What a scheduler's deadline is for. Persistent (it seeds timer event ids):
 // never renumber.
@@ -103,7 +137,7 @@ struct SlaStatusChange {
 struct SlaHistory {
   Timestamp created_at = 0;
   std::vector<SlaStatusChange> changes;
-  std::optional<Timestamp> first_staff_comment_at;
+  OptionalTimestamp first_staff_comment_at;
   TicketStatus Current() const { return changes.empty() ? TicketStatus::kOpen : changes.back().to; }
   friend bool operator==(const SlaHistory&, const SlaHistory&) = default;
 };
@@ -112,10 +146,11 @@ struct SlaHistory {
 // not known until the pause ends) and when the calendar holds no working
 // time within kMaxCalendarDays.
 struct SlaClock {
-  std::optional<Timestamp> first_response_due_at;
-  std::optional<Timestamp> first_responded_at;
-  std::optional<Timestamp> resolution_due_at;
-  std::optional<Timestamp> resolved_at;
+  // Compact optionals: one SlaClock per governed ticket.
+  OptionalTimestamp first_response_due_at;
+  OptionalTimestamp first_responded_at;
+  OptionalTimestamp resolution_due_at;
+  OptionalTimestamp resolved_at;
   bool paused = false;  // in a pause_on status with a target still unmet
   friend bool operator==(const SlaClock&, const SlaClock&) = default;
 };
@@ -133,7 +168,7 @@ SlaClock ComputeSlaClock(const SlaPolicy& policy, const ZoneClock& zone, const S
 struct TicketSla {
   Id policy_id;
   SlaClock clock;
-  std::vector<SlaTarget> breached;
+  SlaTargetList breached;
   friend bool operator==(const TicketSla&, const TicketSla&) = default;
 };
 

@@ -1,0 +1,90 @@
+// DeadlineTable: every ticket's pending deadlines in flat arrays, for the
+// SLA scheduler. At a million governed tickets the node-based version (a
+// std::set entry per deadline plus a hash node and a vector per ticket) cost
+// ~300 bytes per ticket; this one ~100:
+// - one slot per ticket that ever had a deadline: its id, its tenant (an
+//   index into a small table) and one due time per TimerKind (kNone when
+//   not pending), kept in pages so growing never copies them all;
+// - an open-addressing index id -> slot holding only 4-byte slot numbers
+//   (the ids are read from the slots);
+// - a binary min-heap of (due, slot, kind) with lazy deletion: a change
+//   pushes the new due time and leaves the old entry behind; an entry counts
+//   only while its slot still holds that due time. When stale entries
+//   outnumber the live ones the heap is rebuilt from the slots, so it stays
+//   within about twice the pending deadlines and a change costs O(log n)
+//   amortised.
+// Slots are never reused (a ticket's slot outlives its deadlines), like the
+// read model's slots: tickets stay in memory for good anyway.
+//
+// Not thread-safe: the scheduler's mutex protects it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "ticketd/domain/ticket.h"
+
+namespace ticketd::app {
+
+struct DueTimer {
+  domain::Id tenant_id;
+  domain::Id ticket_id;
+  domain::TimerKind kind = domain::TimerKind::kFirstResponse;
+  domain::Timestamp due_at = 0;
+};
+
+class DeadlineTable {
+ public:
+  // The ticket's deadlines are now `deadlines` (at most one per kind; empty:
+  // none). Returns whether any of them is earlier than every deadline that
+  // was pending before (the sleeper must wake up sooner).
+  bool Set(const domain::Id& tenant_id, const domain::Id& ticket_id, std::span<const domain::Deadline> deadlines);
+  // The earliest pending deadline; it stays pending until PopEarliest.
+  std::optional<DueTimer> Earliest() const;
+  void PopEarliest();
+  std::size_t PendingCount() const { return live_; }
+
+ private:
+  static constexpr domain::Timestamp kNone = std::numeric_limits<domain::Timestamp>::min();
+  static constexpr std::size_t kKinds = 3;  // TimerKind's values
+  struct Slot {
+    domain::Id ticket_id;
+    std::uint32_t tenant = 0;
+    std::array<domain::Timestamp, kKinds> due{kNone, kNone, kNone};
+  };
+  struct Entry {
+    domain::Timestamp due;
+    std::uint32_t slot;
+    std::uint8_t kind;
+  };
+  Slot& At(std::uint32_t slot) { return pages_[slot >> kPageBits][slot & kPageMask]; }
+  const Slot& At(std::uint32_t slot) const { return pages_[slot >> kPageBits][slot & kPageMask]; }
+  std::uint32_t SlotFor(const domain::Id& tenant_id, const domain::Id& ticket_id);  // adds one if missing
+  std::optional<std::uint32_t> Find(const domain::Id& ticket_id) const;
+  void Place(std::uint32_t slot);
+  void GrowIndex();
+  bool Live(const Entry& e) const { return At(e.slot).due[e.kind] == e.due; }
+  // Heap order: earliest due first, then ticket id and kind (a stable
+  // firing order for deadlines that fall due together).
+  bool Later(const Entry& a, const Entry& b) const;
+  void Push(Entry e);
+  void DropStaleTop();
+  void Rebuild();
+
+  static constexpr std::size_t kPageBits = 14;
+  static constexpr std::size_t kPageMask = (std::size_t{1} << kPageBits) - 1;
+  std::vector<std::vector<Slot>> pages_;
+  std::uint32_t slot_count_ = 0;
+  std::vector<std::uint32_t> index_;  // slot + 1 per bucket; 0: empty; at most half full
+  std::vector<domain::Id> tenants_;
+  std::unordered_map<domain::Id, std::uint32_t, domain::IdHash> tenant_index_;
+  std::vector<Entry> heap_;
+  std::size_t live_ = 0;  // pending deadlines (non-kNone due times)
+};
+
+}  // namespace ticketd::app

@@ -1,0 +1,136 @@
+#include "ticketd/app/deadline_table.h"
+
+#include <algorithm>
+#include <bit>
+
+namespace ticketd::app {
+namespace {
+
+// The bucket of an id in a table of 2^bits buckets: the top bits of a
+// multiplicative mix, so ids that share a time prefix still spread.
+std::size_t Bucket(const domain::Id& id, int bits) {
+  std::uint64_t h = domain::IdHash()(id);
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return static_cast<std::size_t>(h >> (64 - bits));
+}
+
+int BitsOf(std::size_t buckets) { return std::countr_zero(buckets); }
+
+}  // namespace
+
+std::optional<std::uint32_t> DeadlineTable::Find(const domain::Id& ticket_id) const {
+  if (index_.empty()) return std::nullopt;
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t b = Bucket(ticket_id, BitsOf(index_.size()));; b = (b + 1) & mask) {
+    const std::uint32_t entry = index_[b];
+    if (entry == 0) return std::nullopt;
+    if (At(entry - 1).ticket_id == ticket_id) return entry - 1;
+  }
+}
+
+void DeadlineTable::Place(std::uint32_t slot) {
+  const std::size_t mask = index_.size() - 1;
+  std::size_t b = Bucket(At(slot).ticket_id, BitsOf(index_.size()));
+  while (index_[b] != 0) b = (b + 1) & mask;
+  index_[b] = slot + 1;
+}
+
+void DeadlineTable::GrowIndex() {
+  index_.assign(std::max<std::size_t>(1024, index_.size() * 2), 0);
+  for (std::uint32_t slot = 0; slot < slot_count_; ++slot) Place(slot);
+}
+
+std::uint32_t DeadlineTable::SlotFor(const domain::Id& tenant_id, const domain::Id& ticket_id) {
+  if (std::optional<std::uint32_t> found = Find(ticket_id)) return *found;
+  auto [it, added] = tenant_index_.try_emplace(tenant_id, static_cast<std::uint32_t>(tenants_.size()));
+  if (added) tenants_.push_back(tenant_id);
+  if ((slot_count_ & kPageMask) == 0) {
+    pages_.emplace_back();
+    pages_.back().reserve(kPageMask + 1);
+  }
+  pages_.back().push_back(Slot{ticket_id, it->second});
+  const std::uint32_t slot = slot_count_++;
+  if ((slot_count_ + 1) * 2 > index_.size()) {
+    GrowIndex();  // places every slot, this one included
+  } else {
+    Place(slot);
+  }
+  return slot;
+}
+
+bool DeadlineTable::Later(const Entry& a, const Entry& b) const {
+  if (a.due != b.due) return a.due > b.due;
+  if (a.slot != b.slot) {
+    const domain::Id& x = At(a.slot).ticket_id;
+    const domain::Id& y = At(b.slot).ticket_id;
+    if (x != y) return y.bytes < x.bytes;
+  }
+  return a.kind > b.kind;
+}
+
+void DeadlineTable::Push(Entry e) {
+  heap_.push_back(e);
+  std::push_heap(heap_.begin(), heap_.end(), [this](const Entry& a, const Entry& b) { return Later(a, b); });
+}
+
+void DeadlineTable::DropStaleTop() {
+  while (!heap_.empty() && !Live(heap_.front()))
+    std::pop_heap(heap_.begin(), heap_.end(), [this](const Entry& a, const Entry& b) { return Later(a, b); }),
+        heap_.pop_back();
+}
+
+void DeadlineTable::Rebuild() {
+  heap_.clear();
+  for (std::uint32_t slot = 0; slot < slot_count_; ++slot) {
+    const Slot& s = At(slot);
+    for (std::size_t kind = 0; kind < kKinds; ++kind)
+      if (s.due[kind] != kNone) heap_.push_back(Entry{s.due[kind], slot, static_cast<std::uint8_t>(kind)});
+  }
+  std::make_heap(heap_.begin(), heap_.end(), [this](const Entry& a, const Entry& b) { return Later(a, b); });
+  heap_.shrink_to_fit();
+}
+
+bool DeadlineTable::Set(const domain::Id& tenant_id, const domain::Id& ticket_id,
+                        std::span<const domain::Deadline> deadlines) {
+  std::array<domain::Timestamp, kKinds> wanted{kNone, kNone, kNone};
+  for (const domain::Deadline& d : deadlines) wanted[static_cast<std::size_t>(d.kind)] = d.due_at;
+  std::optional<std::uint32_t> slot = Find(ticket_id);
+  if (!slot) {
+    if (deadlines.empty()) return false;
+    slot = SlotFor(tenant_id, ticket_id);
+  }
+  Slot& s = At(*slot);
+  if (s.due == wanted) return false;
+  // The top is live (DropStaleTop): the earliest pending due time, if any.
+  const domain::Timestamp earliest = heap_.empty() ? std::numeric_limits<domain::Timestamp>::max() : heap_.front().due;
+  bool earlier = false;
+  for (std::size_t kind = 0; kind < kKinds; ++kind) {
+    if (s.due[kind] == wanted[kind]) continue;
+    live_ += (wanted[kind] != kNone) - (s.due[kind] != kNone);
+    s.due[kind] = wanted[kind];
+    if (wanted[kind] == kNone) continue;
+    Push(Entry{wanted[kind], *slot, static_cast<std::uint8_t>(kind)});
+    earlier |= wanted[kind] < earliest;
+  }
+  if (heap_.size() > 2 * live_ + 1024) Rebuild();
+  DropStaleTop();
+  return earlier;
+}
+
+std::optional<DueTimer> DeadlineTable::Earliest() const {
+  if (heap_.empty()) return std::nullopt;  // the top is always live (DropStaleTop)
+  const Entry& e = heap_.front();
+  const Slot& s = At(e.slot);
+  return DueTimer{tenants_[s.tenant], s.ticket_id, static_cast<domain::TimerKind>(e.kind), e.due};
+}
+
+void DeadlineTable::PopEarliest() {
+  if (heap_.empty()) return;
+  const Entry e = heap_.front();
+  At(e.slot).due[e.kind] = kNone;  // also retires any duplicate entry of the same due time
+  --live_;
+  DropStaleTop();
+}
+
+}  // namespace ticketd::app
