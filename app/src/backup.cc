@@ -76,10 +76,20 @@ Status CopyOtherEntries(const fs::path& from, const fs::path& to, bool top = tru
       if (!s.ok()) return s;
     } else if (entry.is_regular_file(ec)) {
       fs::copy_file(entry.path(), target, ec);
+      // The mail spool renames its staged files into the outbox (and a mail
+      // reader may take them away) while we copy: a file gone between the
+      // listing and the copy is not part of the state any more.
+      if (ec == std::errc::no_such_file_or_directory) {
+        ec.clear();
+        continue;
+      }
       if (!ec) fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, ec);
       if (ec) return Status::IOError("copying " + entry.path().string() + ": " + ec.message());
     }
   }
+  // The same for a directory that went away while listed (the spool
+  // replaces its staging dir at start).
+  if (ec == std::errc::no_such_file_or_directory && !top) return Status::Ok();
   if (ec) return Status::IOError("listing " + from.string() + ": " + ec.message());
   return Status::Ok();
 }
