@@ -11,6 +11,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,31 @@ Status PrepareTarget(const fs::path& data_dir, const std::string& to_text, fs::p
   return Status::Ok();
 }
 
+// RegisterLiveDirectory's entries, by canonical path.
+struct LiveDirectories {
+  std::mutex mu;  // held across a copy, so Unregister waits for it
+  std::map<fs::path, LiveDirectoryCopy> copies;
+};
+LiveDirectories& Live() {
+  static LiveDirectories live;
+  return live;
+}
+fs::path CanonicalOf(const fs::path& dir) {
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(dir, ec);
+  return ec ? dir : canonical;
+}
+
+// Copies `dir` with its registered live copy. False when none is registered.
+bool CopyLiveDirectory(const fs::path& dir, const fs::path& target, Status* status) {
+  LiveDirectories& live = Live();
+  std::lock_guard lock(live.mu);
+  auto it = live.copies.find(CanonicalOf(dir));
+  if (it == live.copies.end()) return false;
+  *status = it->second(target.string());
+  return true;
+}
+
 // Everything of the data dir except the log, as it is now, owner-only.
 // Leftover temp files (a snapshot being written) are not part of the state.
 Status CopyOtherEntries(const fs::path& from, const fs::path& to, bool top = true) {
@@ -71,6 +97,11 @@ Status CopyOtherEntries(const fs::path& from, const fs::path& to, bool top = tru
     if ((top && name == kLogDirName) || name.ends_with(".tmp")) continue;
     const fs::path target = to / name;
     if (entry.is_directory(ec)) {
+      Status live;
+      if (CopyLiveDirectory(entry.path(), target, &live)) {
+        if (!live.ok()) return live;
+        continue;
+      }
       if (::mkdir(target.c_str(), 0700) != 0) return Status::IOError("creating " + target.string() + ": " + std::strerror(errno));
       Status s = CopyOtherEntries(entry.path(), target, false);
       if (!s.ok()) return s;
@@ -132,6 +163,18 @@ Status Publish(const fs::path& staging, const std::string& to_text) {
 }
 
 }  // namespace
+
+void RegisterLiveDirectory(const std::string& dir, LiveDirectoryCopy copy) {
+  LiveDirectories& live = Live();
+  std::lock_guard lock(live.mu);
+  live.copies[CanonicalOf(dir)] = std::move(copy);
+}
+
+void UnregisterLiveDirectory(const std::string& dir) {
+  LiveDirectories& live = Live();
+  std::lock_guard lock(live.mu);
+  live.copies.erase(CanonicalOf(dir));
+}
 
 std::string BackupJson(const BackupResult& result) {
   projections::JsonWriter json;

@@ -104,7 +104,7 @@ void Mailer::Impl::StoreLocked(const std::vector<MailEntry>& entries) {
   for (const MailEntry& entry : entries) writes.push_back({MailEntryKey(entry), EncodeMailEntry(entry)});
   // Unsynced: the transport has made these mails durable already, so
   // losing this write to a power cut only re-sends them (same Message-ID).
-  Status s = log.WriteMeta(writes, eventstore::MetaDurability::kWithNextSync);
+  Status s = queue->Write(writes, eventstore::MetaDurability::kWithNextSync);
   if (!s.ok()) std::fprintf(stderr, "ticketd: mail: cannot record deliveries: %s\n", s.ToString().c_str());
   for (const MailEntry& entry : entries) {
     const std::string key = MailEntryKey(entry);
@@ -151,7 +151,7 @@ void ApplyResult(const Mailer::Impl& impl, const mail::DeliveryResult& result, M
 }  // namespace
 
 void Mailer::Impl::DeliveryLoop() {
-  LowerThisThreadPriority();
+  LowerThisThreadPriority("ticketd-mailout");  // the spool's sync threads inherit both
   auto last_round = std::chrono::steady_clock::time_point{};
   std::unique_lock lock(mu);
   while (!stopping) {

@@ -56,7 +56,7 @@ class QueueBatch {
     // A quota alert is an event of its own: its "raised" mark must not be
     // lost while the event stays, or the month would get a second alert.
     if (!alerted_.empty()) durability = eventstore::MetaDurability::kSynced;
-    Status s = impl_.log.WriteMeta(writes_, durability);
+    Status s = impl_.queue->Write(writes_, durability);
     if (!s.ok()) return s;
     for (const MailEntry& e : entries_) {
       const std::string key = MailEntryKey(e);
@@ -94,7 +94,7 @@ class QueueBatch {
       count = it->second;
     } else {
       std::string stored;
-      if (impl_.log.GetMeta("mail/count/" + month, &stored).ok()) count = std::stoll(stored);
+      if (impl_.queue->Get("mail/count/" + month, &stored).ok()) count = std::stoll(stored);
     }
     return touched_[month] = count;
   }
@@ -103,7 +103,7 @@ class QueueBatch {
                       std::int64_t current) {
     const std::string key = "mail/alert/" + month;
     std::string stored;
-    if (alerted_.contains(key) || impl_.log.GetMeta(key, &stored).ok()) return;
+    if (alerted_.contains(key) || impl_.queue->Get(key, &stored).ok()) return;
     alerted_.insert(key);
     Put(key, "1");
     impl_.RaiseQuotaAlert(tenant_id, limit, current);
@@ -231,7 +231,7 @@ void Mailer::Impl::ProcessDigest(DigestRequest request) {
   result.date = domain::FormatDate(request.day);
   const std::string record_key = "mail/digest/" + request.tenant_id.ToString() + "/" + result.date;
   std::string stored;
-  Status s = log.GetMeta(record_key, &stored);
+  Status s = queue->Get(record_key, &stored);
   if (s.ok()) {
     result.already_sent = true;
   } else if (!s.IsNotFound()) {
@@ -285,9 +285,11 @@ void Mailer::Impl::RunMorningDigests() {
 }
 
 void Mailer::Impl::NotifierLoop() {
-  LowerThisThreadPriority();
+  LowerThisThreadPriority("ticketd-mailq");
   auto last_round = std::chrono::steady_clock::time_point{};
+  auto last_sync = std::chrono::steady_clock::now();
   for (;;) {
+    SyncQueueIfDue(last_sync);
     std::deque<DigestRequest> requests;
     {
       std::unique_lock wake(wake_mu);

@@ -25,6 +25,7 @@
 #include "ticketd/app/engine.h"
 #include "ticketd/app/mailer.h"
 #include "ticketd/app/metrics.h"
+#include "ticketd/eventstore/side_store.h"
 #include "ticketd/mail/transport.h"
 
 namespace ticketd::app {
@@ -38,7 +39,12 @@ struct DigestRequest {
 struct Mailer::Impl {
   MailerOptions options;
   Engine& engine;
-  eventstore::EventLog& log;
+  eventstore::EventLog& log;  // events are read here; nothing is written
+  // The queue, the cursor and the counters: DATA_DIR/mail-queue, a RocksDB
+  // of its own (eventstore/side_store.h) so the mail threads never share a
+  // write group with the writer's commits.
+  std::unique_ptr<eventstore::SideStore> queue;
+  std::string queue_dir;
   Metrics& metrics;
   std::unique_ptr<mail::Transport> transport;
   std::uint64_t commit_listener = 0;
@@ -72,6 +78,9 @@ struct Mailer::Impl {
   domain::Timestamp Now() const { return options.clock(); }
 
   Status LoadState();  // mailer.cc: cursor, sequence, pending entries
+  Status MoveQueueFromLog();  // mailer.cc: the queue of a data dir from before the store
+  // The queue's unsynced writes made durable, at most once per second.
+  void SyncQueueIfDue(std::chrono::steady_clock::time_point& last_sync);
   // mail_notifier.cc
   void NotifierLoop();
   Status ProcessEvents(std::uint64_t up_to);
@@ -89,18 +98,21 @@ struct Mailer::Impl {
   // mail_delivery.cc
   void DeliveryLoop();
   // Under mu: changed entries back to disk in one write (unsynced: made
-  // durable by the writer's next commit), and to `pending`/`due` while queued.
+  // durable by the queue's next sync, within a second), and to
+  // `pending`/`due` while queued.
   void StoreLocked(const std::vector<MailEntry>& entries);
   std::string RenderMetrics() const;
 };
 
 // The notifier and delivery threads run at a lower priority than the writer
-// and the HTTP threads (nice +10: mail may lag, creates must not), and hold
+// and the HTTP threads (SCHED_IDLE and the idle I/O class, nice +10 where
+// that is refused: mail may lag, creates must not), and hold
 // themselves to one round per kMailRoundGap, so under load a round carries
 // many mails behind one write instead of one write each; idle, a
 // round starts at once.
 inline constexpr std::chrono::milliseconds kMailRoundGap{25};
-void LowerThisThreadPriority();
+// Also names the thread (`name`: at most 15 characters; for top -H and the tests).
+void LowerThisThreadPriority(const char* name);
 // Waits (with `lock` held on entry and exit) until kMailRoundGap has passed
 // since `last_round` or `stopping`; then sets `last_round` to now.
 template <typename Lock>

@@ -14,25 +14,11 @@
 #include "envelope_scan.h"
 #include "keys.h"
 #include "rocks_event_log.h"
+#include "stderr_logger.h"
 #include "ticketd/v1/events.pb.h"
 
 namespace ticketd::eventstore {
 namespace {
-
-// RocksDB's own diagnostics go to stderr (warnings and errors only), not to
-// a LOG file in the data dir: on a full disk that file fails too, and the
-// Debian build of RocksDB aborts on the next line logged to a file writer
-// that has failed once. stderr is where ticketd's own messages are anyway.
-class StderrLogger final : public rocksdb::Logger {
- public:
-  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
-  using rocksdb::Logger::Logv;
-  void Logv(const char* format, va_list ap) override {
-    char line[1024];
-    std::vsnprintf(line, sizeof line, format, ap);
-    std::fprintf(stderr, "ticketd: rocksdb: %s\n", line);
-  }
-};
 
 // Persistent format: the order matches RocksEventLog::Family.
 constexpr const char* kFamilyNames[] = {"default", "events", "streams", "event_ids", "meta", "subject_keys", "blobs"};

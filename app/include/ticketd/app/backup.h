@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "ticketd/base/status.h"
@@ -46,6 +47,15 @@ Status BackupDataDir(const eventstore::EventLog& log, const std::string& data_di
 // log beside them. A new data dir may hold only its master key file.
 // InvalidArgument with a message saying what was found.
 Status CheckDataDirLayout(const std::string& data_dir);
+
+// A live store in a directory of the data dir that a file-by-file copy
+// could catch mid-write (the mail queue's RocksDB, app/src/mailer.cc) says
+// how to copy itself consistently into a missing directory; an online backup
+// calls that instead of copying the directory (with the other entries, so
+// before the log's checkpoint). Unregister waits for a copy in progress.
+using LiveDirectoryCopy = std::function<Status(const std::string& to)>;
+void RegisterLiveDirectory(const std::string& dir, LiveDirectoryCopy copy);
+void UnregisterLiveDirectory(const std::string& dir);
 
 // {to, position, hash(hex)}: the answer of the route and of the command.
 std::string BackupJson(const BackupResult& result);

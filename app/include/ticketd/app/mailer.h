@@ -1,11 +1,12 @@
 // Mailer: outbound email (MAIL.md) as a projection of the event log.
 //
-// The notifier thread tails the log from a durable cursor (meta key
+// The notifier thread tails the log from a durable cursor (key
 // "mail/cursor"), asks the pure rules (domain/mail_rules.h) who gets which
 // mail, and writes the new queue entries (app/src/mail_entry.h), the quota
-// counters and the cursor in ONE synced RocksDB batch: a crash re-reads at
-// most events whose entries were not written, so replaying never queues a
-// mail twice. It only reads up to the position whose batch the read models
+// counters and the cursor in ONE RocksDB batch of the mail queue's own
+// store (DATA_DIR/mail-queue; until session 7 the log's metadata, moved at
+// start): a crash re-reads at most events whose entries were not written,
+// so replaying never queues a mail twice. It only reads up to the position whose batch the read models
 // have applied (the engine's commit listener says which).
 //
 // The delivery thread renders queued mails (templates, current read-model
