@@ -1,7 +1,7 @@
 // HttpSession's streamed request bodies (request_body.h, issue 13): an
 // upload is dispatched once its header is read, and its body is read from
 // the socket one piece at a time, only when the handler asks, into one
-// buffer of kPieceBytes, so ten concurrent 25 MiB uploads hold a few MiB
+// buffer of kBodyPieceBytes, so ten concurrent 25 MiB uploads hold a few MiB
 // between them. An answer given before the body is read waits until the
 // rest has been read and dropped (the client is still sending; it gets the
 // answer on a connection still open). Kept apart from http_session.cc, which
@@ -12,8 +12,6 @@
 
 namespace ticketd::api {
 namespace {
-
-constexpr std::size_t kPieceBytes = 256 * 1024;
 
 bool PeerGone(beast::error_code ec) {
   return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
@@ -55,7 +53,9 @@ void HttpSession::ReadPiece(std::function<void(BodyPiece&&)> on_piece) {
 }
 
 void HttpSession::ReadBodyBytes() {
-  piece_buffer_.resize(kPieceBytes);
+  // Mostly full already (a recycled piece): no allocation, no zeroing.
+  if (piece_buffer_.capacity() < kBodyPieceBytes) piece_buffer_ = PieceBuffers::Take();
+  piece_buffer_.resize(kBodyPieceBytes);
   auto& body = upload_parser_->get().body();
   body.data = piece_buffer_.data();
   body.size = piece_buffer_.size();

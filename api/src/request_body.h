@@ -17,9 +17,48 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace ticketd::api {
+
+// What one Read returns at most.
+inline constexpr std::size_t kBodyPieceBytes = 256 * 1024;
+
+// The buffers of parsed pieces go back here and the session reads the next
+// piece into one of them, so a read neither allocates nor zeroes 256 KiB
+// (with tcmalloc's aggressive decommit a freed span of that size goes back
+// to the kernel and is faulted in again on the next allocation). Holds a
+// few at most: ten concurrent uploads keep two or three each in flight.
+class PieceBuffers {
+ public:
+  static std::string Take() {
+    Pool& pool = Instance();
+    std::lock_guard lock(pool.mu);
+    if (pool.free.empty()) return std::string();
+    std::string buffer = std::move(pool.free.back());
+    pool.free.pop_back();
+    return buffer;
+  }
+  static void Give(std::string&& buffer) {
+    if (buffer.capacity() < kBodyPieceBytes || buffer.capacity() > 2 * kBodyPieceBytes) return;
+    Pool& pool = Instance();
+    std::lock_guard lock(pool.mu);
+    if (pool.free.size() < kKept) pool.free.push_back(std::move(buffer));
+  }
+
+ private:
+  static constexpr std::size_t kKept = 32;
+  struct Pool {
+    std::mutex mu;
+    std::vector<std::string> free;
+  };
+  static Pool& Instance() {
+    static Pool pool;
+    return pool;
+  }
+};
 
 struct BodyPiece {
   enum class End {

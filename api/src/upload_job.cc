@@ -22,6 +22,12 @@ Response BodyTooLarge(std::size_t limit) {
                        details.Take());
 }
 
+// Whose stored bytes a file may reuse (a platform admin's call has no tenant).
+std::optional<domain::Id> TenantOf(const Call& call) {
+  if (call.actor.kind != domain::Actor::Kind::kUser) return std::nullopt;
+  return call.actor.tenant_id;
+}
+
 // One upload: the parser, its sink and the files, alive while pieces arrive.
 class UploadJob final : public PartSink, public std::enable_shared_from_this<UploadJob> {
  public:
@@ -30,7 +36,7 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
       : call_(std::move(call)),
         policy_(policy),
         workers_(workers),
-        files_(policy, services.engine.log()),
+        files_(policy, services.engine.log(), TenantOf(*call_)),
         parser_(boundary, *this),
         done_(std::move(done)) {}
 
@@ -97,7 +103,7 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
         break;
     }
     Status status = parser_.Feed(piece.bytes);
-    piece.bytes = std::string();
+    PieceBuffers::Give(std::move(piece.bytes));
     if (status.ok() && piece.end == End::kLast) status = parser_.Finish();
     if (refusal_) return Finish(Err{AttachmentRefusalResponse(*refusal_, policy_.limits())});
     if (!files_.storage_status().ok()) return Finish(Err{FromStatus(files_.storage_status())});

@@ -37,8 +37,9 @@ struct StreamedFiles::File {
   std::unique_ptr<eventstore::BlobStaging> staging;
 };
 
-StreamedFiles::StreamedFiles(const AttachmentPolicy& policy, eventstore::EventLog& log)
-    : policy_(policy), log_(log) {}
+StreamedFiles::StreamedFiles(const AttachmentPolicy& policy, eventstore::EventLog& log,
+                             std::optional<domain::Id> tenant_id)
+    : policy_(policy), log_(log), tenant_id_(std::move(tenant_id)) {}
 
 StreamedFiles::~StreamedFiles() {
   file_.reset();  // an unfinished staging drops its own chunks
@@ -135,19 +136,31 @@ void StreamedFiles::End() {
     storage_ = Status::IOError("SHA-256 failed (OpenSSL)");
     return;
   }
-  eventstore::StagedBlob staged;
-  if (Status s = file->staging->Finish(&staged); !s.ok()) {
-    storage_ = s;
-    return;
-  }
   domain::NewAttachment attachment;
   attachment.attachment_id = RandomId();
   attachment.filename = std::move(*file->name);
   attachment.content_type = std::move(type);
   attachment.sha256 = Hex(digest, digest_size);
   attachment.size = static_cast<std::int64_t>(file->size);
-  attachment.staged = staged.Encode();
+  if (AlreadyStored(attachment.sha256)) {
+    // No sync, no ingestion (which holds the database's writes while it
+    // edits the MANIFEST), no chunks for the commit to delete again: the
+    // unsynced staging file is simply removed.
+    file->staging.reset();
+  } else {
+    eventstore::StagedBlob staged;
+    if (Status s = file->staging->Finish(&staged); !s.ok()) {
+      storage_ = s;
+      return;
+    }
+    attachment.staged = staged.Encode();
+  }
   done_.push_back(std::move(attachment));
+}
+
+bool StreamedFiles::AlreadyStored(const std::string& sha256) const {
+  bool stored = false;
+  return tenant_id_ && log_.BlobStored(*tenant_id_, sha256, &stored).ok() && stored;
 }
 
 Result<std::vector<domain::NewAttachment>, AttachmentRefusal> StreamedFiles::Take() {

@@ -50,18 +50,29 @@ class BlobStager {
     bool stored = false;
     if (Status s = Stored(tenant, added.sha256, &stored); !s.ok()) return s;
     if (!stored) {
-      const BlobToStore* blob = nullptr;
-      for (const BlobToStore& candidate : commit.blobs) {
-        if (candidate.tenant_id == tenant && candidate.sha256 == added.sha256 &&
-            (candidate.bytes || !candidate.staged.empty()))
-          blob = &candidate;
-      }
-      if (blob == nullptr) return Status::InvalidArgument("an attachment's bytes are missing from its commit");
+      const BlobToStore* blob = BytesOf(tenant, added, commit);
+      if (blob == nullptr) return MissingBytes();
       Status s = blob->bytes ? StoreBytes(tenant, added, *blob->bytes) : AdoptStaged(tenant, added, blob->staged);
       if (!s.ok()) return s;
     }
     Put(BlobRefKey(tenant, added.sha256, ticket));
     Put(TicketBlobPrefix(tenant, ticket) + added.sha256);
+    return Status::Ok();
+  }
+
+  // Read-only, before the commit writes anything to the batch: every
+  // attachment.added whose bytes are not stored carries them. An upload
+  // that found its bytes stored sends none (attachment_stream.cc); if they
+  // were shredded since, the whole commit is refused here, so no part of it
+  // lands (the caller answers 503 and the client retries).
+  Status CheckBytes(const Commit& commit) {
+    for (const EventToAppend& e : commit.events) {
+      const auto* added = std::get_if<domain::AttachmentAdded>(&e.event.payload);
+      if (added == nullptr || !IsSha256Hex(added->sha256)) continue;  // Attach names a bad hash
+      bool stored = false;
+      if (Status s = Stored(e.event.tenant_id, added->sha256, &stored); !s.ok()) return s;
+      if (!stored && BytesOf(e.event.tenant_id, *added, commit) == nullptr) return MissingBytes();
+    }
     return Status::Ok();
   }
 
@@ -115,6 +126,19 @@ class BlobStager {
   }
 
  private:
+  static Status MissingBytes() { return Status::InvalidArgument("an attachment's bytes are missing from its commit"); }
+
+  static const BlobToStore* BytesOf(const domain::Id& tenant, const domain::AttachmentAdded& added,
+                                    const Commit& commit) {
+    const BlobToStore* blob = nullptr;
+    for (const BlobToStore& candidate : commit.blobs) {
+      if (candidate.tenant_id == tenant && candidate.sha256 == added.sha256 &&
+          (candidate.bytes || !candidate.staged.empty()))
+        blob = &candidate;
+    }
+    return blob;
+  }
+
   Status StoreBytes(const domain::Id& tenant, const domain::AttachmentAdded& added, const std::string& bytes) {
     if (static_cast<std::int64_t>(bytes.size()) != added.size)
       return Status::InvalidArgument("an attachment's bytes do not have its size");
@@ -223,6 +247,7 @@ Status RocksEventLog::StageBlobs(const Commit& commit, BlobBatch* blobs, rocksdb
                                  KeyVault::Batch* keys) {
   if (cf(kBlobs) == nullptr) return Status::Ok();
   BlobStager stager(db_, cf(kBlobs), vault_->seals(), *blobs, *write, *keys);
+  if (Status s = stager.CheckBytes(commit); !s.ok()) return s;
   for (const EventToAppend& e : commit.events) {
     const domain::DomainEvent& event = e.event;
     Status s;
@@ -235,6 +260,16 @@ Status RocksEventLog::StageBlobs(const Commit& commit, BlobBatch* blobs, rocksdb
     if (!s.ok()) return s;
   }
   stager.DropUnadopted(commit);
+  return Status::Ok();
+}
+
+Status RocksEventLog::BlobStored(const domain::Id& tenant_id, std::string_view sha256, bool* stored) const {
+  *stored = false;
+  if (secondary_ || cf(kBlobs) == nullptr || !IsSha256Hex(sha256)) return Status::Ok();
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kBlobs), BlobKey('M', tenant_id, sha256), &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the attachment index");
+  *stored = s.ok();
   return Status::Ok();
 }
 

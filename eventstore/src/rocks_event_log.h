@@ -53,6 +53,7 @@ class RocksEventLog final : public EventLog {
   Status PurgeErasedKeys() override;
   Status MarkErasuresPurged(std::uint64_t position) override;
   Status ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const override;
+  Status BlobStored(const domain::Id& tenant_id, std::string_view sha256, bool* stored) const override;
   Status StageBlob(std::unique_ptr<BlobStaging>* staging) override;  // blob_staging.cc
   Status DropStaged(std::string_view staged_id) override;
 

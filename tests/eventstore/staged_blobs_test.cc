@@ -128,5 +128,44 @@ TEST_F(StagedBlobsTest, AnUnfinishedStagingDropsItsChunks) {
   EXPECT_TRUE(log_->StageBlob(&next).ok()) << "the log still stages after an abandoned file";
 }
 
+// An upload that found its bytes stored sends none (attachment_stream.cc):
+// its commit only adds a reference.
+TEST_F(StagedBlobsTest, BlobStoredTellsWhetherAnUploadMayReuseTheBytes) {
+  const std::string bytes = LargeFile();
+  bool stored = true;
+  ASSERT_TRUE(log_->BlobStored(kTenant, Sha256Hex(bytes), &stored).ok());
+  EXPECT_FALSE(stored);
+  ASSERT_TRUE(Adopt(2, bytes, Stage(bytes)).ok());
+  ASSERT_TRUE(log_->BlobStored(kTenant, Sha256Hex(bytes), &stored).ok());
+  EXPECT_TRUE(stored);
+  ASSERT_TRUE(log_->BlobStored(TestId(202), Sha256Hex(bytes), &stored).ok());
+  EXPECT_FALSE(stored) << "another tenant's bytes are not this tenant's";
+  ASSERT_TRUE(Adopt(3, bytes, "").ok()) << "a reference to stored bytes needs no bytes";
+  std::string out;
+  ASSERT_TRUE(Read(bytes, &out).ok());
+  EXPECT_EQ(out, bytes);
+}
+
+// Bytes reused by an upload but shredded before its commit: the whole
+// commit is refused before any of it is written, the file that did carry
+// its bytes included.
+TEST_F(StagedBlobsTest, ACommitMissingOneFilesBytesWritesNoneOfIt) {
+  const std::string carried = LargeFile();
+  const std::string missing = "bytes an upload found stored, shredded since";
+  AttachmentAdded first{TestId(171), std::nullopt, false, "a.pdf", "application/pdf",
+                        static_cast<std::int64_t>(carried.size()), Sha256Hex(carried)};
+  AttachmentAdded second{TestId(172), std::nullopt, false, "b.pdf", "application/pdf",
+                         static_cast<std::int64_t>(missing.size()), Sha256Hex(missing)};
+  Commit commit{{Event(2, first), Event(3, second)}, {}};
+  commit.blobs.push_back({kTenant, first.sha256, nullptr, Stage(carried)});
+  commit.blobs.push_back({kTenant, second.sha256, nullptr, ""});
+  Status refused = AppendOne(*log_, commit);
+  EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument) << refused.ToString();
+  bool stored = true;
+  ASSERT_TRUE(log_->BlobStored(kTenant, first.sha256, &stored).ok());
+  EXPECT_FALSE(stored) << "the refused commit stored the other file's bytes";
+  EXPECT_EQ(log_->StreamVersion({kTenant, kTicket}), 1);
+}
+
 }  // namespace
 }  // namespace ticketd::eventstore::testing

@@ -2,6 +2,7 @@
 // every refusal of the policy, the access rules, deduplication, kill -9
 // after a 201, erasure with a scan of the data dir, hard delete, and clamd.
 #include <filesystem>
+#include <set>
 
 #include "api_fixture.h"
 #include "attachment_calls.h"
@@ -172,6 +173,36 @@ TEST_F(AttachmentDurabilityTest, AnUploadAnswered201SurvivesKill9) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("\"checked\":1"), std::string::npos) << verify.out;
   ASSERT_TRUE(server_.Restart());
+}
+
+// The SST files of the data dir (an ingested upload adds one), staging
+// files left out.
+std::set<std::string> SstFiles(const std::string& dir) {
+  std::set<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    const std::string path = entry.path().string();
+    if (entry.path().extension() == ".sst" && path.find("/staging/") == std::string::npos) files.insert(path);
+  }
+  return files;
+}
+
+// Bytes the tenant has stored already are not staged and ingested again
+// (attachment_stream.cc): the second upload only adds a reference, and that
+// reference alone keeps them across kill -9 and the delete of the first ticket.
+TEST_F(AttachmentDurabilityTest, AReuploadOfStoredBytesIngestsNothingAndKeepsThem) {
+  const std::string pdf = SamplePdf(std::string(600 * 1024, 'r'));
+  const std::string first = CreateTicket(agent_);
+  const std::string second = CreateTicket(agent_);
+  UploadOne(agent_, first, "a.pdf", pdf);
+  const std::set<std::string> before = SstFiles(server_.data_dir());
+  const std::string id = UploadOne(agent_, second, "b.pdf", pdf);
+  EXPECT_EQ(SstFiles(server_.data_dir()), before) << "the stored bytes were ingested again";
+  server_.Kill9();
+  ASSERT_TRUE(server_.Restart());
+  ASSERT_TRUE(HasStatus(Delete(tenant_.admin.token, "/api/v1/tickets/" + first), 204));
+  HttpResponse bytes = Download(agent_, id);
+  ASSERT_TRUE(HasStatus(bytes, 200));
+  EXPECT_EQ(bytes.body, pdf);
 }
 
 TEST_F(AttachmentDurabilityTest, ABackupHoldsTheAttachments) {

@@ -28,7 +28,11 @@ namespace ticketd::app {
 
 class StreamedFiles {
  public:
-  StreamedFiles(const AttachmentPolicy& policy, eventstore::EventLog& log);
+  // With `tenant_id`, a file whose bytes the tenant has stored already is
+  // not ingested: its staging file is deleted unsynced and its commit only
+  // adds a reference (EventLog::BlobStored).
+  StreamedFiles(const AttachmentPolicy& policy, eventstore::EventLog& log,
+                std::optional<domain::Id> tenant_id = std::nullopt);
   ~StreamedFiles();
   StreamedFiles(const StreamedFiles&) = delete;
   StreamedFiles& operator=(const StreamedFiles&) = delete;
@@ -48,9 +52,11 @@ class StreamedFiles {
  private:
   struct File;
   void Refuse(AttachmentRefusal refusal);
+  bool AlreadyStored(const std::string& sha256) const;
 
   const AttachmentPolicy& policy_;
   eventstore::EventLog& log_;
+  std::optional<domain::Id> tenant_id_;
   std::vector<domain::NewAttachment> done_;  // checked files, bytes staged
   std::unique_ptr<File> file_;              // the file being received
   std::size_t files_seen_ = 0;

@@ -194,6 +194,11 @@ class EventLog {
   // references them (hard delete or erasure destroyed their key), and for
   // bytes never stored; Corruption if they do not open under their key.
   virtual Status ReadBlob(const domain::Id& tenant_id, std::string_view sha256, std::string* bytes) const = 0;
+  // Whether the log holds the bytes of (tenant, sha256) now: an upload whose
+  // bytes are stored already need not stage them (its commit only adds a
+  // reference; should they be shredded before it lands, the commit is
+  // refused, nothing changed, and the caller may retry). Any thread.
+  virtual Status BlobStored(const domain::Id& tenant_id, std::string_view sha256, bool* stored) const = 0;
   // A file's bytes written as they arrive (blob_staging.h); any thread but
   // the writer. InvalidArgument on a read-only log.
   virtual Status StageBlob(std::unique_ptr<BlobStaging>* staging) = 0;
