@@ -1,6 +1,9 @@
 #include "engine_state.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <future>
+#include <thread>
 
 #include "ticketd/base/sha256.h"
 #include "ticketd/projections/json_writer.h"
@@ -96,15 +99,21 @@ bool EngineState::DecodeSnapshotBody(std::string_view body) {
 }
 
 void EngineState::RebuildFromLiveTickets() {
-  // The ticket list and the digest hold exactly the live tickets; a creation
-  // (before = null) puts each where its current fields belong.
+  // The ticket list and the digest hold exactly the live tickets. The list
+  // is built in bulk, tenants split over the cores (restart time: one
+  // ordered insert per ticket cost most of a 1M-ticket restart); a creation
+  // (before = null) puts each ticket where the digest wants it.
+  std::vector<TicketPtr> live;
+  write_model.ForEachLiveTicket([&](const TicketPtr& ticket) { live.push_back(ticket); });
   domain::DomainEvent as_created;
-  write_model.ForEachLiveTicket([&](const TicketPtr& ticket) {
-    tickets.Upsert(ticket);
+  for (const TicketPtr& ticket : live) {
     as_created.tenant_id = ticket->tenant_id;
     as_created.stream_id = ticket->id;
     digest.OnTicketEvent(as_created, nullptr, ticket);
-  });
+  }
+  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  if (const char* t = std::getenv("TKD_RESTART_THREADS")) threads = static_cast<unsigned>(std::atoi(t));
+  tickets.AddNew(std::move(live), threads);
 }
 
 ReadModelHashes EngineState::Hashes(std::uint64_t position) const {

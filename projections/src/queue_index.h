@@ -10,6 +10,7 @@
 // Not thread-safe: the owning partition's lock protects it.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -61,6 +62,11 @@ class QueueIndex {
 
   void Insert(std::uint8_t status, std::uint8_t priority, std::uint32_t slot);
   void Erase(std::uint8_t status, std::uint8_t priority, std::uint32_t slot);
+  // Inserts the slots [first, end), none of them in the index yet;
+  // group_of(slot) gives their (status, priority). An empty group is filled
+  // by one sort instead of one ordered insert per slot (a restart).
+  template <class GroupOf>
+  void InsertMany(std::uint32_t first, std::uint32_t end, GroupOf&& group_of);
   std::size_t GroupSize(int status, int priority) const { return Group(status, priority).size(); }
 
   // Calls visit(slot) for the tickets of the selected statuses and
@@ -77,6 +83,23 @@ class QueueIndex {
   QueueLess less_;
   std::vector<Set> groups_;
 };
+
+template <class GroupOf>
+void QueueIndex::InsertMany(std::uint32_t first, std::uint32_t end, GroupOf&& group_of) {
+  std::vector<std::vector<std::uint32_t>> added(groups_.size());
+  for (std::uint32_t slot = first; slot < end; ++slot) {
+    const auto [status, priority] = group_of(slot);
+    added[status * kPriorities + priority].push_back(slot);
+  }
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    if (!groups_[g].empty()) {
+      for (std::uint32_t slot : added[g]) groups_[g].Insert(slot);
+      continue;
+    }
+    std::sort(added[g].begin(), added[g].end(), less_);
+    groups_[g].AssignSorted(added[g]);
+  }
+}
 
 template <class Fn>
 void QueueIndex::Walk(unsigned status_mask, unsigned priority_mask, const CursorKey* after, Fn&& visit) const {

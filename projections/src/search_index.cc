@@ -99,6 +99,33 @@ void SearchIndex::Add(std::uint32_t slot, const domain::Ticket& ticket) {
   for (std::string_view word : WordsOf(ticket, &buffer)) AddWord(word, slot);
 }
 
+void SearchIndex::Bulk::Add(std::uint32_t slot, const domain::Ticket& ticket) {
+  for (std::string_view word : WordsOf(ticket, &buffer_)) {
+    auto it = collected_.find(word);
+    if (it == collected_.end()) it = collected_.try_emplace(std::string(word)).first;
+    it->second.Insert(slot);  // ascending: an append
+  }
+}
+
+void SearchIndex::Bulk::Finish() {
+  std::vector<decltype(collected_)::iterator> words;
+  words.reserve(collected_.size());
+  for (auto it = collected_.begin(); it != collected_.end(); ++it) words.push_back(it);
+  std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) { return a->first < b->first; });
+  // Into an empty map (a restart) every word goes at the end: no search.
+  Postings& postings = index_->postings_;
+  const bool append = postings.empty();
+  for (auto& entry : words) {
+    auto it = append ? postings.end() : postings.lower_bound(entry->first);
+    if (it == postings.end() || it->first != entry->first) {
+      postings.emplace_hint(it, entry->first, std::move(entry->second));
+    } else {
+      entry->second.ForEach([&](std::uint32_t added) { it->second.Insert(added); });
+    }
+  }
+  collected_.clear();
+}
+
 void SearchIndex::Remove(std::uint32_t slot, const domain::Ticket& ticket) {
   std::string buffer;
   for (std::string_view word : WordsOf(ticket, &buffer)) RemoveWord(word, slot);

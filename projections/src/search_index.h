@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,27 @@ std::vector<std::string> Tokenize(std::string_view text);
 class SearchIndex {
  public:
   void Add(std::uint32_t slot, const domain::Ticket& ticket);
+  // Adds many tickets at slots above every indexed one (a restart indexes a
+  // million at once): the postings are collected per word in a hash table
+  // and merged into the ordered map once, at Finish (or destruction).
+  class Bulk {
+   public:
+    explicit Bulk(SearchIndex* index) : index_(index) {}
+    ~Bulk() { Finish(); }
+    Bulk(const Bulk&) = delete;
+    Bulk& operator=(const Bulk&) = delete;
+    void Add(std::uint32_t slot, const domain::Ticket& ticket);  // ascending slots
+    void Finish();
+
+   private:
+    struct WordHash {
+      using is_transparent = void;
+      std::size_t operator()(std::string_view word) const noexcept { return std::hash<std::string_view>{}(word); }
+    };
+    SearchIndex* index_;
+    std::unordered_map<std::string, SlotSet, WordHash, std::equal_to<>> collected_;
+    std::string buffer_;
+  };
   void Remove(std::uint32_t slot, const domain::Ticket& ticket);
   // Touches only the words that appear or disappear between the versions.
   void Update(std::uint32_t slot, const domain::Ticket& before, const domain::Ticket& after);

@@ -122,6 +122,37 @@ void TicketIndex::Upsert(const TicketPtr& after) {
   for (SortIndex* index : moved) index->Insert(slot);
 }
 
+std::uint32_t TicketIndex::AddSlot(const TicketPtr& ticket) {
+  const std::uint32_t slot = slot_count();
+  const FilterRow row = MakeFilterRow(*ticket);
+  tickets_.push_back(ticket);
+  ids_.push_back(ticket->id);
+  filters_.push_back(row);
+  sorts_.push_back(MakeSortRow(*ticket));
+  by_id_.Insert(slot);
+  by_number_.Insert(ticket->number, slot);
+  IndexFields(slot, row, /*remove=*/false);
+  ++live_;
+  return slot;
+}
+
+void TicketIndex::AddNew(const std::vector<TicketPtr>& tickets) {
+  const std::uint32_t first = slot_count();
+  SearchIndex::Bulk words(&search_);
+  for (const TicketPtr& ticket : tickets) {
+    const std::uint32_t slot = AddSlot(ticket);
+    words.Add(slot, *ticket);  // while the ticket is in the cache
+    // Sort indexes exist only after a query asked for them; if one does,
+    // place the slot the ordinary way.
+    for (SortIndex* index : SortIndexesToMove(slot, *ticket, sorts_[slot], nullptr)) index->Insert(slot);
+  }
+  words.Finish();
+  queue_.InsertMany(first, slot_count(), [this](std::uint32_t slot) {
+    const FilterRow& row = filters_[slot];
+    return std::pair{row.status, row.priority};
+  });
+}
+
 void TicketIndex::Remove(const domain::Id& ticket_id) {
   std::optional<std::uint32_t> slot = by_id_.Find(ticket_id);
   if (!slot || !tickets_[*slot]) return;

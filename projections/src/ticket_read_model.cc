@@ -4,6 +4,9 @@
 #include "ticketd/projections/ticket_read_model.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <unordered_map>
 
 #include "cursor.h"
 #include "sort_index_builder.h"
@@ -27,6 +30,30 @@ TicketReadModel::~TicketReadModel() = default;
 void TicketReadModel::Upsert(const TicketPtr& after) {
   if (!after) return;
   impl_->tenants.Write(after->tenant_id, [&](TicketIndex& index) { index.Upsert(after); });
+}
+
+void TicketReadModel::AddNew(std::vector<TicketPtr> tickets, unsigned threads) {
+  std::vector<std::vector<TicketPtr>> by_tenant;
+  std::unordered_map<domain::Id, std::size_t, domain::IdHash> tenant_batch;
+  for (TicketPtr& ticket : tickets) {
+    if (!ticket) continue;
+    auto [it, added] = tenant_batch.try_emplace(ticket->tenant_id, by_tenant.size());
+    if (added) by_tenant.emplace_back();
+    by_tenant[it->second].push_back(std::move(ticket));
+  }
+  // Biggest tenants first, so the threads finish close together.
+  std::sort(by_tenant.begin(), by_tenant.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < by_tenant.size();) {
+      const std::vector<TicketPtr>& batch = by_tenant[i];
+      impl_->tenants.Write(batch.front()->tenant_id, [&](TicketIndex& index) { index.AddNew(batch); });
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < std::min<std::size_t>(threads, by_tenant.size()); ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
 }
 
 void TicketReadModel::Remove(const domain::Id& tenant_id, const domain::Id& ticket_id) {

@@ -81,6 +81,13 @@ class TicketReadModel {
   // after->id) and re-indexes it. Remove drops it from every index (hard delete).
   void Upsert(const TicketPtr& after);
   void Remove(const domain::Id& tenant_id, const domain::Id& ticket_id);
+  // Writer thread only, before any query (a restart from a snapshot): adds
+  // tickets none of which is in the model yet, in the given order (slots
+  // follow it: the caller passes them in memory order, since at a million
+  // tickets every cache miss counts), building each tenant's indexes in
+  // bulk; tenants are split over `threads` threads (this one included).
+  // Same content as Upsert of each.
+  void AddNew(std::vector<TicketPtr> tickets, unsigned threads = 1);
 
   // nullptr if the ticket does not exist in that tenant.
   TicketPtr Get(const domain::Id& tenant_id, const domain::Id& ticket_id) const;
