@@ -40,10 +40,16 @@ load_tickets() {
 # cpu_ticks PID: user + system clock ticks the process has used.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# snapshot_running PID: whether a background snapshot rebuild is in flight
+# (its thread is named ticketd-snap and exits when the snapshot is written).
+snapshot_running() { grep -qx ticketd-snap /proc/"$1"/task/*/comm 2>/dev/null; }
+
 # wait_quiet PID [MAX_SECONDS]: waits (up to MAX_SECONDS, default 180) until
-# the process used under 5% of a core over 2 s, so an RSS read afterwards
-# does not catch a background snapshot rebuild (a second state in flight)
-# half-way; prints how long it waited.
+# no snapshot rebuild runs and the process used under 5% of a core over 2 s,
+# so an RSS read afterwards does not catch a background snapshot rebuild (a
+# second state in flight) half-way: on a loaded box the niced rebuild thread
+# can get under 5% of a core, so CPU alone missed one at 1M tickets. Prints
+# how long it waited.
 wait_quiet() {
   local pid=$1 max=${2:-180} waited=0 t0 t1 hz
   hz=$(getconf CLK_TCK)
@@ -52,7 +58,7 @@ wait_quiet() {
     sleep 2
     waited=$((waited + 2))
     t1=$(cpu_ticks "$pid")
-    ((t1 - t0 < hz / 10)) && break
+    ((t1 - t0 < hz / 10)) && ! snapshot_running "$pid" && break
   done
   echo "$waited"
 }

@@ -60,8 +60,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const char* name, const std::shared_p
   // while the previous flush still runs (on two busy cores it can lag) does
   // not stop the writer. The point-lookup families' keys are small: a
   // smaller buffer each. DBOptions::db_write_buffer_size caps the total.
+  // Half what they were (64/32 MiB): the memtables are part of the 1 GiB
+  // RSS budget at a million tickets, and flushing 32 MiB instead of 64 costs
+  // the writer nothing measurable (docs/performance.md, branch rss1m).
   options.max_write_buffer_number = 4;
-  options.write_buffer_size = point_lookups ? (32u << 20) : (64u << 20);
+  options.write_buffer_size = point_lookups ? (16u << 20) : (32u << 20);
   // Appends never read old L0 files except through bloom filters: let L0
   // grow further before RocksDB slows (20 by default) or stops (36) writes.
   options.level0_slowdown_writes_trigger = 32;
@@ -145,9 +148,9 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
   db_options.max_open_files = secondary ? -1 : 512;    // a secondary needs every file open
   db_options.allow_concurrent_memtable_write = false;  // one writer; keeps the insert hints working
   db_options.IncreaseParallelism(2);
-  // All memtables together stay under 192 MiB (part of the 1 GiB RSS budget
+  // All memtables together stay under 96 MiB (part of the 1 GiB RSS budget
   // at a million tickets): past it RocksDB flushes the largest one early.
-  db_options.db_write_buffer_size = 192u << 20;
+  db_options.db_write_buffer_size = 96u << 20;
   // A full disk (ENOSPC) is a "retryable" error to RocksDB, which would then
   // resume in the background by re-syncing the WAL writer that failed; the
   // Debian build asserts on exactly that and aborts the process. Stay in the
@@ -155,7 +158,11 @@ Status RocksEventLog::OpenDb(const std::string& path, bool secondary, const Even
   // a restart once there is room recovers from the synced WAL.
   db_options.max_bgerror_resume_count = 0;
   db_options.info_log = std::make_shared<StderrLogger>();
-  auto cache = rocksdb::NewLRUCache(64 << 20);
+  // Data blocks only (index and filter blocks live in the table readers):
+  // appends read one on a bloom filter's false positive (~1% of them), so a
+  // 64 MiB cache filled over a million creates with blocks read once. Full
+  // scans bypass it (fill_cache = false) and misses hit the page cache.
+  auto cache = rocksdb::NewLRUCache(16 << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (std::size_t i = 0; i < family_count; ++i)
     families.emplace_back(kFamilyNames[i], FamilyOptions(kFamilyNames[i], cache));

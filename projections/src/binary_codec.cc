@@ -180,9 +180,16 @@ bool BinaryReader::Ticket(domain::Ticket* t) {
   } else {
     t->due_at.reset();
   }
-  return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && OptionalI64(&t->erased_at) &&
+  // The ticket holds these as OptionalTimestamp (8 bytes); the bytes are the same.
+  auto optional_time = [this](domain::OptionalTimestamp* out) {
+    std::optional<std::int64_t> value;
+    if (!OptionalI64(&value)) return false;
+    *out = value;
+    return true;
+  };
+  return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && optional_time(&t->erased_at) &&
          OptionalId(&t->group_id) && OptionalId(&t->category_id) && OptionalId(&t->subcategory_id) &&
-         OptionalI64(&t->closed_at) &&
+         optional_time(&t->closed_at) &&
          DecodeTicketSla(*this, t) && I64(&t->attachment_count) && I64(&t->internal_attachment_count);
 }
 
