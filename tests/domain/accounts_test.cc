@@ -32,7 +32,8 @@ TenantState TenantWithUser() {
   return state;
 }
 
-TenantState Apply(TenantState state, const std::vector<DomainEvent>& events) {
+// By reference, like directory_test.cc's: see there.
+TenantState Apply(TenantState&& state, const std::vector<DomainEvent>& events) {
   for (const DomainEvent& e : events) state = EvolveTenant(std::move(state), e);
   return state;
 }

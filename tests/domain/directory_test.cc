@@ -9,7 +9,10 @@ namespace {
 const Actors& A = TheActors();
 using Decision = Result<std::vector<DomainEvent>, DomainError>;
 
-TenantState Apply(TenantState state, const Decision& r) {
+// Takes the state by reference: callers write Apply(std::move(t), Decide(t, ...)),
+// and a by-value parameter could be moved from before the decision reads `t`
+// (argument order is unspecified: clang evaluates left to right, GCC right to left).
+TenantState Apply(TenantState&& state, const Decision& r) {
   for (const auto& e : r.value()) state = EvolveTenant(std::move(state), e);
   return state;
 }
@@ -22,7 +25,7 @@ TenantState Tenant(const std::string& prefix = "") {
 
 TenantState TenantWithAsset() {
   TenantState tenant = Tenant();
-  return Apply(tenant,
+  return Apply(TenantState(tenant),
                DecideDirectory(tenant, CreateAsset{A.admin, 2, kTenant, MakeId(40), "Printer", "hw"}, {}));
 }
 
