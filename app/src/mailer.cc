@@ -87,12 +87,16 @@ Status Mailer::Impl::LoadState() {
   return s.ok() ? problem : s;
 }
 
+void Mailer::Impl::SyncQueue() {
+  Status s = queue->SyncWal();
+  if (!s.ok()) std::fprintf(stderr, "ticketd: mail: cannot sync the mail queue: %s\n", s.ToString().c_str());
+}
+
 void Mailer::Impl::SyncQueueIfDue(std::chrono::steady_clock::time_point& last_sync) {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_sync < std::chrono::seconds(1)) return;
   last_sync = now;
-  Status s = queue->SyncWal();
-  if (!s.ok()) std::fprintf(stderr, "ticketd: mail: cannot sync the mail queue: %s\n", s.ToString().c_str());
+  SyncQueue();
 }
 
 void Mailer::Impl::WakeNotifier() {
@@ -246,8 +250,7 @@ void Mailer::Stop() {
   impl_->notifier.join();
   impl_->delivery.join();
   UnregisterLiveDirectory(impl_->queue_dir);
-  Status s = impl_->queue->SyncWal();
-  if (!s.ok()) std::fprintf(stderr, "ticketd: mail: cannot sync the mail queue: %s\n", s.ToString().c_str());
+  impl_->SyncQueue();
 }
 
 Status Mailer::ListNotifications(const domain::Id& tenant_id, const NotificationFilter& filter,

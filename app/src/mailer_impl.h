@@ -79,7 +79,9 @@ struct Mailer::Impl {
 
   Status LoadState();  // mailer.cc: cursor, sequence, pending entries
   Status MoveQueueFromLog();  // mailer.cc: the queue of a data dir from before the store
-  // The queue's unsynced writes made durable, at most once per second.
+  // The queue's unsynced writes made durable (a failure is logged): at a
+  // clean stop, and from the notifier at most once per second.
+  void SyncQueue();
   void SyncQueueIfDue(std::chrono::steady_clock::time_point& last_sync);
   // mail_notifier.cc
   void NotifierLoop();
