@@ -30,7 +30,7 @@ using projections::JsonWriter;
 struct Intake {
   explicit Intake(app::AttachmentPolicy p) : policy(std::move(p)) {}
   app::AttachmentPolicy policy;
-  PasswordPool workers{2, 64};  // a generic bounded pool; 64 queued checks at most
+  PasswordPool workers{2, 64, "ticketd-upload"};  // a generic bounded pool; 64 queued checks at most
 };
 
 Intake& IntakeInstance(std::string clamd_socket = {}, bool configure = false) {

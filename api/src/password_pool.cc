@@ -1,13 +1,11 @@
 #include "password_pool.h"
 
 #include <sodium.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <cstdlib>
 
 #include "signin.h"
+#include "ticketd/base/background_thread.h"
 
 namespace ticketd::api {
 
@@ -35,9 +33,10 @@ const std::string& DummyPasswordHash() {
   return hash;
 }
 
-PasswordPool::PasswordPool(std::size_t workers, std::size_t max_queue) : max_queue_(max_queue) {
+PasswordPool::PasswordPool(std::size_t workers, std::size_t max_queue, const char* thread_name)
+    : max_queue_(max_queue) {
   RequireSodium();
-  for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
+  for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this, thread_name] { Work(thread_name); });
 }
 
 PasswordPool::~PasswordPool() { Stop(); }
@@ -62,9 +61,9 @@ void PasswordPool::Stop() {
     if (thread.joinable()) thread.join();
 }
 
-void PasswordPool::Work() {
+void PasswordPool::Work(const char* thread_name) {
   // Below the HTTP and writer threads: Argon2 may take what they leave.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  RunThisThreadInBackground(thread_name, BackgroundClass::kLowPriority);
   for (;;) {
     std::function<void()> job;
     {

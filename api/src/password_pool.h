@@ -40,7 +40,8 @@ const std::string& DummyPasswordHash();
 
 class PasswordPool {
  public:
-  PasswordPool(std::size_t workers, std::size_t max_queue);
+  // `thread_name`: at most 15 characters (top -H).
+  PasswordPool(std::size_t workers, std::size_t max_queue, const char* thread_name);
   ~PasswordPool();
   PasswordPool(const PasswordPool&) = delete;
   PasswordPool& operator=(const PasswordPool&) = delete;
@@ -51,7 +52,7 @@ class PasswordPool {
   void Stop();
 
  private:
-  void Work();
+  void Work(const char* thread_name);
   const std::size_t max_queue_;
   std::mutex mu_;
   std::condition_variable cv_;

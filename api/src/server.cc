@@ -155,7 +155,8 @@ int RunServer(int argc, char** argv) {
     std::fprintf(stderr, "ticketd: JWT signing key: %s\n", s.ToString().c_str());
     return 1;
   }
-  signin.pool = std::make_unique<PasswordPool>(std::max(1u, std::thread::hardware_concurrency() / 2), 32);
+  signin.pool = std::make_unique<PasswordPool>(std::max(1u, std::thread::hardware_concurrency() / 2), 32,
+                                               "ticketd-pwhash");
   (void)DummyPasswordHash();  // made now, so the first failed login costs what the others do
   // Live streams (GET /api/v1/stream): declared before the HTTP server, which
   // holds its streams, so it outlives them.

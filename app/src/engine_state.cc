@@ -1,7 +1,6 @@
 #include "engine_state.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <future>
 #include <thread>
 
@@ -111,8 +110,7 @@ void EngineState::RebuildFromLiveTickets() {
     as_created.stream_id = ticket->id;
     digest.OnTicketEvent(as_created, nullptr, ticket);
   }
-  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  if (const char* t = std::getenv("TKD_RESTART_THREADS")) threads = static_cast<unsigned>(std::atoi(t));
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   tickets.AddNew(std::move(live), threads);
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "mailer_impl.h"
+#include "ticketd/base/background_thread.h"
 #include "ticketd/mail/message.h"
 #include "ticketd/domain/ticket_mail_ids.h"
 #include "ticketd/mail/templates.h"
@@ -151,7 +152,7 @@ void ApplyResult(const Mailer::Impl& impl, const mail::DeliveryResult& result, M
 }  // namespace
 
 void Mailer::Impl::DeliveryLoop() {
-  LowerThisThreadPriority("ticketd-mailout");  // the spool's sync threads inherit both
+  RunThisThreadInBackground("ticketd-mailout", BackgroundClass::kIdle);  // the spool's sync threads inherit both
   auto last_round = std::chrono::steady_clock::time_point{};
   std::unique_lock lock(mu);
   while (!stopping) {

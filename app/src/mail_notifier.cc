@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "mailer_impl.h"
+#include "ticketd/base/background_thread.h"
 #include "ticketd/domain/overloaded.h"
 #include "ticketd/domain/ticket_mail_ids.h"
 
@@ -285,7 +286,7 @@ void Mailer::Impl::RunMorningDigests() {
 }
 
 void Mailer::Impl::NotifierLoop() {
-  LowerThisThreadPriority("ticketd-mailq");
+  RunThisThreadInBackground("ticketd-mailq", BackgroundClass::kIdle);
   auto last_round = std::chrono::steady_clock::time_point{};
   auto last_sync = std::chrono::steady_clock::now();
   for (;;) {

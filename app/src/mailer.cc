@@ -2,15 +2,8 @@
 // and the /metrics series.
 #include "ticketd/app/mailer.h"
 
-#include <pthread.h>
-#include <sched.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <cstdio>
 #include <sstream>
 
@@ -105,30 +98,6 @@ void Mailer::Impl::WakeNotifier() {
     notified = true;
   }
   notifier_cv.notify_one();
-}
-
-void LowerThisThreadPriority(const char* name) {
-  pthread_setname_np(pthread_self(), name);
-  // Linux: a thread's nice value, scheduling policy and I/O priority are its
-  // own (setpriority / sched_setscheduler / ioprio_set on its tid). nice +10
-  // first: it stays the floor where SCHED_IDLE is refused (a container's
-  // seccomp policy).
-  const pid_t tid = ::gettid();
-  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 10) != 0)
-    std::fprintf(stderr, "ticketd: mail: cannot lower the mail threads' priority: %s\n", std::strerror(errno));
-  // SCHED_IDLE: mail runs on CPU time nothing else wants, so a burst of
-  // creates takes the whole CPU and mail catches up after it. Safe only
-  // because the mail threads never take part in the event log's RocksDB
-  // write groups (their queue lives in a RocksDB of its own, eventstore/side_store.h):
-  // a preempted idle thread there would hold the writer's commits.
-  const sched_param param{};
-  if (::sched_setscheduler(tid, SCHED_IDLE, &param) != 0)
-    std::fprintf(stderr, "ticketd: mail: cannot run the mail threads at SCHED_IDLE: %s\n", std::strerror(errno));
-  // Idle I/O class: the spool's writes and syncs queue behind the WAL's
-  // (honoured by the bfq and mq-deadline schedulers; ignored by none).
-  constexpr int kIoprioWhoProcess = 1, kIoprioClassIdle = 3, kIoprioClassShift = 13;
-  if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, tid, kIoprioClassIdle << kIoprioClassShift) != 0)
-    std::fprintf(stderr, "ticketd: mail: cannot give the mail threads the idle I/O class: %s\n", std::strerror(errno));
 }
 
 void Mailer::Impl::RaiseQuotaAlert(const domain::Id& tenant_id, std::int64_t limit, std::int64_t current) {

@@ -113,8 +113,6 @@ struct Mailer::Impl {
 // many mails behind one write instead of one write each; idle, a
 // round starts at once.
 inline constexpr std::chrono::milliseconds kMailRoundGap{25};
-// Also names the thread (`name`: at most 15 characters; for top -H and the tests).
-void LowerThisThreadPriority(const char* name);
 // Waits (with `lock` held on entry and exit) until kMailRoundGap has passed
 // since `last_round` or `stopping`; then sets `last_round` to now.
 template <typename Lock>

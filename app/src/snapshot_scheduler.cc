@@ -1,12 +1,10 @@
 #include "snapshot_scheduler.h"
 
-#include <pthread.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
+
+#include "ticketd/base/background_thread.h"
 
 namespace ticketd::app {
 
@@ -18,16 +16,6 @@ SnapshotScheduler::SnapshotScheduler(std::string dir, std::optional<eventstore::
       capture_(std::move(capture)),
       capture_head_(std::move(capture_head)),
       rebuild_(std::move(rebuild)) {}
-
-namespace {
-
-// A background snapshot yields the CPU to the writer and the HTTP threads
-// (on Linux, a thread's nice value is its own). Best effort.
-void LowerThisThreadsPriority() {
-  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
-}
-
-}  // namespace
 
 SnapshotScheduler::~SnapshotScheduler() { Join(); }
 
@@ -50,10 +38,10 @@ void SnapshotScheduler::MaybeWriteInBackground() {
   const SnapshotHeader header = capture_head_();
   busy_ = true;
   thread_ = std::thread([this, header] {
-    // Named so that benches (ops/bench-sla-lib.sh wait_quiet) can tell a
-    // rebuild in flight (a second state in memory) from a quiet server.
-    pthread_setname_np(pthread_self(), "ticketd-snap");
-    LowerThisThreadsPriority();
+    // Yields the CPU to the writer and the HTTP threads. Named so that
+    // benches (ops/bench-sla-lib.sh wait_quiet) can tell a rebuild in flight
+    // (a second state in memory) from a quiet server.
+    RunThisThreadInBackground("ticketd-snap", BackgroundClass::kLowPriority);
     std::lock_guard lock(mu_);
     std::string body;
     Status s = rebuild_(store_, header, &body);

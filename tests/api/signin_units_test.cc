@@ -127,7 +127,7 @@ TEST(Passwords, Argon2idHashesVerifyAndNeverContainThePassword) {
 }
 
 TEST(PasswordPool, RefusesPastItsQueue) {
-  PasswordPool pool(1, 1);
+  PasswordPool pool(1, 1, "test-pool");
   std::mutex mu;
   std::condition_variable cv;
   bool release = false;
