@@ -6,7 +6,7 @@
 #include "ticketd/base/background_thread.h"
 #include "ticketd/mail/message.h"
 #include "ticketd/domain/ticket_mail_ids.h"
-#include "ticketd/mail/templates.h"
+#include "ticketd/mail/template_cache.h"
 
 namespace ticketd::app {
 namespace {
@@ -19,8 +19,12 @@ std::string NameOf(const Engine& engine, const domain::Id& tenant_id, const std:
 
 // What the mail tells of its own event, read back from the log: a
 // comment's text (opened with the ticket's data key; "[erased]" once that is
-// destroyed), an escalation's missed target.
-void AddEventValues(const eventstore::EventLog& log, std::uint64_t position, mail::TicketMailValues* values) {
+// destroyed), an escalation's missed target. Only those two kinds of mail
+// come from events that carry such values (domain/mail_rules.cc): the others
+// skip the read and the envelope's decryption.
+void AddEventValues(const eventstore::EventLog& log, const MailEntry& entry, mail::TicketMailValues* values) {
+  if (entry.kind != domain::MailTemplate::kCommentAdded && entry.kind != domain::MailTemplate::kSlaEscalated) return;
+  const std::uint64_t position = entry.position;
   (void)log.ReadAll(position, [&](const eventstore::RecordedEvent& recorded) {
     const domain::EventPayload& payload = recorded.event.payload;
     if (const auto* comment = std::get_if<domain::CommentAdded>(&payload)) values->comment_body = comment->body;
@@ -34,8 +38,10 @@ void AddEventValues(const eventstore::EventLog& log, std::uint64_t position, mai
 }  // namespace
 
 // Fills `out` for `entry`; a drop reason instead when the mail must not go.
-std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const MailEntry& entry,
-                                                 const std::string& base, mail::OutgoingMail* out) {
+// `compiled` keeps the parsed templates between mails.
+std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, mail::TemplateCache& compiled,
+                                                 const MailEntry& entry, const std::string& base,
+                                                 mail::OutgoingMail* out) {
   const Engine& engine = impl.engine;
   std::optional<domain::User> recipient = engine.directory().GetUser(entry.tenant_id, entry.recipient_id);
   if (!recipient || recipient->erased_at) return domain::MailDropReason::kErased;
@@ -46,7 +52,8 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
   const bool staff =
       access && domain::EffectivePermissions(*access, *recipient).Has(domain::Permission::kTicketsReadAll);
   MailTemplateView tmpl = impl.TemplateFor(entry.tenant_id, entry.kind);
-  mail::TemplateText text{tmpl.subject, tmpl.text, tmpl.html};
+  mail::CompiledTemplate& compiled_template = compiled.Get(
+      entry.tenant_id, entry.kind, mail::TemplateText{std::move(tmpl.subject), std::move(tmpl.text), std::move(tmpl.html)});
   mail::TemplateText rendered;
   if (entry.digest) {
     projections::Digest digest = engine.digest().Build(entry.tenant_id, entry.digest_day);
@@ -67,7 +74,7 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
       }
       values.groups.push_back(std::move(g));
     }
-    rendered = mail::RenderDigestMail(text, values);
+    rendered = compiled_template.RenderDigest(values);
   } else {
     projections::TicketPtr ticket = engine.tickets().Get(entry.tenant_id, *entry.ticket_id);
     if (!ticket || ticket->erased_at) return domain::MailDropReason::kErased;
@@ -77,9 +84,9 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
     values.ticket_status = std::string(domain::ToString(ticket->status));
     values.assignee_name = NameOf(engine, entry.tenant_id, ticket->assignee_id);
     values.reporter_name = NameOf(engine, entry.tenant_id, ticket->reporter_id);
-    AddEventValues(impl.log, entry.position, &values);
+    AddEventValues(impl.log, entry, &values);
     values.ticket_url = base + (staff ? "/tickets/" : "/desk/tickets/") + ticket->number_text;
-    rendered = mail::RenderTicketMail(entry.kind, text, values);
+    rendered = compiled_template.RenderTicket(values);
     out->personal_data.push_back("ticket:" + ticket->id.ToString());
     out->personal_data.push_back("user:" + ticket->reporter_id.ToString());
     if (ticket->assignee_id) out->personal_data.push_back("user:" + ticket->assignee_id->ToString());
@@ -154,6 +161,7 @@ void ApplyResult(const Mailer::Impl& impl, const mail::DeliveryResult& result, M
 void Mailer::Impl::DeliveryLoop() {
   RunThisThreadInBackground("ticketd-mailout", BackgroundClass::kIdle);  // the spool's sync threads inherit both
   auto last_round = std::chrono::steady_clock::time_point{};
+  mail::TemplateCache compiled;  // this thread's
   std::unique_lock lock(mu);
   while (!stopping) {
     if (due.empty() || due.begin()->first > Now()) {
@@ -184,7 +192,7 @@ void Mailer::Impl::DeliveryLoop() {
     std::vector<mail::Transport::Item> items;
     std::vector<std::size_t> sent_index;  // items[j] is entries[sent_index[j]]
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (std::optional<domain::MailDropReason> dropped = RenderMail(*this, entries[i], base, &mails[i])) {
+      if (std::optional<domain::MailDropReason> dropped = RenderMail(*this, compiled, entries[i], base, &mails[i])) {
         entries[i].status = MailStatus::kDropped;
         entries[i].reason = dropped;
         dropped_total.fetch_add(1, std::memory_order_relaxed);
