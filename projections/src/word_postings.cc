@@ -60,27 +60,56 @@ SlotSet& WordPostings::FindOrAdd(std::string_view word) {
   } else if (at.index < chunks_[at.chunk].size() && WordOf(chunks_[at.chunk][at.index]) == word) {
     return chunks_[at.chunk][at.index].slots;
   }
-  if (chunks_[at.chunk].size() == kMaxChunk) {
-    // Split the full chunk in halves (each keeps room for kMaxChunk, so a
-    // chunk never reallocates) and insert into the half the word belongs to.
-    std::vector<Entry>& full = chunks_[at.chunk];
-    std::vector<Entry> upper;
-    upper.reserve(kMaxChunk);
-    const std::size_t half = kMaxChunk / 2;
-    std::move(full.begin() + half, full.end(), std::back_inserter(upper));
-    full.erase(full.begin() + half, full.end());
-    chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(at.chunk) + 1, std::move(upper));
-    if (at.index > half) {
-      at.chunk += 1;
-      at.index -= half;
-    }
-  }
+  if (chunks_[at.chunk].size() == kMaxChunk) MakeRoom(&at);
   std::vector<Entry>& entries = chunks_[at.chunk];
   Entry added;
   added.at = Store(word);
   added.size = static_cast<std::uint32_t>(word.size());
   ++size_;
   return entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(at.index), std::move(added))->slots;
+}
+
+// Words often arrive in runs (numbers counting up), each just after the
+// last: splitting in halves alone would leave most chunks half empty. A
+// neighbour with room takes one entry first (as in a B*-tree); only when
+// both are full does the chunk split.
+void WordPostings::MakeRoom(Position* at) {
+  std::vector<Entry>& full = chunks_[at->chunk];
+  if (at->chunk > 0 && chunks_[at->chunk - 1].size() < kMaxChunk) {
+    std::vector<Entry>& previous = chunks_[at->chunk - 1];
+    if (at->index == 0) {  // the word itself goes last in the previous chunk
+      at->chunk -= 1;
+      at->index = previous.size();
+      return;
+    }
+    previous.push_back(std::move(full.front()));
+    full.erase(full.begin());
+    at->index -= 1;
+    return;
+  }
+  if (at->chunk + 1 < chunks_.size() && chunks_[at->chunk + 1].size() < kMaxChunk) {
+    std::vector<Entry>& next = chunks_[at->chunk + 1];
+    if (at->index == full.size()) {  // the word itself goes first in the next chunk
+      at->chunk += 1;
+      at->index = 0;
+      return;
+    }
+    next.insert(next.begin(), std::move(full.back()));
+    full.pop_back();
+    return;
+  }
+  // Split in halves (each keeps room for kMaxChunk, so a chunk never
+  // reallocates); the word goes into the half it belongs to.
+  std::vector<Entry> upper;
+  upper.reserve(kMaxChunk);
+  const std::size_t half = kMaxChunk / 2;
+  std::move(full.begin() + half, full.end(), std::back_inserter(upper));
+  full.erase(full.begin() + half, full.end());
+  chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(at->chunk) + 1, std::move(upper));
+  if (at->index > half) {
+    at->chunk += 1;
+    at->index -= half;
+  }
 }
 
 void WordPostings::Append(std::string_view word, SlotSet slots) {

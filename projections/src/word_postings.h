@@ -81,6 +81,8 @@ class WordPostings {
   // Where `word` is or would go: its chunk (the last whose first word is
   // not greater, or 0) and its index in it.
   Position Locate(std::string_view word) const;
+  // Makes room in the full chunk `at` points into; `at` follows the insert point.
+  void MakeRoom(Position* at);
   std::uint32_t Store(std::string_view word);
   void CompactArena();
 
