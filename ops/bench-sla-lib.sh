@@ -10,6 +10,9 @@ create_admin() {
   [[ -n "$ADMIN_USER_TOKEN" ]] || { echo "ops/bench-sla: could not create the tenant admin" >&2; exit 1; }
 }
 
+# One office-hours policy (a real time zone, holidays) for the create benches.
+OFFICE_POLICY='{"name":"Office","order":1,"first_response":"PT4H","resolution":"P3D","calendar":{"timezone":"Europe/Berlin","days":["mon","tue","wed","thu","fri"],"from":"09:00","to":"17:00","holidays":["2026-12-24","2026-12-25","2026-12-31","2027-01-01"]}}'
+
 # create_policy JSON: POSTs an SLA policy as the tenant admin.
 create_policy() {
   curl -fsS -X POST "$BASE/api/v1/sla-policies" -H "Authorization: Bearer $ADMIN_USER_TOKEN" \

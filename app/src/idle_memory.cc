@@ -10,7 +10,7 @@
 namespace ticketd::app {
 
 IdleMemory::IdleMemory(eventstore::EventLog& log, Metrics* metrics, Options options)
-    : log_(log), metrics_(metrics), options_(options), thread_([this] { Run(); }) {}
+    : log_(log), metrics_(metrics), options_(options), started_at_(log.HeadPosition()), thread_([this] { Run(); }) {}
 
 IdleMemory::~IdleMemory() {
   {
@@ -31,8 +31,10 @@ void IdleMemory::Run() {
   // needs too (background_thread.h).
   RunThisThreadInBackground("ticketd-idlemem", BackgroundClass::kLowPriority);
   using Clock = std::chrono::steady_clock;
-  std::uint64_t seen = log_.HeadPosition();
-  std::uint64_t released_at = seen;  // what the server held at start is the recovery's: nothing to give back yet
+  // What the log held at start came from the recovery, not from a write
+  // burst: nothing to give back until the head moves past it.
+  std::uint64_t seen = started_at_;
+  std::uint64_t released_at = started_at_;
   Clock::time_point moved = Clock::now();
   if (metrics_) PublishReleased(released_at);
   std::unique_lock lock(mu_);

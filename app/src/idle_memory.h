@@ -58,6 +58,7 @@ class IdleMemory {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::uint64_t releases_ = 0;
+  const std::uint64_t started_at_;  // the log head when constructed
   std::thread thread_;  // last: starts once the members above exist
 };
 
