@@ -131,6 +131,27 @@ TEST(ChunkedSet, MatchesStdSet) {
   }
 }
 
+// New tickets reach the queue and the time sorts at the end of their group:
+// runs of inserts, each just after the last, at the end of the set and in
+// its middle. The chunks they pass stay (nearly) full: halving alone left
+// them half full, twice the memory.
+TEST(ChunkedSet, RunsOfInsertsKeepChunksFull) {
+  ChunkedSet<int, IntLess> set;
+  std::multiset<int> expected;
+  auto insert = [&](int v) {
+    set.Insert(v);
+    expected.insert(v);
+  };
+  for (int v = 0; v < 40000; v += 4) insert(v);              // appends at the end
+  for (int group = 0; group < 4; ++group)                    // four runs in the middle
+    for (int v = group * 10000 + 1; v < group * 10000 + 8000; v += 4) insert(v);
+  for (int v = 40000; v < 60000; v += 2) insert(v % 3 == 0 ? v : 39999);  // more at the end, with duplicates
+  std::vector<int> got;
+  set.ForEach([&](int x) { got.push_back(x); });
+  ASSERT_EQ(got, std::vector<int>(expected.begin(), expected.end()));
+  EXPECT_LT(set.MemoryBytes(), expected.size() * sizeof(int) * 23 / 20);  // within 15% of the elements
+}
+
 // As a multiset (the analytics' durations): duplicates, erase of one copy,
 // ranks; and a bulk load continuing with inserts and erases.
 // Erasing by rank after inserts and erasures (uneven chunks), then the set
