@@ -6,7 +6,7 @@
 #include "ticketd/base/background_thread.h"
 #include "ticketd/mail/message.h"
 #include "ticketd/domain/ticket_mail_ids.h"
-#include "ticketd/mail/templates.h"
+#include "ticketd/mail/template_cache.h"
 
 namespace ticketd::app {
 namespace {
@@ -19,8 +19,12 @@ std::string NameOf(const Engine& engine, const domain::Id& tenant_id, const std:
 
 // What the mail tells of its own event, read back from the log: a
 // comment's text (opened with the ticket's data key; "[erased]" once that is
-// destroyed), an escalation's missed target.
-void AddEventValues(const eventstore::EventLog& log, std::uint64_t position, mail::TicketMailValues* values) {
+// destroyed), an escalation's missed target. Only those two kinds of mail
+// come from events that carry such values (domain/mail_rules.cc): the others
+// skip the read and the envelope's decryption.
+void AddEventValues(const eventstore::EventLog& log, const MailEntry& entry, mail::TicketMailValues* values) {
+  if (entry.kind != domain::MailTemplate::kCommentAdded && entry.kind != domain::MailTemplate::kSlaEscalated) return;
+  const std::uint64_t position = entry.position;
   (void)log.ReadAll(position, [&](const eventstore::RecordedEvent& recorded) {
     const domain::EventPayload& payload = recorded.event.payload;
     if (const auto* comment = std::get_if<domain::CommentAdded>(&payload)) values->comment_body = comment->body;
@@ -33,10 +37,22 @@ void AddEventValues(const eventstore::EventLog& log, std::uint64_t position, mai
 
 }  // namespace
 
-// Fills `out` for `entry`; a drop reason instead when the mail must not go.
-std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const MailEntry& entry,
-                                                 const std::string& base, mail::OutgoingMail* out) {
+// A mail as read from the read models, ready to render: everything but the
+// subject and the parts, the template's text and the values it shows.
+struct PreparedMail {
+  mail::OutgoingMail mail;
+  mail::TemplateText text;
+  std::optional<mail::TicketMailValues> ticket;  // a ticket mail's values, or
+  mail::DigestMailValues digest;                 // the digest's
+};
+
+// Fills `prepared` for `entry` (a ticket mail's ticket fetched with the
+// round's, FetchTickets); a drop reason instead when the mail must not go.
+std::optional<domain::MailDropReason> PrepareMail(const Mailer::Impl& impl, const MailEntry& entry,
+                                                  const projections::TicketPtr& ticket, const std::string& base,
+                                                  PreparedMail* prepared) {
   const Engine& engine = impl.engine;
+  mail::OutgoingMail* out = &prepared->mail;
   std::optional<domain::User> recipient = engine.directory().GetUser(entry.tenant_id, entry.recipient_id);
   if (!recipient || recipient->erased_at) return domain::MailDropReason::kErased;
   if (!NotificationsEnabled(engine, entry.tenant_id)) return domain::MailDropReason::kDisabled;
@@ -46,11 +62,10 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
   const bool staff =
       access && domain::EffectivePermissions(*access, *recipient).Has(domain::Permission::kTicketsReadAll);
   MailTemplateView tmpl = impl.TemplateFor(entry.tenant_id, entry.kind);
-  mail::TemplateText text{tmpl.subject, tmpl.text, tmpl.html};
-  mail::TemplateText rendered;
+  prepared->text = mail::TemplateText{std::move(tmpl.subject), std::move(tmpl.text), std::move(tmpl.html)};
   if (entry.digest) {
     projections::Digest digest = engine.digest().Build(entry.tenant_id, entry.digest_day);
-    mail::DigestMailValues values;
+    mail::DigestMailValues& values = prepared->digest;
     values.date = domain::FormatDate(entry.digest_day);
     values.ticket_url = base + "/tickets";
     for (const projections::DigestGroup& group : digest.groups) {
@@ -67,19 +82,16 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
       }
       values.groups.push_back(std::move(g));
     }
-    rendered = mail::RenderDigestMail(text, values);
   } else {
-    projections::TicketPtr ticket = engine.tickets().Get(entry.tenant_id, *entry.ticket_id);
     if (!ticket || ticket->erased_at) return domain::MailDropReason::kErased;
-    mail::TicketMailValues values;
+    mail::TicketMailValues& values = prepared->ticket.emplace();
     values.ticket_number = ticket->number_text;
     values.ticket_title = ticket->subject;
     values.ticket_status = std::string(domain::ToString(ticket->status));
     values.assignee_name = NameOf(engine, entry.tenant_id, ticket->assignee_id);
     values.reporter_name = NameOf(engine, entry.tenant_id, ticket->reporter_id);
-    AddEventValues(impl.log, entry.position, &values);
+    AddEventValues(impl.log, entry, &values);
     values.ticket_url = base + (staff ? "/tickets/" : "/desk/tickets/") + ticket->number_text;
-    rendered = mail::RenderTicketMail(entry.kind, text, values);
     out->personal_data.push_back("ticket:" + ticket->id.ToString());
     out->personal_data.push_back("user:" + ticket->reporter_id.ToString());
     if (ticket->assignee_id) out->personal_data.push_back("user:" + ticket->assignee_id->ToString());
@@ -90,12 +102,19 @@ std::optional<domain::MailDropReason> RenderMail(const Mailer::Impl& impl, const
   out->from = impl.options.mail_from;
   out->to = recipient->email;
   out->to_name = recipient->name;
-  out->subject = std::move(rendered.subject);
-  out->text = std::move(rendered.text);
-  out->html = std::move(rendered.html);
   out->message_id = entry.message_id;
   out->date = impl.Now();
   return std::nullopt;
+}
+
+// Renders a prepared mail's subject and parts (no lock: at SCHED_IDLE).
+void RenderPrepared(mail::TemplateCache& compiled, const MailEntry& entry, PreparedMail* prepared) {
+  mail::CompiledTemplate& tmpl = compiled.Get(entry.tenant_id, entry.kind, prepared->text);
+  mail::TemplateText rendered =
+      prepared->ticket ? tmpl.RenderTicket(*prepared->ticket) : tmpl.RenderDigest(prepared->digest);
+  prepared->mail.subject = std::move(rendered.subject);
+  prepared->mail.text = std::move(rendered.text);
+  prepared->mail.html = std::move(rendered.html);
 }
 
 void Mailer::Impl::StoreLocked(const std::vector<MailEntry>& entries) {
@@ -154,6 +173,7 @@ void ApplyResult(const Mailer::Impl& impl, const mail::DeliveryResult& result, M
 void Mailer::Impl::DeliveryLoop() {
   RunThisThreadInBackground("ticketd-mailout", BackgroundClass::kIdle);  // the spool's sync threads inherit both
   auto last_round = std::chrono::steady_clock::time_point{};
+  mail::TemplateCache compiled;  // this thread's
   std::unique_lock lock(mu);
   while (!stopping) {
     if (due.empty() || due.begin()->first > Now()) {
@@ -180,17 +200,31 @@ void Mailer::Impl::DeliveryLoop() {
     const std::string base = public_url;
     lock.unlock();
 
-    std::vector<mail::OutgoingMail> mails(entries.size());
+    std::vector<std::pair<domain::Id, domain::Id>> ticket_refs;
+    std::vector<std::size_t> ticket_of(entries.size(), 0);  // entries[i]'s index in ticket_refs
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (!entries[i].ticket_id) continue;
+      ticket_of[i] = ticket_refs.size();
+      ticket_refs.push_back({entries[i].tenant_id, *entries[i].ticket_id});
+    }
+    const std::vector<projections::TicketPtr> tickets = FetchTickets(engine, ticket_refs);
+    std::vector<PreparedMail> prepared(entries.size());
+    std::vector<bool> dropped(entries.size(), false);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const projections::TicketPtr& ticket = entries[i].ticket_id ? tickets[ticket_of[i]] : nullptr;
+      if (std::optional<domain::MailDropReason> reason = PrepareMail(*this, entries[i], ticket, base, &prepared[i])) {
+        entries[i].status = MailStatus::kDropped;
+        entries[i].reason = reason;
+        dropped_total.fetch_add(1, std::memory_order_relaxed);
+        dropped[i] = true;
+      }
+    }
     std::vector<mail::Transport::Item> items;
     std::vector<std::size_t> sent_index;  // items[j] is entries[sent_index[j]]
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (std::optional<domain::MailDropReason> dropped = RenderMail(*this, entries[i], base, &mails[i])) {
-        entries[i].status = MailStatus::kDropped;
-        entries[i].reason = dropped;
-        dropped_total.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      }
-      items.push_back({&mails[i], mail::ComposeMessage(mails[i])});
+      if (dropped[i]) continue;
+      RenderPrepared(compiled, entries[i], &prepared[i]);
+      items.push_back({&prepared[i].mail, mail::ComposeMessage(prepared[i].mail)});
       sent_index.push_back(i);
     }
     const std::vector<mail::DeliveryResult> results =

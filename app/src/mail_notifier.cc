@@ -157,10 +157,38 @@ bool NotificationsEnabled(const Engine& engine, const domain::Id& tenant_id) {
   return engine.directory().FeatureEnabled(tenant_id, domain::Feature::kEmailNotifications);
 }
 
+namespace {
+
+// Who an event of a ticket concerns (`ticket`: as the read model holds it
+// now, fetched with the round's, FetchTickets; unused for a creation);
+// nullopt when the ticket is gone and there is nothing to tell.
+std::optional<domain::MailFacts> FactsOf(const Engine& engine, const domain::DomainEvent& event,
+                                         const projections::TicketPtr& ticket) {
+  domain::MailFacts facts;
+  if (const auto* created = std::get_if<domain::TicketCreated>(&event.payload)) {
+    facts.reporter_id = created->reporter_id;
+    facts.assignee_id = created->assignee_id;
+  } else if (ticket) {
+    facts.reporter_id = ticket->reporter_id;
+    facts.assignee_id = ticket->assignee_id;
+    const auto* sla = std::get_if<domain::SlaTicketEvent>(&event.payload);
+    if (sla && std::holds_alternative<domain::SlaEscalated>(*sla))
+      AddEscalationAudiences(engine, event.tenant_id, ticket->group_id, &facts);
+  } else {
+    return std::nullopt;  // deleted since
+  }
+  facts.staff = StaffOf(engine, event.tenant_id);
+  facts.notifications_enabled = NotificationsEnabled(engine, event.tenant_id);
+  return facts;
+}
+
+}  // namespace
+
 Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
   QueueBatch batch(*this);
   std::vector<std::pair<bool, domain::Id>> erasures;  // (is ticket, id) + tenant below
   std::vector<domain::Id> erasure_tenants;
+  std::vector<eventstore::RecordedEvent> ticket_events;
   std::uint64_t last = cursor;
   std::size_t seen = 0;
   Status s = log.ReadAll(cursor + 1, [&](const eventstore::RecordedEvent& recorded) {
@@ -175,23 +203,22 @@ Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
       erasure_tenants.push_back(event.tenant_id);
     }
     if (std::holds_alternative<domain::MailEvent>(event.payload)) ForgetTemplates(event.tenant_id);
-    if (!domain::IsTicketEvent(event.payload)) return true;
-    domain::MailFacts facts;
-    if (const auto* created = std::get_if<domain::TicketCreated>(&event.payload)) {
-      facts.reporter_id = created->reporter_id;
-      facts.assignee_id = created->assignee_id;
-    } else if (projections::TicketPtr ticket = engine.tickets().Get(event.tenant_id, event.stream_id)) {
-      facts.reporter_id = ticket->reporter_id;
-      facts.assignee_id = ticket->assignee_id;
-      const auto* sla = std::get_if<domain::SlaTicketEvent>(&event.payload);
-      if (sla && std::holds_alternative<domain::SlaEscalated>(*sla))
-        AddEscalationAudiences(engine, event.tenant_id, ticket->group_id, &facts);
-    } else {
-      return true;  // deleted since: nothing to tell about it
-    }
-    facts.staff = StaffOf(engine, event.tenant_id);
-    facts.notifications_enabled = NotificationsEnabled(engine, event.tenant_id);
-    for (const domain::PlannedMail& planned : domain::PlanTicketMails(event, facts)) {
+    if (domain::IsTicketEvent(event.payload)) ticket_events.push_back(recorded);
+    return true;
+  });
+  if (!s.ok()) return s;
+  std::vector<std::pair<domain::Id, domain::Id>> ticket_refs;  // of the events after a creation
+  for (const eventstore::RecordedEvent& recorded : ticket_events)
+    if (!std::holds_alternative<domain::TicketCreated>(recorded.event.payload))
+      ticket_refs.push_back({recorded.event.tenant_id, recorded.event.stream_id});
+  const std::vector<projections::TicketPtr> tickets = FetchTickets(engine, ticket_refs);
+  std::size_t next_ticket = 0;
+  for (const eventstore::RecordedEvent& recorded : ticket_events) {
+    const domain::DomainEvent& event = recorded.event;
+    const bool created = std::holds_alternative<domain::TicketCreated>(event.payload);
+    const std::optional<domain::MailFacts> facts = FactsOf(engine, event, created ? nullptr : tickets[next_ticket++]);
+    if (!facts) continue;
+    for (const domain::PlannedMail& planned : domain::PlanTicketMails(event, *facts)) {
       MailEntry entry;
       entry.id = MailEntryId(recorded.event_id.AsBytes(), planned.recipient);
       entry.tenant_id = event.tenant_id;
@@ -205,9 +232,7 @@ Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
       entry.next_attempt_at = entry.queued_at;
       batch.Add(std::move(entry), planned.dropped, event.at);
     }
-    return true;
-  });
-  if (!s.ok()) return s;
+  }
   std::lock_guard lock(mu);
   for (std::size_t i = 0; i < erasures.size(); ++i) {
     const auto& [is_ticket, id] = erasures[i];

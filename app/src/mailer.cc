@@ -9,6 +9,7 @@
 
 #include "mailer_impl.h"
 #include "ticketd/app/backup.h"
+#include "ticketd/base/background_thread.h"
 #include "ticketd/mail/templates.h"
 
 namespace ticketd::app {
@@ -78,6 +79,22 @@ Status Mailer::Impl::LoadState() {
     return true;
   });
   return s.ok() ? problem : s;
+}
+
+std::vector<projections::TicketPtr> FetchTickets(const Engine& engine,
+                                                 const std::vector<std::pair<domain::Id, domain::Id>>& refs) {
+  std::vector<projections::TicketPtr> tickets(refs.size());
+  std::unordered_map<domain::Id, std::vector<std::size_t>, domain::IdHash> by_tenant;
+  for (std::size_t i = 0; i < refs.size(); ++i) by_tenant[refs[i].first].push_back(i);
+  NormalSchedulingScope reading;
+  for (const auto& [tenant_id, indexes] : by_tenant) {
+    std::vector<domain::Id> ids;
+    ids.reserve(indexes.size());
+    for (std::size_t i : indexes) ids.push_back(refs[i].second);
+    std::vector<projections::TicketPtr> found = engine.tickets().GetMany(tenant_id, ids);
+    for (std::size_t j = 0; j < indexes.size(); ++j) tickets[indexes[j]] = std::move(found[j]);
+  }
+  return tickets;
 }
 
 void Mailer::Impl::SyncQueue() {

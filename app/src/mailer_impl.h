@@ -127,6 +127,14 @@ void PaceRound(std::condition_variable& cv, Lock& lock, const std::atomic<bool>&
 // (mails queued in that UTC month of their event; dropped ones not counted).
 std::string MonthOf(const domain::Id& tenant_id, domain::Timestamp at);
 
+// The tickets of `refs` (tenant, ticket id), nullptr where gone: for a mail
+// thread's whole round, one hold of each tenant's read-model lock taken at
+// normal scheduling (background_thread.h). One Get per mail at SCHED_IDLE
+// made the writer wait behind a preempted mail thread (docs/performance.md,
+// mailcost).
+std::vector<projections::TicketPtr> FetchTickets(const Engine& engine,
+                                                 const std::vector<std::pair<domain::Id, domain::Id>>& refs);
+
 // Shared facts of one tenant for the pure rules.
 std::vector<domain::Id> StaffOf(const Engine& engine, const domain::Id& tenant_id);
 bool NotificationsEnabled(const Engine& engine, const domain::Id& tenant_id);

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "parallel_sync.h"
+#include "round_sync.h"
 #include "spool_placement.h"
 #include "ticketd/mail/transport.h"
 
@@ -33,35 +34,37 @@ std::string FileNameOf(const std::string& message_id) {
 
 class SpoolTransport final : public Transport {
  public:
-  explicit SpoolTransport(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  SpoolTransport(std::filesystem::path dir, SpoolSync sync) : dir_(std::move(dir)), sync_(sync) {}
 
   DeliveryResult Deliver(const OutgoingMail& mail, const std::string& message) override {
     return DeliverAll({Item{&mail, message}}).front();
   }
 
-  // Writes every file under tmp/ (starting each one's writeback), then
-  // fdatasync()s them all at once (parallel_sync.h: the batch costs a few
-  // disk flushes, not one per mail). Then the renames into outbox/ and one
-  // fsync of outbox/. A crash before the renames leaves only tmp/ files; the
-  // mails stay queued and are written again under the same name (the
-  // Message-ID).
+  // Writes every file under tmp/, makes them all durable (round_sync.h: one
+  // syncfs(), or each file's fdatasync() issued together, parallel_sync.h),
+  // then the renames into outbox/ and one fsync of outbox/. A crash before
+  // that fsync leaves the mails queued: written again under the same name
+  // (the Message-ID).
   std::vector<DeliveryResult> DeliverAll(const std::vector<Item>& items) override {
     std::vector<DeliveryResult> results(items.size());
     std::vector<std::string> names(items.size());
     std::vector<int> fds(items.size(), -1);
     std::vector<int> written;  // fds[i] of the files written, in order
+    const bool whole_filesystem = SyncWholeFilesystem(sync_);
     for (std::size_t i = 0; i < items.size(); ++i) {
       names[i] = FileNameOf(items[i].mail->message_id);
       results[i] = WriteFile(dir_ / "tmp" / names[i], items[i].message, &fds[i]);
       if (fds[i] < 0) continue;
-      ::sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE);
+      // Per file: start its writeback now. For syncfs, leave the pages to
+      // the filesystem's writeback, which merges them.
+      if (!whole_filesystem) ::sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE);
       written.push_back(fds[i]);
     }
-    const std::vector<int> sync_errors = syncer_.DataSyncAll(written);
+    const std::vector<int> sync_errors = whole_filesystem ? SyncFilesystemOf(written) : syncer_.DataSyncAll(written);
     bool any_written = false;
     for (std::size_t i = 0, j = 0; i < items.size(); ++i) {
       if (fds[i] < 0) continue;
-      if (const int error = sync_errors[j++]; error != 0) results[i] = Retry("fdatasync", error);
+      if (const int error = sync_errors[j++]; error != 0) results[i] = Retry(whole_filesystem ? "syncfs" : "fdatasync", error);
       if (::close(fds[i]) != 0 && results[i].outcome == DeliveryOutcome::kSent) results[i] = Retry("close", errno);
       any_written |= results[i].outcome == DeliveryOutcome::kSent;
     }
@@ -112,6 +115,12 @@ class SpoolTransport final : public Transport {
     *fd_out = fd;
     return DeliveryResult{DeliveryOutcome::kSent, ""};
   }
+  // syncfs() through the first fd: its error counts for every file.
+  static std::vector<int> SyncFilesystemOf(const std::vector<int>& fds) {
+    if (fds.empty()) return {};
+    const int error = ::syncfs(fds.front()) == 0 ? 0 : errno;
+    return std::vector<int>(fds.size(), error);
+  }
   // fsync() of a spool directory (its renames).
   DeliveryResult SyncDirectory(const char* name) const {
     int fd = ::open((dir_ / name).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -131,15 +140,16 @@ class SpoolTransport final : public Transport {
     return DeliveryResult{DeliveryOutcome::kRetry, std::string("spool ") + what + ": " + std::strerror(error)};
   }
   std::filesystem::path dir_;
+  const SpoolSync sync_;
   ParallelSync syncer_{kSyncThreads};
 };
 
 }  // namespace
 
-Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport) {
+Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport, SpoolSync sync) {
   Status s = MakeSpoolDirectories(dir);
   if (!s.ok()) return s;
-  *transport = std::make_unique<SpoolTransport>(dir);
+  *transport = std::make_unique<SpoolTransport>(dir, sync);
   return Status::Ok();
 }
 

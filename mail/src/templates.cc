@@ -59,17 +59,12 @@ std::optional<std::string> CheckTags(domain::MailTemplate kind, std::string_view
 
 std::string NoEscape(const std::string& s) { return s; }
 
-std::string RenderPart(const std::string& tmpl, const mst::data& data, bool html, const std::string& fallback) {
+// One part parsed; a template that does not parse falls back to the default's part.
+mst::mustache ParsePart(const std::string& tmpl, bool html, const std::string& fallback) {
   mst::mustache m(tmpl);
   if (!m.is_valid()) m = mst::mustache(fallback);
   if (!html) m.set_custom_escape(NoEscape);
-  return m.render(data);
-}
-
-TemplateText RenderAll(const TemplateText& tmpl, const TemplateText& fallback, const mst::data& data) {
-  return TemplateText{RenderPart(tmpl.subject, data, false, fallback.subject),
-                      RenderPart(tmpl.text, data, false, fallback.text),
-                      RenderPart(tmpl.html, data, true, fallback.html)};
+  return m;
 }
 
 std::string PrefixedSubject(std::string subject, const std::string& number) {
@@ -93,7 +88,30 @@ std::optional<TemplateProblem> ValidateTemplate(domain::MailTemplate kind, const
   return std::nullopt;
 }
 
+struct CompiledTemplate::Parts {
+  mst::mustache subject, text, html;
+  TemplateText Render(const mst::data& data) {
+    return TemplateText{subject.render(data), text.render(data), html.render(data)};
+  }
+};
+
+CompiledTemplate::CompiledTemplate(domain::MailTemplate kind, TemplateText text) : kind_(kind), text_(std::move(text)) {
+  const TemplateText& fallback = DefaultTemplate(kind);
+  parts_.reset(new Parts{ParsePart(text_.subject, false, fallback.subject), ParsePart(text_.text, false, fallback.text),
+                         ParsePart(text_.html, true, fallback.html)});
+}
+
+CompiledTemplate::~CompiledTemplate() = default;
+
 TemplateText RenderTicketMail(domain::MailTemplate kind, const TemplateText& tmpl, const TicketMailValues& v) {
+  return CompiledTemplate(kind, tmpl).RenderTicket(v);
+}
+
+TemplateText RenderDigestMail(const TemplateText& tmpl, const DigestMailValues& v) {
+  return CompiledTemplate(domain::MailTemplate::kDigest, tmpl).RenderDigest(v);
+}
+
+TemplateText CompiledTemplate::RenderTicket(const TicketMailValues& v) {
   mst::data data;
   data.set("ticket_number", v.ticket_number);
   data.set("ticket_title", v.ticket_title);
@@ -102,13 +120,13 @@ TemplateText RenderTicketMail(domain::MailTemplate kind, const TemplateText& tmp
   data.set("reporter_name", v.reporter_name);
   data.set("comment_body", v.comment_body);
   data.set("ticket_url", v.ticket_url);
-  if (kind == domain::MailTemplate::kSlaEscalated) data.set(std::string(kEscalationExtra), v.sla_target);
-  TemplateText out = RenderAll(tmpl, DefaultTemplate(kind), data);
+  if (kind_ == domain::MailTemplate::kSlaEscalated) data.set(std::string(kEscalationExtra), v.sla_target);
+  TemplateText out = parts_->Render(data);
   out.subject = PrefixedSubject(std::move(out.subject), v.ticket_number);
   return out;
 }
 
-TemplateText RenderDigestMail(const TemplateText& tmpl, const DigestMailValues& v) {
+TemplateText CompiledTemplate::RenderDigest(const DigestMailValues& v) {
   mst::data groups{mst::data::type::list};
   for (const DigestGroupValues& g : v.groups) {
     mst::data tickets{mst::data::type::list};
@@ -133,7 +151,7 @@ TemplateText RenderDigestMail(const TemplateText& tmpl, const DigestMailValues& 
   data.set("date", v.date);
   data.set("groups", groups);
   data.set("ticket_url", v.ticket_url);
-  TemplateText out = RenderAll(tmpl, DefaultTemplate(domain::MailTemplate::kDigest), data);
+  TemplateText out = parts_->Render(data);
   out.subject = PrefixedSubject(std::move(out.subject), "");
   return out;
 }

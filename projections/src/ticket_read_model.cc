@@ -66,6 +66,15 @@ TicketPtr TicketReadModel::Get(const domain::Id& tenant_id, const domain::Id& ti
   return found;
 }
 
+std::vector<TicketPtr> TicketReadModel::GetMany(const domain::Id& tenant_id,
+                                               const std::vector<domain::Id>& ticket_ids) const {
+  std::vector<TicketPtr> found(ticket_ids.size());
+  impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) {
+    for (std::size_t i = 0; i < ticket_ids.size(); ++i) found[i] = index.Get(ticket_ids[i]);
+  });
+  return found;
+}
+
 TicketPtr TicketReadModel::GetByNumber(const domain::Id& tenant_id, std::int64_t number) const {
   TicketPtr found;
   impl_->tenants.Read(tenant_id, [&](const TicketIndex& index) { found = index.GetByNumber(number); });

@@ -45,14 +45,17 @@ pid_t PidServing(const std::string& data_dir) {
 }
 
 // Field 41 of /proc/PID/task/TID/stat: the thread's scheduling policy.
-int PolicyOf(const fs::path& task) {
+// Field `n` (>= 3) of a task's /proc stat line, as a number.
+int StatField(const fs::path& task, int n) {
   const std::string stat = ReadFile(task / "stat");
   std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // from field 3 on
   std::string field;
-  for (int i = 3; i <= 41 && fields >> field; ++i) {
+  for (int i = 3; i <= n && fields >> field; ++i) {
   }
   return std::stoi(field);
 }
+int PolicyOf(const fs::path& task) { return StatField(task, 41); }
+int NiceOf(const fs::path& task) { return StatField(task, 19); }
 
 class MailQueueTest : public ApiTest {
  protected:
@@ -133,7 +136,10 @@ TEST_F(MailQueueTest, MailThreadsRunAtIdleCpuAndIoPriority) {
       continue;
     }
     mail_threads.insert(name);
+    // Also after rounds that read the read models at normal scheduling
+    // (NormalSchedulingScope): back to SCHED_IDLE and nice +10.
     EXPECT_EQ(policy, SCHED_IDLE) << name;
+    EXPECT_EQ(NiceOf(task.path()), 10) << name;
     constexpr int kIoprioWhoProcess = 1, kIoprioClassIdle = 3, kIoprioClassShift = 13;
     const long ioprio = ::syscall(SYS_ioprio_get, kIoprioWhoProcess, std::stoi(task.path().filename().string()));
     EXPECT_EQ(ioprio >> kIoprioClassShift, kIoprioClassIdle) << name;

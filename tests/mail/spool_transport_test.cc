@@ -23,7 +23,7 @@ class SpoolTransportTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("ticketd-spool-test-" + std::to_string(::getpid()) + "-" +
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    ASSERT_TRUE(MakeSpoolTransport(dir_.string(), &transport_).ok());
+    ASSERT_TRUE(MakeSpoolTransport(dir_.string(), &transport_, SpoolSync::kEachFile).ok());
   }
   void TearDown() override {
     std::error_code ec;
@@ -80,6 +80,27 @@ TEST_F(SpoolTransportTest, FullRoundLandsWholeThroughTheParallelSyncs) {
   EXPECT_EQ(FilesIn("outbox"), 256u);
 }
 
+// The other way to make a round durable (round_sync.h): one syncfs() for
+// the round instead of each file's fdatasync(); the files land the same.
+TEST_F(SpoolTransportTest, RoundSyncedByOneSyncfsLandsEveryFileWhole) {
+  ASSERT_TRUE(MakeSpoolTransport(dir_.string(), &transport_, SpoolSync::kWholeFilesystem).ok());
+  std::vector<OutgoingMail> mails;
+  for (int i = 0; i < 300; ++i) mails.push_back(Mail("s" + std::to_string(i)));
+  std::vector<Transport::Item> items;
+  for (const OutgoingMail& mail : mails) items.push_back({&mail, "body of " + mail.message_id});
+  const std::vector<DeliveryResult> results = transport_->DeliverAll(items);
+  ASSERT_EQ(results.size(), 300u);
+  for (const DeliveryResult& r : results) EXPECT_EQ(r.outcome, DeliveryOutcome::kSent) << r.error;
+  EXPECT_EQ(FilesIn("outbox"), 300u);
+  EXPECT_EQ(FilesIn("tmp"), 0u);
+  EXPECT_EQ(Read("s299"), "body of <s299@example.test>");
+  // A second round over the same names replaces them.
+  items[7].message = "s7 again";
+  EXPECT_EQ(transport_->DeliverAll(items).size(), 300u);
+  EXPECT_EQ(FilesIn("outbox"), 300u);
+  EXPECT_EQ(Read("s7"), "s7 again");
+}
+
 // A start makes a fresh staging dir (spool_placement.h): a crash's
 // leftovers in tmp/ go (their mails are still queued), the outbox stays.
 TEST_F(SpoolTransportTest, StartEmptiesTheStagingDirAndKeepsTheOutbox) {
@@ -103,17 +124,21 @@ TEST_F(SpoolTransportTest, ResendOfTheSameMessageIdReplacesItsFile) {
 }
 
 TEST_F(SpoolTransportTest, UnwritableSpoolAsksToRetryEveryMailOfTheBatch) {
-  // tmp/ replaced by a plain file: no open() can succeed, even as root.
-  fs::remove_all(dir_ / "tmp");
-  std::ofstream(dir_ / "tmp") << "not a directory";
-  const OutgoingMail a = Mail("a"), b = Mail("b");
-  const std::vector<DeliveryResult> results = transport_->DeliverAll({{&a, "a"}, {&b, "b"}});
-  ASSERT_EQ(results.size(), 2u);
-  for (const DeliveryResult& r : results) {
-    EXPECT_EQ(r.outcome, DeliveryOutcome::kRetry);
-    EXPECT_NE(r.error.find("spool open"), std::string::npos) << r.error;
+  for (SpoolSync sync : {SpoolSync::kEachFile, SpoolSync::kWholeFilesystem}) {
+    ASSERT_TRUE(MakeSpoolTransport(dir_.string(), &transport_, sync).ok());
+    // tmp/ replaced by a plain file: no open() can succeed, even as root.
+    fs::remove_all(dir_ / "tmp");
+    std::ofstream(dir_ / "tmp") << "not a directory";
+    const OutgoingMail a = Mail("a"), b = Mail("b");
+    const std::vector<DeliveryResult> results = transport_->DeliverAll({{&a, "a"}, {&b, "b"}});
+    ASSERT_EQ(results.size(), 2u);
+    for (const DeliveryResult& r : results) {
+      EXPECT_EQ(r.outcome, DeliveryOutcome::kRetry);
+      EXPECT_NE(r.error.find("spool open"), std::string::npos) << r.error;
+    }
+    EXPECT_EQ(FilesIn("outbox"), 0u);
+    fs::remove(dir_ / "tmp");
   }
-  EXPECT_EQ(FilesIn("outbox"), 0u);
 }
 
 }  // namespace

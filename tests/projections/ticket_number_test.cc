@@ -30,5 +30,22 @@ TEST(TicketNumberLookup, UpdatesAreSeenAndDeletesForgotten) {
   EXPECT_EQ(model.GetByNumber(kTenantA, 7), nullptr);
 }
 
+// GetMany (the mail threads' one lock hold per round): Get of each id, in
+// order, nullptr for another tenant's ticket or one that is gone.
+TEST(TicketLookup, GetManyGivesGetOfEachIdInOrder) {
+  TicketReadModel model;
+  model.Upsert(Ptr(MakeTicket(1)));
+  model.Upsert(Ptr(MakeTicket(2)));
+  model.Upsert(Ptr(MakeTicket(3, kTenantB)));
+  const std::vector<TicketPtr> found =
+      model.GetMany(kTenantA, {MakeTicket(2).id, MakeTicket(3, kTenantB).id, MakeTicket(1).id, MakeTicket(9).id});
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(found[0], model.Get(kTenantA, MakeTicket(2).id));
+  EXPECT_EQ(found[1], nullptr);
+  EXPECT_EQ(found[2]->id, MakeTicket(1).id);
+  EXPECT_EQ(found[3], nullptr);
+  EXPECT_TRUE(model.GetMany(kTenantB, {}).empty());
+}
+
 }  // namespace
 }  // namespace ticketd::projections::testing

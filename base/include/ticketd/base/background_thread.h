@@ -22,4 +22,25 @@ enum class BackgroundClass {
 // and the thread runs on at the priority it got.
 void RunThisThreadInBackground(const char* name, BackgroundClass how);
 
+// For a kIdle thread that must read state under a lock the writer also takes
+// (a read model's per-tenant lock): SCHED_OTHER at nice 0 (+10 where nice 0
+// is refused: no CAP_SYS_NICE or RLIMIT_NICE) for the scope, back to
+// SCHED_IDLE and +10 after it. Preempted while holding such a lock at
+// SCHED_IDLE, the thread could wait milliseconds for CPU that busy normal
+// threads keep, and the writer waits on the lock as long (priority
+// inversion; measured: docs/performance.md, mailcost). Keep the scope to
+// the lock's hold. A no-op on a thread that is not at SCHED_IDLE; best
+// effort (a refusal of SCHED_OTHER is printed once).
+class NormalSchedulingScope {
+ public:
+  NormalSchedulingScope();
+  ~NormalSchedulingScope();
+  NormalSchedulingScope(const NormalSchedulingScope&) = delete;
+  NormalSchedulingScope& operator=(const NormalSchedulingScope&) = delete;
+
+ private:
+  bool raised_ = false;
+  int saved_nice_ = 0;
+};
+
 }  // namespace ticketd

@@ -5,6 +5,7 @@
 // thread-safe (kainjow/mustache stays inside templates.cc).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,5 +58,27 @@ struct DigestMailValues {
 // number. A template that does not parse renders its defaults.
 TemplateText RenderTicketMail(domain::MailTemplate kind, const TemplateText& tmpl, const TicketMailValues& values);
 TemplateText RenderDigestMail(const TemplateText& tmpl, const DigestMailValues& values);
+
+// A template parsed once and rendered for many mails, as the two functions
+// above do (they parse each time: parsing was most of a mail's rendering).
+// Not thread-safe: one thread renders with an object at a time.
+class CompiledTemplate {
+ public:
+  CompiledTemplate(domain::MailTemplate kind, TemplateText text);
+  ~CompiledTemplate();
+  CompiledTemplate(const CompiledTemplate&) = delete;
+  CompiledTemplate& operator=(const CompiledTemplate&) = delete;
+
+  domain::MailTemplate kind() const { return kind_; }
+  const TemplateText& text() const { return text_; }
+  TemplateText RenderTicket(const TicketMailValues& values);
+  TemplateText RenderDigest(const DigestMailValues& values);
+
+ private:
+  struct Parts;  // kainjow/mustache stays inside templates.cc
+  domain::MailTemplate kind_;
+  TemplateText text_;
+  std::unique_ptr<Parts> parts_;
+};
 
 }  // namespace ticketd::mail

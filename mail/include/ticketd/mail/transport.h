@@ -51,9 +51,14 @@ struct SmtpConfig {
 Status ParseSmtpConfig(const std::string& text, SmtpConfig* config);
 Status LoadSmtpConfig(const std::string& path, SmtpConfig* config);
 
+// How the spool makes a round's files durable (mail/src/round_sync.h):
+// kAuto takes one syncfs() while the machine's dirty page cache is small,
+// else one fdatasync() per file; the other two force one way (tests).
+enum class SpoolSync { kAuto, kWholeFilesystem, kEachFile };
 // Writes each mail to DIR/outbox/<message id>.eml via DIR/tmp and rename(),
 // so a reader never sees half a file. Creates the directories.
-Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport);
+Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport,
+                          SpoolSync sync = SpoolSync::kAuto);
 // `url` is smtp://HOST:PORT or smtps://HOST:PORT.
 Status MakeSmtpTransport(const std::string& url, const SmtpConfig& config, std::unique_ptr<Transport>* transport);
 

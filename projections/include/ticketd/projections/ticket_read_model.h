@@ -91,6 +91,10 @@ class TicketReadModel {
 
   // nullptr if the ticket does not exist in that tenant.
   TicketPtr Get(const domain::Id& tenant_id, const domain::Id& ticket_id) const;
+  // Get of each id (nullptr where none), under one hold of the tenant's lock:
+  // for a background thread reading many (mail), which would otherwise take
+  // and drop the lock the writer waits for once per ticket.
+  std::vector<TicketPtr> GetMany(const domain::Id& tenant_id, const std::vector<domain::Id>& ticket_ids) const;
   // By the tenant's ticket number (1 for PREFIX-000001); nullptr if none.
   TicketPtr GetByNumber(const domain::Id& tenant_id, std::int64_t number) const;
 
