@@ -43,19 +43,29 @@ class RocksBlobStaging final : public BlobStaging {
       : db_(db), family_(family), file_(std::move(file)) {
     staged_.id = std::move(id);
     staged_.key = std::move(key);
-    buffer_.reserve(kChunkBytes);
+    std::copy(staged_.key.begin(), staged_.key.end(), key_.begin());
   }
   ~RocksBlobStaging() override {
     writer_.reset();
     if (!finished_) std::remove(file_.c_str());  // never ingested: nothing in RocksDB
   }
 
+  // Each piece is sealed straight into the value of the chunk it belongs to
+  // (no plaintext buffer, no copy of the sealed bytes into the value).
   Status Append(std::string_view bytes) override {
     while (!bytes.empty()) {
-      const std::size_t take = std::min(bytes.size(), kChunkBytes - buffer_.size());
-      buffer_.append(bytes.substr(0, take));
-      bytes.remove_prefix(take);
-      if (buffer_.size() == kChunkBytes) {
+      if (value_.empty()) {
+        if (Status s = BeginChunk(); !s.ok()) return s;
+      }
+      const std::string_view piece = bytes.substr(0, kChunkBytes - chunk_bytes_);
+      if (staged_.key.empty()) {
+        value_.append(piece);
+      } else if (!sealer_.Update(piece, &value_)) {
+        return Status::IOError("sealing an attachment chunk failed");
+      }
+      chunk_bytes_ += piece.size();
+      bytes.remove_prefix(piece.size());
+      if (chunk_bytes_ == kChunkBytes) {
         if (Status s = WriteChunk(); !s.ok()) return s;
       }
     }
@@ -66,7 +76,10 @@ class RocksBlobStaging final : public BlobStaging {
   // (WAL), then the file ingested: from here the chunks are in the log's
   // files and the marker's sweep removes them unless a commit adopts them.
   Status Finish(StagedBlob* staged) override {
-    if (!buffer_.empty() || staged_.chunks == 0) {
+    if (value_.empty() && staged_.chunks == 0) {  // an empty file: one empty chunk
+      if (Status s = BeginChunk(); !s.ok()) return s;
+    }
+    if (!value_.empty()) {
       if (Status s = WriteChunk(); !s.ok()) return s;
     }
     rocksdb::Status s = writer_->Finish();
@@ -91,33 +104,34 @@ class RocksBlobStaging final : public BlobStaging {
   }
 
  private:
+  // The value of chunk n: 'P' and the bytes, or 'S', a nonce and the
+  // AES-256-GCM sealed bytes with their tag (under the staging's key, bound
+  // to the chunk's key by the AAD).
+  Status BeginChunk() {
+    value_.reserve(1 + kGcmNonceBytes + kChunkBytes + kGcmTagBytes);
+    if (staged_.key.empty()) {
+      value_.push_back('P');
+      return Status::Ok();
+    }
+    value_.push_back('S');
+    if (!sealer_.Begin(key_, StagedChunkAad(staged_.id, staged_.chunks), &value_))
+      return Status::IOError("sealing an attachment chunk failed");
+    return Status::Ok();
+  }
+
   Status WriteChunk() {
     if (!writer_) {
       rocksdb::Options options = db_->GetOptions(family_);
       writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, family_);
       if (rocksdb::Status s = writer_->Open(file_); !s.ok()) return FromRocks(s, "creating a staging file");
     }
-    std::string value;
-    if (staged_.key.empty()) {
-      value.reserve(1 + buffer_.size());
-      value.push_back('P');
-      value += buffer_;
-    } else {
-      SecretKey key{};
-      std::copy(staged_.key.begin(), staged_.key.end(), key.begin());
-      std::string nonce, sealed;
-      if (!SealGcm(key, StagedChunkAad(staged_.id, staged_.chunks), buffer_, &nonce, &sealed))
-        return Status::IOError("sealing an attachment chunk failed");
-      value.reserve(1 + nonce.size() + sealed.size());
-      value.push_back('S');
-      value += nonce;
-      value += sealed;
-    }
-    rocksdb::Status s = writer_->Put(StagedChunkKey(staged_.id, staged_.chunks), value);
+    if (!staged_.key.empty() && !sealer_.End(&value_)) return Status::IOError("sealing an attachment chunk failed");
+    rocksdb::Status s = writer_->Put(StagedChunkKey(staged_.id, staged_.chunks), value_);
     if (!s.ok()) return FromRocks(s, "staging an attachment chunk");
-    staged_.size += static_cast<std::int64_t>(buffer_.size());
+    staged_.size += static_cast<std::int64_t>(chunk_bytes_);
     staged_.chunks += 1;
-    buffer_.clear();
+    chunk_bytes_ = 0;
+    value_.clear();
     return Status::Ok();
   }
 
@@ -126,7 +140,10 @@ class RocksBlobStaging final : public BlobStaging {
   std::string file_;
   std::unique_ptr<rocksdb::SstFileWriter> writer_;
   StagedBlob staged_;
-  std::string buffer_;
+  SecretKey key_{};       // staged_.key's bytes
+  GcmSealer sealer_;
+  std::string value_;     // the chunk being sealed; empty between chunks
+  std::size_t chunk_bytes_ = 0;  // plaintext bytes in it
   bool finished_ = false;
 };
 
