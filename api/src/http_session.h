@@ -167,6 +167,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::shared_ptr<DirectRequestBody> direct_body_;  // a Content-Length body its worker reads
   std::function<void(bool)> readable_callback_;     // the worker's pending WhenReadable
   std::optional<net::steady_timer> body_wait_timer_;  // bounds that wait by the read timeout
+  char body_peek_ = 0;  // that wait peeks at one byte
 };
 
 // The way into a session from any thread. Holds the session alive until it

@@ -159,8 +159,14 @@ void HttpSession::WaitBodyReadable(std::function<void(bool)> ready) {
   if (!body_wait_timer_) body_wait_timer_.emplace(stream_.get_executor());
   body_wait_timer_->expires_after(options_.read_timeout);
   body_wait_timer_->async_wait([self = shared_from_this()](beast::error_code ec) { self->OnBodyWaitExpired(ec); });
-  stream_.socket().async_wait(net::socket_base::wait_read,
-                              [self = shared_from_this()](beast::error_code ec) { self->OnBodyReadable(ec); });
+  // A peek, not async_wait: Asio registers the socket edge-triggered, and
+  // bytes that arrived between the worker's last recv and this call raised
+  // their edge while no operation was queued. A receive is first tried at
+  // once (Asio's speculative read), so it sees them; a wait would not.
+  stream_.socket().async_receive(net::buffer(&body_peek_, 1), net::socket_base::message_peek,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                   self->OnBodyReadable(ec);
+                                 });
 }
 
 void HttpSession::OnBodyReadable(beast::error_code ec) {

@@ -150,6 +150,7 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
     if (end == End::kMore) return true;
     auto files = files_.Take();
     if (!files) return Finish(Err{AttachmentRefusalResponse(files.error(), policy_.limits())});
+    if (!files_.storage_status().ok()) return Finish(Err{FromStatus(files_.storage_status())});
     form_.files = std::move(files.value());
     return Finish(std::move(form_));
   }

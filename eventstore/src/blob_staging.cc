@@ -72,36 +72,59 @@ class RocksBlobStaging final : public BlobStaging {
     return Status::Ok();
   }
 
-  // The file is synced (SstFileWriter::Finish), the pending marker written
-  // (WAL), then the file ingested: from here the chunks are in the log's
-  // files and the marker's sweep removes them unless a commit adopts them.
-  Status Finish(StagedBlob* staged) override {
+  Status Seal() override {
+    if (sealed_) return Status::Ok();
     if (value_.empty() && staged_.chunks == 0) {  // an empty file: one empty chunk
       if (Status s = BeginChunk(); !s.ok()) return s;
     }
     if (!value_.empty()) {
       if (Status s = WriteChunk(); !s.ok()) return s;
     }
-    rocksdb::Status s = writer_->Finish();
+    rocksdb::Status s = writer_->Finish();  // syncs the file
     writer_.reset();
     if (!s.ok()) return FromRocks(s, "writing an attachment's staging file");
+    sealed_ = true;
+    return Status::Ok();
+  }
+
+  Status Finish(StagedBlob* staged) override {
+    std::vector<StagedBlob> one;
+    if (Status s = FinishStagings({this}, &one); !s.ok()) return s;
+    *staged = std::move(one.front());
+    return Status::Ok();
+  }
+
+  // The files are synced (Seal), the pending markers written (WAL), then
+  // the files ingested: from here the chunks are in the log's files and the
+  // markers' sweep removes them unless a commit adopts them.
+  static Status IngestAll(const std::vector<RocksBlobStaging*>& stagings) {
+    if (stagings.empty()) return Status::Ok();
+    rocksdb::DB* db = stagings.front()->db_;
+    rocksdb::ColumnFamilyHandle* family = stagings.front()->family_;
+    rocksdb::WriteBatch markers;
+    std::vector<std::string> files;
+    for (RocksBlobStaging* staging : stagings) {
+      if (Status s = staging->Seal(); !s.ok()) return s;
+      (void)markers.Put(family, StagedPendingKey(staging->staged_.id), "");
+      files.push_back(staging->file_);
+    }
     if (Status failed = Failpoint("blob_staging.written"); !failed.ok()) return failed;
-    s = db_->Put(rocksdb::WriteOptions(), family_, StagedPendingKey(staged_.id), "");
+    rocksdb::Status s = db->Write(rocksdb::WriteOptions(), &markers);
     if (!s.ok()) return FromRocks(s, "staging an attachment");
     rocksdb::IngestExternalFileOptions ingest;
     ingest.move_files = true;            // a hard link: the bytes are written once
     ingest.write_global_seqno = false;   // the MANIFEST holds it; the file stays as synced
-    s = db_->IngestExternalFile(family_, {file_}, ingest);
-    std::remove(file_.c_str());  // the DB's link remains (or its copy)
+    s = db->IngestExternalFile(family, files, ingest);
+    for (const std::string& file : files) std::remove(file.c_str());  // the DB's links remain (or its copies)
     if (!s.ok()) {
-      (void)DropStagedChunks(db_, family_, staged_.id);
-      return FromRocks(s, "ingesting an attachment's staging file");
+      for (RocksBlobStaging* staging : stagings) (void)DropStagedChunks(db, family, staging->staged_.id);
+      return FromRocks(s, "ingesting an upload's staging files");
     }
-    finished_ = true;
-    if (Status failed = Failpoint("blob_staging.ingested"); !failed.ok()) return failed;
-    *staged = staged_;
-    return Status::Ok();
+    for (RocksBlobStaging* staging : stagings) staging->finished_ = true;
+    return Failpoint("blob_staging.ingested");
   }
+
+  const StagedBlob& staged() const { return staged_; }
 
  private:
   // The value of chunk n: 'P' and the bytes, or 'S', a nonce and the
@@ -144,10 +167,22 @@ class RocksBlobStaging final : public BlobStaging {
   GcmSealer sealer_;
   std::string value_;     // the chunk being sealed; empty between chunks
   std::size_t chunk_bytes_ = 0;  // plaintext bytes in it
-  bool finished_ = false;
+  bool sealed_ = false;    // the file is complete and synced
+  bool finished_ = false;  // ingested
 };
 
 }  // namespace
+
+Status FinishStagings(const std::vector<BlobStaging*>& stagings, std::vector<StagedBlob>* staged) {
+  // Every BlobStaging is the log's own (RocksEventLog::StageBlob).
+  std::vector<RocksBlobStaging*> rocks;
+  rocks.reserve(stagings.size());
+  for (BlobStaging* staging : stagings) rocks.push_back(static_cast<RocksBlobStaging*>(staging));
+  if (Status s = RocksBlobStaging::IngestAll(rocks); !s.ok()) return s;
+  staged->clear();
+  for (const RocksBlobStaging* staging : rocks) staged->push_back(staging->staged());
+  return Status::Ok();
+}
 
 std::string StagedBlob::Encode() const {
   std::string out = id;
