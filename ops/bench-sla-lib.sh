@@ -10,6 +10,9 @@ create_admin() {
   [[ -n "$ADMIN_USER_TOKEN" ]] || { echo "ops/bench-sla: could not create the tenant admin" >&2; exit 1; }
 }
 
+# One office-hours policy (a real time zone, holidays) for the create benches.
+OFFICE_POLICY='{"name":"Office","order":1,"first_response":"PT4H","resolution":"P3D","calendar":{"timezone":"Europe/Berlin","days":["mon","tue","wed","thu","fri"],"from":"09:00","to":"17:00","holidays":["2026-12-24","2026-12-25","2026-12-31","2027-01-01"]}}'
+
 # create_policy JSON: POSTs an SLA policy as the tenant admin.
 create_policy() {
   curl -fsS -X POST "$BASE/api/v1/sla-policies" -H "Authorization: Bearer $ADMIN_USER_TOKEN" \
@@ -44,12 +47,25 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # (its thread is named ticketd-snap and exits when the snapshot is written).
 snapshot_running() { grep -qx ticketd-snap /proc/"$1"/task/*/comm 2>/dev/null; }
 
+# memory_given_back: whether the server at $BASE has handed back its idle
+# memory (app/idle_memory.h: memtables flushed, free pages released) for
+# everything written so far; true at once for a binary without that gauge.
+memory_given_back() {
+  local metrics released head
+  metrics=$(curl -fsS "$BASE/metrics" 2>/dev/null) || return 0
+  released=$(awk '$1 == "ticketd_idle_memory_released_position" { print $2 }' <<<"$metrics")
+  [[ -z $released ]] && return 0
+  head=$(awk '$1 == "ticketd_log_head_position" { print $2 }' <<<"$metrics")
+  [[ $released == "$head" ]]
+}
+
 # wait_quiet PID [MAX_SECONDS]: waits (up to MAX_SECONDS, default 180) until
 # no snapshot rebuild runs and the process used under 5% of a core over 2 s,
 # so an RSS read afterwards does not catch a background snapshot rebuild (a
 # second state in flight) half-way: on a loaded box the niced rebuild thread
-# can get under 5% of a core, so CPU alone missed one at 1M tickets. Prints
-# how long it waited.
+# can get under 5% of a core, so CPU alone missed one at 1M tickets; and
+# until a quiet server has given back its idle memory. Prints how long it
+# waited.
 wait_quiet() {
   local pid=$1 max=${2:-180} waited=0 t0 t1 hz
   hz=$(getconf CLK_TCK)
@@ -58,7 +74,7 @@ wait_quiet() {
     sleep 2
     waited=$((waited + 2))
     t1=$(cpu_ticks "$pid")
-    ((t1 - t0 < hz / 10)) && ! snapshot_running "$pid" && break
+    ((t1 - t0 < hz / 10)) && ! snapshot_running "$pid" && memory_given_back && break
   done
   echo "$waited"
 }

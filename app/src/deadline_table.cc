@@ -1,28 +1,15 @@
 #include "ticketd/app/deadline_table.h"
 
 #include <algorithm>
-#include <bit>
+
+#include "id_bucket.h"
 
 namespace ticketd::app {
-namespace {
-
-// The bucket of an id in a table of 2^bits buckets: the top bits of a
-// multiplicative mix, so ids that share a time prefix still spread.
-std::size_t Bucket(const domain::Id& id, int bits) {
-  std::uint64_t h = domain::IdHash()(id);
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ull;
-  return static_cast<std::size_t>(h >> (64 - bits));
-}
-
-int BitsOf(std::size_t buckets) { return std::countr_zero(buckets); }
-
-}  // namespace
 
 std::optional<std::uint32_t> DeadlineTable::Find(const domain::Id& ticket_id) const {
   if (index_.empty()) return std::nullopt;
   const std::size_t mask = index_.size() - 1;
-  for (std::size_t b = Bucket(ticket_id, BitsOf(index_.size()));; b = (b + 1) & mask) {
+  for (std::size_t b = IdBucket(ticket_id, BucketBits(index_.size()));; b = (b + 1) & mask) {
     const std::uint32_t entry = index_[b];
     if (entry == 0) return std::nullopt;
     if (At(entry - 1).ticket_id == ticket_id) return entry - 1;
@@ -31,7 +18,7 @@ std::optional<std::uint32_t> DeadlineTable::Find(const domain::Id& ticket_id) co
 
 void DeadlineTable::Place(std::uint32_t slot) {
   const std::size_t mask = index_.size() - 1;
-  std::size_t b = Bucket(At(slot).ticket_id, BitsOf(index_.size()));
+  std::size_t b = IdBucket(At(slot).ticket_id, BucketBits(index_.size()));
   while (index_[b] != 0) b = (b + 1) & mask;
   index_[b] = slot + 1;
 }
@@ -59,14 +46,22 @@ std::uint32_t DeadlineTable::SlotFor(const domain::Id& tenant_id, const domain::
   return slot;
 }
 
+domain::Timestamp DeadlineTable::EarliestDue(const Slot& s) {
+  domain::Timestamp earliest = kNone;
+  for (domain::Timestamp due : s.due)
+    if (due != kNone && (earliest == kNone || due < earliest)) earliest = due;
+  return earliest;
+}
+
+std::size_t DeadlineTable::EarliestKind(const Slot& s) {
+  const domain::Timestamp earliest = EarliestDue(s);
+  return static_cast<std::size_t>(std::find(s.due.begin(), s.due.end(), earliest) - s.due.begin());
+}
+
 bool DeadlineTable::Later(const Entry& a, const Entry& b) const {
   if (a.due != b.due) return a.due > b.due;
-  if (a.slot != b.slot) {
-    const domain::Id& x = At(a.slot).ticket_id;
-    const domain::Id& y = At(b.slot).ticket_id;
-    if (x != y) return y.bytes < x.bytes;
-  }
-  return a.kind > b.kind;
+  if (a.slot == b.slot) return false;
+  return At(b.slot).ticket_id.bytes < At(a.slot).ticket_id.bytes;
 }
 
 void DeadlineTable::Push(Entry e) {
@@ -82,11 +77,8 @@ void DeadlineTable::DropStaleTop() {
 
 void DeadlineTable::Rebuild() {
   heap_.clear();
-  for (std::uint32_t slot = 0; slot < slot_count_; ++slot) {
-    const Slot& s = At(slot);
-    for (std::size_t kind = 0; kind < kKinds; ++kind)
-      if (s.due[kind] != kNone) heap_.push_back(Entry{s.due[kind], slot, static_cast<std::uint8_t>(kind)});
-  }
+  for (std::uint32_t slot = 0; slot < slot_count_; ++slot)
+    if (const domain::Timestamp due = EarliestDue(At(slot)); due != kNone) heap_.push_back(Entry{due, slot});
   std::make_heap(heap_.begin(), heap_.end(), [this](const Entry& a, const Entry& b) { return Later(a, b); });
   heap_.shrink_to_fit();
 }
@@ -104,32 +96,39 @@ bool DeadlineTable::Set(const domain::Id& tenant_id, const domain::Id& ticket_id
   if (s.due == wanted) return false;
   // The top is live (DropStaleTop): the earliest pending due time, if any.
   const domain::Timestamp earliest = heap_.empty() ? std::numeric_limits<domain::Timestamp>::max() : heap_.front().due;
-  bool earlier = false;
-  for (std::size_t kind = 0; kind < kKinds; ++kind) {
-    if (s.due[kind] == wanted[kind]) continue;
-    live_ += (wanted[kind] != kNone) - (s.due[kind] != kNone);
-    s.due[kind] = wanted[kind];
-    if (wanted[kind] == kNone) continue;
-    Push(Entry{wanted[kind], *slot, static_cast<std::uint8_t>(kind)});
-    earlier |= wanted[kind] < earliest;
-  }
-  if (heap_.size() > 2 * live_ + 1024) Rebuild();
+  const domain::Timestamp was = EarliestDue(s);
+  for (std::size_t kind = 0; kind < kKinds; ++kind) live_ += (wanted[kind] != kNone) - (s.due[kind] != kNone);
+  s.due = wanted;
+  const domain::Timestamp now = EarliestDue(s);
+  live_slots_ += (now != kNone) - (was != kNone);
+  // A ticket's entry is its earliest due time: unchanged, the entry stands.
+  if (now != kNone && now != was) Push(Entry{now, *slot});
+  if (heap_.size() > 2 * live_slots_ + 1024) Rebuild();
   DropStaleTop();
-  return earlier;
+  return now != kNone && now < earliest;
 }
 
 std::optional<DueTimer> DeadlineTable::Earliest() const {
   if (heap_.empty()) return std::nullopt;  // the top is always live (DropStaleTop)
   const Entry& e = heap_.front();
   const Slot& s = At(e.slot);
-  return DueTimer{tenants_[s.tenant], s.ticket_id, static_cast<domain::TimerKind>(e.kind), e.due};
+  return DueTimer{tenants_[s.tenant], s.ticket_id, static_cast<domain::TimerKind>(EarliestKind(s)), e.due};
 }
 
 void DeadlineTable::PopEarliest() {
   if (heap_.empty()) return;
   const Entry e = heap_.front();
-  At(e.slot).due[e.kind] = kNone;  // also retires any duplicate entry of the same due time
+  Slot& s = At(e.slot);
+  s.due[EarliestKind(s)] = kNone;
   --live_;
+  // The ticket's next deadline gets an entry of its own, unless it falls due
+  // at the same time (then the top entry still stands for it).
+  const domain::Timestamp next = EarliestDue(s);
+  if (next == kNone) {
+    --live_slots_;
+  } else if (next != e.due) {
+    Push(Entry{next, e.slot});
+  }
   DropStaleTop();
 }
 

@@ -22,6 +22,7 @@
 #include "serial_worker.h"
 #include "snapshot_rebuild.h"
 #include "snapshot_scheduler.h"
+#include "idle_memory.h"
 #include "ticketd/domain/idempotency.h"
 #include "ticketd/domain/overloaded.h"
 
@@ -134,6 +135,7 @@ struct Engine::Impl {
   std::uint64_t next_listener = 1;
 
   std::unique_ptr<SnapshotScheduler> snapshots;
+  std::unique_ptr<IdleMemory> idle_memory;  // rssfixed: memory given back when quiet
   std::uint64_t loaded_snapshot_position = 0;  // set while recovering
 
   // Backups and erasures are ordered (README "Backups and erasure"): while
@@ -526,6 +528,7 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   impl->backups = std::make_unique<SerialWorker>();
   impl->slow_reads = std::make_unique<SerialWorker>();
   impl->writer = std::thread([raw] { raw->WriterLoop(); });
+  impl->idle_memory = std::make_unique<IdleMemory>(*impl->log, metrics, IdleMemory::Options{});
   engine->reset(new Engine(std::move(impl)));
   return Status::Ok();
 }
@@ -591,6 +594,7 @@ void Engine::RemoveCommitListener(std::uint64_t handle) {
 }
 
 void Engine::Stop() {
+  impl_->idle_memory.reset();
   if (impl_->backups) impl_->backups->Stop();  // first: a backup in progress needs the writer
   if (impl_->slow_reads) impl_->slow_reads->Stop();
   {

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "allocator.h"
+
 namespace ticketd::app {
 namespace {
 
@@ -299,6 +301,7 @@ std::string Metrics::Render() const {
     out += '\n';
   }
   for (const auto& [handle, render] : impl_->text_sources) out += render();
+  out += RenderAllocatorMetrics();
   return out;
 }
 

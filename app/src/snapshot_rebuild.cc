@@ -1,14 +1,9 @@
 #include "snapshot_rebuild.h"
 
-#include <malloc.h>
-
 #include <memory>
 
+#include "allocator.h"
 #include "engine_state.h"
-
-// gperftools' C entry point, present when the binary links tcmalloc (the
-// TICKETD_TCMALLOC option); malloc_trim then only trims glibc's unused heap.
-extern "C" void MallocExtension_ReleaseFreeMemory(void) __attribute__((weak));
 
 namespace ticketd::app {
 
@@ -33,10 +28,7 @@ Status RebuildSnapshotBody(const eventstore::EventLog& log, const SnapshotStore&
   // MiB at 1M tickets); once it is gone, hand its pages back to the system
   // instead of leaving them in malloc's free lists as resident memory.
   struct ReleaseFreedMemory {
-    ~ReleaseFreedMemory() {
-      if (MallocExtension_ReleaseFreeMemory != nullptr) MallocExtension_ReleaseFreeMemory();
-      malloc_trim(0);
-    }
+    ~ReleaseFreedMemory() { ReleaseFreeMallocMemory(); }
   } release_on_exit;  // declared first: runs after `state` is destroyed
   auto fresh = [] {
     auto state = std::make_unique<EngineState>();

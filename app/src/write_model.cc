@@ -35,40 +35,45 @@ projections::TicketPtr WriteModel::Apply(const DomainEvent& event) {
 // from their histories (WORKFLOW.md: "not from now"). A scan of the tickets,
 // which is rare enough (a person edits a policy) to not need an index.
 void WriteModel::RestampTenantSla(const domain::TenantState& tenant) {
-  for (auto& [id, entry] : tickets_) {
-    if (entry.phase != domain::TicketState::Phase::kLive || !entry.ticket || entry.ticket->tenant_id != tenant.tenant_id)
-      continue;
-    if (entry.ticket->status == domain::TicketStatus::kResolved) {
-      sla_restamped_.push_back(entry.ticket);  // its auto-close deadline may have moved
+  for (std::uint32_t slot = 0; slot < tickets_.size(); ++slot) {
+    const projections::TicketPtr& current = tickets_.ticket(slot);
+    if (tickets_.phase(slot) != domain::TicketState::Phase::kLive || current->tenant_id != tenant.tenant_id) continue;
+    if (current->status == domain::TicketStatus::kResolved) {
+      sla_restamped_.push_back(current);  // its auto-close deadline may have moved
       continue;
     }
-    if (!entry.ticket->sla) continue;
-    domain::Ticket ticket = *entry.ticket;
+    if (!current->sla) continue;
+    domain::Ticket ticket = *current;
     if (!RestampSla(ticket, tenant)) continue;
-    entry.ticket = std::make_shared<const domain::Ticket>(std::move(ticket));
-    sla_restamped_.push_back(entry.ticket);
+    tickets_.Set(slot, std::make_shared<const domain::Ticket>(std::move(ticket)), domain::TicketState::Phase::kLive);
+    sla_restamped_.push_back(tickets_.ticket(slot));
   }
 }
 
 std::vector<projections::TicketPtr> WriteModel::TakeSlaRestamped() { return std::exchange(sla_restamped_, {}); }
 
 projections::TicketPtr WriteModel::ApplyToTicket(const DomainEvent& event) {
-  TicketEntry& entry = tickets_[event.stream_id];
+  const std::optional<std::uint32_t> slot = tickets_.Find(event.stream_id);
+  projections::TicketPtr before = slot ? tickets_.ticket(*slot) : nullptr;
   domain::TicketState state =
-      entry.ticket ? domain::TicketState{entry.phase, *entry.ticket} : domain::InitialTicketState();
+      before ? domain::TicketState{tickets_.phase(*slot), *before} : domain::InitialTicketState();
   state = domain::EvolveTicket(std::move(state), event);
   StampSlaAfterEvent(state.ticket, event, Tenant(event.tenant_id));
-  projections::TicketPtr before = entry.ticket;
-  entry.phase = state.phase;
-  entry.ticket = std::make_shared<const domain::Ticket>(std::move(state.ticket));
-  if (entry.phase == domain::TicketState::Phase::kDeleted) {
+  const domain::TicketState::Phase phase = state.phase;
+  auto after = std::make_shared<const domain::Ticket>(std::move(state.ticket));
+  if (slot) {
+    tickets_.Set(*slot, after, phase);
+  } else if (phase != domain::TicketState::Phase::kNew && after->id == event.stream_id) {
+    tickets_.Insert(after, phase);  // an event before any creation leaves nothing to keep
+  }
+  if (phase == domain::TicketState::Phase::kDeleted) {
     IndexAssetReference(before, nullptr);
     assignment_.Observe(event, before.get(), nullptr);
     return nullptr;
   }
-  IndexAssetReference(before, entry.ticket);
-  assignment_.Observe(event, before.get(), entry.ticket.get());
-  return entry.ticket;
+  IndexAssetReference(before, after);
+  assignment_.Observe(event, before.get(), after.get());
+  return after;
 }
 
 void WriteModel::IndexAssetReference(const projections::TicketPtr& before,
@@ -88,15 +93,15 @@ void WriteModel::IndexAssetReference(const projections::TicketPtr& before,
 }
 
 domain::TicketState WriteModel::TicketState(const Id& ticket_id) const {
-  auto it = tickets_.find(ticket_id);
-  if (it == tickets_.end() || !it->second.ticket) return domain::InitialTicketState();
-  return domain::TicketState{it->second.phase, *it->second.ticket};
+  const std::optional<std::uint32_t> slot = tickets_.Find(ticket_id);
+  if (!slot) return domain::InitialTicketState();
+  return domain::TicketState{tickets_.phase(*slot), *tickets_.ticket(*slot)};
 }
 
 projections::TicketPtr WriteModel::Ticket(const Id& ticket_id) const {
-  auto it = tickets_.find(ticket_id);
-  if (it == tickets_.end() || it->second.phase != domain::TicketState::Phase::kLive) return nullptr;
-  return it->second.ticket;
+  const std::optional<std::uint32_t> slot = tickets_.Find(ticket_id);
+  if (!slot || tickets_.phase(*slot) != domain::TicketState::Phase::kLive) return nullptr;
+  return tickets_.ticket(*slot);
 }
 
 const domain::TenantState* WriteModel::Tenant(const Id& tenant_id) const {
@@ -106,8 +111,8 @@ const domain::TenantState* WriteModel::Tenant(const Id& tenant_id) const {
 
 std::int64_t WriteModel::NextVersion(const DomainEvent& event) const {
   if (domain::IsTicketEvent(event.payload)) {
-    auto it = tickets_.find(event.stream_id);
-    return (it == tickets_.end() || !it->second.ticket) ? 1 : it->second.ticket->version + 1;
+    const std::optional<std::uint32_t> slot = tickets_.Find(event.stream_id);
+    return slot ? tickets_.ticket(*slot)->version + 1 : 1;
   }
   const domain::TenantState* tenant = Tenant(event.tenant_id);
   return tenant ? tenant->version + 1 : 1;
@@ -157,9 +162,9 @@ domain::TicketContext WriteModel::ContextFor(const domain::TicketCommand& comman
                  [&](const domain::FireTimer&) {
                    if (const domain::TenantState* tenant = Tenant(header.actor.tenant_id)) {
                      context.auto_close_after = tenant->sla.auto_close_after;
-                     auto ticket = tickets_.find(header.ticket_id);
-                     if (ticket != tickets_.end() && ticket->second.ticket && ticket->second.ticket->sla) {
-                       if (const domain::SlaPolicy* policy = tenant->sla.Find(ticket->second.ticket->sla->policy_id))
+                     const std::optional<std::uint32_t> slot = tickets_.Find(header.ticket_id);
+                     if (slot && tickets_.ticket(*slot)->sla) {
+                       if (const domain::SlaPolicy* policy = tenant->sla.Find(tickets_.ticket(*slot)->sla->policy_id))
                          context.escalate = policy->escalate;
                      }
                    }
@@ -219,7 +224,7 @@ domain::DirectoryContext WriteModel::ContextFor(const domain::DirectoryCommand& 
 }
 
 void WriteModel::Clear() {
-  tickets_.clear();
+  tickets_.Clear();
   tenants_.clear();
   users_.clear();
   asset_tenant_.clear();

@@ -13,6 +13,7 @@
 #include "ticketd/projections/binary_codec.h"
 #include "ticketd/projections/ticket_read_model.h"
 #include "assignment_ledger.h"
+#include "ticket_table.h"
 
 namespace ticketd::app {
 
@@ -46,15 +47,11 @@ class WriteModel {
   // Every live ticket, in no particular order (rebuilding read models).
   template <class Fn>
   void ForEachLiveTicket(Fn&& fn) const {
-    for (const auto& [id, entry] : tickets_)
-      if (entry.phase == domain::TicketState::Phase::kLive && entry.ticket) fn(entry.ticket);
+    for (std::uint32_t slot = 0; slot < tickets_.size(); ++slot)
+      if (tickets_.phase(slot) == domain::TicketState::Phase::kLive) fn(tickets_.ticket(slot));
   }
 
  private:
-  struct TicketEntry {
-    domain::TicketState::Phase phase = domain::TicketState::Phase::kNew;
-    projections::TicketPtr ticket;
-  };
   struct UserEntry {
     domain::Id tenant_id;
   };
@@ -66,7 +63,7 @@ class WriteModel {
   AssignmentLedger assignment_;
   void IndexAssetReference(const projections::TicketPtr& before, const projections::TicketPtr& after);
 
-  std::unordered_map<domain::Id, TicketEntry, domain::IdHash> tickets_;
+  TicketTable tickets_;
   std::unordered_map<domain::Id, domain::TenantState, domain::IdHash> tenants_;
   std::unordered_map<domain::Id, UserEntry, domain::IdHash> users_;
   std::unordered_map<domain::Id, domain::Id, domain::IdHash> asset_tenant_;  // live assets

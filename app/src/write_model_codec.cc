@@ -98,12 +98,18 @@ bool DecodeTenant(BinaryReader& in, domain::TenantState* t) {
 }  // namespace
 
 void WriteModel::EncodeCanonical(BinaryWriter& out) const {
-  out.U64(tickets_.size());
-  for (const auto* entry : SortedEntries(tickets_)) {
-    out.Id(entry->first);
-    out.U64(static_cast<std::uint64_t>(entry->second.phase));
-    out.Bool(entry->second.ticket != nullptr);
-    if (entry->second.ticket) out.Ticket(*entry->second.ticket);
+  // Sorted by id: the ids copied beside their slots, so the sort reads one
+  // array instead of two pointers per comparison.
+  std::vector<std::pair<Id, std::uint32_t>> sorted(tickets_.size());
+  for (std::uint32_t slot = 0; slot < tickets_.size(); ++slot) sorted[slot] = {tickets_.ticket(slot)->id, slot};
+  std::sort(sorted.begin(), sorted.end());
+  out.U64(sorted.size());
+  for (const auto& [id, slot] : sorted) {
+    const domain::Ticket& ticket = *tickets_.ticket(slot);
+    out.Id(id);
+    out.U64(static_cast<std::uint64_t>(tickets_.phase(slot)));
+    out.Bool(true);  // a ticket per entry (the layout kept a flag for entries without one)
+    out.Ticket(ticket);
   }
   out.U64(tenants_.size());
   for (const auto* entry : SortedEntries(tenants_)) {
@@ -127,19 +133,21 @@ bool WriteModel::Decode(BinaryReader& in) {
   Clear();
   std::size_t count = 0;
   if (!in.Count(&count)) return false;
-  tickets_.reserve(count);
+  tickets_.Reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
     Id id;
-    TicketEntry entry;
+    domain::TicketState::Phase phase{};
     bool has_ticket = false;
-    if (!in.Id(&id) || !in.EnumBelow(domain::TicketState::kPhaseCount, &entry.phase) || !in.Bool(&has_ticket)) return false;
-    if (has_ticket) {
-      domain::Ticket ticket;
-      if (!in.Ticket(&ticket)) return false;
-      entry.ticket = std::make_shared<const domain::Ticket>(std::move(ticket));
-      if (entry.phase == domain::TicketState::Phase::kLive) IndexAssetReference(nullptr, entry.ticket);
-    }
-    tickets_.emplace(id, std::move(entry));
+    if (!in.Id(&id) || !in.EnumBelow(domain::TicketState::kPhaseCount, &phase) || !in.Bool(&has_ticket)) return false;
+    if (!has_ticket) continue;  // the same as no entry (InitialTicketState)
+    domain::Ticket ticket;
+    if (!in.Ticket(&ticket)) return false;
+    // Only an event before any creation left an entry that is still new, or
+    // one whose ticket has another id: nothing a later event needs.
+    if (phase == domain::TicketState::Phase::kNew || ticket.id != id || tickets_.Find(id)) continue;
+    auto stored = std::make_shared<const domain::Ticket>(std::move(ticket));
+    if (phase == domain::TicketState::Phase::kLive) IndexAssetReference(nullptr, stored);
+    tickets_.Insert(std::move(stored), phase);
   }
   if (!in.Count(&count)) return false;
   for (std::size_t i = 0; i < count; ++i) {

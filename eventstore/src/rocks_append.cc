@@ -23,9 +23,12 @@
 namespace ticketd::eventstore {
 namespace {
 
-// ~70 bytes per entry: 256k streams cost under 20 MiB. Misses only cost a
-// bloom-filtered point lookup, so the cache need not hold every ticket.
-constexpr std::size_t kMaxCachedStreams = std::size_t{1} << 18;
+// ~72 bytes per entry (a 64-byte node and a bucket): 64k streams cost under
+// 5 MiB. A miss costs a bloom-filtered point lookup (a new stream: none
+// found) or two reads (an existing one), so the cache need not hold every
+// ticket; 256k entries (~20 MiB) counted against issue 12's 1 GiB at a
+// million tickets for no measurable gain (branch rssfixed).
+constexpr std::size_t kMaxCachedStreams = std::size_t{1} << 16;
 // Room reserved in the WriteBatch per event (value plus three keys).
 constexpr std::size_t kBytesPerEventHint = 512;
 

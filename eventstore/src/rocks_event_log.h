@@ -49,6 +49,7 @@ class RocksEventLog final : public EventLog {
                   const std::function<bool(std::string_view key, std::string_view value)>& visit) const override;
   Status Refresh() override;
   Status Checkpoint(const std::string& dir, std::uint64_t* position, Hash* hash) const override;
+  Status ReleaseIdleMemory(std::size_t min_bytes) override;  // rocks_idle_memory.cc
   Status UnpurgedErasure(std::uint64_t* position) const override;
   Status PurgeErasedKeys() override;
   Status MarkErasuresPurged(std::uint64_t position) override;

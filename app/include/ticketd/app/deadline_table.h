@@ -7,12 +7,15 @@
 //   not pending), kept in pages so growing never copies them all;
 // - an open-addressing index id -> slot holding only 4-byte slot numbers
 //   (the ids are read from the slots);
-// - a binary min-heap of (due, slot, kind) with lazy deletion: a change
-//   pushes the new due time and leaves the old entry behind; an entry counts
-//   only while its slot still holds that due time. When stale entries
-//   outnumber the live ones the heap is rebuilt from the slots, so it stays
-//   within about twice the pending deadlines and a change costs O(log n)
-//   amortised.
+// - a binary min-heap of 12-byte (due, slot) entries, one per ticket with a
+//   pending deadline: its earliest due time (the others wait in the slot
+//   and are pushed when it fires), with lazy deletion: a change pushes the
+//   ticket's new earliest due time and leaves the old entry behind; an
+//   entry counts only while it is still its slot's earliest due time. When
+//   stale entries outnumber the live ones the heap is rebuilt from the
+//   slots, so it stays within about twice the tickets with deadlines and a
+//   change costs O(log n) amortised. (One entry per deadline, 16 bytes each,
+//   cost twice to three times as much at a million tickets; branch rssfixed.)
 // Slots are never reused (a ticket's slot outlives its deadlines), like the
 // read model's slots: tickets stay in memory for good anyway.
 //
@@ -57,20 +60,26 @@ class DeadlineTable {
     std::uint32_t tenant = 0;
     std::array<domain::Timestamp, kKinds> due{kNone, kNone, kNone};
   };
-  struct Entry {
+#pragma pack(push, 4)
+  struct Entry {  // 12 bytes: a heap entry per ticket, millions of them
     domain::Timestamp due;
     std::uint32_t slot;
-    std::uint8_t kind;
   };
+#pragma pack(pop)
+  static_assert(sizeof(Entry) == 12);
   Slot& At(std::uint32_t slot) { return pages_[slot >> kPageBits][slot & kPageMask]; }
   const Slot& At(std::uint32_t slot) const { return pages_[slot >> kPageBits][slot & kPageMask]; }
   std::uint32_t SlotFor(const domain::Id& tenant_id, const domain::Id& ticket_id);  // adds one if missing
   std::optional<std::uint32_t> Find(const domain::Id& ticket_id) const;
   void Place(std::uint32_t slot);
   void GrowIndex();
-  bool Live(const Entry& e) const { return At(e.slot).due[e.kind] == e.due; }
-  // Heap order: earliest due first, then ticket id and kind (a stable
-  // firing order for deadlines that fall due together).
+  // The slot's earliest pending due time (kNone: none) and its kind (the
+  // first kind of that time).
+  static domain::Timestamp EarliestDue(const Slot& s);
+  static std::size_t EarliestKind(const Slot& s);
+  bool Live(const Entry& e) const { return e.due == EarliestDue(At(e.slot)); }
+  // Heap order: earliest due first, then ticket id (a stable firing order
+  // for deadlines that fall due together; a ticket's kinds fire in order).
   bool Later(const Entry& a, const Entry& b) const;
   void Push(Entry e);
   void DropStaleTop();
@@ -85,6 +94,7 @@ class DeadlineTable {
   std::unordered_map<domain::Id, std::uint32_t, domain::IdHash> tenant_index_;
   std::vector<Entry> heap_;
   std::size_t live_ = 0;  // pending deadlines (non-kNone due times)
+  std::size_t live_slots_ = 0;  // tickets with a pending deadline
 };
 
 }  // namespace ticketd::app

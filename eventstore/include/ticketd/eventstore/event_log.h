@@ -228,6 +228,13 @@ class EventLog {
   // failure; a failed checkpoint leaves nothing usable at `dir`.
   virtual Status Checkpoint(const std::string& dir, std::uint64_t* position, Hash* hash) const = 0;
 
+  // Memory held for write bursts, handed back while the log is quiet
+  // (app/idle_memory.h calls it after a while without appends): flushes every
+  // memtable holding at least `min_bytes` to its table file, so its arena is
+  // freed. Safe from any thread, concurrently with AppendBatch (appends then
+  // go to a fresh memtable). Ok with nothing to do; IOError if a flush fails.
+  virtual Status ReleaseIdleMemory(std::size_t min_bytes) = 0;
+
  protected:
   EventLog() = default;
 };
