@@ -39,7 +39,8 @@ void Stamp(Ticket& ticket, const domain::SlaPolicy* policy) {
   domain::SlaTargetList breached = ticket.sla ? ticket.sla->breached : domain::SlaTargetList{};
   ticket.sla = domain::TicketSla{
       policy->policy_id,
-      domain::ComputeSlaClock(*policy, ZoneClockFor(policy->calendar.time_zone), ticket.sla_history),
+      domain::ComputeSlaClock(*policy, ZoneClockFor(policy->calendar.time_zone), ticket.created_at,
+                              ticket.sla_history),
       std::move(breached)};
 }
 

@@ -9,10 +9,10 @@ namespace {
 // The intervals of `history` spent in a status for which `stops(status)`
 // holds, in order; the last may be open-ended (kForever).
 template <class Stops>
-std::vector<Interval> StoppedIntervals(const SlaHistory& history, Stops&& stops) {
+std::vector<Interval> StoppedIntervals(Timestamp created_at, const SlaHistory& history, Stops&& stops) {
   std::vector<Interval> intervals;
   TicketStatus status = TicketStatus::kOpen;
-  Timestamp since = history.created_at;
+  Timestamp since = created_at;
   auto close = [&](Timestamp at) {
     if (stops(status) && at > since) {
       if (!intervals.empty() && intervals.back().end == since) intervals.back().end = at;
@@ -60,30 +60,31 @@ std::optional<Timestamp> Resolution(const SlaHistory& history) {
 // The due time of `work` from creation under these pauses; `met_at` clips
 // them to what had happened when the target was met. A target whose clock
 // is stopped for good (cancelled) has no due time.
-std::optional<Timestamp> DueOf(const SlaPolicy& policy, const ZoneClock& zone, const SlaHistory& history,
+std::optional<Timestamp> DueOf(const SlaPolicy& policy, const ZoneClock& zone, Timestamp created_at,
                                Duration work, const std::vector<Interval>& pauses, std::optional<Timestamp> met_at) {
   if (met_at) {
     const std::vector<Interval> clipped = ClipAt(pauses, *met_at);
-    return AddWorkingTime(policy.calendar, zone, history.created_at, work, clipped);
+    return AddWorkingTime(policy.calendar, zone, created_at, work, clipped);
   }
-  return AddWorkingTime(policy.calendar, zone, history.created_at, work, pauses);
+  return AddWorkingTime(policy.calendar, zone, created_at, work, pauses);
 }
 
 }  // namespace
 
-SlaClock ComputeSlaClock(const SlaPolicy& policy, const ZoneClock& zone, const SlaHistory& history) {
+SlaClock ComputeSlaClock(const SlaPolicy& policy, const ZoneClock& zone, Timestamp created_at,
+                         const SlaHistory& history) {
   auto paused_status = [&](TicketStatus s) { return policy.pause_on[IndexOf(s)] || s == TicketStatus::kCancelled; };
   // A done ticket stops both clocks: resolving without a response is not
   // a missed response, and a reopen resumes them.
   const std::vector<Interval> pauses =
-      StoppedIntervals(history, [&](TicketStatus s) { return paused_status(s) || IsDone(s); });
+      StoppedIntervals(created_at, history, [&](TicketStatus s) { return paused_status(s) || IsDone(s); });
 
   SlaClock clock;
   clock.first_responded_at = FirstResponse(history);
   clock.resolved_at = Resolution(history);
   clock.first_response_due_at =
-      DueOf(policy, zone, history, policy.first_response, pauses, clock.first_responded_at);
-  clock.resolution_due_at = DueOf(policy, zone, history, policy.resolution, pauses, clock.resolved_at);
+      DueOf(policy, zone, created_at, policy.first_response, pauses, clock.first_responded_at);
+  clock.resolution_due_at = DueOf(policy, zone, created_at, policy.resolution, pauses, clock.resolved_at);
   const TicketStatus now = history.Current();
   clock.paused = policy.pause_on[IndexOf(now)] && (!clock.first_responded_at || !clock.resolved_at);
   return clock;

@@ -32,7 +32,8 @@ void SimulateTicket(const SlaPolicy& candidate, const ZoneClock& zone, const Tic
     out->would_breach += breached ? 1 : 0;  // its real policy still governs it
     return;
   }
-  std::vector<SlaTarget> after = MissedTargets(ComputeSlaClock(candidate, zone, ticket.sla_history), now);
+  std::vector<SlaTarget> after =
+      MissedTargets(ComputeSlaClock(candidate, zone, ticket.created_at, ticket.sla_history), now);
   out->would_breach += after.empty() ? 0 : 1;
   std::vector<SlaTarget> before = breached ? Normalized(ticket.sla->breached.ToVector()) : std::vector<SlaTarget>{};
   if (before != after)

@@ -30,7 +30,6 @@ TicketState EvolveTicket(TicketState state, const DomainEvent& event) {
                    t.subcategory_id = e.subcategory_id;
                    t.status = TicketStatus::kOpen;
                    t.created_at = event.at;
-                   t.sla_history.created_at = event.at;
                  },
                  [&](const TicketUpdated& e) {
                    if (e.subject) t.subject = *e.subject;

@@ -3,6 +3,7 @@
 
 #include <bit>
 #include <cstring>
+#include <limits>
 
 #include "ticketd/eventstore/event_log.h"
 
@@ -159,6 +160,13 @@ bool BinaryReader::OptionalId(std::optional<domain::Id>* id) {
   return true;
 }
 
+bool BinaryReader::OptionalId(domain::OptionalId* id) {
+  std::optional<domain::Id> value;
+  if (!OptionalId(&value)) return false;
+  *id = value;
+  return true;
+}
+
 bool BinaryReader::Hash32(std::array<std::uint8_t, 32>* hash) {
   if (in_.size() < hash->size()) return false;
   std::memcpy(hash->data(), in_.data(), hash->size());
@@ -187,10 +195,17 @@ bool BinaryReader::Ticket(domain::Ticket* t) {
     *out = value;
     return true;
   };
+  // The counts are 32-bit in the ticket, 64-bit on the wire (unchanged bytes).
+  auto count = [this](std::int32_t* out) {
+    std::int64_t value = 0;
+    if (!I64(&value) || value < 0 || value > std::numeric_limits<std::int32_t>::max()) return false;
+    *out = static_cast<std::int32_t>(value);
+    return true;
+  };
   return I64(&t->created_at) && I64(&t->updated_at) && I64(&t->version) && optional_time(&t->erased_at) &&
          OptionalId(&t->group_id) && OptionalId(&t->category_id) && OptionalId(&t->subcategory_id) &&
          optional_time(&t->closed_at) &&
-         DecodeTicketSla(*this, t) && I64(&t->attachment_count) && I64(&t->internal_attachment_count);
+         DecodeTicketSla(*this, t) && count(&t->attachment_count) && count(&t->internal_attachment_count);
 }
 
 bool BinaryReader::Count(std::size_t* count) {

@@ -59,9 +59,9 @@ class ChunkedSet {
     }
     const std::size_t c = ChunkFor(value);
     std::vector<T>& chunk = chunks_[c];
-    chunk.insert(std::lower_bound(chunk.begin(), chunk.end(), value, less_), value);
+    const auto at = chunk.insert(std::lower_bound(chunk.begin(), chunk.end(), value, less_), value);
     ++size_;
-    if (chunk.size() > kMaxChunk) Split(c);
+    if (chunk.size() > kMaxChunk) Overflow(c, static_cast<std::size_t>(at - chunk.begin()));
   }
 
   // Erases the element equivalent to `value`; false if there is none.
@@ -152,14 +152,36 @@ class ChunkedSet {
     return static_cast<std::size_t>(it - chunks_.begin());
   }
 
-  // Both halves get room for exactly kMaxChunk + 1 elements: a chunk then
-  // never reallocates, and memory stays within 2x of the elements.
-  void Split(std::size_t c) {
+  // Chunk c holds kMaxChunk + 1 elements after an insert at `inserted`.
+  // Runs of inserts are common (a new ticket reaches the queue and the time
+  // sorts at the end of its group, each just after the last), and halving
+  // alone left every chunk behind such a run half full (issue 12, RSS). So:
+  // at the very end of the set the new element starts a chunk of its own;
+  // elsewhere a neighbour with room takes one element (as in a B*-tree);
+  // only when both are full does the chunk split in halves.
+  void Overflow(std::size_t c, std::size_t inserted) {
+    std::vector<T>& full = chunks_[c];
+    if (c + 1 == chunks_.size() && inserted + 1 == full.size()) return Split(c, inserted);
+    if (c > 0 && chunks_[c - 1].size() < kMaxChunk) {
+      chunks_[c - 1].push_back(full.front());
+      full.erase(full.begin());
+    } else if (c + 1 < chunks_.size() && chunks_[c + 1].size() < kMaxChunk) {
+      chunks_[c + 1].insert(chunks_[c + 1].begin(), full.back());
+      full.pop_back();
+    } else {
+      Split(c, full.size() / 2);
+    }
+  }
+
+  // Chunk c's elements from `cut` on move to a new chunk after it. Both get
+  // room for exactly kMaxChunk + 1 elements: a chunk then never
+  // reallocates, and memory stays within 2x of the elements.
+  void Split(std::size_t c, std::size_t cut) {
     std::vector<T> lower, upper;
     lower.reserve(kMaxChunk + 1);
     upper.reserve(kMaxChunk + 1);
     const std::vector<T>& full = chunks_[c];
-    const auto middle = full.begin() + static_cast<std::ptrdiff_t>(full.size() / 2);
+    const auto middle = full.begin() + static_cast<std::ptrdiff_t>(cut);
     lower.assign(full.begin(), middle);
     upper.assign(middle, full.end());
     chunks_[c] = std::move(lower);

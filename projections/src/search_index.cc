@@ -82,16 +82,14 @@ std::vector<std::string_view> SearchIndex::WordsOf(const domain::Ticket& ticket,
 }
 
 void SearchIndex::AddWord(std::string_view word, std::uint32_t slot) {
-  auto it = postings_.lower_bound(word);
-  if (it == postings_.end() || it->first != word) it = postings_.emplace_hint(it, std::string(word), SlotSet());
-  it->second.Insert(slot);
+  postings_.FindOrAdd(word).Insert(slot);
 }
 
 void SearchIndex::RemoveWord(std::string_view word, std::uint32_t slot) {
-  auto it = postings_.find(word);
-  if (it == postings_.end()) return;
-  it->second.Erase(slot);
-  if (it->second.empty()) postings_.erase(it);
+  SlotSet* slots = postings_.Find(word);
+  if (slots == nullptr) return;
+  slots->Erase(slot);
+  if (slots->empty()) postings_.Erase(word);
 }
 
 void SearchIndex::Add(std::uint32_t slot, const domain::Ticket& ticket) {
@@ -113,14 +111,18 @@ void SearchIndex::Bulk::Finish() {
   for (auto it = collected_.begin(); it != collected_.end(); ++it) words.push_back(it);
   std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) { return a->first < b->first; });
   // Into an empty map (a restart) every word goes at the end: no search.
-  Postings& postings = index_->postings_;
+  WordPostings& postings = index_->postings_;
   const bool append = postings.empty();
   for (auto& entry : words) {
-    auto it = append ? postings.end() : postings.lower_bound(entry->first);
-    if (it == postings.end() || it->first != entry->first) {
-      postings.emplace_hint(it, entry->first, std::move(entry->second));
+    if (append) {
+      postings.Append(entry->first, std::move(entry->second));
+      continue;
+    }
+    SlotSet& slots = postings.FindOrAdd(entry->first);
+    if (slots.empty()) {
+      slots = std::move(entry->second);
     } else {
-      entry->second.ForEach([&](std::uint32_t added) { it->second.Insert(added); });
+      entry->second.ForEach([&](std::uint32_t added) { slots.Insert(added); });
     }
   }
   collected_.clear();
@@ -150,9 +152,9 @@ std::size_t SearchIndex::PrefixWeight(std::string_view prefix) const {
   // ("1" before every number) stops counting early and sorts last.
   constexpr std::size_t kMaxWordsCounted = 1024;
   std::size_t weight = 0, words = 0;
-  for (auto it = postings_.lower_bound(prefix); it != postings_.end() && it->first.starts_with(prefix); ++it) {
+  for (auto it = postings_.LowerBound(prefix); it != postings_.end() && it.word().starts_with(prefix); ++it) {
     if (++words > kMaxWordsCounted) return std::numeric_limits<std::size_t>::max();
-    weight += it->second.size();
+    weight += it.slots().size();
   }
   return weight;
 }
@@ -208,8 +210,8 @@ std::optional<Bitmap> SearchIndex::Match(std::string_view query, std::uint32_t s
       break;
     }
     Bitmap matches(slot_count);
-    for (auto it = postings_.lower_bound(*word); it != postings_.end() && it->first.starts_with(*word); ++it)
-      it->second.OrInto(matches);
+    for (auto it = postings_.LowerBound(*word); it != postings_.end() && it.word().starts_with(*word); ++it)
+      it.slots().OrInto(matches);
     if (!result) {
       result = std::move(matches);
     } else {

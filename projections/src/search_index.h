@@ -1,7 +1,7 @@
 // SearchIndex: the full-text index of one tenant's tickets (subject and
 // description), as an ordered map word -> postings (the slots of the
-// tickets containing the word), so a query word's prefix matches are one
-// range scan.
+// tickets containing the word; compact, see word_postings.h), so a query
+// word's prefix matches are one range scan.
 //
 // Words are maximal runs of ASCII letters/digits and bytes >= 0x80 (so a
 // UTF-8 word stays whole whatever its script), with ASCII and the Latin-1
@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <unordered_map>
 #include <optional>
 #include <string>
@@ -21,6 +20,7 @@
 #include <vector>
 
 #include "slot_set.h"
+#include "word_postings.h"
 #include "ticketd/domain/ticket_value.h"
 
 namespace ticketd::projections {
@@ -71,8 +71,6 @@ class SearchIndex {
   std::size_t WordCount() const { return postings_.size(); }
 
  private:
-  using Postings = std::map<std::string, SlotSet, std::less<>>;
-
   // The distinct words of subject and description, sorted: views into
   // `buffer`, which it overwrites.
   static std::vector<std::string_view> WordsOf(const domain::Ticket& ticket, std::string* buffer);
@@ -86,7 +84,7 @@ class SearchIndex {
   // number of matching slots); 0 exactly when nothing matches.
   std::size_t PrefixWeight(std::string_view prefix) const;
 
-  Postings postings_;
+  WordPostings postings_;
 };
 
 }  // namespace ticketd::projections

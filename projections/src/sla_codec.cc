@@ -107,7 +107,9 @@ bool DecodeSlaSettings(BinaryReader& in, SlaSettings* settings) {
 
 void EncodeTicketSla(BinaryWriter& out, const Ticket& t) {
   const SlaHistory& h = t.sla_history;
-  out.I64(h.created_at);
+  // The history's start: the ticket's created_at, written again here so the
+  // snapshot bytes stay those of the layout that held a copy of it.
+  out.I64(t.created_at);
   out.U64(h.changes.size());
   for (const SlaStatusChange& change : h.changes) {
     out.I64(change.at);
@@ -129,7 +131,8 @@ void EncodeTicketSla(BinaryWriter& out, const Ticket& t) {
 bool DecodeTicketSla(BinaryReader& in, Ticket* t) {
   SlaHistory& h = t->sla_history;
   std::size_t changes = 0;
-  if (!(in.I64(&h.created_at) && in.Count(&changes))) return false;
+  std::int64_t created_at = 0;  // a copy of Ticket::created_at (see EncodeTicketSla)
+  if (!(in.I64(&created_at) && in.Count(&changes))) return false;
   h.changes.resize(changes);
   for (SlaStatusChange& change : h.changes)
     if (!(in.I64(&change.at) && in.DomainEnum(&change.to))) return false;

@@ -45,7 +45,7 @@ SortRow MakeSortRow(const domain::Ticket& t) {
   // A real due date equal to kNoDue cannot be told from none; timestamps
   // are capped at year 9999 long before that.
   row.due_at = t.due_at.value_or(kNoDue);
-  row.number = t.number;
+  row.number = std::clamp(t.number, -kMaxSortRowNumber - 1, kMaxSortRowNumber);
   if (t.sla) {
     for (domain::SlaTarget target : domain::kAllSlaTargets)
       if (std::optional<domain::Timestamp> due = domain::PendingDue(t.sla->clock, target))

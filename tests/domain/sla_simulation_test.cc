@@ -27,7 +27,7 @@ Ticket MakeTicket(std::int64_t number, Duration answered_after, std::optional<Du
   Ticket t;
   t.id.bytes[15] = static_cast<std::uint8_t>(number);
   t.number = number;
-  t.sla_history.created_at = kStart;
+  t.created_at = kStart;
   t.sla_history.changes.push_back({kStart + answered_after, TicketStatus::kInProgress});
   if (resolved_after) t.sla_history.changes.push_back({kStart + *resolved_after, TicketStatus::kResolved});
   t.sla = TicketSla{Id{}, SlaClock{}, std::move(recorded)};

@@ -48,13 +48,22 @@ SlaPolicy OfficeHours(Duration first_response, Duration resolution) {
   return policy;
 }
 
-SlaHistory CreatedAt(const char* when) { return SlaHistory{At(when), {}, std::nullopt}; }
-SlaHistory& Then(SlaHistory& history, const char* when, TicketStatus to) {
+// A history with the creation time the clock takes beside it (the ticket
+// holds it once, as created_at).
+struct History : SlaHistory {
+  Timestamp created_at = 0;
+};
+History CreatedAt(const char* when) { return History{SlaHistory{}, At(when)}; }
+History& Then(History& history, const char* when, TicketStatus to) {
   history.changes.push_back({At(when), to});
   return history;
 }
 
 const UtcZoneClock kUtc;
+
+SlaClock Clock(const SlaPolicy& policy, const ZoneClock& zone, const History& history) {
+  return ComputeSlaClock(policy, zone, history.created_at, history);
+}
 
 Id IdOf(std::uint8_t n) {
   Id id;
@@ -135,8 +144,8 @@ TEST(SlaPolicyChoice, FirstMatchingByOrder) {
 }
 
 TEST(SlaClock, TwentyFourSevenCountsPlainTime) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
-  SlaClock clock = ComputeSlaClock(Policy24x7(kHour, 8 * kHour), kUtc, history);
+  History history = CreatedAt("2026-12-01T10:00:00Z");
+  SlaClock clock = Clock(Policy24x7(kHour, 8 * kHour), kUtc, history);
   EXPECT_EQ(clock.first_response_due_at, At("2026-12-01T11:00:00Z"));
   EXPECT_EQ(clock.resolution_due_at, At("2026-12-01T18:00:00Z"));
   EXPECT_FALSE(clock.paused);
@@ -146,31 +155,31 @@ TEST(SlaClock, TwentyFourSevenCountsPlainTime) {
 }
 
 TEST(SlaClock, FirstResponseIsTheEarlierOfStaffCommentAndInProgress) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
+  History history = CreatedAt("2026-12-01T10:00:00Z");
   Then(history, "2026-12-01T10:40:00Z", TicketStatus::kInProgress);
   history.first_staff_comment_at = At("2026-12-01T10:20:00Z");
-  SlaClock clock = ComputeSlaClock(Policy24x7(kHour, 8 * kHour), kUtc, history);
+  SlaClock clock = Clock(Policy24x7(kHour, 8 * kHour), kUtc, history);
   EXPECT_EQ(clock.first_responded_at, At("2026-12-01T10:20:00Z"));
   EXPECT_EQ(PendingDue(clock, SlaTarget::kFirstResponse), std::nullopt);
   EXPECT_FALSE(IsMissed(clock, SlaTarget::kFirstResponse, At("2026-12-09T00:00:00Z")));
 
   history.first_staff_comment_at = At("2026-12-01T11:30:00Z");
-  clock = ComputeSlaClock(Policy24x7(kHour, 8 * kHour), kUtc, history);
+  clock = Clock(Policy24x7(kHour, 8 * kHour), kUtc, history);
   EXPECT_EQ(clock.first_responded_at, At("2026-12-01T10:40:00Z"));
 }
 
 TEST(SlaClock, ALateResponseIsStillAMiss) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
+  History history = CreatedAt("2026-12-01T10:00:00Z");
   Then(history, "2026-12-01T12:00:00Z", TicketStatus::kInProgress);
-  SlaClock clock = ComputeSlaClock(Policy24x7(kHour, 8 * kHour), kUtc, history);
+  SlaClock clock = Clock(Policy24x7(kHour, 8 * kHour), kUtc, history);
   EXPECT_EQ(clock.first_response_due_at, At("2026-12-01T11:00:00Z"));
   EXPECT_TRUE(IsMissed(clock, SlaTarget::kFirstResponse, At("2026-12-01T12:00:00Z")));
 }
 
 TEST(SlaClock, OfficeHoursCarryOverNightsAndWeekends) {
   // Friday 16:00 plus 2 working hours: Monday 10:00.
-  SlaHistory history = CreatedAt("2026-12-04T16:00:00Z");
-  SlaClock clock = ComputeSlaClock(OfficeHours(2 * kHour, 16 * kHour), kUtc, history);
+  History history = CreatedAt("2026-12-04T16:00:00Z");
+  SlaClock clock = Clock(OfficeHours(2 * kHour, 16 * kHour), kUtc, history);
   EXPECT_EQ(clock.first_response_due_at, At("2026-12-07T10:00:00Z"));
   EXPECT_EQ(clock.resolution_due_at, At("2026-12-08T16:00:00Z"));
 }
@@ -178,7 +187,7 @@ TEST(SlaClock, OfficeHoursCarryOverNightsAndWeekends) {
 TEST(SlaClock, HolidaysDoNotCount) {
   SlaPolicy policy = OfficeHours(2 * kHour, 16 * kHour);
   policy.calendar.holidays = {static_cast<std::int32_t>(At("2026-12-07T00:00:00Z") / kMicrosPerDay)};
-  SlaClock clock = ComputeSlaClock(policy, kUtc, CreatedAt("2026-12-04T16:00:00Z"));
+  SlaClock clock = Clock(policy, kUtc, CreatedAt("2026-12-04T16:00:00Z"));
   EXPECT_EQ(clock.first_response_due_at, At("2026-12-08T10:00:00Z"));
 }
 
@@ -186,62 +195,62 @@ TEST(SlaClock, OnHoldAcrossAWeekendStopsTheClock) {
   // Created Friday 10:00 (2 h used by 12:00), on hold 12:00 Friday until
   // Monday 13:00: the remaining 6 h of resolution run Monday 13:00-17:00 and
   // Tuesday 9:00-11:00.
-  SlaHistory history = CreatedAt("2026-12-04T10:00:00Z");
+  History history = CreatedAt("2026-12-04T10:00:00Z");
   Then(history, "2026-12-04T11:00:00Z", TicketStatus::kInProgress);
   Then(history, "2026-12-04T12:00:00Z", TicketStatus::kOnHold);
   SlaPolicy policy = OfficeHours(2 * kHour, 8 * kHour);
-  SlaClock paused = ComputeSlaClock(policy, kUtc, history);
+  SlaClock paused = Clock(policy, kUtc, history);
   EXPECT_TRUE(paused.paused);
   EXPECT_EQ(paused.resolution_due_at, std::nullopt);  // unknown while paused
   EXPECT_EQ(paused.first_responded_at, At("2026-12-04T11:00:00Z"));
   EXPECT_EQ(paused.first_response_due_at, At("2026-12-04T12:00:00Z"));
 
   Then(history, "2026-12-07T13:00:00Z", TicketStatus::kInProgress);
-  SlaClock running = ComputeSlaClock(policy, kUtc, history);
+  SlaClock running = Clock(policy, kUtc, history);
   EXPECT_FALSE(running.paused);
   EXPECT_EQ(running.resolution_due_at, At("2026-12-08T11:00:00Z"));
 }
 
 TEST(SlaClock, PauseStatusesComeFromThePolicy) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
+  History history = CreatedAt("2026-12-01T10:00:00Z");
   Then(history, "2026-12-01T10:30:00Z", TicketStatus::kOnHold);
   Then(history, "2026-12-01T12:30:00Z", TicketStatus::kOpen);
   SlaPolicy policy = Policy24x7(kHour, 8 * kHour);
-  EXPECT_EQ(ComputeSlaClock(policy, kUtc, history).first_response_due_at, At("2026-12-01T13:00:00Z"));
+  EXPECT_EQ(Clock(policy, kUtc, history).first_response_due_at, At("2026-12-01T13:00:00Z"));
   policy.pause_on = {};  // nothing pauses
-  EXPECT_EQ(ComputeSlaClock(policy, kUtc, history).first_response_due_at, At("2026-12-01T11:00:00Z"));
+  EXPECT_EQ(Clock(policy, kUtc, history).first_response_due_at, At("2026-12-01T11:00:00Z"));
 }
 
 TEST(SlaClock, ResolvedStopsTheClockAndAReopenResumesIt) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
+  History history = CreatedAt("2026-12-01T10:00:00Z");
   Then(history, "2026-12-01T10:10:00Z", TicketStatus::kInProgress);
   Then(history, "2026-12-01T12:00:00Z", TicketStatus::kResolved);
   SlaPolicy policy = Policy24x7(kHour, 4 * kHour);
-  SlaClock resolved = ComputeSlaClock(policy, kUtc, history);
+  SlaClock resolved = Clock(policy, kUtc, history);
   EXPECT_EQ(resolved.resolved_at, At("2026-12-01T12:00:00Z"));
   EXPECT_EQ(resolved.resolution_due_at, At("2026-12-01T14:00:00Z"));
   EXPECT_FALSE(IsMissed(resolved, SlaTarget::kResolution, At("2026-12-02T00:00:00Z")));
 
   // Reopened 3 h later: 2 h were used, 2 h remain from 15:00.
   Then(history, "2026-12-01T15:00:00Z", TicketStatus::kOpen);
-  SlaClock reopened = ComputeSlaClock(policy, kUtc, history);
+  SlaClock reopened = Clock(policy, kUtc, history);
   EXPECT_EQ(reopened.resolved_at, std::nullopt);
   EXPECT_EQ(reopened.resolution_due_at, At("2026-12-01T17:00:00Z"));
   EXPECT_EQ(PendingDue(reopened, SlaTarget::kResolution), At("2026-12-01T17:00:00Z"));
 }
 
 TEST(SlaClock, ResolvingWithoutAResponseIsNoMissedResponse) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
+  History history = CreatedAt("2026-12-01T10:00:00Z");
   Then(history, "2026-12-01T10:30:00Z", TicketStatus::kResolved);
-  SlaClock clock = ComputeSlaClock(Policy24x7(kHour, 4 * kHour), kUtc, history);
+  SlaClock clock = Clock(Policy24x7(kHour, 4 * kHour), kUtc, history);
   EXPECT_EQ(PendingDue(clock, SlaTarget::kFirstResponse), std::nullopt);
   EXPECT_FALSE(IsMissed(clock, SlaTarget::kFirstResponse, At("2026-12-05T00:00:00Z")));
 }
 
 TEST(SlaClock, CancelledStopsBothClocks) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
+  History history = CreatedAt("2026-12-01T10:00:00Z");
   Then(history, "2026-12-01T10:30:00Z", TicketStatus::kCancelled);
-  SlaClock clock = ComputeSlaClock(Policy24x7(kHour, 4 * kHour), kUtc, history);
+  SlaClock clock = Clock(Policy24x7(kHour, 4 * kHour), kUtc, history);
   EXPECT_EQ(PendingDue(clock, SlaTarget::kFirstResponse), std::nullopt);
   EXPECT_EQ(PendingDue(clock, SlaTarget::kResolution), std::nullopt);
 }
@@ -251,17 +260,17 @@ TEST(SlaClock, WorkingHoursFollowTheLocalClockWhenDstEnds) {
   // local (21:00 UTC) plus 2 working hours is Monday 10:00 local, which is
   // 16:00 UTC after the change (not 15:00 as before it).
   const FallBackZone chicago(At("2026-11-01T07:00:00Z") / kMicrosPerSecond);
-  SlaClock clock = ComputeSlaClock(OfficeHours(2 * kHour, 8 * kHour), chicago, CreatedAt("2026-10-30T21:00:00Z"));
+  SlaClock clock = Clock(OfficeHours(2 * kHour, 8 * kHour), chicago, CreatedAt("2026-10-30T21:00:00Z"));
   EXPECT_EQ(clock.first_response_due_at, At("2026-11-02T16:00:00Z"));
 }
 
 TEST(SlaClock, APolicyChangeMidFlightCountsFromCreationNotFromNow) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
+  History history = CreatedAt("2026-12-01T10:00:00Z");
   Then(history, "2026-12-01T10:05:00Z", TicketStatus::kInProgress);
   // The ticket was under an 8 h policy; a priority change moves it to a 2 h
   // one: its resolution target is 2 h after creation, already passed.
-  SlaClock before = ComputeSlaClock(Policy24x7(kHour, 8 * kHour), kUtc, history);
-  SlaClock after = ComputeSlaClock(Policy24x7(kHour, 2 * kHour), kUtc, history);
+  SlaClock before = Clock(Policy24x7(kHour, 8 * kHour), kUtc, history);
+  SlaClock after = Clock(Policy24x7(kHour, 2 * kHour), kUtc, history);
   EXPECT_EQ(before.resolution_due_at, At("2026-12-01T18:00:00Z"));
   EXPECT_EQ(after.resolution_due_at, At("2026-12-01T12:00:00Z"));
   EXPECT_TRUE(IsMissed(after, SlaTarget::kResolution, At("2026-12-01T15:00:00Z")));
@@ -269,8 +278,8 @@ TEST(SlaClock, APolicyChangeMidFlightCountsFromCreationNotFromNow) {
 }
 
 TEST(SlaClock, SecondLongTargetsWork) {
-  SlaHistory history = CreatedAt("2026-12-01T10:00:00Z");
-  SlaClock clock = ComputeSlaClock(Policy24x7(2 * kMicrosPerSecond, 3 * kMicrosPerSecond), kUtc, history);
+  History history = CreatedAt("2026-12-01T10:00:00Z");
+  SlaClock clock = Clock(Policy24x7(2 * kMicrosPerSecond, 3 * kMicrosPerSecond), kUtc, history);
   EXPECT_EQ(clock.first_response_due_at, At("2026-12-01T10:00:02Z"));
   EXPECT_EQ(clock.resolution_due_at, At("2026-12-01T10:00:03Z"));
 }

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
+#include <string>
 
 #include "chunked_set.h"
 #include "id_slot_map.h"
@@ -12,6 +14,7 @@
 #include "paged_vector.h"
 #include "slot_set.h"
 #include "ticket_builders.h"
+#include "word_postings.h"
 
 namespace ticketd::projections::testing {
 namespace {
@@ -126,6 +129,27 @@ TEST(ChunkedSet, MatchesStdSet) {
       }
     }
   }
+}
+
+// New tickets reach the queue and the time sorts at the end of their group:
+// runs of inserts, each just after the last, at the end of the set and in
+// its middle. The chunks they pass stay (nearly) full: halving alone left
+// them half full, twice the memory.
+TEST(ChunkedSet, RunsOfInsertsKeepChunksFull) {
+  ChunkedSet<int, IntLess> set;
+  std::multiset<int> expected;
+  auto insert = [&](int v) {
+    set.Insert(v);
+    expected.insert(v);
+  };
+  for (int v = 0; v < 40000; v += 4) insert(v);              // appends at the end
+  for (int group = 0; group < 4; ++group)                    // four runs in the middle
+    for (int v = group * 10000 + 1; v < group * 10000 + 8000; v += 4) insert(v);
+  for (int v = 40000; v < 60000; v += 2) insert(v % 3 == 0 ? v : 39999);  // more at the end, with duplicates
+  std::vector<int> got;
+  set.ForEach([&](int x) { got.push_back(x); });
+  ASSERT_EQ(got, std::vector<int>(expected.begin(), expected.end()));
+  EXPECT_LT(set.MemoryBytes(), expected.size() * sizeof(int) * 23 / 20);  // within 15% of the elements
 }
 
 // As a multiset (the analytics' durations): duplicates, erase of one copy,
@@ -245,3 +269,115 @@ TEST(NumberSlots, FindsDenseGappedFarAndNegativeNumbers) {
 
 }  // namespace
 }  // namespace ticketd::projections
+
+namespace ticketd::projections::testing {
+namespace {
+
+using WordReference = std::map<std::string, std::set<std::uint32_t>>;
+
+// Every word in order with its slots, and LowerBound of `probes`, as the reference has them.
+void ExpectSameAs(const WordPostings& words, const WordReference& expected,
+                  const std::vector<std::string>& probes) {
+  ASSERT_EQ(words.size(), expected.size());
+  auto ref = expected.begin();
+  for (auto it = words.begin(); it != words.end(); ++it, ++ref) {
+    ASSERT_NE(ref, expected.end());
+    ASSERT_EQ(it.word(), ref->first);
+    std::vector<std::uint32_t> slots;
+    it.slots().ForEach([&](std::uint32_t slot) { slots.push_back(slot); });
+    ASSERT_EQ(slots, std::vector<std::uint32_t>(ref->second.begin(), ref->second.end())) << ref->first;
+  }
+  EXPECT_EQ(ref, expected.end());
+  for (const std::string& probe : probes) {
+    auto it = words.LowerBound(probe);
+    auto want = expected.lower_bound(probe);
+    if (want == expected.end()) {
+      EXPECT_TRUE(it == words.end()) << probe;
+    } else {
+      ASSERT_FALSE(it == words.end()) << probe;
+      EXPECT_EQ(it.word(), want->first) << probe;
+    }
+  }
+}
+
+TEST(WordPostings, MatchesAnOrderedMapThroughSplitsErasesAndArenaCompaction) {
+  std::mt19937 rng(Seed());
+  // Numbers (the bulk of real words), a few letters, and words past 15 bytes.
+  auto random_word = [&] {
+    switch (rng() % 4) {
+      case 0: return std::string(1, static_cast<char>('a' + rng() % 6));
+      case 1: return "word" + std::to_string(rng() % 50) + std::string(rng() % 20, 'x');
+      default: return std::to_string(rng() % 3000);
+    }
+  };
+  WordPostings words;
+  WordReference expected;
+  std::vector<std::string> probes = {"", "0", "9", "a", "zz", "word", "\xff"};
+  for (int round = 0; round < 6; ++round) {
+    // Growing rounds, then shrinking ones (erasing most words compacts the arena).
+    const bool grow = round < 3;
+    for (int op = 0; op < 6000; ++op) {
+      const std::string word = random_word();
+      const std::uint32_t slot = rng() % 40;
+      if (grow ? rng() % 4 != 0 : rng() % 5 == 0) {
+        words.FindOrAdd(word).Insert(slot);
+        expected[word].insert(slot);
+      } else if (SlotSet* slots = words.Find(word)) {
+        ASSERT_TRUE(expected.count(word)) << word;
+        // Shrinking rounds drop whole words; growing ones one slot.
+        for (std::uint32_t s = 0; s < 40; ++s) {
+          if (grow && s != slot) continue;
+          slots->Erase(s);
+          expected[word].erase(s);
+        }
+        if (slots->empty()) {
+          words.Erase(word);
+          expected.erase(word);
+        }
+      } else {
+        EXPECT_FALSE(expected.count(word)) << word;
+        words.Erase(word);  // absent: a no-op
+      }
+      if (op % 1000 == 0) probes.push_back(random_word());
+    }
+    ExpectSameAs(words, expected, probes);
+  }
+  EXPECT_LT(expected.size(), 2000u);  // the shrinking rounds did erase (and compact)
+}
+
+TEST(WordPostings, AppendFillsInOrderThenTakesInserts) {
+  WordPostings words;
+  WordReference expected;
+  for (int n = 1000; n < 1300; ++n) {  // ascending as strings too
+    SlotSet slots;
+    slots.Insert(static_cast<std::uint32_t>(n));
+    words.Append(std::to_string(n), std::move(slots));
+    expected[std::to_string(n)].insert(static_cast<std::uint32_t>(n));
+  }
+  for (const char* word : {"0", "1150x", "5", "1299", "12"}) {
+    words.FindOrAdd(word).Insert(7);
+    expected[word].insert(7);
+  }
+  ExpectSameAs(words, expected, {"", "1", "11", "1150", "13", "6"});
+  // Chunks filled by Append hold kMaxChunk entries: far less than a map node each.
+  EXPECT_LT(words.MemoryBytes(), expected.size() * 64);
+}
+
+// Numbers counting up arrive in runs (each word just after the last):
+// neighbours take the overflow before a chunk splits, so chunks stay nearly
+// full (halving alone left them half empty: ~62 B per word).
+TEST(WordPostings, CountingRunsFillTheirChunks) {
+  WordPostings words;
+  WordReference expected;
+  for (std::uint32_t n = 1; n <= 20000; ++n) {
+    for (const std::string& word : {std::to_string(n % 2 + 1), std::to_string((n + 1) / 2)}) {
+      words.FindOrAdd(word).Insert(n);
+      expected[word].insert(n);
+    }
+  }
+  ExpectSameAs(words, expected, {"1", "5", "9999", "10000", "10001", "2"});
+  EXPECT_LT(words.MemoryBytes(), words.size() * 44);  // 32-byte entries + the word bytes
+}
+
+}  // namespace
+}  // namespace ticketd::projections::testing

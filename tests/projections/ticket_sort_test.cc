@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "reference_query.h"
+#include "sort_key.h"
 
 namespace ticketd::projections::testing {
 namespace {
@@ -158,6 +159,27 @@ TEST(TicketSort, DescendingIsTheExactReverse) {
     std::reverse(down.begin(), down.end());
     EXPECT_EQ(up, down) << static_cast<int>(field);
   }
+}
+
+// The sort row holds the number in 48 bits (issue 12, RSS): the values a
+// tenant's counter reaches keep their order exactly, and the rare number
+// outside is clamped, never wrapped into the wrong end of the order.
+TEST(TicketSort, SortRowKeepsNumbersOrderAndClampsOutside48Bits) {
+  auto key = [](std::int64_t number, bool descending) {
+    domain::Ticket t;
+    t.number = number;
+    return KeyOf(MakeSortRow(t), SortSpec{SortField::kNumber, descending});
+  };
+  const std::int64_t numbers[] = {-(std::int64_t{1} << 60), -kMaxSortRowNumber - 1, -1, 0, 1, 999'999,
+                                  kMaxSortRowNumber, std::int64_t{1} << 60};
+  for (std::size_t i = 0; i + 1 < std::size(numbers); ++i) {
+    EXPECT_LE(key(numbers[i], false), key(numbers[i + 1], false)) << numbers[i];
+    EXPECT_GE(key(numbers[i], true), key(numbers[i + 1], true)) << numbers[i];
+  }
+  EXPECT_LT(key(999'998, false), key(999'999, false));
+  EXPECT_EQ(MakeSortRow([] { domain::Ticket t; t.number = 123'456'789; return t; }()).number, 123'456'789);
+  EXPECT_EQ(MakeSortRow([] { domain::Ticket t; t.number = std::int64_t{1} << 60; return t; }()).number,
+            kMaxSortRowNumber);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ namespace ticketd::domain {
 enum class Role;
 struct Actor;
 struct Ticket;
-enum class TicketStatus;
+enum class TicketStatus : std::uint8_t;
 
 // Persistent format: the numeric values are bit positions stored in
 // snapshots; never renumber (events store the wire names).

@@ -25,8 +25,9 @@
 
 namespace ticketd::domain {
 
-// Persistent values (events, snapshots): never renumber.
-enum class SlaTarget { kFirstResponse = 0, kResolution = 1 };
+// Persistent values (events, snapshots): never renumber. One byte: a
+// governed ticket holds a list of them.
+enum class SlaTarget : std::uint8_t { kFirstResponse = 0, kResolution = 1 };
 inline constexpr std::array kAllSlaTargets = {SlaTarget::kFirstResponse, SlaTarget::kResolution};
 std::string_view ToString(SlaTarget target);  // "first_response", "resolution"
 std::optional<SlaTarget> ParseSlaTarget(std::string_view text);
@@ -126,16 +127,15 @@ bool Matches(const SlaAppliesTo& applies_to, const SlaTicketFacts& ticket);
 const SlaPolicy* ChoosePolicy(std::span<const SlaPolicy> policies, const SlaTicketFacts& ticket);
 
 // One ticket's SLA-relevant history, compact: the status changes in order
-// (the ticket starts `open` at created_at) and the first public staff
-// comment. This is all the clock reads, so simulate and recompute never
-// need the log.
+// (the ticket starts `open` at its created_at, which the clock takes beside
+// it: the ticket holds it once) and the first public staff comment. This is
+// all the clock reads, so simulate and recompute never need the log.
 struct SlaStatusChange {
   Timestamp at = 0;
   TicketStatus to = TicketStatus::kOpen;
   friend bool operator==(const SlaStatusChange&, const SlaStatusChange&) = default;
 };
 struct SlaHistory {
-  Timestamp created_at = 0;
   std::vector<SlaStatusChange> changes;
   OptionalTimestamp first_staff_comment_at;
   TicketStatus Current() const { return changes.empty() ? TicketStatus::kOpen : changes.back().to; }
@@ -160,7 +160,8 @@ struct SlaClock {
 // closed (the latest such move; a reopen clears it and the clock resumes;
 // time spent resolved does not count). Time counts inside the calendar and
 // outside pause_on statuses only. Cancelled tickets stop both clocks.
-SlaClock ComputeSlaClock(const SlaPolicy& policy, const ZoneClock& zone, const SlaHistory& history);
+SlaClock ComputeSlaClock(const SlaPolicy& policy, const ZoneClock& zone, Timestamp created_at,
+                         const SlaHistory& history);
 
 // A ticket's SLA as every reader shows it (ticket JSON `sla`): the
 // governing policy, the clock's reading, and the targets recorded as

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -13,9 +14,10 @@
 namespace ticketd::domain {
 
 // The numeric values of these enums are persisted (protobuf): never renumber.
-enum class TicketStatus { kOpen = 0, kInProgress = 1, kOnHold = 2, kResolved = 3, kClosed = 4, kCancelled = 5 };
-enum class Priority { kLow = 0, kMedium = 1, kHigh = 2, kUrgent = 3 };
-enum class TicketType { kIncident = 0, kServiceRequest = 1 };
+// One byte each: every ticket holds three (issue 12, RSS).
+enum class TicketStatus : std::uint8_t { kOpen = 0, kInProgress = 1, kOnHold = 2, kResolved = 3, kClosed = 4, kCancelled = 5 };
+enum class Priority : std::uint8_t { kLow = 0, kMedium = 1, kHigh = 2, kUrgent = 3 };
+enum class TicketType : std::uint8_t { kIncident = 0, kServiceRequest = 1 };
 enum class Role { kReporter = 0, kAgent = 1, kManager = 2, kAdmin = 3 };
 
 inline constexpr std::array kAllStatuses = {TicketStatus::kOpen,     TicketStatus::kInProgress,

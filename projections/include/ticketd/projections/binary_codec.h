@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ticketd/domain/id.h"
+#include "ticketd/domain/optional_id.h"
 #include "ticketd/domain/ticket_value.h"
 
 namespace ticketd::projections {
@@ -56,6 +57,7 @@ class BinaryReader {
   [[nodiscard]] bool BytesView(std::string_view* bytes);
   [[nodiscard]] bool Id(domain::Id* id);
   [[nodiscard]] bool OptionalId(std::optional<domain::Id>* id);
+  [[nodiscard]] bool OptionalId(domain::OptionalId* id);  // the same bytes; a nil id reads as none
   [[nodiscard]] bool OptionalI64(std::optional<std::int64_t>* value);
   [[nodiscard]] bool Hash32(std::array<std::uint8_t, 32>* hash);
   [[nodiscard]] bool Ticket(domain::Ticket* ticket);
