@@ -308,6 +308,7 @@ void HttpSession::Close() {
   slots_.clear();
   if (auto stream = std::move(stream_body_)) stream->Closed();
   if (auto on_piece = std::move(piece_callback_)) on_piece(BodyPiece{{}, BodyPiece::End::kGone, 0});
+  StopDirectBody();
   beast::error_code ignored;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
   stream_.close();  // cancels the pending read, if any

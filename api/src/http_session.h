@@ -20,6 +20,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <array>
 #include <chrono>
@@ -41,6 +42,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 
 class SessionLink;
+class DirectRequestBody;
 
 // The one fail() logger: ordinary disconnects, timeouts and cancellations
 // are not worth a line on stderr.
@@ -122,6 +124,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void EndStreamedBody(BodyPiece::End end);
   // The streamed request was answered before its body was read: drop the rest.
   void DrainStreamedBody();
+  // A Content-Length body read by the handler's worker (SocketBody).
+  bool StartDirectBody();
+  void WaitBodyReadable(std::function<void(bool)> ready);
+  void OnBodyReadable(beast::error_code ec);
+  void OnBodyWaitExpired(beast::error_code ec);
+  void DropDirectBytes();
+  void OnDirectBytesDropped(beast::error_code ec, std::size_t bytes);
+  void StopDirectBody();  // Close(): the worker's reads and waits end
+  friend class DirectRequestBody;
   bool HoldsAnswerForBody() const { return upload_slot_ && !slots_.empty() && slots_.front() == upload_slot_; }
   friend class SessionRequestBody;
 
@@ -153,6 +164,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool body_reading_ = false;   // a socket read for the body is in flight
   bool dropping_body_ = false;  // answered already: the rest is read and dropped
   std::string piece_buffer_;
+  std::shared_ptr<DirectRequestBody> direct_body_;  // a Content-Length body its worker reads
+  std::function<void(bool)> readable_callback_;     // the worker's pending WhenReadable
+  std::optional<net::steady_timer> body_wait_timer_;  // bounds that wait by the read timeout
+  char body_peek_ = 0;  // that wait peeks at one byte
 };
 
 // The way into a session from any thread. Holds the session alive until it

@@ -15,6 +15,7 @@
 // destroyed, when the session was gone before the Read reached it).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -73,10 +74,42 @@ struct BodyPiece {
   std::size_t limit = 0;  // kTooLarge: the limit in bytes
 };
 
+// A body of known length (Content-Length, not chunked) that the handler's
+// worker reads from the connection itself (http_session_body.cc): first the
+// bytes the session had read past the header, then straight from the socket
+// into the caller's buffer. No HTTP thread copies the bytes, and the copy out
+// of the kernel runs on the worker, at its (lower) priority. ReadSome never
+// blocks: on kWait the caller asks WhenReadable and returns its thread to its
+// pool, so a slow client holds a connection, never a worker; the session
+// bounds each wait by its read timeout.
+//
+// Threads: ReadSome on one thread at a time, and only until the request is
+// answered (the session then reads and drops whatever is left itself).
+class SocketBody {
+ public:
+  enum class Got {
+    kBytes,  // *got bytes were read (the body may now be complete: remaining())
+    kWait,   // nothing to read yet: WhenReadable
+    kGone,   // the peer closed before the body ended, or the connection closed
+  };
+  virtual ~SocketBody() = default;
+  // Reads up to `room` bytes of the body (never past its end) into `out`.
+  virtual Got ReadSome(char* out, std::size_t room, std::size_t* got) = 0;
+  // Body bytes not read yet.
+  virtual std::uint64_t remaining() const = 0;
+  // `ready(true)` once the socket has bytes to read, `ready(false)` when the
+  // read timeout passed first or the connection closed. Runs on the
+  // session's strand (or never, when the session was gone already).
+  virtual void WhenReadable(std::function<void(bool readable)> ready) = 0;
+};
+
 class RequestBody {
  public:
   virtual ~RequestBody() = default;
   virtual void Read(std::function<void(BodyPiece&&)> on_piece) = 0;
+  // The same body for a caller that reads it itself; null when the session
+  // must decode it (a chunked body), which Read then does.
+  virtual SocketBody* Direct() { return nullptr; }
 };
 
 using RequestBodyPtr = std::shared_ptr<RequestBody>;

@@ -41,7 +41,10 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
         done_(std::move(done)) {}
 
   void Start() {
-    if (call_->body) return Pull();
+    if (call_->body) {
+      socket_ = call_->body->Direct();
+      return Pull();
+    }
     // The session buffered the body (a client of the router itself): one piece.
     Submit(BodyPiece{std::move(call_->request.body()), BodyPiece::End::kLast, 0});
   }
@@ -79,6 +82,7 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
   }
 
   void Pull() {
+    if (socket_ != nullptr) return ScheduleReads();
     call_->body->Read([self = shared_from_this()](BodyPiece&& piece) { self->Submit(std::move(piece)); });
   }
 
@@ -89,36 +93,81 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
       Finish(Err{UploadsBusy()});
   }
 
-  void OnPiece(BodyPiece&& piece) {
+  // A Content-Length body (SocketBody): the worker reads it itself, a few
+  // pieces per turn, then goes to the back of the pool's queue so that ten
+  // uploads on two workers take turns. With nothing to read it hands its
+  // thread back and the session calls when the socket has bytes.
+  void ScheduleReads() {
+    if (!workers_.TrySubmit([self = shared_from_this()] { self->ReadTurn(); })) Finish(Err{UploadsBusy()});
+  }
+
+  void ReadTurn() {
+    constexpr int kPiecesPerTurn = 4;  // 1 MiB
     using End = BodyPiece::End;
-    switch (piece.end) {
+    for (int n = 0; n < kPiecesPerTurn; ++n) {
+      // A recycled buffer keeps its full size: no allocation, no zeroing.
+      std::string bytes = PieceBuffers::Take();
+      bytes.resize(kBodyPieceBytes);
+      std::size_t got = 0;
+      const SocketBody::Got result = socket_->ReadSome(bytes.data(), bytes.size(), &got);
+      bool wanted = false;
+      if (result == SocketBody::Got::kBytes) {
+        const End end = socket_->remaining() == 0 ? End::kLast : End::kMore;
+        wanted = Consume(end, std::string_view(bytes.data(), got), 0);
+      }
+      PieceBuffers::Give(std::move(bytes));
+      if (result == SocketBody::Got::kGone) Consume(End::kGone, {}, 0);
+      if (result == SocketBody::Got::kWait) {
+        return socket_->WhenReadable([self = shared_from_this()](bool readable) {
+          if (readable) return self->ScheduleReads();
+          self->Consume(End::kGone, {}, 0);
+        });
+      }
+      if (!wanted) return;
+    }
+    ScheduleReads();
+  }
+
+  // Parses one piece. True: more of the body is wanted.
+  bool Consume(BodyPiece::End end, std::string_view bytes, std::size_t limit) {
+    using End = BodyPiece::End;
+    switch (end) {
       case End::kGone:
         return Finish(Err{ValidationError("body", "the connection closed before the body ended")});
       case End::kTooLarge:
-        return Finish(Err{BodyTooLarge(piece.limit)});
+        return Finish(Err{BodyTooLarge(limit)});
       case End::kMalformed:
         return Finish(Err{ValidationError("body", "the request body is not valid HTTP/1.1")});
       case End::kMore:
       case End::kLast:
         break;
     }
-    Status status = parser_.Feed(piece.bytes);
-    PieceBuffers::Give(std::move(piece.bytes));
-    if (status.ok() && piece.end == End::kLast) status = parser_.Finish();
+    Status status = parser_.Feed(bytes);
+    if (status.ok() && end == End::kLast) status = parser_.Finish();
     if (refusal_) return Finish(Err{AttachmentRefusalResponse(*refusal_, policy_.limits())});
     if (!files_.storage_status().ok()) return Finish(Err{FromStatus(files_.storage_status())});
     if (!status.ok()) return Finish(Err{ValidationError("body", status.message())});
-    if (piece.end == End::kMore) return Pull();
+    if (end == End::kMore) return true;
     auto files = files_.Take();
     if (!files) return Finish(Err{AttachmentRefusalResponse(files.error(), policy_.limits())});
+    if (!files_.storage_status().ok()) return Finish(Err{FromStatus(files_.storage_status())});
     form_.files = std::move(files.value());
-    Finish(std::move(form_));
+    return Finish(std::move(form_));
   }
 
-  void Finish(Result<UploadForm, Response>&& result) {
-    if (finished_) return;
+  // A piece the session read (Read, or the buffered body).
+  void OnPiece(BodyPiece&& piece) {
+    const bool wanted = Consume(piece.end, piece.bytes, piece.limit);
+    PieceBuffers::Give(std::move(piece.bytes));
+    if (wanted) Pull();
+  }
+
+  // Always false: the body is wanted no more.
+  bool Finish(Result<UploadForm, Response>&& result) {
+    if (finished_) return false;
     finished_ = true;
     done_(std::move(result));
+    return false;
   }
 
   CallPtr call_;
@@ -127,6 +176,7 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
   app::StreamedFiles files_;
   MultipartParser parser_;
   UploadDone done_;
+  SocketBody* socket_ = nullptr;  // call_->body read by the worker itself, or null
   UploadForm form_;
   std::optional<app::AttachmentRefusal> refusal_;
   std::string name_;

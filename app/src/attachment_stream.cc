@@ -49,6 +49,7 @@ StreamedFiles::~StreamedFiles() {
 void StreamedFiles::Refuse(AttachmentRefusal refusal) {
   if (!refusal_) refusal_ = std::move(refusal);
   file_.reset();  // nothing will be stored: stop staging
+  sealed_.clear();  // their files were never ingested
   DropStagedFiles(log_, done_);
   done_.clear();
 }
@@ -148,14 +149,27 @@ void StreamedFiles::End() {
     // unsynced staging file is simply removed.
     file->staging.reset();
   } else {
-    eventstore::StagedBlob staged;
-    if (Status s = file->staging->Finish(&staged); !s.ok()) {
+    // Synced now, ingested with the request's other files in Take().
+    if (Status s = file->staging->Seal(); !s.ok()) {
       storage_ = s;
       return;
     }
-    attachment.staged = staged.Encode();
+    sealed_.push_back(Sealed{done_.size(), std::move(file->staging)});
   }
   done_.push_back(std::move(attachment));
+}
+
+Status StreamedFiles::IngestSealed() {
+  if (sealed_.empty()) return Status::Ok();
+  std::vector<eventstore::BlobStaging*> stagings;
+  for (const Sealed& sealed : sealed_) stagings.push_back(sealed.staging.get());
+  std::vector<eventstore::StagedBlob> staged;
+  Status s = eventstore::FinishStagings(stagings, &staged);
+  if (s.ok()) {
+    for (std::size_t i = 0; i < sealed_.size(); ++i) done_[sealed_[i].file].staged = staged[i].Encode();
+  }
+  sealed_.clear();  // ingested, or (on an error) their files are removed
+  return s;
 }
 
 bool StreamedFiles::AlreadyStored(const std::string& sha256) const {
@@ -165,6 +179,8 @@ bool StreamedFiles::AlreadyStored(const std::string& sha256) const {
 
 Result<std::vector<domain::NewAttachment>, AttachmentRefusal> StreamedFiles::Take() {
   if (refusal_) return Err{*refusal_};
+  if (storage_.ok()) storage_ = IngestSealed();
+  if (!storage_.ok()) return std::vector<domain::NewAttachment>();
   std::vector<domain::NewAttachment> files = std::move(done_);
   done_.clear();
   return files;

@@ -87,6 +87,49 @@ bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaint
   return ok && static_cast<std::size_t>(length + tail) == plaintext.size();
 }
 
+struct GcmSealer::Context {
+  std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> ctx{EVP_CIPHER_CTX_new()};
+};
+
+GcmSealer::GcmSealer() : context_(std::make_unique<Context>()) {
+  if (context_->ctx && (Gcm() == nullptr || EVP_EncryptInit_ex(context_->ctx.get(), Gcm(), nullptr, nullptr, nullptr) != 1))
+    context_->ctx.reset();
+}
+
+GcmSealer::~GcmSealer() = default;
+
+bool GcmSealer::Begin(const SecretKey& key, std::string_view aad, std::string* out) {
+  EVP_CIPHER_CTX* ctx = context_->ctx.get();
+  if (ctx == nullptr || !FitsInt(aad)) return false;
+  std::array<std::uint8_t, kGcmNonceBytes> nonce{};
+  if (!RandomBytes(nonce)) return false;
+  out->append(reinterpret_cast<const char*>(nonce.data()), nonce.size());
+  int length = 0;
+  return EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), nonce.data()) == 1 &&
+         EVP_EncryptUpdate(ctx, nullptr, &length, Bytes(aad), static_cast<int>(aad.size())) == 1;
+}
+
+bool GcmSealer::Update(std::string_view plaintext, std::string* out) {
+  if (plaintext.empty()) return true;
+  if (!FitsInt(plaintext)) return false;
+  const std::size_t at = out->size();
+  out->resize(at + plaintext.size());
+  int length = 0;
+  return EVP_EncryptUpdate(context_->ctx.get(), Bytes(out) + at, &length, Bytes(plaintext),
+                           static_cast<int>(plaintext.size())) == 1 &&
+         static_cast<std::size_t>(length) == plaintext.size();
+}
+
+bool GcmSealer::End(std::string* out) {
+  EVP_CIPHER_CTX* ctx = context_->ctx.get();
+  unsigned char tail[16];
+  int length = 0;
+  if (EVP_EncryptFinal_ex(ctx, tail, &length) != 1 || length != 0) return false;
+  const std::size_t at = out->size();
+  out->resize(at + kGcmTagBytes);
+  return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, Bytes(out) + at) == 1;
+}
+
 bool OpenGcm(const SecretKey& key, std::string_view aad, std::string_view nonce, std::string_view sealed,
              std::string* plaintext) {
   if (nonce.size() != kGcmNonceBytes || sealed.size() < kGcmTagBytes || !FitsInt(sealed) || !FitsInt(aad))

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,29 @@ bool RandomBytes(std::span<std::uint8_t> out);
 // ciphertext followed by the tag. false only if OpenSSL fails.
 bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* nonce,
              std::string* sealed);
+
+// SealGcm's layout (nonce, ciphertext, tag) appended to one string as the
+// text arrives in pieces: a streamed attachment chunk is sealed straight into
+// the value its staging file stores, with no plaintext buffer and no copy of
+// the sealed bytes. Holds its own cipher context, so its pieces may come from
+// different threads in turn (never at once).
+class GcmSealer {
+ public:
+  GcmSealer();
+  ~GcmSealer();
+  GcmSealer(const GcmSealer&) = delete;
+  GcmSealer& operator=(const GcmSealer&) = delete;
+  // Appends a fresh nonce to *out and starts a text bound to `aad`.
+  bool Begin(const SecretKey& key, std::string_view aad, std::string* out);
+  // Appends the ciphertext of the next piece.
+  bool Update(std::string_view plaintext, std::string* out);
+  // Appends the tag; Begin starts the next text.
+  bool End(std::string* out);
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> context_;
+};
 
 // Opens what SealGcm made; false when the tag does not verify (wrong key,
 // wrong aad, altered bytes) or the sizes are wrong.

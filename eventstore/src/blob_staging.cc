@@ -43,81 +43,118 @@ class RocksBlobStaging final : public BlobStaging {
       : db_(db), family_(family), file_(std::move(file)) {
     staged_.id = std::move(id);
     staged_.key = std::move(key);
-    buffer_.reserve(kChunkBytes);
+    std::copy(staged_.key.begin(), staged_.key.end(), key_.begin());
   }
   ~RocksBlobStaging() override {
     writer_.reset();
     if (!finished_) std::remove(file_.c_str());  // never ingested: nothing in RocksDB
   }
 
+  // Each piece is sealed straight into the value of the chunk it belongs to
+  // (no plaintext buffer, no copy of the sealed bytes into the value).
   Status Append(std::string_view bytes) override {
     while (!bytes.empty()) {
-      const std::size_t take = std::min(bytes.size(), kChunkBytes - buffer_.size());
-      buffer_.append(bytes.substr(0, take));
-      bytes.remove_prefix(take);
-      if (buffer_.size() == kChunkBytes) {
+      if (value_.empty()) {
+        if (Status s = BeginChunk(); !s.ok()) return s;
+      }
+      const std::string_view piece = bytes.substr(0, kChunkBytes - chunk_bytes_);
+      if (staged_.key.empty()) {
+        value_.append(piece);
+      } else if (!sealer_.Update(piece, &value_)) {
+        return Status::IOError("sealing an attachment chunk failed");
+      }
+      chunk_bytes_ += piece.size();
+      bytes.remove_prefix(piece.size());
+      if (chunk_bytes_ == kChunkBytes) {
         if (Status s = WriteChunk(); !s.ok()) return s;
       }
     }
     return Status::Ok();
   }
 
-  // The file is synced (SstFileWriter::Finish), the pending marker written
-  // (WAL), then the file ingested: from here the chunks are in the log's
-  // files and the marker's sweep removes them unless a commit adopts them.
-  Status Finish(StagedBlob* staged) override {
-    if (!buffer_.empty() || staged_.chunks == 0) {
+  Status Seal() override {
+    if (sealed_) return Status::Ok();
+    if (value_.empty() && staged_.chunks == 0) {  // an empty file: one empty chunk
+      if (Status s = BeginChunk(); !s.ok()) return s;
+    }
+    if (!value_.empty()) {
       if (Status s = WriteChunk(); !s.ok()) return s;
     }
-    rocksdb::Status s = writer_->Finish();
+    rocksdb::Status s = writer_->Finish();  // syncs the file
     writer_.reset();
     if (!s.ok()) return FromRocks(s, "writing an attachment's staging file");
+    sealed_ = true;
+    return Status::Ok();
+  }
+
+  Status Finish(StagedBlob* staged) override {
+    std::vector<StagedBlob> one;
+    if (Status s = FinishStagings({this}, &one); !s.ok()) return s;
+    *staged = std::move(one.front());
+    return Status::Ok();
+  }
+
+  // The files are synced (Seal), the pending markers written (WAL), then
+  // the files ingested: from here the chunks are in the log's files and the
+  // markers' sweep removes them unless a commit adopts them.
+  static Status IngestAll(const std::vector<RocksBlobStaging*>& stagings) {
+    if (stagings.empty()) return Status::Ok();
+    rocksdb::DB* db = stagings.front()->db_;
+    rocksdb::ColumnFamilyHandle* family = stagings.front()->family_;
+    rocksdb::WriteBatch markers;
+    std::vector<std::string> files;
+    for (RocksBlobStaging* staging : stagings) {
+      if (Status s = staging->Seal(); !s.ok()) return s;
+      (void)markers.Put(family, StagedPendingKey(staging->staged_.id), "");
+      files.push_back(staging->file_);
+    }
     if (Status failed = Failpoint("blob_staging.written"); !failed.ok()) return failed;
-    s = db_->Put(rocksdb::WriteOptions(), family_, StagedPendingKey(staged_.id), "");
+    rocksdb::Status s = db->Write(rocksdb::WriteOptions(), &markers);
     if (!s.ok()) return FromRocks(s, "staging an attachment");
     rocksdb::IngestExternalFileOptions ingest;
     ingest.move_files = true;            // a hard link: the bytes are written once
     ingest.write_global_seqno = false;   // the MANIFEST holds it; the file stays as synced
-    s = db_->IngestExternalFile(family_, {file_}, ingest);
-    std::remove(file_.c_str());  // the DB's link remains (or its copy)
+    s = db->IngestExternalFile(family, files, ingest);
+    for (const std::string& file : files) std::remove(file.c_str());  // the DB's links remain (or its copies)
     if (!s.ok()) {
-      (void)DropStagedChunks(db_, family_, staged_.id);
-      return FromRocks(s, "ingesting an attachment's staging file");
+      for (RocksBlobStaging* staging : stagings) (void)DropStagedChunks(db, family, staging->staged_.id);
+      return FromRocks(s, "ingesting an upload's staging files");
     }
-    finished_ = true;
-    if (Status failed = Failpoint("blob_staging.ingested"); !failed.ok()) return failed;
-    *staged = staged_;
+    for (RocksBlobStaging* staging : stagings) staging->finished_ = true;
+    return Failpoint("blob_staging.ingested");
+  }
+
+  const StagedBlob& staged() const { return staged_; }
+
+ private:
+  // The value of chunk n: 'P' and the bytes, or 'S', a nonce and the
+  // AES-256-GCM sealed bytes with their tag (under the staging's key, bound
+  // to the chunk's key by the AAD).
+  Status BeginChunk() {
+    value_.reserve(1 + kGcmNonceBytes + kChunkBytes + kGcmTagBytes);
+    if (staged_.key.empty()) {
+      value_.push_back('P');
+      return Status::Ok();
+    }
+    value_.push_back('S');
+    if (!sealer_.Begin(key_, StagedChunkAad(staged_.id, staged_.chunks), &value_))
+      return Status::IOError("sealing an attachment chunk failed");
     return Status::Ok();
   }
 
- private:
   Status WriteChunk() {
     if (!writer_) {
       rocksdb::Options options = db_->GetOptions(family_);
       writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, family_);
       if (rocksdb::Status s = writer_->Open(file_); !s.ok()) return FromRocks(s, "creating a staging file");
     }
-    std::string value;
-    if (staged_.key.empty()) {
-      value.reserve(1 + buffer_.size());
-      value.push_back('P');
-      value += buffer_;
-    } else {
-      SecretKey key{};
-      std::copy(staged_.key.begin(), staged_.key.end(), key.begin());
-      std::string nonce, sealed;
-      if (!SealGcm(key, StagedChunkAad(staged_.id, staged_.chunks), buffer_, &nonce, &sealed))
-        return Status::IOError("sealing an attachment chunk failed");
-      value.reserve(1 + nonce.size() + sealed.size());
-      value.push_back('S');
-      value += nonce;
-      value += sealed;
-    }
-    rocksdb::Status s = writer_->Put(StagedChunkKey(staged_.id, staged_.chunks), value);
+    if (!staged_.key.empty() && !sealer_.End(&value_)) return Status::IOError("sealing an attachment chunk failed");
+    rocksdb::Status s = writer_->Put(StagedChunkKey(staged_.id, staged_.chunks), value_);
     if (!s.ok()) return FromRocks(s, "staging an attachment chunk");
-    staged_.size += static_cast<std::int64_t>(buffer_.size());
+    staged_.size += static_cast<std::int64_t>(chunk_bytes_);
     staged_.chunks += 1;
-    buffer_.clear();
+    chunk_bytes_ = 0;
+    value_.clear();
     return Status::Ok();
   }
 
@@ -126,11 +163,26 @@ class RocksBlobStaging final : public BlobStaging {
   std::string file_;
   std::unique_ptr<rocksdb::SstFileWriter> writer_;
   StagedBlob staged_;
-  std::string buffer_;
-  bool finished_ = false;
+  SecretKey key_{};       // staged_.key's bytes
+  GcmSealer sealer_;
+  std::string value_;     // the chunk being sealed; empty between chunks
+  std::size_t chunk_bytes_ = 0;  // plaintext bytes in it
+  bool sealed_ = false;    // the file is complete and synced
+  bool finished_ = false;  // ingested
 };
 
 }  // namespace
+
+Status FinishStagings(const std::vector<BlobStaging*>& stagings, std::vector<StagedBlob>* staged) {
+  // Every BlobStaging is the log's own (RocksEventLog::StageBlob).
+  std::vector<RocksBlobStaging*> rocks;
+  rocks.reserve(stagings.size());
+  for (BlobStaging* staging : stagings) rocks.push_back(static_cast<RocksBlobStaging*>(staging));
+  if (Status s = RocksBlobStaging::IngestAll(rocks); !s.ok()) return s;
+  staged->clear();
+  for (const RocksBlobStaging* staging : rocks) staged->push_back(staging->staged());
+  return Status::Ok();
+}
 
 std::string StagedBlob::Encode() const {
   std::string out = id;

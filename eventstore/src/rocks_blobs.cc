@@ -15,6 +15,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "aes_gcm.h"
@@ -105,10 +106,16 @@ class BlobStager {
       *stored = it->second;
       return Status::Ok();
     }
+    // CheckBytes and Attach both ask about each attachment: one read.
+    if (auto it = read_.find(key); it != read_.end()) {
+      *stored = it->second;
+      return Status::Ok();
+    }
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family_, key, &value);
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the attachment index");
     *stored = s.ok();
+    read_.emplace(key, *stored);
     return Status::Ok();
   }
 
@@ -239,6 +246,9 @@ class BlobStager {
   rocksdb::WriteBatch& write_;
   KeyVault::Batch& keys_;
   std::unordered_set<std::string> adopted_;  // staging ids this commit adopted
+  // 'M' keys as RocksDB had them before this commit (its own changes are in
+  // blobs_.stored, which is asked first).
+  std::unordered_map<std::string, bool> read_;
 };
 
 }  // namespace

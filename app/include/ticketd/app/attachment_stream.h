@@ -47,6 +47,9 @@ class StreamedFiles {
   // Not OK when staging failed (RocksDB, OpenSSL): the request fails with it.
   const Status& storage_status() const { return storage_; }
   // Every file's attachment (bytes staged), or the first recorded refusal.
+  // The files' bytes are ingested here, all in one step
+  // (eventstore::FinishStagings); if that fails storage_status() says so
+  // and the list is empty.
   Result<std::vector<domain::NewAttachment>, AttachmentRefusal> Take();
 
  private:
@@ -57,7 +60,15 @@ class StreamedFiles {
   const AttachmentPolicy& policy_;
   eventstore::EventLog& log_;
   std::optional<domain::Id> tenant_id_;
+  // A file's sealed staging file, ingested in Take: done_[file]'s bytes.
+  struct Sealed {
+    std::size_t file;
+    std::unique_ptr<eventstore::BlobStaging> staging;
+  };
+  Status IngestSealed();
+
   std::vector<domain::NewAttachment> done_;  // checked files, bytes staged
+  std::vector<Sealed> sealed_;               // not ingested yet
   std::unique_ptr<File> file_;              // the file being received
   std::size_t files_seen_ = 0;
   std::optional<AttachmentRefusal> refusal_;

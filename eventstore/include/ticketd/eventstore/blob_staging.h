@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ticketd/base/status.h"
 
@@ -48,10 +49,21 @@ class BlobStaging {
   // Buffers `bytes`; each full chunk is sealed and appended to the staging
   // file. IOError if RocksDB or OpenSSL fail.
   virtual Status Append(std::string_view bytes) = 0;
-  // Writes the last chunk, syncs the file and ingests it (durable when this
-  // returns OK), and describes the staged file. Once finished, the chunks
-  // are the caller's to hand to a commit or to DropStaged.
+  // Writes the last chunk and syncs the file; nothing is in the log yet
+  // (FinishStagings ingests it). Once sealed, Append must not be called.
+  virtual Status Seal() = 0;
+  // Seals the file (unless sealed already) and ingests it: durable when this
+  // returns OK. Describes the staged file. Once finished, the chunks are the
+  // caller's to hand to a commit or to DropStaged. FinishStagings({this}).
   virtual Status Finish(StagedBlob* staged) = 0;
 };
+
+// Finishes one request's files together: each is sealed (unless it is
+// already), their pending markers go in one write, and the files are
+// ingested by one IngestExternalFile call, which RocksDB applies atomically:
+// one MANIFEST write and sync, holding the database's writes once, instead
+// of once per file. All or nothing: on an error none of them is in the log.
+// `stagings` come from the same log; (*staged)[i] describes stagings[i].
+Status FinishStagings(const std::vector<BlobStaging*>& stagings, std::vector<StagedBlob>* staged);
 
 }  // namespace ticketd::eventstore
