@@ -117,12 +117,25 @@ std::string Pattern(std::size_t size) {
   return bytes;
 }
 
-TEST(HttpDirectBody, OddSizedWritesArriveWholeAndTheNextRequestIsKept) {
+// A server with a DirectHandler and one connected client; `options` lets a
+// test change the server's (e.g. a short read timeout).
+class HttpDirectBody : public ::testing::Test {
+ protected:
+  void Connect(HttpServerOptions options = {}) {
+    server = StartServer(handler, options);
+    ASSERT_TRUE(server);
+    client = std::make_unique<HttpClient>("127.0.0.1", server->port());
+    ASSERT_TRUE(client->Connect());
+  }
+
   DirectHandler handler;
-  auto server = StartServer(handler);
-  ASSERT_TRUE(server);
-  HttpClient client("127.0.0.1", server->port());
-  ASSERT_TRUE(client.Connect());
+  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<HttpClient> client;
+};
+
+TEST_F(HttpDirectBody, OddSizedWritesArriveWholeAndTheNextRequestIsKept) {
+  ASSERT_NO_FATAL_FAILURE(Connect());
+  HttpClient& client = *this->client;
   const std::string body = Pattern(300'001);
   // The header and the body's first bytes in one write: the session reads
   // them together, and the reader must get those bytes first.
@@ -146,15 +159,12 @@ TEST(HttpDirectBody, OddSizedWritesArriveWholeAndTheNextRequestIsKept) {
   EXPECT_EQ(handler.outcome->end, "complete");
 }
 
-TEST(HttpDirectBody, AClientThatStallsMidBodyIsTimedOut) {
-  DirectHandler handler;
+TEST_F(HttpDirectBody, AClientThatStallsMidBodyIsTimedOut) {
   HttpServerOptions options;
   options.port = 0;
   options.read_timeout = std::chrono::seconds(1);
-  auto server = StartServer(handler, options);
-  ASSERT_TRUE(server);
-  HttpClient client("127.0.0.1", server->port());
-  ASSERT_TRUE(client.Connect());
+  ASSERT_NO_FATAL_FAILURE(Connect(options));
+  HttpClient& client = *this->client;
   ASSERT_TRUE(client.Send(PostHead("/read", 1000) + std::string(400, 'x')));
   // Nothing more comes: the reader's wait ends and the connection closes.
   ASSERT_TRUE(handler.outcome->WaitEnd()) << "the reader is still waiting";
@@ -163,12 +173,9 @@ TEST(HttpDirectBody, AClientThatStallsMidBodyIsTimedOut) {
   EXPECT_TRUE(client.ReadsEof());
 }
 
-TEST(HttpDirectBody, AnAnswerBeforeTheBodyIsReadReachesTheClientAndTheConnectionStaysUsable) {
-  DirectHandler handler;
-  auto server = StartServer(handler);
-  ASSERT_TRUE(server);
-  HttpClient client("127.0.0.1", server->port());
-  ASSERT_TRUE(client.Connect());
+TEST_F(HttpDirectBody, AnAnswerBeforeTheBodyIsReadReachesTheClientAndTheConnectionStaysUsable) {
+  ASSERT_NO_FATAL_FAILURE(Connect());
+  HttpClient& client = *this->client;
   const std::string body = Pattern(700'000);
   ASSERT_TRUE(client.Send(PostHead("/refuse", body.size()) + body.substr(0, 100)));
   for (std::size_t at = 100; at < body.size(); at += 99'991) ASSERT_TRUE(client.Send(body.substr(at, 99'991)));
@@ -182,12 +189,9 @@ TEST(HttpDirectBody, AnAnswerBeforeTheBodyIsReadReachesTheClientAndTheConnection
   EXPECT_EQ(next.body, "GET /next 0") << "the dropped body's bytes were taken for a request";
 }
 
-TEST(HttpDirectBody, AChunkedBodyIsLeftToTheSession) {
-  DirectHandler handler;
-  auto server = StartServer(handler);
-  ASSERT_TRUE(server);
-  HttpClient client("127.0.0.1", server->port());
-  ASSERT_TRUE(client.Connect());
+TEST_F(HttpDirectBody, AChunkedBodyIsLeftToTheSession) {
+  ASSERT_NO_FATAL_FAILURE(Connect());
+  HttpClient& client = *this->client;
   ASSERT_TRUE(client.Send("POST /read HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
   HttpResponse answered;
   ASSERT_TRUE(client.Read(answered));
