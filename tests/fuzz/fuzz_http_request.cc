@@ -90,7 +90,7 @@ World& TheWorld() {
     router_options.admin_token_sha256 = Sha256(kAdminToken);
     // Sign-in as ticketd sets it up, with a one-worker password pool.
     if (!JwtKeys::Open(dir, &w->signin.keys).ok()) std::abort();
-    w->signin.pool = std::make_unique<PasswordPool>(1, 8);
+    w->signin.pool = std::make_unique<PasswordPool>(1, 8, "fuzz-pwhash");
     w->router = std::make_unique<Router>(*w->engine, w->metrics, w->signin, router_options);
     w->tokens[1] = kAdminToken;
     std::string tenant =
