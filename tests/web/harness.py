@@ -170,8 +170,15 @@ def control(driver, name, timeout=WAIT_S):
                 return el
         return False
 
-    el = wait(driver, find, f"no control named {name!r}", timeout)
-    assert el.accessible_name.strip() == name, f"accessible name {el.accessible_name!r} != {name!r}"
+    # The accessible name is read inside the wait too: a redraw between
+    # finding the element and reading its name makes it stale, and that is
+    # retried rather than failing the test.
+    def find_named(d):
+        el = find(d)
+        return el and (el, el.accessible_name.strip())
+
+    el, accessible = wait(driver, find_named, f"no control named {name!r}", timeout)
+    assert accessible == name, f"accessible name {accessible!r} != {name!r}"
     return el
 
 
