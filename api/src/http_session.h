@@ -120,6 +120,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void StartStreamedBody();
   void ReadPiece(std::function<void(BodyPiece&&)> on_piece);
   void ReadBodyBytes();
+  // Sizes piece_buffer_ to kBodyPieceBytes, taking a recycled piece if it has none.
+  void FillPieceBuffer();
   void OnBodyBytes(beast::error_code ec);
   void EndStreamedBody(BodyPiece::End end);
   // The streamed request was answered before its body was read: drop the rest.

@@ -191,13 +191,18 @@ void HttpSession::StopDirectBody() {
   if (body_wait_timer_) body_wait_timer_->cancel();
 }
 
+// Mostly full already (a recycled piece): no allocation, no zeroing.
+void HttpSession::FillPieceBuffer() {
+  if (piece_buffer_.capacity() < kBodyPieceBytes) piece_buffer_ = PieceBuffers::Take();
+  piece_buffer_.resize(kBodyPieceBytes);
+}
+
 // Answered before the worker read the whole body: the rest is read and
 // dropped here (the worker reads no more once its call is answered).
 void HttpSession::DropDirectBytes() {
   const std::uint64_t left = direct_body_->remaining();
   if (left == 0) return EndStreamedBody(BodyPiece::End::kLast);
-  if (piece_buffer_.capacity() < kBodyPieceBytes) piece_buffer_ = PieceBuffers::Take();
-  piece_buffer_.resize(kBodyPieceBytes);
+  FillPieceBuffer();
   const std::size_t room = static_cast<std::size_t>(std::min<std::uint64_t>(left, piece_buffer_.size()));
   stream_.expires_after(options_.read_timeout);
   stream_.async_read_some(net::buffer(piece_buffer_.data(), room),
@@ -231,9 +236,7 @@ void HttpSession::ReadPiece(std::function<void(BodyPiece&&)> on_piece) {
 }
 
 void HttpSession::ReadBodyBytes() {
-  // Mostly full already (a recycled piece): no allocation, no zeroing.
-  if (piece_buffer_.capacity() < kBodyPieceBytes) piece_buffer_ = PieceBuffers::Take();
-  piece_buffer_.resize(kBodyPieceBytes);
+  FillPieceBuffer();
   auto& body = upload_parser_->get().body();
   body.data = piece_buffer_.data();
   body.size = piece_buffer_.size();
