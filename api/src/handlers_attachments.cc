@@ -4,6 +4,7 @@
 // then travel with the AttachFiles command into the log's atomic write.
 // An attachment's id is its attachment.added event's id, so a download
 // finds its metadata in the log (FindEvent) and its bytes by (tenant, sha256).
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include "multipart_parser.h"
 
 #include "attachment_form.h"
+#include "bulk_read_pacer.h"
 #include "upload_job.h"
 #include "ticketd/app/attachment_stream.h"
 #include "handler_support.h"
@@ -86,13 +88,35 @@ void SubmitFiles(Services& services, const CallPtr& call, domain::AttachFiles co
   });
 }
 
+std::string RenderPacing(const BulkReadPacer::Stats& stats) {
+  char text[768];
+  std::snprintf(text, sizeof text,
+                "# HELP ticketd_upload_paced_pauses_total Upload body reads held back while the command path was saturated.\n"
+                "# TYPE ticketd_upload_paced_pauses_total counter\n"
+                "ticketd_upload_paced_pauses_total %llu\n"
+                "# HELP ticketd_upload_paced_seconds_total Time upload body reads were held back, summed over uploads.\n"
+                "# TYPE ticketd_upload_paced_seconds_total counter\n"
+                "ticketd_upload_paced_seconds_total %.3f\n"
+                "# HELP ticketd_upload_paced_bytes_total Upload body bytes read while the command path was saturated.\n"
+                "# TYPE ticketd_upload_paced_bytes_total counter\n"
+                "ticketd_upload_paced_bytes_total %llu\n",
+                static_cast<unsigned long long>(stats.pauses), static_cast<double>(stats.paused_ns) / 1e9,
+                static_cast<unsigned long long>(stats.paced_bytes));
+  return text;
+}
+
 }  // namespace
 
 PendingFiles::~PendingFiles() {
   if (log != nullptr) app::DropStagedFiles(*log, files);
 }
 
-void ConfigureAttachments(std::string clamd_socket) { IntakeInstance(std::move(clamd_socket), true); }
+void ConfigureAttachments(std::string clamd_socket, std::uint64_t upload_floor_bytes_per_second, app::Metrics& metrics) {
+  IntakeInstance(std::move(clamd_socket), true);
+  BulkReadPacer& pacer = BulkReadPacer::Uploads();  // process-wide: the source never dangles
+  pacer.set_floor(upload_floor_bytes_per_second);
+  metrics.AddTextSource([&pacer] { return RenderPacing(pacer.stats()); });
+}
 
 void RunAttachmentIntake(const CallPtr& call, std::function<void(const app::AttachmentPolicy&)> job) {
   Intake& intake = IntakeInstance();

@@ -1,6 +1,7 @@
 // The attachment routes (handlers_attachments.cc), listed in router.cc.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -10,13 +11,17 @@
 
 #include "call.h"
 #include "ticketd/app/attachment_intake.h"
+#include "ticketd/app/metrics.h"
 #include "http_types.h"
 #include "ticketd/domain/events.h"
 
 namespace ticketd::api {
 
-// Once at start (server.cc): the malware scanner's socket ("" = no scan).
-void ConfigureAttachments(std::string clamd_socket);
+// Once at start (server.cc): the malware scanner's socket ("" = no scan),
+// the rate all upload bodies together are read at while the command path is
+// saturated (bulk_read_pacer.h; 0 = never paced), and the /metrics that show
+// the pacing (ticketd_upload_paced_*).
+void ConfigureAttachments(std::string clamd_socket, std::uint64_t upload_floor_bytes_per_second, app::Metrics& metrics);
 
 void HandleUploadAttachments(Services& services, const CallPtr& call);   // POST /tickets/{id}/attachments
 void HandleListAttachments(Services& services, const CallPtr& call);     // GET /tickets/{id}/attachments

@@ -25,6 +25,7 @@
 #include <array>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -134,6 +135,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void DropDirectBytes();
   void OnDirectBytesDropped(beast::error_code ec, std::size_t bytes);
   void StopDirectBody();  // Close(): the worker's reads and waits end
+  // A paced upload's pause (RequestBody::Pause), either kind of body.
+  void PauseBody(std::chrono::steady_clock::duration delay, std::function<void(bool)> resume);
+  void OnBodyPauseEnded(beast::error_code ec, std::uint64_t generation);
+  void EndBodyPause();  // answered or closed: a pending pause ends with false
   friend class DirectRequestBody;
   bool HoldsAnswerForBody() const { return upload_slot_ && !slots_.empty() && slots_.front() == upload_slot_; }
   friend class SessionRequestBody;
@@ -170,6 +175,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::function<void(bool)> readable_callback_;     // the worker's pending WhenReadable
   std::optional<net::steady_timer> body_wait_timer_;  // bounds that wait by the read timeout
   char body_peek_ = 0;  // that wait peeks at one byte
+  std::optional<net::steady_timer> body_pause_timer_;  // a paced upload's pause (bulk_read_pacer.h)
+  std::function<void(bool)> pause_callback_;            // its pending resume
+  std::uint64_t body_pause_generation_ = 0;             // tells a stale timer completion apart
 };
 
 // The way into a session from any thread. Holds the session alive until it

@@ -43,6 +43,11 @@ class SessionRequestBody final : public RequestBody {
       session.ReadPiece(std::move(on_piece));
     });
   }
+  void Pause(std::chrono::steady_clock::duration delay, std::function<void(bool)> resume) override {
+    link_->Post([delay, resume = std::move(resume)](HttpSession& session) mutable {
+      session.PauseBody(delay, std::move(resume));
+    });
+  }
 
  private:
   std::shared_ptr<SessionLink> link_;
@@ -119,6 +124,12 @@ class DirectRequestBody final : public RequestBody,
     link_->Post([ready = std::move(ready)](HttpSession& session) mutable { session.WaitBodyReadable(std::move(ready)); });
   }
 
+  void Pause(std::chrono::steady_clock::duration delay, std::function<void(bool)> resume) override {
+    link_->Post([delay, resume = std::move(resume)](HttpSession& session) mutable {
+      session.PauseBody(delay, std::move(resume));
+    });
+  }
+
   // The session's side, on its strand. From here on ReadSome answers kGone:
   // the call was answered or the connection closed.
   void Stop() { stopped_.store(true, std::memory_order_release); }
@@ -189,6 +200,36 @@ void HttpSession::StopDirectBody() {
   if (auto ready = std::move(readable_callback_)) ready(false);
   readable_callback_ = nullptr;
   if (body_wait_timer_) body_wait_timer_->cancel();
+  EndBodyPause();
+}
+
+// No read timeout runs during the pause: the stream's timer is armed only by
+// the reads themselves (ReadBodyBytes, WaitBodyReadable), after it.
+void HttpSession::PauseBody(std::chrono::steady_clock::duration delay, std::function<void(bool)> resume) {
+  const bool body_open = direct_body_ || upload_parser_;
+  if (closed_ || !body_open || dropping_body_ || pause_callback_) return resume(false);
+  pause_callback_ = std::move(resume);
+  if (!body_pause_timer_) body_pause_timer_.emplace(stream_.get_executor());
+  body_pause_timer_->expires_after(delay);
+  body_pause_timer_->async_wait([self = shared_from_this(), generation = ++body_pause_generation_](
+                                    beast::error_code ec) { self->OnBodyPauseEnded(ec, generation); });
+}
+
+void HttpSession::OnBodyPauseEnded(beast::error_code ec, std::uint64_t generation) {
+  // Cancelled (EndBodyPause answered already), or a completion that was
+  // queued before a cancel and belongs to an ended pause.
+  if (ec || generation != body_pause_generation_) return;
+  auto resume = std::move(pause_callback_);
+  pause_callback_ = nullptr;
+  if (resume) resume(!closed_);
+}
+
+void HttpSession::EndBodyPause() {
+  ++body_pause_generation_;
+  if (body_pause_timer_) body_pause_timer_->cancel();
+  auto resume = std::move(pause_callback_);
+  pause_callback_ = nullptr;
+  if (resume) resume(false);
 }
 
 // Mostly full already (a recycled piece): no allocation, no zeroing.
@@ -276,6 +317,7 @@ void HttpSession::OnBodyBytes(beast::error_code ec) {
 void HttpSession::EndStreamedBody(BodyPiece::End end) {
   upload_parser_.reset();
   if (direct_body_) StopDirectBody();
+  EndBodyPause();
   direct_body_.reset();
   upload_slot_.reset();
   dropping_body_ = false;
@@ -296,6 +338,7 @@ void HttpSession::DrainStreamedBody() {
   }
   if (!upload_parser_ || dropping_body_) return;
   dropping_body_ = true;
+  EndBodyPause();
   // A Read still pending ends here: the call is answered.
   if (auto on_piece = std::move(piece_callback_)) on_piece(BodyPiece{{}, BodyPiece::End::kGone, 0});
   piece_callback_ = nullptr;

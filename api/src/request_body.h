@@ -15,6 +15,7 @@
 // destroyed, when the session was gone before the Read reached it).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -107,6 +108,13 @@ class RequestBody {
  public:
   virtual ~RequestBody() = default;
   virtual void Read(std::function<void(BodyPiece&&)> on_piece) = 0;
+  // Holds the reading for `delay` (bulk_read_pacer.h): `resume(true)` on the
+  // session's strand once it passed, `resume(false)` when the call was
+  // answered or the connection closed first (or never, the callback simply
+  // destroyed, when the session was gone). The socket is not read meanwhile
+  // and the read timeout does not run: the pause is the server's, not the
+  // client's. At most one pause pending, and no Read or wait beside it.
+  virtual void Pause(std::chrono::steady_clock::duration delay, std::function<void(bool alive)> resume) = 0;
   // The same body for a caller that reads it itself; null when the session
   // must decode it (a chunked body), which Read then does.
   virtual SocketBody* Direct() { return nullptr; }

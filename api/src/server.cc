@@ -111,7 +111,7 @@ int RunServer(int argc, char** argv) {
     std::fprintf(stderr, "ticketd: seeding the default catalogs: %s\n", s.ToString().c_str());
     return 1;
   }
-  ConfigureAttachments(options->clamd_socket);
+  ConfigureAttachments(options->clamd_socket, options->upload_floor_kib * 1024, metrics);
   RouterOptions router_options;
   router_options.rate_limit = options->rate_limit;
   router_options.rate_burst = options->rate_burst;

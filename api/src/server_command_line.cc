@@ -100,6 +100,11 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
       ->transform(PositiveNumber(/*per_second=*/false));
   app.add_option("--clamd", o->clamd_socket, "scan uploaded attachments with clamd on this Unix socket (INSTREAM)")
       ->transform(cli::NonEmpty());
+  app.add_option("--upload-floor-kib", o->upload_floor_kib,
+                 "KiB/s all upload bodies together are read at while the command path is saturated "
+                 "(unlimited otherwise; 0 = never paced)")
+      ->capture_default_str()
+      ->transform(cli::DecimalIn(0, 1u << 30));
   app.add_option("--master-key-file", o->master_key_file,
                  "key that wraps the per-subject data keys (else env TICKETD_MASTER_KEY, 64 hex digits; "
                  "default DIR/master.key, generated on first start: back it up apart from the data dir)")

@@ -30,6 +30,7 @@ struct ServerOptions {
   // >>> workflow: SLA, timers, auto-close (issue 12, helper wf-sla)
   // >>> attachments (issue 13)
   std::string clamd_socket;  // --clamd: scan uploads with clamd (INSTREAM) on this Unix socket
+  std::uint64_t upload_floor_kib = 24 * 1024;  // --upload-floor-kib: KiB/s all upload bodies get while commands queue; 0 = never paced
   // >>> mail out: notifier, templates, digest (issue 14, helper mail-out)
   std::string smtp = "spool";                   // --smtp off|spool|smtp://HOST:PORT|smtps://HOST:PORT
   std::string smtp_config;                      // --smtp-config FILE (username=, password=, starttls=)

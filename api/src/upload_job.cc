@@ -3,10 +3,12 @@
 #include <memory>
 
 #include "attachment_form.h"
+#include "bulk_read_pacer.h"
 #include "multipart_parser.h"
 #include "responses.h"
 #include "ticketd/app/attachment_stream.h"
 #include "ticketd/app/engine.h"
+#include "ticketd/base/command_path_load.h"
 #include "ticketd/projections/json_writer.h"
 
 namespace ticketd::api {
@@ -34,6 +36,7 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
   UploadJob(Services& services, CallPtr call, const app::AttachmentPolicy& policy, PasswordPool& workers,
             std::string boundary, UploadDone done)
       : call_(std::move(call)),
+        load_(services.engine.command_path_load()),
         policy_(policy),
         workers_(workers),
         files_(policy, services.engine.log(), TenantOf(*call_)),
@@ -124,8 +127,24 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
         });
       }
       if (!wanted) return;
+      if (PausedAfter(got, [self = shared_from_this()] { self->ScheduleReads(); })) return;
     }
     ScheduleReads();
+  }
+
+  // Bulk-read pacing (bulk_read_pacer.h): after reading `bytes`, while the
+  // command path is saturated, the job may have to wait before its next
+  // read. It then holds no worker and does not read the socket: the session
+  // runs `next` when the pause is over. True: paused.
+  bool PausedAfter(std::size_t bytes, std::function<void()> next) {
+    const auto now = BulkReadPacer::Clock::now();
+    const auto wait = BulkReadPacer::Uploads().Charge(now, load_.Saturated(now), bytes);
+    if (wait <= BulkReadPacer::Clock::duration::zero()) return false;
+    call_->body->Pause(wait, [self = shared_from_this(), next = std::move(next)](bool alive) {
+      if (alive) return next();
+      self->Consume(BodyPiece::End::kGone, {}, 0);
+    });
+    return true;
   }
 
   // Parses one piece. True: more of the body is wanted.
@@ -158,8 +177,10 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
   // A piece the session read (Read, or the buffered body).
   void OnPiece(BodyPiece&& piece) {
     const bool wanted = Consume(piece.end, piece.bytes, piece.limit);
+    const std::size_t bytes = piece.bytes.size();
     PieceBuffers::Give(std::move(piece.bytes));
-    if (wanted) Pull();
+    if (!wanted || (call_->body && PausedAfter(bytes, [self = shared_from_this()] { self->Pull(); }))) return;
+    Pull();
   }
 
   // Always false: the body is wanted no more.
@@ -171,6 +192,7 @@ class UploadJob final : public PartSink, public std::enable_shared_from_this<Upl
   }
 
   CallPtr call_;
+  const CommandPathLoad& load_;  // the writer's: paces the body reads while commands queue
   const app::AttachmentPolicy& policy_;
   PasswordPool& workers_;
   app::StreamedFiles files_;
