@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "server_fixture.h"
 
@@ -39,8 +41,11 @@ struct Outcome {
 // WhenReadable), in odd-sized steps, and echoes it back.
 class EchoReader : public std::enable_shared_from_this<EchoReader> {
  public:
-  EchoReader(RequestBodyPtr body, Responder respond, std::shared_ptr<Outcome> outcome)
-      : body_(std::move(body)), respond_(std::move(respond)), outcome_(std::move(outcome)) {}
+  // `pause`: after its first bytes the reader pauses once that long
+  // (RequestBody::Pause, the upload pacing's), zero: never.
+  EchoReader(RequestBodyPtr body, Responder respond, std::shared_ptr<Outcome> outcome,
+             std::chrono::milliseconds pause = {})
+      : body_(std::move(body)), respond_(std::move(respond)), outcome_(std::move(outcome)), pause_(pause) {}
 
   void Next() {
     SocketBody& socket = *body_->Direct();
@@ -53,6 +58,12 @@ class EchoReader : public std::enable_shared_from_this<EchoReader> {
           if (socket.remaining() == 0) {
             respond_(TextResponse(bytes_));
             return Stop("complete");
+          }
+          if (pause_.count() > 0) {
+            return body_->Pause(std::exchange(pause_, {}), [self = shared_from_this()](bool alive) {
+              if (alive) return self->Next();
+              self->Stop("gone");
+            });
           }
           continue;
         case SocketBody::Got::kWait:
@@ -78,13 +89,16 @@ class EchoReader : public std::enable_shared_from_this<EchoReader> {
   RequestBodyPtr body_;
   Responder respond_;
   std::shared_ptr<Outcome> outcome_;
+  std::chrono::milliseconds pause_;
   std::string bytes_;
 };
 
-// POST /read: the body is read by an EchoReader; POST /refuse: answered at
-// once, its body never read by the handler; anything else: buffered, echoed.
+// POST /read: the body is read by an EchoReader (POST /paced: one that
+// pauses kPause after its first bytes); POST /refuse: answered at once, its
+// body never read by the handler; anything else: buffered, echoed.
 class DirectHandler : public RequestHandler {
  public:
+  static constexpr std::chrono::milliseconds kPause{1500};
   void Handle(Request&& request, Responder respond) override { respond(EchoResponse(request)); }
   bool StreamsBody(const Request& header) const override { return header.method() == http::verb::post; }
   void Handle(Request&& request, Responder respond, StreamResponder, RequestBodyPtr body) override {
@@ -98,7 +112,8 @@ class DirectHandler : public RequestHandler {
       refused.body() = "refused";
       return respond(std::move(refused));
     }
-    std::make_shared<EchoReader>(std::move(body), std::move(respond), outcome)->Next();
+    const auto pause = request.target() == "/paced" ? kPause : std::chrono::milliseconds(0);
+    std::make_shared<EchoReader>(std::move(body), std::move(respond), outcome, pause)->Next();
   }
 
   std::shared_ptr<Outcome> outcome = std::make_shared<Outcome>();
@@ -167,6 +182,39 @@ TEST_F(HttpDirectBody, AClientThatStallsMidBodyIsTimedOut) {
   HttpClient& client = *this->client;
   ASSERT_TRUE(client.Send(PostHead("/read", 1000) + std::string(400, 'x')));
   // Nothing more comes: the reader's wait ends and the connection closes.
+  ASSERT_TRUE(handler.outcome->WaitEnd()) << "the reader is still waiting";
+  EXPECT_EQ(handler.outcome->end, "timed out");
+  EXPECT_EQ(handler.outcome->bytes.size(), 400u);
+  EXPECT_TRUE(client.ReadsEof());
+}
+
+// The upload pacing's pause is the server's: it must not time out a client
+// whose bytes are all there, however much longer than the read timeout it is.
+TEST_F(HttpDirectBody, APauseLongerThanTheReadTimeoutDoesNotTimeOutTheClient) {
+  HttpServerOptions options;
+  options.port = 0;
+  options.read_timeout = std::chrono::seconds(1);
+  ASSERT_NO_FATAL_FAILURE(Connect(options));
+  HttpClient& client = *this->client;
+  const std::string body = Pattern(200'003);
+  ASSERT_TRUE(client.Send(PostHead("/paced", body.size()) + body));
+  HttpResponse echoed;
+  ASSERT_TRUE(client.Read(echoed));
+  EXPECT_EQ(echoed.status, 200);
+  EXPECT_TRUE(echoed.body == body) << "the body came back altered";
+  ASSERT_TRUE(handler.outcome->WaitEnd());
+  EXPECT_EQ(handler.outcome->end, "complete");
+}
+
+// ... and after it the read timeout applies again: a client that stalls is
+// still timed out.
+TEST_F(HttpDirectBody, AClientThatStallsAfterAPauseIsStillTimedOut) {
+  HttpServerOptions options;
+  options.port = 0;
+  options.read_timeout = std::chrono::seconds(1);
+  ASSERT_NO_FATAL_FAILURE(Connect(options));
+  HttpClient& client = *this->client;
+  ASSERT_TRUE(client.Send(PostHead("/paced", 1000) + std::string(400, 'x')));
   ASSERT_TRUE(handler.outcome->WaitEnd()) << "the reader is still waiting";
   EXPECT_EQ(handler.outcome->end, "timed out");
   EXPECT_EQ(handler.outcome->bytes.size(), 400u);
