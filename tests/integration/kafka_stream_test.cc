@@ -53,15 +53,6 @@ std::vector<StreamMessage> ParseKcat(const std::string& text) {
   return out;
 }
 
-// The value of an unlabelled sample in Prometheus text, or -1 if absent.
-double MetricValue(const std::string& text, const std::string& name) {
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line))
-    if (line.starts_with(name + " ")) return std::stod(line.substr(name.size() + 1));
-  return -1;
-}
-
 class KafkaStreamTest : public ApiTest {
  protected:
   KafkaStreamTest() : server_(TicketdBinary(), kAdminToken) {}

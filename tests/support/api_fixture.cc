@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <sstream>
 
 #ifndef TICKETD_BINARY
 #define TICKETD_BINARY ""
@@ -23,6 +24,14 @@ std::string Describe(const HttpResponse& response) {
 std::string TicketdBinary() {
   if (const char* env = std::getenv("TICKETD_BINARY"); env && *env) return env;
   return TICKETD_BINARY;
+}
+
+double MetricValue(const std::string& text, const std::string& name) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line))
+    if (line.starts_with(name + " ")) return std::stod(line.substr(name.size() + 1));
+  return -1;
 }
 
 ::testing::AssertionResult HasStatus(const HttpResponse& response, int status) {

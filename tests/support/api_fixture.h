@@ -44,6 +44,8 @@ struct Tenant {
 
 // Passes when `response` has `status`; otherwise says what came back.
 ::testing::AssertionResult HasStatus(const HttpResponse& response, int status);
+// The value of an unlabelled sample in Prometheus text (/metrics), or -1 if absent.
+double MetricValue(const std::string& text, const std::string& name);
 // Passes when `response` is `status` with a contract error body whose
 // error.code is `code` (and which has a message and a details object).
 ::testing::AssertionResult IsError(const HttpResponse& response, int status, std::string_view code);
