@@ -62,6 +62,9 @@ struct Mailer::Impl {
   std::string public_url;  // links in mails (guarded by mu: set once the port is known)
   std::atomic<std::uint64_t> applied_head{0};  // read models are current up to here
   std::atomic<std::uint64_t> sent_total{0}, failed_total{0}, dropped_total{0};
+  // Delivery waits for a saturated writer (mail_hold.h): holds begun, and
+  // holds ended by the bound while the writer was still saturated.
+  std::atomic<std::uint64_t> holds_total{0}, hold_releases_total{0};
 
   // Notifier thread only.
   std::uint64_t cursor = 0;
@@ -113,6 +116,9 @@ struct Mailer::Impl {
 // many mails behind one write instead of one write each; idle, a
 // round starts at once.
 inline constexpr std::chrono::milliseconds kMailRoundGap{25};
+// The longest a mail waits for a saturated writer before it goes out anyway
+// (mail_hold.h; docs/api-decisions.md, mail out, mailpace).
+inline constexpr std::chrono::milliseconds kMailHoldBound{2000};
 // Waits (with `lock` held on entry and exit) until kMailRoundGap has passed
 // since `last_round` or `stopping`; then sets `last_round` to now.
 template <typename Lock>
