@@ -194,7 +194,9 @@ void Mailer::Impl::DeliveryLoop() {
       release_cutoff.reset();
       const MailHold::Clock::time_point steady = MailHold::Clock::now();
       const bool was_holding = hold.held_since().has_value();
-      const MailHold::Verdict verdict = hold.Decide(steady, engine.command_path_load().Saturated(steady));
+      const auto oldest_waited = std::chrono::microseconds(std::max<domain::Timestamp>(0, Now() - due.begin()->first));
+      const MailHold::Verdict verdict =
+          hold.Decide(steady, engine.command_path_load().Saturated(steady), oldest_waited);
       if (verdict.wait_until) {
         if (!was_holding) holds_total.fetch_add(1, std::memory_order_relaxed);
         delivery_cv.wait_until(lock, *verdict.wait_until, [&] { return stopping.load(); });

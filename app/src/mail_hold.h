@@ -7,12 +7,14 @@
 // So while the writer is saturated (CommandPathLoad::Saturated: half its
 // time in batches, group commits of two or more), delivery rounds wait, and
 // mail goes out between bursts. The wait is bounded: a mail never waits
-// longer than `bound` (counted from when the delivery thread first held a
-// round, i.e. within one notifier round of the commit). When the bound is
-// reached the hold "releases": every mail due at that moment goes out, in
-// rounds that do not ask again (the caller tracks which mails those are), and
-// a new hold may start at once for the mails after them. A quiet writer is
-// never waited for: nothing is held at a steady 1,000 creates/s.
+// longer than `bound` for it: held once the oldest due mail has waited
+// `bound` since it became due (queued: within one notifier round of its
+// commit), or the hold itself has lasted `bound` (steady time, should the
+// wall clock step back). Then the hold "releases": every mail due at that
+// moment goes out, in rounds that do not ask again (the caller tracks which
+// mails those are), and a new hold may start at once for the mails after
+// them. A quiet writer is never waited for: nothing is held at a steady
+// 1,000 creates/s.
 //
 // Pure: the clock reading and the load reading are the caller's, so tests
 // drive it with made-up times.
@@ -39,8 +41,9 @@ class MailHold {
     bool released = false;
   };
 
-  // Mails are due at `now`; `saturated` is the command path's reading then.
-  Verdict Decide(Clock::time_point now, bool saturated);
+  // Mails are due at `now`, the oldest of them for `oldest_waited`;
+  // `saturated` is the command path's reading then.
+  Verdict Decide(Clock::time_point now, bool saturated, Clock::duration oldest_waited);
 
   // While holding: since when (for /metrics: the current hold's age).
   std::optional<Clock::time_point> held_since() const { return held_since_; }
