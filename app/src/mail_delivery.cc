@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "mail_hold.h"
 #include "mailer_impl.h"
 #include "ticketd/base/background_thread.h"
 #include "ticketd/mail/message.h"
@@ -171,6 +170,14 @@ void ApplyResult(const Mailer::Impl& impl, const mail::DeliveryResult& result, M
 
 }  // namespace
 
+// Since when a due mail has waited: from its event's commit on a first
+// attempt (the notifier may have held it too), else from its due time.
+domain::Timestamp Mailer::Impl::DueSince(const std::pair<domain::Timestamp, std::string>& due_entry) const {
+  const auto it = pending.find(due_entry.second);
+  if (it == pending.end() || it->second.attempts > 0 || it->second.committed_at == 0) return due_entry.first;
+  return std::min(due_entry.first, it->second.committed_at);
+}
+
 void Mailer::Impl::DeliveryLoop() {
   RunThisThreadInBackground("ticketd-mailout", BackgroundClass::kIdle);  // the spool's sync threads inherit both
   auto last_round = std::chrono::steady_clock::time_point{};
@@ -194,7 +201,7 @@ void Mailer::Impl::DeliveryLoop() {
       release_cutoff.reset();
       const MailHold::Clock::time_point steady = MailHold::Clock::now();
       const bool was_holding = hold.held_since().has_value();
-      const auto oldest_waited = std::chrono::microseconds(std::max<domain::Timestamp>(0, Now() - due.begin()->first));
+      const auto oldest_waited = std::chrono::microseconds(std::max<domain::Timestamp>(0, Now() - DueSince(*due.begin())));
       const MailHold::Verdict verdict =
           hold.Decide(steady, engine.command_path_load().Saturated(steady), oldest_waited);
       if (verdict.wait_until) {

@@ -183,11 +183,11 @@ std::string Mailer::Impl::RenderMetrics() const {
       << "# HELP ticketd_mail_oldest_queued_seconds Age of the oldest queued mail.\n"
       << "# TYPE ticketd_mail_oldest_queued_seconds gauge\nticketd_mail_oldest_queued_seconds " << oldest_seconds
       << "\n"
-      << "# HELP ticketd_mail_delivery_holds_total Times delivery waited for a saturated writer.\n"
-      << "# TYPE ticketd_mail_delivery_holds_total counter\nticketd_mail_delivery_holds_total " << holds_total.load()
+      << "# HELP ticketd_mail_holds_total Times the notifier or delivery waited for a saturated writer.\n"
+      << "# TYPE ticketd_mail_holds_total counter\nticketd_mail_holds_total " << holds_total.load()
       << "\n"
-      << "# HELP ticketd_mail_delivery_hold_releases_total Holds ended by the lag bound, the writer still saturated.\n"
-      << "# TYPE ticketd_mail_delivery_hold_releases_total counter\nticketd_mail_delivery_hold_releases_total "
+      << "# HELP ticketd_mail_hold_releases_total Holds ended by the lag bound, the writer still saturated.\n"
+      << "# TYPE ticketd_mail_hold_releases_total counter\nticketd_mail_hold_releases_total "
       << hold_releases_total.load() << "\n";
   return out.str();
 }

@@ -99,15 +99,15 @@ TEST_F(MailPaceTest, MailsStillArriveWhileCreatesSaturateTheWriter) {
   User reporter = CreateUser(tenant, "reporter");
   CreateLoad load(server_.port(), reporter.token, 8);
   // The mailer saw the writer saturated and held a round back.
-  ASSERT_TRUE(PollUntil([&] { return Metric("ticketd_mail_delivery_holds_total") >= 1; }, std::chrono::seconds(60)))
+  ASSERT_TRUE(PollUntil([&] { return Metric("ticketd_mail_holds_total") >= 1; }, std::chrono::seconds(60)))
       << "the create load never saturated the writer: " << Get("", "/metrics").body;
   // Each create mails the reporter and the tenant's one staff member (the admin).
   const double target = 2.0 * static_cast<double>(load.created());
   ASSERT_GT(target, 0);
   EXPECT_TRUE(PollUntil([&] { return Metric("ticketd_mail_sent_total") >= target; }, std::chrono::seconds(90)))
       << "held mails did not go out while the load went on: sent " << Metric("ticketd_mail_sent_total") << " of "
-      << target << "; holds " << Metric("ticketd_mail_delivery_holds_total") << ", releases "
-      << Metric("ticketd_mail_delivery_hold_releases_total");
+      << target << "; holds " << Metric("ticketd_mail_holds_total") << ", releases "
+      << Metric("ticketd_mail_hold_releases_total");
   load.Stop();
   // And once the load is over, everything goes.
   const double all = 2.0 * static_cast<double>(load.created());
