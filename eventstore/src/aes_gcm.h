@@ -22,7 +22,8 @@ inline constexpr std::size_t kGcmTagBytes = 16;
 bool RandomBytes(std::span<std::uint8_t> out);
 
 // Seals `plaintext` bound to `aad`: *nonce gets 12 random bytes, *sealed the
-// ciphertext followed by the tag. false only if OpenSSL fails.
+// ciphertext followed by the tag (GcmSealer's steps in one call, on the
+// thread's cipher context). false only if OpenSSL fails.
 bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* nonce,
              std::string* sealed);
 
