@@ -113,6 +113,12 @@ bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaint
   return BeginSeal(ctx, key, aad, nonce) && UpdateSeal(ctx, plaintext, sealed) && EndSeal(ctx, sealed);
 }
 
+bool SealGcmJoined(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* out) {
+  EVP_CIPHER_CTX* ctx = ThreadContext(/*encrypt=*/true);
+  out->reserve(out->size() + kGcmNonceBytes + plaintext.size() + kGcmTagBytes);
+  return BeginSeal(ctx, key, aad, out) && UpdateSeal(ctx, plaintext, out) && EndSeal(ctx, out);
+}
+
 struct GcmSealer::Context {
   ContextPtr ctx = NewContext(/*encrypt=*/true);
 };
@@ -150,6 +156,14 @@ bool OpenGcm(const SecretKey& key, std::string_view aad, std::string_view nonce,
       EVP_DecryptFinal_ex(ctx, Bytes(plaintext) + length, &tail) == 1;
   if (!ok) plaintext->clear();
   return ok;
+}
+
+bool OpenGcmJoined(const SecretKey& key, std::string_view aad, std::string_view joined, std::string* plaintext) {
+  if (joined.size() < kGcmNonceBytes) {
+    plaintext->clear();
+    return false;
+  }
+  return OpenGcm(key, aad, joined.substr(0, kGcmNonceBytes), joined.substr(kGcmNonceBytes), plaintext);
 }
 
 }  // namespace ticketd::eventstore

@@ -55,4 +55,11 @@ class GcmSealer {
 bool OpenGcm(const SecretKey& key, std::string_view aad, std::string_view nonce, std::string_view sealed,
              std::string* plaintext);
 
+// The one-string layout GcmSealer writes (nonce, then ciphertext and tag),
+// which is how the key vault, the attachment store and the master-key
+// wrapped values keep their bytes: SealGcmJoined appends a whole text's to
+// *out in one call (on the thread's context), OpenGcmJoined opens one.
+bool SealGcmJoined(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* out);
+bool OpenGcmJoined(const SecretKey& key, std::string_view aad, std::string_view joined, std::string* plaintext);
+
 }  // namespace ticketd::eventstore

@@ -137,5 +137,37 @@ TEST(AesGcm, GcmSealerInPiecesIsSealGcmsLayoutInOneString) {
   }
 }
 
+TEST(AesGcm, TheJoinedLayoutIsTheNonceThenSealGcmsBytes) {
+  std::mt19937_64 rng(18);
+  const SecretKey key = KeyFrom(RandomText(rng, 32));
+  for (std::size_t size : kSizes) {
+    SCOPED_TRACE(size);
+    const std::string plaintext = RandomText(rng, size);
+    std::string out = "K";  // a tag byte in front, as the key vault and the attachment store write
+    ASSERT_TRUE(SealGcmJoined(key, "aad", plaintext, &out));
+    ASSERT_EQ(out.size(), 1 + kGcmNonceBytes + size + kGcmTagBytes);
+    EXPECT_EQ(out[0], 'K');
+    const std::string_view joined = std::string_view(out).substr(1);
+    EXPECT_EQ(joined.substr(kGcmNonceBytes), ReferenceSeal(key, joined.substr(0, kGcmNonceBytes), "aad", plaintext));
+    std::string opened = "stale";
+    ASSERT_TRUE(OpenGcmJoined(key, "aad", joined, &opened));
+    EXPECT_EQ(opened, plaintext);
+    EXPECT_FALSE(OpenGcmJoined(key, "other aad", joined, &opened));
+  }
+  // The chunk GcmSealer wrote before the sealers were one opens joined too;
+  // anything shorter than a nonce does not.
+  SecretKey old_key;
+  old_key.fill(7);
+  std::string opened;
+  ASSERT_TRUE(OpenGcmJoined(old_key, "chunk aad",
+                            FromHex("7f1511f8606950ff64213c732379f6975aade7e2bfdf33a144e28d7187f86f7728ea56f83c8d55aaa5624"
+                                    "8bcb6a7701950893e6f6f"),
+                            &opened));
+  EXPECT_EQ(opened, "first piece, second piece");
+  opened = "stale";
+  EXPECT_FALSE(OpenGcmJoined(old_key, "chunk aad", "short", &opened));
+  EXPECT_TRUE(opened.empty());
+}
+
 }  // namespace
 }  // namespace ticketd::eventstore
