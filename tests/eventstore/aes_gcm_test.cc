@@ -52,6 +52,30 @@ std::string RandomText(std::mt19937_64& rng, std::size_t size) {
 
 const std::vector<std::size_t> kSizes = {0, 1, 15, 16, 17, 255, 4096, 70'001};
 
+// check(key, plaintext) for one random key and a random text of each size.
+template <class Check>
+void ForEachText(std::uint64_t seed, const Check& check) {
+  std::mt19937_64 rng(seed);
+  const SecretKey key = KeyFrom(RandomText(rng, 32));
+  for (std::size_t size : kSizes) {
+    SCOPED_TRACE(size);
+    check(key, RandomText(rng, size));
+  }
+}
+
+// Sealed by main at de4cc75 (SealGcm and GcmSealer with their own sequences
+// of OpenSSL calls), key 32 x 0x07: a text (nonce and sealed apart) and a
+// streamed chunk ("first piece, " and "second piece", one string).
+SecretKey OldKey() {
+  SecretKey key;
+  key.fill(7);
+  return key;
+}
+constexpr std::string_view kOldTextNonce = "b72d9abe8cadb63cc8b8800b";
+constexpr std::string_view kOldTextSealed = "ece4ed4ad18651a63009e95ce57771bebea318543d363f39c71f070ce9c2288828cbc9237c0e485b404389294a";
+constexpr std::string_view kOldChunk =
+    "7f1511f8606950ff64213c732379f6975aade7e2bfdf33a144e28d7187f86f7728ea56f83c8d55aaa56248bcb6a7701950893e6f6f";
+
 TEST(AesGcm, OpensTheSpecificationsTestCase16) {
   // "The Galois/Counter Mode of Operation", McGrew & Viega, test case 16
   // (AES-256, 96-bit IV, 20 bytes of AAD).
@@ -75,29 +99,18 @@ TEST(AesGcm, OpensTheSpecificationsTestCase16) {
 }
 
 TEST(AesGcm, ValuesSealedBeforeTheSealersWereOneStillOpen) {
-  // Sealed by main at de4cc75 (SealGcm and GcmSealer with their own
-  // sequences of OpenSSL calls), key 32 x 0x07.
-  SecretKey key;
-  key.fill(7);
   std::string opened;
-  ASSERT_TRUE(OpenGcm(key, "subject-key:0193a1b2", FromHex("b72d9abe8cadb63cc8b8800b"),
-                      FromHex("ece4ed4ad18651a63009e95ce57771bebea318543d363f39c71f070ce9c2288828cbc9237c0e485b404389294a"),
-                      &opened));
+  ASSERT_TRUE(OpenGcm(OldKey(), "subject-key:0193a1b2", FromHex(kOldTextNonce), FromHex(kOldTextSealed), &opened));
   EXPECT_EQ(opened, "Printer on floor 3 is on fire");
-  const std::string chunk = FromHex(
-      "7f1511f8606950ff64213c732379f6975aade7e2bfdf33a144e28d7187f86f7728ea56f83c8d55aaa56248bcb6a7701950893e6f6f");
-  ASSERT_TRUE(OpenGcm(key, "chunk aad", std::string_view(chunk).substr(0, kGcmNonceBytes),
+  const std::string chunk = FromHex(kOldChunk);
+  ASSERT_TRUE(OpenGcm(OldKey(), "chunk aad", std::string_view(chunk).substr(0, kGcmNonceBytes),
                       std::string_view(chunk).substr(kGcmNonceBytes), &opened));
   EXPECT_EQ(opened, "first piece, second piece");
 }
 
 TEST(AesGcm, SealGcmIsOpenSslsGcmUnderItsNonceByteForByte) {
-  std::mt19937_64 rng(16);
-  const SecretKey key = KeyFrom(RandomText(rng, 32));
-  for (std::size_t size : kSizes) {
-    SCOPED_TRACE(size);
-    const std::string plaintext = RandomText(rng, size);
-    const std::string aad = "key-id-" + std::to_string(size);
+  ForEachText(16, [](const SecretKey& key, const std::string& plaintext) {
+    const std::string aad = "key-id-" + std::to_string(plaintext.size());
     std::string nonce = "left over", sealed = "left over from before";
     ASSERT_TRUE(SealGcm(key, aad, plaintext, &nonce, &sealed));
     ASSERT_EQ(nonce.size(), kGcmNonceBytes);
@@ -108,17 +121,15 @@ TEST(AesGcm, SealGcmIsOpenSslsGcmUnderItsNonceByteForByte) {
     std::string nonce2, sealed2;
     ASSERT_TRUE(SealGcm(key, aad, plaintext, &nonce2, &sealed2));
     EXPECT_NE(nonce2, nonce) << "a fresh nonce per text";
-  }
+  });
 }
 
 TEST(AesGcm, GcmSealerInPiecesIsSealGcmsLayoutInOneString) {
-  std::mt19937_64 rng(17);
-  const SecretKey key = KeyFrom(RandomText(rng, 32));
   GcmSealer sealer;  // one sealer, text after text, as a staging file uses it
-  for (std::size_t size : kSizes) {
+  ForEachText(17, [&](const SecretKey& key, const std::string& plaintext) {
+    const std::size_t size = plaintext.size();
     for (std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{4096}, size + 1}) {
-      SCOPED_TRACE(testing::Message() << size << " in pieces of " << piece);
-      const std::string plaintext = RandomText(rng, size);
+      SCOPED_TRACE(testing::Message() << "pieces of " << piece);
       const std::string aad = "chunk-" + std::to_string(piece);
       std::string out = "prefix";
       ASSERT_TRUE(sealer.Begin(key, aad, &out));
@@ -134,18 +145,14 @@ TEST(AesGcm, GcmSealerInPiecesIsSealGcmsLayoutInOneString) {
       ASSERT_TRUE(OpenGcm(key, aad, nonce, sealed, &opened));
       EXPECT_EQ(opened, plaintext);
     }
-  }
+  });
 }
 
 TEST(AesGcm, TheJoinedLayoutIsTheNonceThenSealGcmsBytes) {
-  std::mt19937_64 rng(18);
-  const SecretKey key = KeyFrom(RandomText(rng, 32));
-  for (std::size_t size : kSizes) {
-    SCOPED_TRACE(size);
-    const std::string plaintext = RandomText(rng, size);
+  ForEachText(18, [](const SecretKey& key, const std::string& plaintext) {
     std::string out = "K";  // a tag byte in front, as the key vault and the attachment store write
     ASSERT_TRUE(SealGcmJoined(key, "aad", plaintext, &out));
-    ASSERT_EQ(out.size(), 1 + kGcmNonceBytes + size + kGcmTagBytes);
+    ASSERT_EQ(out.size(), 1 + kGcmNonceBytes + plaintext.size() + kGcmTagBytes);
     EXPECT_EQ(out[0], 'K');
     const std::string_view joined = std::string_view(out).substr(1);
     EXPECT_EQ(joined.substr(kGcmNonceBytes), ReferenceSeal(key, joined.substr(0, kGcmNonceBytes), "aad", plaintext));
@@ -153,19 +160,14 @@ TEST(AesGcm, TheJoinedLayoutIsTheNonceThenSealGcmsBytes) {
     ASSERT_TRUE(OpenGcmJoined(key, "aad", joined, &opened));
     EXPECT_EQ(opened, plaintext);
     EXPECT_FALSE(OpenGcmJoined(key, "other aad", joined, &opened));
-  }
+  });
   // The chunk GcmSealer wrote before the sealers were one opens joined too;
   // anything shorter than a nonce does not.
-  SecretKey old_key;
-  old_key.fill(7);
   std::string opened;
-  ASSERT_TRUE(OpenGcmJoined(old_key, "chunk aad",
-                            FromHex("7f1511f8606950ff64213c732379f6975aade7e2bfdf33a144e28d7187f86f7728ea56f83c8d55aaa5624"
-                                    "8bcb6a7701950893e6f6f"),
-                            &opened));
+  ASSERT_TRUE(OpenGcmJoined(OldKey(), "chunk aad", FromHex(kOldChunk), &opened));
   EXPECT_EQ(opened, "first piece, second piece");
   opened = "stale";
-  EXPECT_FALSE(OpenGcmJoined(old_key, "chunk aad", "short", &opened));
+  EXPECT_FALSE(OpenGcmJoined(OldKey(), "chunk aad", "short", &opened));
   EXPECT_TRUE(opened.empty());
 }
 
