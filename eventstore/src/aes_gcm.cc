@@ -82,6 +82,14 @@ bool EndSeal(EVP_CIPHER_CTX* ctx, std::string* out) {
   return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, Bytes(out) + at) == 1;
 }
 
+// A whole text on the thread's context: the nonce appended to *nonce_out,
+// ciphertext and tag to *sealed_out (the same string for the joined layout).
+bool SealWhole(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* nonce_out,
+               std::string* sealed_out) {
+  EVP_CIPHER_CTX* ctx = ThreadContext(/*encrypt=*/true);
+  return BeginSeal(ctx, key, aad, nonce_out) && UpdateSeal(ctx, plaintext, sealed_out) && EndSeal(ctx, sealed_out);
+}
+
 }  // namespace
 
 bool RandomBytes(std::span<std::uint8_t> out) {
@@ -106,17 +114,15 @@ bool RandomBytes(std::span<std::uint8_t> out) {
 
 bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* nonce,
              std::string* sealed) {
-  EVP_CIPHER_CTX* ctx = ThreadContext(/*encrypt=*/true);
   nonce->clear();
   sealed->clear();
   sealed->reserve(plaintext.size() + kGcmTagBytes);  // one allocation, as when it was sized up front
-  return BeginSeal(ctx, key, aad, nonce) && UpdateSeal(ctx, plaintext, sealed) && EndSeal(ctx, sealed);
+  return SealWhole(key, aad, plaintext, nonce, sealed);
 }
 
 bool SealGcmJoined(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* out) {
-  EVP_CIPHER_CTX* ctx = ThreadContext(/*encrypt=*/true);
   out->reserve(out->size() + kGcmNonceBytes + plaintext.size() + kGcmTagBytes);
-  return BeginSeal(ctx, key, aad, out) && UpdateSeal(ctx, plaintext, out) && EndSeal(ctx, out);
+  return SealWhole(key, aad, plaintext, out, out);
 }
 
 struct GcmSealer::Context {
