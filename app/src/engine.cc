@@ -112,11 +112,31 @@ double ProcessCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+std::string RenderCommandPathLoad(const CommandPathLoad& load) {
+  auto now = CommandPathLoad::Clock::now();
+  CommandPathLoad::Reading reading = load.Read(now);
+  char text[640];
+  std::snprintf(text, sizeof text,
+                "# HELP ticketd_command_path_busy_ratio Share of the last 100 ms the writer spent in batches.\n"
+                "# TYPE ticketd_command_path_busy_ratio gauge\n"
+                "ticketd_command_path_busy_ratio %.3f\n"
+                "# HELP ticketd_command_path_commands_per_batch Commands per group commit in the last 100 ms.\n"
+                "# TYPE ticketd_command_path_commands_per_batch gauge\n"
+                "ticketd_command_path_commands_per_batch %.2f\n"
+                "# HELP ticketd_command_path_saturated 1 while bulk work (uploads, mail rounds) yields to commands.\n"
+                "# TYPE ticketd_command_path_saturated gauge\n"
+                "ticketd_command_path_saturated %d\n",
+                reading.busy_fraction, reading.commands_per_batch, load.Saturated(now) ? 1 : 0);
+  return text;
+}
+
 }  // namespace
 
 struct Engine::Impl {
   EngineOptions options;
   Metrics* metrics = nullptr;
+  CommandPathLoad load;  // reported by the writer after each batch
+  std::uint64_t load_metrics_source = 0;
   std::unique_ptr<eventstore::EventLog> log;
   // Replaced only while recovering, before anyone else sees the engine.
   std::unique_ptr<EngineState> state = std::make_unique<EngineState>();
@@ -483,7 +503,12 @@ void Engine::Impl::WriterLoop() {
       }
       batch_tasks.swap(tasks);
     }
-    if (!batch.empty()) ProcessBatch(batch);
+    if (!batch.empty()) {
+      auto started = CommandPathLoad::Clock::now();
+      ProcessBatch(batch);
+      auto ended = CommandPathLoad::Clock::now();
+      load.ObserveBatch(ended, batch.size(), ended - started);
+    }
     batch.clear();
     for (auto& task : batch_tasks) task();
     batch_tasks.clear();
@@ -501,6 +526,10 @@ Status Engine::Open(const EngineOptions& options, Metrics* metrics, std::unique_
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->metrics = metrics;
+  if (metrics) {
+    const CommandPathLoad* load = &impl->load;
+    impl->load_metrics_source = metrics->AddTextSource([load] { return RenderCommandPathLoad(*load); });
+  }
   eventstore::EventLogOptions log_options;
   log_options.path = (std::filesystem::path(options.data_dir) / kLogDirName).string();
   log_options.sync = options.sync;
@@ -561,7 +590,10 @@ std::optional<domain::Duration> Engine::AutoCloseAfter(const domain::Id& tenant_
   return settings ? settings->auto_close_after : std::optional<domain::Duration>(domain::kDefaultAutoCloseAfter);
 }
 
-Engine::~Engine() { Stop(); }
+Engine::~Engine() {
+  Stop();
+  if (impl_->metrics) impl_->metrics->RemoveTextSource(impl_->load_metrics_source);
+}
 
 void Engine::Submit(EngineCommand command, domain::Id correlation_id, Completion done) {
   done = DropStagedOnFailure(*impl_->log, command, std::move(done));
@@ -633,6 +665,7 @@ void Engine::ComputeReadModelHashes(std::function<void(ReadModelHashes&&)> done)
   if (!impl_->PostTask(task)) task();
 }
 
+const CommandPathLoad& Engine::command_path_load() const { return impl_->load; }
 const projections::TicketReadModel& Engine::tickets() const { return impl_->state->tickets; }
 const projections::DirectoryReadModel& Engine::directory() const { return impl_->state->directory; }
 const projections::CommentReadModel& Engine::comments() const { return impl_->state->comments; }

@@ -22,6 +22,7 @@
 
 #include "ticketd/app/backup.h"
 #include "ticketd/app/read_model_hashes.h"
+#include "ticketd/base/command_path_load.h"
 #include "ticketd/domain/directory.h"
 #include "ticketd/domain/errors.h"
 #include "ticketd/base/status.h"
@@ -124,6 +125,9 @@ class Engine {
   // Hashes every model at one log position, on the writer thread between
   // batches (it pauses writes for the time it takes); `done` runs there.
   void ComputeReadModelHashes(std::function<void(ReadModelHashes&&)> done);
+
+  // How hard the writer works right now (bulk work paces itself by it).
+  const CommandPathLoad& command_path_load() const;
 
   const projections::TicketReadModel& tickets() const;
   const projections::DirectoryReadModel& directory() const;
