@@ -201,7 +201,8 @@ void Mailer::Impl::DeliveryLoop() {
       release_cutoff.reset();
       const MailHold::Clock::time_point steady = MailHold::Clock::now();
       const bool was_holding = hold.held_since().has_value();
-      const auto oldest_waited = std::chrono::microseconds(std::max<domain::Timestamp>(0, Now() - DueSince(*due.begin())));
+      const auto oldest_waited =
+          std::chrono::microseconds(std::max<domain::Timestamp>(0, Now() - DueSince(*due.begin())));
       const MailHold::Verdict verdict =
           hold.Decide(steady, engine.command_path_load().Saturated(steady), oldest_waited);
       if (verdict.wait_until) {

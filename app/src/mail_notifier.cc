@@ -335,7 +335,9 @@ void Mailer::Impl::NotifierLoop() {
   auto last_sync = std::chrono::steady_clock::now();
   MailHold notifier_hold(kMailHoldBound);
   for (;;) {
-    SyncQueueIfDue(last_sync);
+    // A hold holds the queue's sync too, for at most the bound.
+    if (!notifier_hold.held_since() || std::chrono::steady_clock::now() - last_sync >= kMailHoldBound)
+      SyncQueueIfDue(last_sync);
     std::deque<DigestRequest> requests;
     {
       std::unique_lock wake(wake_mu);

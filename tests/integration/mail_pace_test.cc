@@ -48,14 +48,17 @@ class MailPaceTest : public ApiTest {
   ServerProcess& server() override { return server_; }
   void TearDown() override {
     if (scratch_.ok()) std::ofstream(scratch_.path() + "/release").put('x');  // never leave a paused server
-    if (server_.running()) EXPECT_TRUE(server_.Stop());
+    if (server_.running()) {
+      EXPECT_TRUE(server_.Stop());
+    }
   }
   double Metric(const std::string& name) { return MetricValue(Get("", "/metrics").body, name); }
   // Message-ID -> status of the tenant's notifications.
   std::map<std::string, std::string> Notifications(const Tenant& tenant) {
     std::map<std::string, std::string> statuses;
     Json json(Get(tenant.admin.token, "/api/v1/notifications").body);
-    for (auto item : GetArray(json.root(), "items")) statuses[GetString(item, "message_id")] = GetString(item, "status");
+    for (auto item : GetArray(json.root(), "items"))
+      statuses[GetString(item, "message_id")] = GetString(item, "status");
     return statuses;
   }
 
@@ -73,7 +76,8 @@ class CreateLoad {
         HttpClient client("127.0.0.1", port);
         const Headers auth = {{"Authorization", "Bearer " + token}};
         while (!stop_.load()) {
-          HttpResponse r = client.Request("POST", "/api/v1/tickets", R"({"subject":"Load","description":"d"})", auth);
+          HttpResponse r =
+              client.Request("POST", "/api/v1/tickets", R"({"subject":"Load","description":"d"})", auth);
           if (r.status == 201) created_.fetch_add(1);
         }
       });
@@ -104,9 +108,10 @@ TEST_F(MailPaceTest, MailsStillArriveWhileCreatesSaturateTheWriter) {
   // Each create mails the reporter and the tenant's one staff member (the admin).
   const double target = 2.0 * static_cast<double>(load.created());
   ASSERT_GT(target, 0);
-  EXPECT_TRUE(PollUntil([&] { return Metric("ticketd_mail_sent_total") >= target; }, std::chrono::seconds(90)))
-      << "held mails did not go out while the load went on: sent " << Metric("ticketd_mail_sent_total") << " of "
-      << target << "; holds " << Metric("ticketd_mail_holds_total") << ", releases "
+  EXPECT_TRUE(
+      PollUntil([&] { return Metric("ticketd_mail_sent_total") >= target; }, std::chrono::seconds(90)))
+      << "held mails did not go out while the load went on: sent " << Metric("ticketd_mail_sent_total")
+      << " of " << target << "; holds " << Metric("ticketd_mail_holds_total") << ", releases "
       << Metric("ticketd_mail_hold_releases_total");
   load.Stop();
   // And once the load is over, everything goes.
