@@ -2,30 +2,10 @@
 
 #include <algorithm>
 
-#include "id_bucket.h"
-
 namespace ticketd::app {
 
 std::optional<std::uint32_t> DeadlineTable::Find(const domain::Id& ticket_id) const {
-  if (index_.empty()) return std::nullopt;
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t b = IdBucket(ticket_id, BucketBits(index_.size()));; b = (b + 1) & mask) {
-    const std::uint32_t entry = index_[b];
-    if (entry == 0) return std::nullopt;
-    if (At(entry - 1).ticket_id == ticket_id) return entry - 1;
-  }
-}
-
-void DeadlineTable::Place(std::uint32_t slot) {
-  const std::size_t mask = index_.size() - 1;
-  std::size_t b = IdBucket(At(slot).ticket_id, BucketBits(index_.size()));
-  while (index_[b] != 0) b = (b + 1) & mask;
-  index_[b] = slot + 1;
-}
-
-void DeadlineTable::GrowIndex() {
-  index_.assign(std::max<std::size_t>(1024, index_.size() * 2), 0);
-  for (std::uint32_t slot = 0; slot < slot_count_; ++slot) Place(slot);
+  return index_.Find(ticket_id, IdOf());
 }
 
 std::uint32_t DeadlineTable::SlotFor(const domain::Id& tenant_id, const domain::Id& ticket_id) {
@@ -38,11 +18,7 @@ std::uint32_t DeadlineTable::SlotFor(const domain::Id& tenant_id, const domain::
   }
   pages_.back().push_back(Slot{ticket_id, it->second});
   const std::uint32_t slot = slot_count_++;
-  if ((slot_count_ + 1) * 2 > index_.size()) {
-    GrowIndex();  // places every slot, this one included
-  } else {
-    Place(slot);
-  }
+  index_.Add(slot, IdOf());
   return slot;
 }
 

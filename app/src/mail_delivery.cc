@@ -170,10 +170,21 @@ void ApplyResult(const Mailer::Impl& impl, const mail::DeliveryResult& result, M
 
 }  // namespace
 
+// Since when a due mail has waited: from its event's commit on a first
+// attempt (the notifier may have held it too), else from its due time.
+domain::Timestamp Mailer::Impl::DueSince(const std::pair<domain::Timestamp, std::string>& due_entry) const {
+  const auto it = pending.find(due_entry.second);
+  if (it == pending.end() || it->second.attempts > 0 || it->second.committed_at == 0) return due_entry.first;
+  return std::min(due_entry.first, it->second.committed_at);
+}
+
 void Mailer::Impl::DeliveryLoop() {
   RunThisThreadInBackground("ticketd-mailout", BackgroundClass::kIdle);  // the spool's sync threads inherit both
   auto last_round = std::chrono::steady_clock::time_point{};
   mail::TemplateCache compiled;  // this thread's
+  MailHold hold(kMailHoldBound);
+  // After a release: mails due up to here go out without asking again.
+  std::optional<domain::Timestamp> release_cutoff;
   std::unique_lock lock(mu);
   while (!stopping) {
     if (due.empty() || due.begin()->first > Now()) {
@@ -182,6 +193,27 @@ void Mailer::Impl::DeliveryLoop() {
         wait = std::min(wait, std::chrono::milliseconds((due.begin()->first - Now()) / 1000 + 1));
       delivery_cv.wait_for(lock, wait);
       continue;
+    }
+    // While the writer is saturated, wait (bounded) so the round's disk work
+    // falls between bursts (mail_hold.h). Only the timer or Stop ends the
+    // wait: new mails (the notifier's wake-ups) do not change the verdict.
+    if (!release_cutoff || due.begin()->first > *release_cutoff) {
+      release_cutoff.reset();
+      const MailHold::Clock::time_point steady = MailHold::Clock::now();
+      const bool was_holding = hold.held_since().has_value();
+      const auto oldest_waited =
+          std::chrono::microseconds(std::max<domain::Timestamp>(0, Now() - DueSince(*due.begin())));
+      const MailHold::Verdict verdict =
+          hold.Decide(steady, engine.command_path_load().Saturated(steady), oldest_waited);
+      if (verdict.wait_until) {
+        if (!was_holding) holds_total.fetch_add(1, std::memory_order_relaxed);
+        delivery_cv.wait_until(lock, *verdict.wait_until, [&] { return stopping.load(); });
+        continue;
+      }
+      if (verdict.released) {
+        hold_releases_total.fetch_add(1, std::memory_order_relaxed);
+        release_cutoff = Now();
+      }
     }
     // Let queued mails gather: one transport sync and one write for all.
     PaceRound(delivery_cv, lock, stopping, last_round);

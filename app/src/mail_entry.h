@@ -42,6 +42,9 @@ struct MailEntry {
   domain::Timestamp queued_at = 0;
   std::optional<domain::Timestamp> sent_at;
   domain::Timestamp next_attempt_at = 0;
+  // In memory only (not encoded): the event's time, from which the delivery
+  // hold's bound counts (mail_hold.h); 0 for entries loaded at start.
+  domain::Timestamp committed_at = 0;
 };
 
 inline constexpr std::string_view kMailEntryPrefix = "mail/n/";

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "mail_hold.h"
 #include "mailer_impl.h"
 #include "ticketd/base/background_thread.h"
 #include "ticketd/domain/overloaded.h"
@@ -230,6 +231,7 @@ Status Mailer::Impl::ProcessEvents(std::uint64_t up_to) {
       entry.message_id = domain::TicketMessageId(event.stream_id, recorded.event_id, planned.recipient, options.mail_from);
       entry.queued_at = Now();
       entry.next_attempt_at = entry.queued_at;
+      entry.committed_at = event.at;
       batch.Add(std::move(entry), planned.dropped, event.at);
     }
   }
@@ -310,12 +312,32 @@ void Mailer::Impl::RunMorningDigests() {
   auto_digest_day = day;
 }
 
+std::optional<MailHold::Clock::time_point> Mailer::Impl::HoldNotifier(MailHold& hold) {
+  {
+    std::lock_guard lock(mu);
+    if (!digest_requests.empty()) return std::nullopt;
+  }
+  if (cursor >= applied_head.load(std::memory_order_acquire)) return std::nullopt;  // nothing to queue
+  const MailHold::Clock::time_point now = MailHold::Clock::now();
+  const bool was_holding = hold.held_since().has_value();
+  // After any round the notifier has caught up: a hold's own length bounds
+  // the wait of the events it holds.
+  const MailHold::Verdict verdict =
+      hold.Decide(now, engine.command_path_load().Saturated(now), MailHold::Clock::duration::zero());
+  if (verdict.wait_until && !was_holding) holds_total.fetch_add(1, std::memory_order_relaxed);
+  if (verdict.released) hold_releases_total.fetch_add(1, std::memory_order_relaxed);
+  return verdict.wait_until;
+}
+
 void Mailer::Impl::NotifierLoop() {
   RunThisThreadInBackground("ticketd-mailq", BackgroundClass::kIdle);
   auto last_round = std::chrono::steady_clock::time_point{};
   auto last_sync = std::chrono::steady_clock::now();
+  MailHold notifier_hold(kMailHoldBound);
   for (;;) {
-    SyncQueueIfDue(last_sync);
+    // A hold holds the queue's sync too, for at most the bound.
+    if (!notifier_hold.held_since() || std::chrono::steady_clock::now() - last_sync >= kMailHoldBound)
+      SyncQueueIfDue(last_sync);
     std::deque<DigestRequest> requests;
     {
       std::unique_lock wake(wake_mu);
@@ -325,6 +347,16 @@ void Mailer::Impl::NotifierLoop() {
       notified = false;
     }
     if (stopping) break;
+    // While the writer is saturated, the queue's writes (and its syncs)
+    // wait too, bounded (mail_hold.h): a round after the burst carries the
+    // events of the whole hold. Not while a digest request waits for its
+    // answer. The events are in the log: nothing is lost by waiting.
+    if (std::optional<MailHold::Clock::time_point> until = HoldNotifier(notifier_hold)) {
+      std::unique_lock wake(wake_mu);
+      notifier_cv.wait_until(wake, *until, [&] { return stopping.load(); });
+      notified = true;  // ask again at once
+      continue;
+    }
     {
       std::lock_guard lock(mu);
       requests.swap(digest_requests);

@@ -10,6 +10,7 @@
 #include "mailer_impl.h"
 #include "ticketd/app/backup.h"
 #include "ticketd/base/background_thread.h"
+#include "ticketd/eventstore/failpoint.h"
 #include "ticketd/mail/templates.h"
 
 namespace ticketd::app {
@@ -181,7 +182,13 @@ std::string Mailer::Impl::RenderMetrics() const {
       << "# TYPE ticketd_mail_dropped_total counter\nticketd_mail_dropped_total " << dropped_total.load() << "\n"
       << "# HELP ticketd_mail_oldest_queued_seconds Age of the oldest queued mail.\n"
       << "# TYPE ticketd_mail_oldest_queued_seconds gauge\nticketd_mail_oldest_queued_seconds " << oldest_seconds
-      << "\n";
+      << "\n"
+      << "# HELP ticketd_mail_holds_total Times the notifier or delivery waited for a saturated writer.\n"
+      << "# TYPE ticketd_mail_holds_total counter\nticketd_mail_holds_total " << holds_total.load()
+      << "\n"
+      << "# HELP ticketd_mail_hold_releases_total Holds ended by the lag bound, the writer still saturated.\n"
+      << "# TYPE ticketd_mail_hold_releases_total counter\nticketd_mail_hold_releases_total "
+      << hold_releases_total.load() << "\n";
   return out.str();
 }
 
@@ -192,7 +199,10 @@ Status Mailer::Start(const MailerOptions& options, Engine& engine, Metrics& metr
   if (impl->options.spool_dir.empty()) impl->options.spool_dir = engine.data_dir() + "/mail";
   Status s;
   if (options.smtp == "spool") {
-    s = mail::MakeSpoolTransport(impl->options.spool_dir, &impl->transport);
+    // A kill -9 between a round's file writes and their sync (the crash
+    // tests; eventstore/failpoint.h: nothing without TICKETD_FAILPOINT).
+    s = mail::MakeSpoolTransport(impl->options.spool_dir, &impl->transport, mail::SpoolSync::kAuto,
+                                 [] { (void)eventstore::Failpoint("mail.spool.before_sync"); });
   } else {
     mail::SmtpConfig config;
     if (!options.smtp_config.empty()) s = mail::LoadSmtpConfig(options.smtp_config, &config);

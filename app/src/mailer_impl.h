@@ -22,6 +22,7 @@
 #include <unordered_map>
 
 #include "mail_entry.h"
+#include "mail_hold.h"
 #include "ticketd/app/engine.h"
 #include "ticketd/app/mailer.h"
 #include "ticketd/app/metrics.h"
@@ -62,6 +63,9 @@ struct Mailer::Impl {
   std::string public_url;  // links in mails (guarded by mu: set once the port is known)
   std::atomic<std::uint64_t> applied_head{0};  // read models are current up to here
   std::atomic<std::uint64_t> sent_total{0}, failed_total{0}, dropped_total{0};
+  // The notifier or delivery waited for a saturated writer (mail_hold.h):
+  // holds begun, and holds ended by the bound while it was still saturated.
+  std::atomic<std::uint64_t> holds_total{0}, hold_releases_total{0};
 
   // Notifier thread only.
   std::uint64_t cursor = 0;
@@ -85,6 +89,8 @@ struct Mailer::Impl {
   void SyncQueueIfDue(std::chrono::steady_clock::time_point& last_sync);
   // mail_notifier.cc
   void NotifierLoop();
+  // Until when the notifier's round waits for a saturated writer; nullopt: go.
+  std::optional<MailHold::Clock::time_point> HoldNotifier(MailHold& hold);
   Status ProcessEvents(std::uint64_t up_to);
   void ProcessDigest(DigestRequest request);
   void RunMorningDigests();
@@ -99,6 +105,8 @@ struct Mailer::Impl {
   mutable std::unordered_map<domain::Id, TenantTemplates, domain::IdHash> templates;
   // mail_delivery.cc
   void DeliveryLoop();
+  // Under mu: since when the mail of a `due` element has waited.
+  domain::Timestamp DueSince(const std::pair<domain::Timestamp, std::string>& due_entry) const;
   // Under mu: changed entries back to disk in one write (unsynced: made
   // durable by the queue's next sync, within a second), and to
   // `pending`/`due` while queued.
@@ -113,6 +121,9 @@ struct Mailer::Impl {
 // many mails behind one write instead of one write each; idle, a
 // round starts at once.
 inline constexpr std::chrono::milliseconds kMailRoundGap{25};
+// The longest a mail waits for a saturated writer before it goes out anyway
+// (mail_hold.h; docs/api-decisions.md, mail out, mailpace).
+inline constexpr std::chrono::milliseconds kMailHoldBound{2000};
 // Waits (with `lock` held on entry and exit) until kMailRoundGap has passed
 // since `last_round` or `stopping`; then sets `last_round` to now.
 template <typename Lock>

@@ -1,11 +1,10 @@
 // TicketTable: the write model's tickets by id, flat. A ticket's slot holds
 // its newest immutable version (TicketPtr, 16 bytes) and its phase (1 byte),
-// in pages of 4096 slots so growing never moves them; the index is open
-// addressing with linear probing over a power-of-two array of 4-byte slot
-// numbers, at most half full, which reads the ids from the tickets
-// themselves (Ticket::id). About 25-33 bytes per ticket instead of an
-// unordered_map's node and bucket (56-64): ~30 MiB at a million tickets
-// (issue 12, docs/performance.md, branch rssfixed).
+// in pages of 4096 slots so growing never moves them; the index is a
+// base::SlotIndex (4-byte slot numbers, at most half full) that reads the
+// ids from the tickets themselves (Ticket::id). About 25-33 bytes per
+// ticket instead of an unordered_map's node and bucket (56-64): ~30 MiB at
+// a million tickets (issue 12, docs/performance.md, branch rssfixed).
 //
 // Every slot holds a ticket whose id is its key: a stream whose events
 // never created a ticket (phase kNew) has no slot. Slots are never erased or
@@ -22,6 +21,7 @@
 #include <optional>
 #include <vector>
 
+#include "ticketd/base/slot_index.h"
 #include "ticketd/domain/ticket.h"
 #include "ticketd/projections/ticket_read_model.h"
 
@@ -53,12 +53,13 @@ class TicketTable {
   };
   Page& PageOf(std::uint32_t slot) { return *pages_[slot >> kPageBits]; }
   const Page& PageOf(std::uint32_t slot) const { return *pages_[slot >> kPageBits]; }
-  void Place(std::uint32_t slot);
-  void Rehash(std::size_t buckets);
+  auto IdOf() const {
+    return [this](std::uint32_t slot) -> const domain::Id& { return ticket(slot)->id; };
+  }
 
   std::vector<std::unique_ptr<Page>> pages_;
   std::uint32_t size_ = 0;
-  std::vector<std::uint32_t> index_;  // slot + 1 per bucket; 0: empty; at most half full
+  base::SlotIndex<domain::Id, domain::IdHash, 1024> index_;
 };
 
 }  // namespace ticketd::app

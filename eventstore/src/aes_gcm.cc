@@ -26,17 +26,21 @@ const EVP_CIPHER* Gcm() {
   return cipher;
 }
 
+using ContextPtr = std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter>;
+
+// A context bound to AES-256-GCM in one direction (later Init calls give it
+// only the key and nonce); null if OpenSSL fails.
+ContextPtr NewContext(bool encrypt) {
+  ContextPtr ctx(EVP_CIPHER_CTX_new());
+  if (ctx && (Gcm() == nullptr || EVP_CipherInit_ex(ctx.get(), Gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1))
+    ctx.reset();
+  return ctx;
+}
+
 EVP_CIPHER_CTX* ThreadContext(bool encrypt) {
-  thread_local std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> contexts[2];
-  auto& ctx = contexts[encrypt ? 1 : 0];
-  if (!ctx) {
-    ctx.reset(EVP_CIPHER_CTX_new());
-    if (!ctx || Gcm() == nullptr ||
-        EVP_CipherInit_ex(ctx.get(), Gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1) {
-      ctx.reset();
-      return nullptr;
-    }
-  }
+  thread_local ContextPtr contexts[2];
+  ContextPtr& ctx = contexts[encrypt ? 1 : 0];
+  if (!ctx) ctx = NewContext(encrypt);
   return ctx.get();
 }
 
@@ -44,6 +48,47 @@ const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const u
 unsigned char* Bytes(std::string* s) { return reinterpret_cast<unsigned char*>(s->data()); }
 
 bool FitsInt(std::string_view s) { return s.size() < static_cast<std::size_t>(INT_MAX) / 2; }
+
+// The one sealing sequence, on a context NewContext(true) made (the
+// thread's for SealGcm, a GcmSealer's own): a fresh nonce, the aad, the
+// text in any number of pieces, the tag, each appended to a string.
+bool BeginSeal(EVP_CIPHER_CTX* ctx, const SecretKey& key, std::string_view aad, std::string* out) {
+  if (ctx == nullptr || !FitsInt(aad)) return false;
+  std::array<std::uint8_t, kGcmNonceBytes> nonce{};
+  if (!RandomBytes(nonce)) return false;
+  out->append(reinterpret_cast<const char*>(nonce.data()), nonce.size());
+  int length = 0;
+  return EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), nonce.data()) == 1 &&
+         EVP_EncryptUpdate(ctx, nullptr, &length, Bytes(aad), static_cast<int>(aad.size())) == 1;
+}
+
+bool UpdateSeal(EVP_CIPHER_CTX* ctx, std::string_view plaintext, std::string* out) {
+  if (plaintext.empty()) return true;
+  if (!FitsInt(plaintext)) return false;
+  const std::size_t at = out->size();
+  out->resize(at + plaintext.size());
+  int length = 0;
+  return EVP_EncryptUpdate(ctx, Bytes(out) + at, &length, Bytes(plaintext), static_cast<int>(plaintext.size())) == 1 &&
+         static_cast<std::size_t>(length) == plaintext.size();
+}
+
+bool EndSeal(EVP_CIPHER_CTX* ctx, std::string* out) {
+  unsigned char tail[16];
+  int length = 0;
+  // GCM is a stream mode: Final writes nothing; it only completes the tag.
+  if (EVP_EncryptFinal_ex(ctx, tail, &length) != 1 || length != 0) return false;
+  const std::size_t at = out->size();
+  out->resize(at + kGcmTagBytes);
+  return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, Bytes(out) + at) == 1;
+}
+
+// A whole text on the thread's context: the nonce appended to *nonce_out,
+// ciphertext and tag to *sealed_out (the same string for the joined layout).
+bool SealWhole(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* nonce_out,
+               std::string* sealed_out) {
+  EVP_CIPHER_CTX* ctx = ThreadContext(/*encrypt=*/true);
+  return BeginSeal(ctx, key, aad, nonce_out) && UpdateSeal(ctx, plaintext, sealed_out) && EndSeal(ctx, sealed_out);
+}
 
 }  // namespace
 
@@ -69,66 +114,34 @@ bool RandomBytes(std::span<std::uint8_t> out) {
 
 bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* nonce,
              std::string* sealed) {
-  if (!FitsInt(plaintext) || !FitsInt(aad)) return false;
-  EVP_CIPHER_CTX* ctx = ThreadContext(/*encrypt=*/true);
-  if (ctx == nullptr) return false;
-  nonce->resize(kGcmNonceBytes);
-  if (!RandomBytes({reinterpret_cast<std::uint8_t*>(nonce->data()), nonce->size()})) return false;
-  sealed->resize(plaintext.size() + kGcmTagBytes);
-  int length = 0;
-  int tail = 0;
-  const bool ok =
-      EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), Bytes(*nonce)) == 1 &&
-      EVP_EncryptUpdate(ctx, nullptr, &length, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
-      EVP_EncryptUpdate(ctx, Bytes(sealed), &length, Bytes(plaintext), static_cast<int>(plaintext.size())) ==
-          1 &&
-      EVP_EncryptFinal_ex(ctx, Bytes(sealed) + length, &tail) == 1 &&
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, Bytes(sealed) + plaintext.size()) == 1;
-  return ok && static_cast<std::size_t>(length + tail) == plaintext.size();
+  nonce->clear();
+  sealed->clear();
+  sealed->reserve(plaintext.size() + kGcmTagBytes);  // one allocation, as when it was sized up front
+  return SealWhole(key, aad, plaintext, nonce, sealed);
+}
+
+bool SealGcmJoined(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* out) {
+  out->reserve(out->size() + kGcmNonceBytes + plaintext.size() + kGcmTagBytes);
+  return SealWhole(key, aad, plaintext, out, out);
 }
 
 struct GcmSealer::Context {
-  std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> ctx{EVP_CIPHER_CTX_new()};
+  ContextPtr ctx = NewContext(/*encrypt=*/true);
 };
 
-GcmSealer::GcmSealer() : context_(std::make_unique<Context>()) {
-  if (context_->ctx && (Gcm() == nullptr || EVP_EncryptInit_ex(context_->ctx.get(), Gcm(), nullptr, nullptr, nullptr) != 1))
-    context_->ctx.reset();
-}
+GcmSealer::GcmSealer() : context_(std::make_unique<Context>()) {}
 
 GcmSealer::~GcmSealer() = default;
 
 bool GcmSealer::Begin(const SecretKey& key, std::string_view aad, std::string* out) {
-  EVP_CIPHER_CTX* ctx = context_->ctx.get();
-  if (ctx == nullptr || !FitsInt(aad)) return false;
-  std::array<std::uint8_t, kGcmNonceBytes> nonce{};
-  if (!RandomBytes(nonce)) return false;
-  out->append(reinterpret_cast<const char*>(nonce.data()), nonce.size());
-  int length = 0;
-  return EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), nonce.data()) == 1 &&
-         EVP_EncryptUpdate(ctx, nullptr, &length, Bytes(aad), static_cast<int>(aad.size())) == 1;
+  return BeginSeal(context_->ctx.get(), key, aad, out);
 }
 
 bool GcmSealer::Update(std::string_view plaintext, std::string* out) {
-  if (plaintext.empty()) return true;
-  if (!FitsInt(plaintext)) return false;
-  const std::size_t at = out->size();
-  out->resize(at + plaintext.size());
-  int length = 0;
-  return EVP_EncryptUpdate(context_->ctx.get(), Bytes(out) + at, &length, Bytes(plaintext),
-                           static_cast<int>(plaintext.size())) == 1 &&
-         static_cast<std::size_t>(length) == plaintext.size();
+  return UpdateSeal(context_->ctx.get(), plaintext, out);
 }
 
-bool GcmSealer::End(std::string* out) {
-  EVP_CIPHER_CTX* ctx = context_->ctx.get();
-  unsigned char tail[16];
-  int length = 0;
-  if (EVP_EncryptFinal_ex(ctx, tail, &length) != 1 || length != 0) return false;
-  const std::size_t at = out->size();
-  out->resize(at + kGcmTagBytes);
-  return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, Bytes(out) + at) == 1;
-}
+bool GcmSealer::End(std::string* out) { return EndSeal(context_->ctx.get(), out); }
 
 bool OpenGcm(const SecretKey& key, std::string_view aad, std::string_view nonce, std::string_view sealed,
              std::string* plaintext) {
@@ -149,6 +162,14 @@ bool OpenGcm(const SecretKey& key, std::string_view aad, std::string_view nonce,
       EVP_DecryptFinal_ex(ctx, Bytes(plaintext) + length, &tail) == 1;
   if (!ok) plaintext->clear();
   return ok;
+}
+
+bool OpenGcmJoined(const SecretKey& key, std::string_view aad, std::string_view joined, std::string* plaintext) {
+  if (joined.size() < kGcmNonceBytes) {
+    plaintext->clear();
+    return false;
+  }
+  return OpenGcm(key, aad, joined.substr(0, kGcmNonceBytes), joined.substr(kGcmNonceBytes), plaintext);
 }
 
 }  // namespace ticketd::eventstore

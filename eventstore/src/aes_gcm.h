@@ -22,7 +22,8 @@ inline constexpr std::size_t kGcmTagBytes = 16;
 bool RandomBytes(std::span<std::uint8_t> out);
 
 // Seals `plaintext` bound to `aad`: *nonce gets 12 random bytes, *sealed the
-// ciphertext followed by the tag. false only if OpenSSL fails.
+// ciphertext followed by the tag (GcmSealer's steps in one call, on the
+// thread's cipher context). false only if OpenSSL fails.
 bool SealGcm(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* nonce,
              std::string* sealed);
 
@@ -53,5 +54,12 @@ class GcmSealer {
 // wrong aad, altered bytes) or the sizes are wrong.
 bool OpenGcm(const SecretKey& key, std::string_view aad, std::string_view nonce, std::string_view sealed,
              std::string* plaintext);
+
+// The one-string layout GcmSealer writes (nonce, then ciphertext and tag),
+// which is how the key vault, the attachment store and the master-key
+// wrapped values keep their bytes: SealGcmJoined appends a whole text's to
+// *out in one call (on the thread's context), OpenGcmJoined opens one.
+bool SealGcmJoined(const SecretKey& key, std::string_view aad, std::string_view plaintext, std::string* out);
+bool OpenGcmJoined(const SecretKey& key, std::string_view aad, std::string_view joined, std::string* plaintext);
 
 }  // namespace ticketd::eventstore

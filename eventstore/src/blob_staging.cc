@@ -280,7 +280,7 @@ Status RocksEventLog::ReadStagedBlob(const domain::Id& tenant_id, std::string_vi
       have_key = true;
     }
     std::string plain;
-    if (!OpenGcm(key, StagedChunkAad(id, n), v.substr(1, kGcmNonceBytes), v.substr(1 + kGcmNonceBytes), &plain))
+    if (!OpenGcmJoined(key, StagedChunkAad(id, n), v.substr(1), &plain))
       return Status::Corruption("an attachment chunk does not open under its key");
     bytes->append(plain);
   }

@@ -24,12 +24,12 @@ Status KeyVault::CheckMasterKey(rocksdb::ColumnFamilyHandle* meta, bool writer) 
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the master key check");
   if (s.IsNotFound()) {
     if (!writer || !seals()) return Status::Ok();
-    std::string nonce, sealed;
-    if (!SealGcm(*master_, kCheckMetaKey, kCheckPlaintext, &nonce, &sealed))
+    std::string sealed;
+    if (!SealGcmJoined(*master_, kCheckMetaKey, kCheckPlaintext, &sealed))
       return Status::IOError("sealing the master key check failed (OpenSSL)");
     rocksdb::WriteOptions write;
     write.sync = true;
-    return FromRocks(db_->Put(write, meta, std::string(kCheckMetaKey), nonce + sealed), "writing the master key check");
+    return FromRocks(db_->Put(write, meta, std::string(kCheckMetaKey), sealed), "writing the master key check");
   }
   if (!master_) {
     if (writer)
@@ -37,10 +37,7 @@ Status KeyVault::CheckMasterKey(rocksdb::ColumnFamilyHandle* meta, bool writer) 
     return Status::Ok();  // a reader without the key shows sealed text as such
   }
   std::string plain;
-  if (check.size() < kGcmNonceBytes ||
-      !OpenGcm(*master_, kCheckMetaKey, std::string_view(check).substr(0, kGcmNonceBytes),
-               std::string_view(check).substr(kGcmNonceBytes), &plain) ||
-      plain != kCheckPlaintext)
+  if (!OpenGcmJoined(*master_, kCheckMetaKey, check, &plain) || plain != kCheckPlaintext)
     return Status::InvalidArgument("the master key does not belong to this data dir");
   return Status::Ok();
 }
@@ -81,19 +78,17 @@ TextKeys::Found KeyVault::Load(std::string_view key_id, DataKey* key) const {
   if (value[0] == kFenceTag) return Found::kErased;
   std::string plain;
   const std::string_view v(value);
-  if (value[0] != kKeyTag || value.size() < 1 + kGcmNonceBytes ||
-      !OpenGcm(*master_, key_id, v.substr(1, kGcmNonceBytes), v.substr(1 + kGcmNonceBytes), &plain) ||
-      plain.size() != key->size())
+  if (value[0] != kKeyTag || !OpenGcmJoined(*master_, key_id, v.substr(1), &plain) || plain.size() != key->size())
     return Found::kUnknown;  // unreadable: its texts show as sealed
   std::copy(plain.begin(), plain.end(), key->begin());
   return Found::kKey;
 }
 
 std::string KeyVault::Wrap(std::string_view key_id, const DataKey& key) const {
-  std::string nonce, sealed;
   const std::string_view plain(reinterpret_cast<const char*>(key.data()), key.size());
-  if (!SealGcm(*master_, key_id, plain, &nonce, &sealed)) return std::string();
-  return std::string(1, kKeyTag) + nonce + sealed;
+  std::string wrapped(1, kKeyTag);
+  if (!SealGcmJoined(*master_, key_id, plain, &wrapped)) return std::string();
+  return wrapped;
 }
 
 Status KeyVault::Batch::KeyFor(std::string_view key_id, DataKey* key, bool* erased) {

@@ -196,12 +196,8 @@ class BlobStager {
       const std::string key_id = BlobKeyId(tenant, sha);
       DataKey key{};
       if (Status s = keys_.NewKey(key_id, &key); !s.ok()) return s;
-      std::string nonce, sealed;
-      if (!SealGcm(key, key_id, bytes, &nonce, &sealed)) return Status::IOError("sealing an attachment failed");
-      value.reserve(1 + nonce.size() + sealed.size());
       value.push_back('S');
-      value += nonce;
-      value += sealed;
+      if (!SealGcmJoined(key, key_id, bytes, &value)) return Status::IOError("sealing an attachment failed");
     } else {
       value.reserve(1 + bytes.size());
       value.push_back('P');
@@ -323,7 +319,7 @@ Status RocksEventLog::ReadBlob(const domain::Id& tenant_id, std::string_view sha
   DataKey key{};
   if (v[0] != 'S' || v.size() < 1 + kGcmNonceBytes) return Status::Corruption("an attachment record is malformed");
   if (vault_->FindKey(key_id, &key) != TextKeys::Found::kKey) return Status::NotFound("the attachment's key is destroyed");
-  if (!OpenGcm(key, key_id, v.substr(1, kGcmNonceBytes), v.substr(1 + kGcmNonceBytes), bytes))
+  if (!OpenGcmJoined(key, key_id, v.substr(1), bytes))
     return Status::Corruption("an attachment does not open under its key");
   return Status::Ok();
 }

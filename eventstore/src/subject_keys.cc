@@ -94,14 +94,13 @@ bool IsErasure(const EventPayload& payload) {
 }
 
 Status SealWithMasterKey(const MasterKey& key, std::string_view aad, std::string_view plain, std::string* sealed) {
-  std::string nonce, body;
-  if (!SealGcm(key, aad, plain, &nonce, &body)) return Status::IOError("sealing failed (OpenSSL)");
-  *sealed = nonce + body;
+  sealed->clear();
+  if (!SealGcmJoined(key, aad, plain, sealed)) return Status::IOError("sealing failed (OpenSSL)");
   return Status::Ok();
 }
 
 Status OpenWithMasterKey(const MasterKey& key, std::string_view aad, std::string_view sealed, std::string* plain) {
-  if (sealed.size() < kGcmNonceBytes || !OpenGcm(key, aad, sealed.substr(0, kGcmNonceBytes), sealed.substr(kGcmNonceBytes), plain))
+  if (!OpenGcmJoined(key, aad, sealed, plain))
     return Status::Corruption("sealed data does not open under this master key");
   return Status::Ok();
 }

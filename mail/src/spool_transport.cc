@@ -34,7 +34,8 @@ std::string FileNameOf(const std::string& message_id) {
 
 class SpoolTransport final : public Transport {
  public:
-  SpoolTransport(std::filesystem::path dir, SpoolSync sync) : dir_(std::move(dir)), sync_(sync) {}
+  SpoolTransport(std::filesystem::path dir, SpoolSync sync, std::function<void()> before_sync)
+      : dir_(std::move(dir)), sync_(sync), before_sync_(std::move(before_sync)) {}
 
   DeliveryResult Deliver(const OutgoingMail& mail, const std::string& message) override {
     return DeliverAll({Item{&mail, message}}).front();
@@ -60,6 +61,7 @@ class SpoolTransport final : public Transport {
       if (!whole_filesystem) ::sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE);
       written.push_back(fds[i]);
     }
+    if (before_sync_) before_sync_();
     const std::vector<int> sync_errors = whole_filesystem ? SyncFilesystemOf(written) : syncer_.DataSyncAll(written);
     bool any_written = false;
     for (std::size_t i = 0, j = 0; i < items.size(); ++i) {
@@ -141,15 +143,17 @@ class SpoolTransport final : public Transport {
   }
   std::filesystem::path dir_;
   const SpoolSync sync_;
+  const std::function<void()> before_sync_;
   ParallelSync syncer_{kSyncThreads};
 };
 
 }  // namespace
 
-Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport, SpoolSync sync) {
+Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport, SpoolSync sync,
+                          std::function<void()> before_sync) {
   Status s = MakeSpoolDirectories(dir);
   if (!s.ok()) return s;
-  *transport = std::make_unique<SpoolTransport>(dir, sync);
+  *transport = std::make_unique<SpoolTransport>(dir, sync, std::move(before_sync));
   return Status::Ok();
 }
 

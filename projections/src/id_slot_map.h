@@ -1,16 +1,15 @@
-// IdSlotMap: ticket id -> slot for one tenant. Open addressing with linear
-// probing over a power-of-two table of slot numbers, at most half full; the
-// ids themselves are read from the partition's per-slot id array, so an
-// entry costs 4 bytes instead of a hash node. Slots are never reused and
-// entries never erased (a removed ticket keeps its slot, dead). Not
-// thread-safe: the owning partition's lock protects it.
+// IdSlotMap: ticket id -> slot for one tenant. A base::SlotIndex (4-byte
+// slot numbers, at most half full) that reads the ids from the partition's
+// per-slot id array, so an entry costs 8-16 bytes instead of a hash node.
+// Slots are never reused and entries never erased (a removed ticket keeps
+// its slot, dead). Not thread-safe: the owning partition's lock protects it.
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 #include "paged_vector.h"
+#include "ticketd/base/slot_index.h"
 #include "ticketd/domain/id.h"
 
 namespace ticketd::projections {
@@ -27,15 +26,14 @@ class IdSlotMap {
   std::size_t size() const { return size_; }
 
  private:
-  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-  static std::size_t Hash(const domain::Id& id);
-  void Place(std::uint32_t slot);
-  // Doubles the table. Every slot 0..size_-1 is in the map (slots are
-  // never reused or erased), so rehashing reads the ids in order.
-  void Grow();
+  auto IdOf() const {
+    return [ids = ids_](std::uint32_t slot) -> const domain::Id& { return (*ids)[slot]; };
+  }
 
   const PagedVector<domain::Id>* ids_;
-  std::vector<std::uint32_t> table_;
+  // A tenant's first tickets take 16 buckets (64 bytes), not the app
+  // tables' 1024: a server holds many small tenants.
+  base::SlotIndex<domain::Id, domain::IdHash, 16> index_;
   std::size_t size_ = 0;
 };
 

@@ -5,8 +5,8 @@
 // - one slot per ticket that ever had a deadline: its id, its tenant (an
 //   index into a small table) and one due time per TimerKind (kNone when
 //   not pending), kept in pages so growing never copies them all;
-// - an open-addressing index id -> slot holding only 4-byte slot numbers
-//   (the ids are read from the slots);
+// - an index id -> slot holding only 4-byte slot numbers (base::SlotIndex:
+//   the ids are read from the slots);
 // - a binary min-heap of 12-byte (due, slot) entries, one per ticket with a
 //   pending deadline: its earliest due time (the others wait in the slot
 //   and are pushed when it fires), with lazy deletion: a change pushes the
@@ -30,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ticketd/base/slot_index.h"
 #include "ticketd/domain/ticket.h"
 
 namespace ticketd::app {
@@ -71,8 +72,9 @@ class DeadlineTable {
   const Slot& At(std::uint32_t slot) const { return pages_[slot >> kPageBits][slot & kPageMask]; }
   std::uint32_t SlotFor(const domain::Id& tenant_id, const domain::Id& ticket_id);  // adds one if missing
   std::optional<std::uint32_t> Find(const domain::Id& ticket_id) const;
-  void Place(std::uint32_t slot);
-  void GrowIndex();
+  auto IdOf() const {
+    return [this](std::uint32_t slot) -> const domain::Id& { return At(slot).ticket_id; };
+  }
   // The slot's earliest pending due time (kNone: none) and its kind (the
   // first kind of that time).
   static domain::Timestamp EarliestDue(const Slot& s);
@@ -89,7 +91,7 @@ class DeadlineTable {
   static constexpr std::size_t kPageMask = (std::size_t{1} << kPageBits) - 1;
   std::vector<std::vector<Slot>> pages_;
   std::uint32_t slot_count_ = 0;
-  std::vector<std::uint32_t> index_;  // slot + 1 per bucket; 0: empty; at most half full
+  base::SlotIndex<domain::Id, domain::IdHash, 1024> index_;
   std::vector<domain::Id> tenants_;
   std::unordered_map<domain::Id, std::uint32_t, domain::IdHash> tenant_index_;
   std::vector<Entry> heap_;

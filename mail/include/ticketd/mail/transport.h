@@ -3,6 +3,7 @@
 // mailer's delivery thread: Deliver is not thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,8 +58,10 @@ Status LoadSmtpConfig(const std::string& path, SmtpConfig* config);
 enum class SpoolSync { kAuto, kWholeFilesystem, kEachFile };
 // Writes each mail to DIR/outbox/<message id>.eml via DIR/tmp and rename(),
 // so a reader never sees half a file. Creates the directories.
+// `before_sync` (tests: a failpoint) runs in every round after its files are
+// written and before they are synced.
 Status MakeSpoolTransport(const std::string& dir, std::unique_ptr<Transport>* transport,
-                          SpoolSync sync = SpoolSync::kAuto);
+                          SpoolSync sync = SpoolSync::kAuto, std::function<void()> before_sync = {});
 // `url` is smtp://HOST:PORT or smtps://HOST:PORT.
 Status MakeSmtpTransport(const std::string& url, const SmtpConfig& config, std::unique_ptr<Transport>* transport);
 
