@@ -26,15 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using test_support::PollUntil;
 
-// The value of an unlabelled series in /metrics text; -1 when absent.
-double MetricValue(const std::string& text, const std::string& name) {
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line))
-    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-  return -1;
-}
-
 std::set<std::string> FileNamesIn(const fs::path& dir) {
   std::set<std::string> names;
   std::error_code ec;
