@@ -123,7 +123,7 @@ struct Mailer::Impl {
 inline constexpr std::chrono::milliseconds kMailRoundGap{25};
 // The longest a mail waits for a saturated writer before it goes out anyway
 // (mail_hold.h; docs/api-decisions.md, mail out, mailpace).
-inline constexpr std::chrono::milliseconds kMailHoldBound{2000};
+inline constexpr std::chrono::milliseconds kMailHoldBound{10000};
 // Waits (with `lock` held on entry and exit) until kMailRoundGap has passed
 // since `last_round` or `stopping`; then sets `last_round` to now.
 template <typename Lock>
