@@ -143,6 +143,20 @@ class HttpDirectBody : public ::testing::Test {
     ASSERT_TRUE(client->Connect());
   }
 
+  // A client sends 400 of 1,000 announced body bytes to `path`, then
+  // nothing: the reader's wait ends (1 s read timeout) and the connection closes.
+  void ExpectAStalledClientTimedOut(const std::string& path) {
+    HttpServerOptions options;
+    options.port = 0;
+    options.read_timeout = std::chrono::seconds(1);
+    ASSERT_NO_FATAL_FAILURE(Connect(options));
+    ASSERT_TRUE(client->Send(PostHead(path, 1000) + std::string(400, 'x')));
+    ASSERT_TRUE(handler.outcome->WaitEnd()) << "the reader is still waiting";
+    EXPECT_EQ(handler.outcome->end, "timed out");
+    EXPECT_EQ(handler.outcome->bytes.size(), 400u);
+    EXPECT_TRUE(client->ReadsEof());
+  }
+
   DirectHandler handler;
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<HttpClient> client;
@@ -175,17 +189,7 @@ TEST_F(HttpDirectBody, OddSizedWritesArriveWholeAndTheNextRequestIsKept) {
 }
 
 TEST_F(HttpDirectBody, AClientThatStallsMidBodyIsTimedOut) {
-  HttpServerOptions options;
-  options.port = 0;
-  options.read_timeout = std::chrono::seconds(1);
-  ASSERT_NO_FATAL_FAILURE(Connect(options));
-  HttpClient& client = *this->client;
-  ASSERT_TRUE(client.Send(PostHead("/read", 1000) + std::string(400, 'x')));
-  // Nothing more comes: the reader's wait ends and the connection closes.
-  ASSERT_TRUE(handler.outcome->WaitEnd()) << "the reader is still waiting";
-  EXPECT_EQ(handler.outcome->end, "timed out");
-  EXPECT_EQ(handler.outcome->bytes.size(), 400u);
-  EXPECT_TRUE(client.ReadsEof());
+  ExpectAStalledClientTimedOut("/read");
 }
 
 // The upload pacing's pause is the server's: it must not time out a client
@@ -209,16 +213,7 @@ TEST_F(HttpDirectBody, APauseLongerThanTheReadTimeoutDoesNotTimeOutTheClient) {
 // ... and after it the read timeout applies again: a client that stalls is
 // still timed out.
 TEST_F(HttpDirectBody, AClientThatStallsAfterAPauseIsStillTimedOut) {
-  HttpServerOptions options;
-  options.port = 0;
-  options.read_timeout = std::chrono::seconds(1);
-  ASSERT_NO_FATAL_FAILURE(Connect(options));
-  HttpClient& client = *this->client;
-  ASSERT_TRUE(client.Send(PostHead("/paced", 1000) + std::string(400, 'x')));
-  ASSERT_TRUE(handler.outcome->WaitEnd()) << "the reader is still waiting";
-  EXPECT_EQ(handler.outcome->end, "timed out");
-  EXPECT_EQ(handler.outcome->bytes.size(), 400u);
-  EXPECT_TRUE(client.ReadsEof());
+  ExpectAStalledClientTimedOut("/paced");
 }
 
 TEST_F(HttpDirectBody, AnAnswerBeforeTheBodyIsReadReachesTheClientAndTheConnectionStaysUsable) {

@@ -85,6 +85,19 @@ class UploadPacingTest : public AttachmentCalls<OwnServerTest> {
     EXPECT_EQ(Sha256Hex(bytes.body), Sha256Hex(sent)) << "the stored file differs from the one sent";
   }
 
+  // Ends the create load, then: `uploaded` stored the one `file` intact,
+  // and the upload was held back while the writer was saturated.
+  void ExpectPacedAndIntact(const HttpResponse& uploaded, const std::string& file) {
+    const double paced_seconds = Metric("ticketd_upload_paced_seconds_total");
+    StopCreates();
+    ASSERT_TRUE(HasStatus(uploaded, 201)) << uploaded.body;
+    Json json(uploaded.body);
+    auto items = GetArray(json.root(), "items");
+    ASSERT_EQ(items.size(), 1u);
+    ExpectStoredIntact(GetString(items[0], "id"), GetString(items[0], "sha256"), file);
+    EXPECT_GT(paced_seconds, 0) << "the upload was never held back while the writer was saturated";
+  }
+
   std::atomic<bool> stop_{false};
   std::vector<std::thread> creators_;
 };
@@ -94,14 +107,7 @@ TEST_F(UploadPacingTest, AnUploadBesideSaturatingCreatesIsPacedAndArrivesIntact)
   const std::string file = DistinctFile('L');
   ASSERT_NO_FATAL_FAILURE(SaturateTheWriter());
   HttpResponse uploaded = Upload(agent_, ticket, {{"file", "paced.pdf", file}});
-  const double paced_seconds = Metric("ticketd_upload_paced_seconds_total");
-  StopCreates();
-  ASSERT_TRUE(HasStatus(uploaded, 201)) << uploaded.body;
-  Json json(uploaded.body);
-  auto items = GetArray(json.root(), "items");
-  ASSERT_EQ(items.size(), 1u);
-  ExpectStoredIntact(GetString(items[0], "id"), GetString(items[0], "sha256"), file);
-  EXPECT_GT(paced_seconds, 0) << "the upload was never held back while the writer was saturated";
+  ASSERT_NO_FATAL_FAILURE(ExpectPacedAndIntact(uploaded, file));
   EXPECT_GE(Metric("ticketd_upload_paced_bytes_total"), 1'000'000) << "most of the body was read unpaced";
 }
 
@@ -125,14 +131,7 @@ TEST_F(UploadPacingTest, AChunkedUploadBesideSaturatingCreatesIsPacedAndArrivesI
   ASSERT_TRUE(client.Send("0\r\n\r\n"));
   HttpResponse uploaded;
   ASSERT_TRUE(client.Read(uploaded));
-  const double paced_seconds = Metric("ticketd_upload_paced_seconds_total");
-  StopCreates();
-  ASSERT_TRUE(HasStatus(uploaded, 201)) << uploaded.body;
-  Json json(uploaded.body);
-  auto items = GetArray(json.root(), "items");
-  ASSERT_EQ(items.size(), 1u);
-  ExpectStoredIntact(GetString(items[0], "id"), GetString(items[0], "sha256"), file);
-  EXPECT_GT(paced_seconds, 0) << "the chunked upload was never held back while the writer was saturated";
+  ASSERT_NO_FATAL_FAILURE(ExpectPacedAndIntact(uploaded, file));
 }
 
 }  // namespace
